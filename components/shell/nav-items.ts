@@ -1,0 +1,17 @@
+import { Globe, Inbox, LayoutDashboard, ListOrdered, ScrollText, Wand2, type LucideIcon } from "lucide-react";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/", label: "Overview", icon: LayoutDashboard },
+  { href: "/setup", label: "Setup", icon: Wand2 },
+  { href: "/domains", label: "Domains", icon: Globe },
+  { href: "/routes", label: "Routes", icon: ListOrdered },
+  { href: "/queues", label: "Queues", icon: Inbox },
+  { href: "/audit", label: "Audit log", icon: ScrollText },
+];
+

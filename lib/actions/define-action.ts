@@ -1,0 +1,88 @@
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+
+import { unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+
+import { checkAccess, type Actor } from "@/lib/auth/gate";
+import type { Ability } from "@/lib/auth/permissions";
+import { getDb, type Database } from "@/lib/db/client";
+import { DomainError, StaleVersionError, type FieldErrors } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+import type { ActionResult } from "./result";
+
+export interface ActionContext {
+  actor: Actor;
+  db: Database;
+}
+
+const ACCESS_MESSAGES = {
+  unauthenticated: "Your session has ended. Sign in again to continue; nothing was changed.",
+  licence_required: "Your organisation's licence does not include email routing; nothing was changed.",
+} as const;
+
+/** Turns zod's issues into `{ field: [messages] }`, keyed by the dotted path the form uses. */
+export function fieldErrorsFrom(error: z.ZodError): FieldErrors {
+  const fieldErrors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join(".") : "_form";
+    (fieldErrors[key] ??= []).push(issue.message);
+  }
+  return fieldErrors;
+}
+
+/**
+ * Wraps a server action body so that, whatever the UI showed, every call re-checks the session,
+ * the organisation's licence and the permission, then validates the input with the same zod schema
+ * the form uses, before the body runs with the actor's organisation. Expected failures come back
+ * as results; anything else is logged with a reference and reported without internals.
+ */
+export function defineAction<Schema extends z.ZodType, Output>(
+  options: { name: string; ability: Ability; input: Schema },
+  body: (input: z.output<Schema>, context: ActionContext) => Promise<Output>,
+): (input: z.input<Schema>) => Promise<ActionResult<Output>> {
+  return async (rawInput) => {
+    try {
+      const access = await checkAccess(options.ability);
+      if (!access.ok) {
+        const { decision } = access;
+        const error =
+          decision.reason === "permission_required"
+            ? `You need the ${decision.label} permission (${decision.permission}) to do this; nothing was changed.`
+            : ACCESS_MESSAGES[decision.reason];
+        return { ok: false, code: decision.reason, error };
+      }
+      const parsed = options.input.safeParse(rawInput);
+      if (!parsed.success) {
+        return {
+          ok: false,
+          code: "validation",
+          error: "Some fields need attention; nothing was saved.",
+          fieldErrors: fieldErrorsFrom(parsed.error),
+        };
+      }
+      const data = await body(parsed.data, { actor: access.actor, db: getDb() });
+      return { ok: true, data };
+    } catch (error) {
+      unstable_rethrow(error); // redirects and other Next.js control flow are not failures
+      if (error instanceof DomainError) {
+        return {
+          ok: false,
+          code: error.code,
+          error: error.message,
+          ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+          ...(error instanceof StaleVersionError ? { current: error.current } : {}),
+        };
+      }
+      const reference = randomUUID().slice(0, 8);
+      log.error({ err: error, action: options.name, reference }, "server action failed");
+      return {
+        ok: false,
+        code: "internal",
+        error: `Something went wrong on our side and nothing was saved. Try again; if it keeps happening, quote reference ${reference}.`,
+      };
+    }
+  };
+}

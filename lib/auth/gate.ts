@@ -1,0 +1,67 @@
+import "server-only";
+
+import { decode } from "next-auth/jwt";
+import { cookies, headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+
+import { getConfig, publicUrl } from "@/lib/config/env";
+import { getDb } from "@/lib/db/client";
+import { REQUEST_PATH_HEADER } from "@/lib/http/client-address";
+
+import { decideAccess, type Ability, type AccessDecision } from "./permissions";
+import { isSecureUrl, sessionCookieName } from "./session-cookie";
+import { findActor, type Actor } from "./sessions";
+
+export type { Actor } from "./sessions";
+
+/**
+ * The one place pages, server actions and route handlers ask "who is this, and may they do X in
+ * their organisation". The cookie only names a server-side session; the session row, the user's
+ * permissions and the organisation's licences are read fresh on every request.
+ */
+export const getActor = cache(async (): Promise<Actor | null> => {
+  const config = getConfig();
+  const cookieStore = await cookies();
+  const raw = cookieStore.get(sessionCookieName(isSecureUrl(publicUrl(config))))?.value;
+  if (!raw || !config.NEXTAUTH_SECRET) return null;
+  const token = await decode({ token: raw, secret: config.NEXTAUTH_SECRET }).catch(() => null);
+  if (!token || typeof token.sid !== "string") return null;
+  return findActor(getDb(), token.sid);
+});
+
+export type AccessCheck = { ok: true; actor: Actor } | { ok: false; decision: Exclude<AccessDecision, { allowed: true }> };
+
+export async function checkAccess(ability: Ability): Promise<AccessCheck> {
+  const actor = await getActor();
+  const decision = decideAccess(actor, ability);
+  if (!decision.allowed) return { ok: false, decision };
+  return { ok: true, actor: actor as Actor };
+}
+
+/** Where the visitor was going, so sign-in can bring them back. */
+async function currentPath(): Promise<string> {
+  const path = (await headers()).get(REQUEST_PATH_HEADER);
+  return path && path.startsWith("/") && !path.startsWith("//") ? path : "/";
+}
+
+export async function signInUrl(): Promise<string> {
+  const path = await currentPath();
+  return path === "/" ? "/signin" : `/signin?callbackUrl=${encodeURIComponent(path)}`;
+}
+
+/** Remembers, for this request, why access was refused, so the 403 page can say exactly that. */
+const refusal = cache((): { decision: Exclude<AccessDecision, { allowed: true }> | null } => ({ decision: null }));
+
+export function getRefusal(): Exclude<AccessDecision, { allowed: true }> | null {
+  return refusal().decision;
+}
+
+/** For pages and layouts: signed-out visitors go to sign-in; others lacking access get the 403 page. */
+export async function requirePageAccess(ability: Ability = "view"): Promise<Actor> {
+  const check = await checkAccess(ability);
+  if (check.ok) return check.actor;
+  if (check.decision.reason === "unauthenticated") redirect(await signInUrl());
+  refusal().decision = check.decision;
+  forbidden();
+}

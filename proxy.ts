@@ -1,0 +1,31 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+import { sessionCookieName } from "@/lib/auth/session-cookie";
+import { REQUEST_PATH_HEADER } from "@/lib/http/client-address";
+
+const PUBLIC_PATHS = ["/signin"];
+
+/**
+ * A cheap first pass: visitors without a session cookie go straight to sign-in (and back
+ * afterwards). The real checks — session row, licence, permission — happen in every page, server
+ * action and route handler; this only saves a round of rendering and tells them the current URL.
+ */
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const path = `${pathname}${search}`;
+  const hasSessionCookie =
+    request.cookies.has(sessionCookieName(false)) || request.cookies.has(sessionCookieName(true));
+  if (!hasSessionCookie && !PUBLIC_PATHS.includes(pathname)) {
+    const target = new URL("/signin", request.url);
+    if (path !== "/") target.searchParams.set("callbackUrl", path);
+    return NextResponse.redirect(target);
+  }
+  const headers = new Headers(request.headers);
+  headers.set(REQUEST_PATH_HEADER, path);
+  return NextResponse.next({ request: { headers } });
+}
+
+export const config = {
+  // Everything but Next's assets, API routes (they answer 401/403 themselves) and static files.
+  matcher: ["/((?!_next/|api/|favicon\\.ico|.*\\.(?:svg|png|jpg|ico|txt|webmanifest)$).*)"],
+};
