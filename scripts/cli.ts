@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
+
 import { ConfigError } from "@/lib/config/env";
 import { describeConnectionError } from "@/lib/db/errors";
 import { MigrationError } from "@/lib/db/migrate";
@@ -9,6 +12,7 @@ import { StartupError } from "@/lib/runtime/database";
  * exit 1; anything else is a bug and prints in full.
  */
 export function runCli(main: () => Promise<number | void>): void {
+  loadDotEnv();
   main().then(
     (code) => process.exit(code ?? 0),
     (error: unknown) => {
@@ -44,4 +48,17 @@ export function requireDatabaseUrl(): string {
     );
   }
   return url;
+}
+
+/** A `.env` file in the project folder supplies variables the environment does not already set. */
+function loadDotEnv(): void {
+  let text: string;
+  try {
+    text = readFileSync(".env", "utf8");
+  } catch {
+    return;
+  }
+  for (const [key, value] of Object.entries(parseEnv(text))) {
+    if (process.env[key] === undefined) process.env[key] = value;
+  }
 }

@@ -3,15 +3,13 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 
-import { normaliseEmail } from "@/lib/accounts/schemas";
 import { getConfig, publicUrl } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { clientAddressFrom } from "@/lib/http/client-address";
 
-import { checkLoginAllowance, clearAccountFailures, recordLoginFailure } from "./login-limiter";
-import { verifyPassword } from "./password";
+import { authenticate } from "./authenticate";
 import { isSecureUrl, sessionCookieName } from "./session-cookie";
-import { createSession, endSession } from "./sessions";
+import { endSession } from "./sessions";
 
 /** Error codes next-auth hands back to the sign-in form (which turns them into sentences). */
 export const SIGN_IN_ERRORS = {
@@ -41,30 +39,20 @@ export function buildAuthOptions(): NextAuthOptions {
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, request) {
-          const email = normaliseEmail(credentials?.email ?? "");
-          const password = credentials?.password ?? "";
-          if (!email || !password) return null;
-          const db = getDb();
-          const clientAddress = clientAddressFrom(request.headers ?? {});
-          const allowance = await checkLoginAllowance(db, limits, { email, clientAddress });
-          if (!allowance.allowed) {
-            throw new Error(`${SIGN_IN_ERRORS.rateLimited}:${allowance.retryAfterSeconds}`);
-          }
-          const user = await db.user.findUnique({ where: { email } });
-          // One outcome for "no such account" and "wrong password", so neither is revealed.
-          if (!(await verifyPassword(user?.passwordHash ?? null, password)) || !user) {
-            await recordLoginFailure(db, limits, { email, clientAddress });
-            return null;
-          }
-          await clearAccountFailures(db, email);
           const userAgent = request.headers?.["user-agent"];
-          const session = await createSession(db, {
-            userId: user.id,
-            maxAgeHours: config.SESSION_MAX_AGE_HOURS,
-            clientAddress,
-            userAgent: typeof userAgent === "string" ? userAgent : undefined,
-          });
-          return { id: user.id, email: user.email, name: user.name, sessionId: session.id };
+          const result = await authenticate(
+            getDb(),
+            { limits, sessionMaxAgeHours: config.SESSION_MAX_AGE_HOURS },
+            {
+              email: credentials?.email ?? "",
+              password: credentials?.password ?? "",
+              clientAddress: clientAddressFrom(request.headers ?? {}),
+              userAgent: typeof userAgent === "string" ? userAgent : undefined,
+            },
+          );
+          if (result.ok) return { ...result.user, sessionId: result.sessionId };
+          if (result.reason === "rate_limited") throw new Error(`${SIGN_IN_ERRORS.rateLimited}:${result.retryAfterSeconds}`);
+          return null;
         },
       }),
     ],

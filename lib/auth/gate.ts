@@ -21,8 +21,9 @@ export type { Actor } from "./sessions";
  * permissions and the organisation's licences are read fresh on every request.
  */
 export const getActor = cache(async (): Promise<Actor | null> => {
-  const config = getConfig();
+  // Reading cookies first marks the render as per-request, so builds never reach the config below.
   const cookieStore = await cookies();
+  const config = getConfig();
   const raw = cookieStore.get(sessionCookieName(isSecureUrl(publicUrl(config))))?.value;
   if (!raw || !config.NEXTAUTH_SECRET) return null;
   const token = await decode({ token: raw, secret: config.NEXTAUTH_SECRET }).catch(() => null);

@@ -1,0 +1,44 @@
+import "server-only";
+
+import type { Database } from "@/lib/db/client";
+import { normaliseEmail } from "@/lib/accounts/schemas";
+
+import { checkLoginAllowance, clearAccountFailures, recordLoginFailure, type LoginLimits } from "./login-limiter";
+import { verifyPassword } from "./password";
+import { createSession } from "./sessions";
+
+export type AuthenticationResult =
+  | { ok: true; sessionId: string; user: { id: string; email: string; name: string } }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
+
+/**
+ * Email + password sign-in. Unknown email and wrong password are one outcome ("invalid") and cost
+ * the same time; failures count against the account and the client address.
+ */
+export async function authenticate(
+  db: Database,
+  settings: { limits: LoginLimits; sessionMaxAgeHours: number },
+  attempt: { email: string; password: string; clientAddress: string; userAgent?: string },
+): Promise<AuthenticationResult> {
+  const email = normaliseEmail(attempt.email);
+  if (!email || !attempt.password) return { ok: false, reason: "invalid" };
+  const key = { email, clientAddress: attempt.clientAddress };
+  const allowance = await checkLoginAllowance(db, settings.limits, key);
+  if (!allowance.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: allowance.retryAfterSeconds };
+
+  const user = await db.user.findUnique({ where: { email } });
+  const valid = await verifyPassword(user?.passwordHash ?? null, attempt.password);
+  if (!valid || !user) {
+    await recordLoginFailure(db, settings.limits, key);
+    return { ok: false, reason: "invalid" };
+  }
+  await clearAccountFailures(db, email);
+  const session = await createSession(db, {
+    userId: user.id,
+    maxAgeHours: settings.sessionMaxAgeHours,
+    clientAddress: attempt.clientAddress,
+    userAgent: attempt.userAgent,
+  });
+  return { ok: true, sessionId: session.id, user: { id: user.id, email: user.email, name: user.name } };
+}

@@ -1,0 +1,117 @@
+import { expect, it } from "vitest";
+
+import { describeInBrowser, newClient, screenshot, signIn, setUpBrowser } from "../support/browser";
+
+const browser = setUpBrowser();
+
+describeInBrowser("signing in and the access gate", () => {
+  it("lets the admin sign in and reach the console, with the organisation and every section", async () => {
+    const { context, page } = await newClient(browser());
+    await page.goto("/");
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+    await signIn(page, "admin@acme.example", "acme-admin-password");
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/");
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    expect(await page.getByTestId("organization-name").textContent()).toContain("Acme");
+    const nav = page.getByRole("navigation", { name: "Main" }).first();
+    for (const section of ["Overview", "Setup", "Domains", "Routes", "Queues", "Audit log"]) {
+      expect(await nav.getByRole("link", { name: section }).count()).toBe(1);
+    }
+    await page.getByRole("link", { name: "Audit log" }).first().click();
+    await page.getByRole("heading", { name: "Nothing recorded yet" }).waitFor();
+    await screenshot(page, "access-admin-overview");
+    await context.close();
+  });
+
+  it("sends a signed-out visitor to sign in and back to the page they asked for", async () => {
+    const { context, page } = await newClient(browser());
+    await page.goto("/queues");
+    expect(new URL(page.url()).pathname).toBe("/signin");
+    expect(new URL(page.url()).searchParams.get("callbackUrl")).toBe("/queues");
+    await signIn(page, "admin@acme.example", "acme-admin-password");
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/queues");
+    await page.getByRole("heading", { name: "Queues", exact: true }).waitFor();
+    await context.close();
+  });
+
+  it("shows the viewer everything read-only, with no enabled control that would fail", async () => {
+    const { context, page } = await newClient(browser());
+    await signIn(page, "viewer@acme.example", "acme-viewer-password");
+    await page.goto("/queues");
+    await page.getByText("You have view-only access").waitFor();
+    const create = page.getByRole("button", { name: "New queue" });
+    expect(await create.isDisabled()).toBe(true);
+    expect(await create.getAttribute("title")).toBe("Requires the Routing > Email > Manage permission");
+    await screenshot(page, "access-viewer-queues");
+    await context.close();
+  });
+
+  it("gives a user without the permission the 403 page naming it", async () => {
+    const { context, page } = await newClient(browser());
+    await signIn(page, "nopermission@acme.example", "acme-nopermission-password");
+    const response = await page.goto("/domains");
+    expect(response?.status()).toBe(403);
+    await page.getByRole("heading", { name: "Permission required" }).waitFor();
+    expect(await page.textContent("main")).toContain("Routing > Email > View");
+    expect(await page.textContent("main")).toContain("routing:email:view");
+    await screenshot(page, "access-no-permission");
+    await context.close();
+  });
+
+  it("gives the Globex admin the licence page listing the qualifying licences", async () => {
+    const { context, page } = await newClient(browser());
+    await signIn(page, "admin@globex.example", "globex-admin-password");
+    const response = await page.goto("/");
+    expect(response?.status()).toBe(403);
+    await page.getByRole("heading", { name: "Licence required" }).waitFor();
+    const licences = await page.getByRole("list", { name: "Qualifying licences" }).getByRole("listitem").allTextContents();
+    expect(licences).toEqual([
+      "Genesys Cloud CX 2",
+      "Genesys Cloud CX 2 Digital",
+      "Genesys Cloud CX 3",
+      "Genesys Cloud CX 3 Digital",
+      "Genesys Cloud CX 1 Digital Add-on II",
+    ]);
+    await screenshot(page, "access-licence-required");
+    await context.close();
+  });
+
+  it("says the same for a wrong password and an unknown email, then locks after too many failures", async () => {
+    const { context, page } = await newClient(browser());
+    await page.goto("/signin");
+    const attempt = async (email: string, password: string) => {
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      const alert = page.locator("#sign-in-error");
+      await alert.waitFor();
+      const text = (await alert.textContent()) ?? "";
+      await page.reload();
+      return text;
+    };
+    const wrongPassword = await attempt("viewer@acme.example", "not-the-password");
+    expect(wrongPassword).toBe("That email and password do not match an account. Check both and try again.");
+    expect(await attempt("nobody@acme.example", "not-the-password")).toBe(wrongPassword);
+    for (let failures = 2; failures < 10; failures++) await attempt("viewer@acme.example", `wrong-${failures}`);
+    const locked = await attempt("viewer@acme.example", "acme-viewer-password");
+    expect(locked).toMatch(/^Too many failed sign-in attempts\. For your security, try again in 1[45] minutes\.$/);
+    await screenshot(page, "access-sign-in-locked");
+    await context.close();
+  });
+
+  it("signs out, and the old session cookie no longer opens the console", async () => {
+    const { context, page } = await newClient(browser());
+    await signIn(page, "admin@acme.example", "acme-admin-password");
+    const cookies = await context.cookies();
+    await page.getByRole("button", { name: /Account menu/ }).click();
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+    const replay = await browser().newContext({ baseURL: page.url() });
+    await replay.addCookies(cookies);
+    const replayPage = await replay.newPage();
+    await replayPage.goto(new URL("/queues", page.url()).toString());
+    expect(new URL(replayPage.url()).pathname).toBe("/signin");
+    await replay.close();
+    await context.close();
+  });
+});

@@ -1,0 +1,59 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject } from "vitest";
+
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
+
+export const appUrl = inject("appUrl");
+const available = inject("chromium");
+
+/** `describe` for browser tests: skipped (loudly, by global setup) when Chromium is missing. */
+export const describeInBrowser = available ? describe : describe.skip;
+
+let browser: Browser | undefined;
+let clientCounter = 0;
+
+export function setUpBrowser(): () => Browser {
+  beforeAll(async () => {
+    if (!available) return;
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error("browser not started");
+    return browser;
+  };
+}
+
+/**
+ * A fresh browser profile that the console sees as a distinct client address (the test server
+ * trusts X-Forwarded-For), so one test's failed sign-ins never lock out another.
+ */
+export async function newClient(browserInstance: Browser, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
+  clientCounter += 1;
+  const context = await browserInstance.newContext({
+    baseURL: appUrl,
+    viewport,
+    extraHTTPHeaders: { "x-forwarded-for": `10.${process.pid % 250}.${Math.floor(clientCounter / 250)}.${clientCounter % 250}` },
+  });
+  return { context, page: await context.newPage() };
+}
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  if (!page.url().includes("/signin")) await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect.poll(() => page.url(), { timeout: 15_000 }).not.toContain("/signin");
+}
+
+/** Saved under test-results/screenshots (ignored by git) for a reviewer to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = path.resolve("test-results/screenshots");
+  await mkdir(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}

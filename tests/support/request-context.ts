@@ -1,0 +1,33 @@
+import { encode } from "next-auth/jwt";
+
+import { sessionCookieName } from "@/lib/auth/session-cookie";
+import { createSession, type Actor, findActor } from "@/lib/auth/sessions";
+import { getDb } from "@/lib/db/client";
+
+/**
+ * Integration tests call server actions and pages' data functions directly. Next.js would give
+ * them the request's cookies and headers; tests/support/setup-integration.ts replaces
+ * `next/headers` with this store, and these helpers put a real signed session cookie in it.
+ */
+export const requestContext = {
+  cookies: new Map<string, string>(),
+  headers: new Headers(),
+};
+
+export const TEST_SECRET = "integration-test-secret-that-is-long-enough";
+
+export async function actAs(email: string): Promise<Actor> {
+  const db = getDb();
+  const user = await db.user.findUniqueOrThrow({ where: { email } });
+  const session = await createSession(db, { userId: user.id, maxAgeHours: 1 });
+  const token = await encode({ token: { sid: session.id, sub: user.id }, secret: TEST_SECRET });
+  requestContext.cookies.clear();
+  requestContext.cookies.set(sessionCookieName(false), token);
+  const actor = await findActor(db, session.id);
+  if (!actor) throw new Error("session was not created");
+  return actor;
+}
+
+export function actAsNobody(): void {
+  requestContext.cookies.clear();
+}
