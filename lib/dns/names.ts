@@ -1,0 +1,117 @@
+import { isIP } from "node:net";
+import punycode from "punycode/punycode.js";
+
+/** Thrown by {@link toAsciiName} for names that can never be queried. */
+export class InvalidNameError extends Error {
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid DNS name "${input}": ${reason}`);
+    this.name = "InvalidNameError";
+  }
+}
+
+export type NameResult = { ok: true; name: string } | { ok: false; error: string };
+
+// Letters, digits, hyphen and underscore: underscore labels (_dmarc, _domainkey,
+// ownership tokens) are the whole point of this library, so host-name rules are too strict.
+const LABEL_CHARS = /^[a-z0-9_-]+$/;
+const CANONICAL = /^[a-z0-9_-]{1,63}(\.[a-z0-9_-]{1,63})*$/;
+
+/**
+ * Converts a domain name to its ASCII (A-label) form: trims, drops one trailing dot,
+ * lowercases, converts Unicode labels to punycode and checks label/name lengths.
+ * Throws {@link InvalidNameError}; use {@link tryAsciiName} for a result instead.
+ */
+export function toAsciiName(input: string): string {
+  const result = tryAsciiName(input);
+  if (!result.ok) throw new InvalidNameError(input, result.error);
+  return result.name;
+}
+
+export function tryAsciiName(input: unknown): NameResult {
+  if (typeof input !== "string") return { ok: false, error: "not a string" };
+  let name = input.trim();
+  if (name.endsWith(".")) name = name.slice(0, -1);
+  if (name === "") return { ok: false, error: "empty name" };
+  // NFC + lowercase approximates the UTS #46 mapping for the names people type.
+  name = name.normalize("NFC").toLowerCase();
+  // Ideographic and fullwidth dots are label separators in IDNA.
+  name = name.replace(/[\u3002\uff0e\uff61]/g, ".");
+  const labels = name.split(".");
+  const out: string[] = [];
+  for (const label of labels) {
+    if (label === "") return { ok: false, error: "empty label (two dots in a row or a leading dot)" };
+    let ascii: string;
+    try {
+      ascii = /^[\x00-\x7f]*$/.test(label) ? label : `xn--${punycode.encode(label)}`;
+    } catch {
+      return { ok: false, error: `label "${label}" cannot be converted to punycode` };
+    }
+    if (!LABEL_CHARS.test(ascii)) {
+      return { ok: false, error: `label "${label}" contains characters not allowed in DNS names` };
+    }
+    if (ascii.length > 63) return { ok: false, error: `label "${label}" is longer than 63 characters` };
+    out.push(ascii);
+  }
+  const joined = out.join(".");
+  if (joined.length > 253) return { ok: false, error: "name is longer than 253 characters" };
+  return { ok: true, name: joined };
+}
+
+/**
+ * Canonical form for comparisons: ASCII, lowercase, no trailing dot. Never throws:
+ * names that cannot be converted (e.g. odd bytes from a hostile server) are only
+ * lowercased so they still compare unequal to valid names.
+ */
+export function normalizeName(name: string): string {
+  // Hot path (every record of every reply, every cache key): ASCII lowercase names without
+  // a trailing dot are already canonical.
+  if (CANONICAL.test(name) && name.length <= 253) return name;
+  const result = tryAsciiName(name);
+  if (result.ok) return result.name;
+  const trimmed = name.trim().toLowerCase();
+  return trimmed.endsWith(".") ? trimmed.slice(0, -1) : trimmed;
+}
+
+/** Case-insensitive, trailing-dot-insensitive, Unicode/punycode-insensitive equality. */
+export function sameName(a: string, b: string): boolean {
+  return normalizeName(a) === normalizeName(b);
+}
+
+/** True when `name` equals `ancestor` or lies below it. */
+export function isSubdomainOf(name: string, ancestor: string): boolean {
+  const n = normalizeName(name);
+  const a = normalizeName(ancestor);
+  if (a === "" || a === ".") return true;
+  return n === a || n.endsWith(`.${a}`);
+}
+
+/** `help.acme.com` → [`help.acme.com`, `acme.com`, `com`] (deepest first, root excluded). */
+export function nameAndAncestors(name: string): string[] {
+  const labels = normalizeName(name).split(".");
+  const out: string[] = [];
+  for (let i = 0; i < labels.length; i += 1) out.push(labels.slice(i).join("."));
+  return out;
+}
+
+/**
+ * The name as an administrator types it at a DNS host whose zone is `zone`:
+ * `_x.help.acme.com` relative to `acme.com` is `_x.help`, the apex itself is `@`.
+ */
+export function relativeName(name: string, zone: string): string {
+  const n = normalizeName(name);
+  const z = normalizeName(zone);
+  if (n === z) return "@";
+  if (n.endsWith(`.${z}`)) return n.slice(0, -(z.length + 1));
+  return n;
+}
+
+/** True for IPv4/IPv6 literals, including `[::1]` and a trailing dot some UIs add. */
+export function isIpLiteral(value: string): boolean {
+  let v = value.trim();
+  if (v.endsWith(".")) v = v.slice(0, -1);
+  if (v.startsWith("[") && v.endsWith("]")) v = v.slice(1, -1);
+  return isIP(v) !== 0;
+}

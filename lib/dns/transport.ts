@@ -1,0 +1,212 @@
+import dgram from "node:dgram";
+import net from "node:net";
+import type { ServerAddress } from "./servers";
+import { formatServerAddress } from "./servers";
+import type { QueryType } from "./types";
+import type { ParsedReply, QuerySpec, ReplyMatch } from "./wire";
+import { encodeQuery, errorMessage, matchReply, randomQueryId } from "./wire";
+
+export interface ExchangeOptions {
+  /** Per attempt, milliseconds. */
+  timeoutMs: number;
+  /** Extra UDP attempts after the first one times out or fails. */
+  retries: number;
+  /** Set RD: true for recursive resolvers, false for authoritative servers. */
+  recursive: boolean;
+  /** Aborting ends the exchange at once with a `timeout` result (the run's deadline). */
+  signal?: AbortSignal;
+}
+
+export type ExchangeResult =
+  | { kind: "reply"; reply: ParsedReply; transport: "udp" | "tcp" }
+  | { kind: "timeout"; message: string }
+  | { kind: "network_error"; message: string }
+  | { kind: "malformed"; message: string };
+
+// Hard cap on what one TCP exchange may buffer: a DNS message is at most 65535 bytes, a
+// server streaming more than a few of them at us is hostile.
+const TCP_MAX_BUFFERED = 4 * 65537;
+
+/**
+ * Sends one question to one server and waits for its reply: UDP with EDNS0 first
+ * (retrying on silence), TCP when the reply is truncated, once more without EDNS when the
+ * server answers FORMERR to the OPT record. Never rejects.
+ */
+export async function exchange(
+  server: ServerAddress,
+  name: string,
+  type: QueryType,
+  options: ExchangeOptions,
+): Promise<ExchangeResult> {
+  const where = formatServerAddress(server);
+  let edns = true;
+  let last: ExchangeResult = { kind: "timeout", message: `no reply from ${where}` };
+  const attempts = Math.max(0, Math.floor(options.retries)) + 1;
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    if (options.signal?.aborted) return deadlineResult(where);
+    const spec: QuerySpec = { id: randomQueryId(), name, type, recursive: options.recursive, edns };
+    const result = await udpAttempt(server, spec, options);
+    if (result.kind === "reply") {
+      if (result.reply.truncated) return tcpExchange(server, { ...spec, id: randomQueryId() }, options);
+      if (result.reply.rcode === "FORMERR" && edns) {
+        // Old servers reject the OPT record; one retry without it does not use up an attempt.
+        edns = false;
+        attempt -= 1;
+        continue;
+      }
+      return result;
+    }
+    last = result;
+    // A server that answers garbage is answering: asking again only adds latency.
+    if (result.kind === "malformed") return result;
+  }
+  return last;
+}
+
+function deadlineResult(where: string): ExchangeResult {
+  return { kind: "timeout", message: `deadline reached before ${where} answered` };
+}
+
+function udpAttempt(server: ServerAddress, spec: QuerySpec, options: ExchangeOptions): Promise<ExchangeResult> {
+  const where = formatServerAddress(server);
+  return new Promise((resolve) => {
+    let settled = false;
+    let garbled: string | null = null;
+    let socket: dgram.Socket | null = null;
+    const finish = (result: ExchangeResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      try {
+        socket?.close();
+      } catch {
+        // Already closed by an error: nothing left to release.
+      }
+      resolve(result);
+    };
+    const onAbort = (): void => finish(deadlineResult(where));
+    const timer = setTimeout(() => {
+      finish(
+        garbled
+          ? { kind: "malformed", message: `${where} sent only unreadable replies (${garbled})` }
+          : { kind: "timeout", message: `no reply from ${where} within ${options.timeoutMs} ms` },
+      );
+    }, options.timeoutMs);
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    let query: Buffer;
+    try {
+      query = encodeQuery(spec);
+      socket = dgram.createSocket(net.isIPv6(server.host) ? "udp6" : "udp4");
+    } catch (error) {
+      return finish({ kind: "network_error", message: `cannot query ${where}: ${errorMessage(error)}` });
+    }
+    const sock = socket;
+    sock.on("error", (error: NodeJS.ErrnoException) => {
+      finish({ kind: "network_error", message: describeSocketError(error, where) });
+    });
+    sock.on("message", (msg: Buffer) => {
+      const match: ReplyMatch = matchReply(msg, spec);
+      switch (match.kind) {
+        case "ignore":
+          return;
+        case "garbled":
+          garbled = match.reason;
+          return;
+        case "malformed":
+          return finish({ kind: "malformed", message: `${where}: ${match.message}` });
+        case "reply":
+          return finish({ kind: "reply", reply: match.reply, transport: "udp" });
+      }
+    });
+    // A connected socket only accepts datagrams from the server, and receives the ICMP
+    // port-unreachable that an unconnected one would silently drop.
+    try {
+      sock.connect(server.port, server.host, () => {
+        if (settled) return;
+        sock.send(query, (error) => {
+          if (error) finish({ kind: "network_error", message: describeSocketError(error, where) });
+        });
+      });
+    } catch (error) {
+      finish({ kind: "network_error", message: `cannot query ${where}: ${errorMessage(error)}` });
+    }
+  });
+}
+
+function describeSocketError(error: NodeJS.ErrnoException, where: string): string {
+  if (error.code === "ECONNREFUSED") return `${where} refused the connection (nothing listening on that port)`;
+  if (error.code === "EHOSTUNREACH" || error.code === "ENETUNREACH") return `${where} is unreachable (${error.code})`;
+  return `${where}: ${error.message}`;
+}
+
+function tcpExchange(server: ServerAddress, spec: QuerySpec, options: ExchangeOptions): Promise<ExchangeResult> {
+  const where = formatServerAddress(server);
+  return new Promise((resolve) => {
+    let settled = false;
+    let buffered = Buffer.alloc(0);
+    let mismatch: string | null = null;
+    let socket: net.Socket | null = null;
+    const finish = (result: ExchangeResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      socket?.destroy();
+      resolve(result);
+    };
+    const onAbort = (): void => finish(deadlineResult(where));
+    const timer = setTimeout(() => {
+      finish({ kind: "timeout", message: `no reply from ${where} over TCP within ${options.timeoutMs} ms` });
+    }, options.timeoutMs);
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+
+    let framed: Buffer;
+    try {
+      const query = encodeQuery(spec);
+      framed = Buffer.alloc(2 + query.length);
+      framed.writeUInt16BE(query.length, 0);
+      query.copy(framed, 2);
+    } catch (error) {
+      return finish({ kind: "network_error", message: `cannot query ${where}: ${errorMessage(error)}` });
+    }
+    const sock = net.connect({ host: server.host, port: server.port });
+    socket = sock;
+    sock.on("connect", () => sock.write(framed));
+    sock.on("error", (error: NodeJS.ErrnoException) => {
+      finish({ kind: "network_error", message: `TCP: ${describeSocketError(error, where)}` });
+    });
+    sock.on("close", () => {
+      finish(
+        mismatch
+          ? { kind: "malformed", message: `${where} (TCP): ${mismatch}` }
+          : { kind: "network_error", message: `${where} closed the TCP connection without replying` },
+      );
+    });
+    sock.on("data", (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      if (buffered.length > TCP_MAX_BUFFERED) {
+        return finish({ kind: "malformed", message: `${where} (TCP) sent more data than any reply can hold` });
+      }
+      // Several messages may arrive in one chunk; each is length-prefixed.
+      while (buffered.length >= 2) {
+        const length = buffered.readUInt16BE(0);
+        if (buffered.length < 2 + length) return;
+        const message = buffered.subarray(2, 2 + length);
+        buffered = buffered.subarray(2 + length);
+        const match = matchReply(message, spec);
+        if (match.kind === "reply") {
+          if (match.reply.truncated && match.reply.answers.length === 0) {
+            return finish({ kind: "malformed", message: `${where} set the truncation bit on a TCP reply` });
+          }
+          return finish({ kind: "reply", reply: match.reply, transport: "tcp" });
+        }
+        if (match.kind === "malformed") return finish({ kind: "malformed", message: `${where} (TCP): ${match.message}` });
+        mismatch = match.reason;
+      }
+    });
+  });
+}

@@ -1,0 +1,310 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ExpectedRecord } from "@/lib/dns/expected";
+import type { Diagnosis, RecordCheck, VerificationReport } from "@/lib/dns/report";
+import { verifyDomainRecords } from "@/lib/dns/verify";
+import type { DnsWorld, FixtureRecord, ZoneSpec } from "@/tests/support/dns-server";
+import { startDnsWorld } from "@/tests/support/dns-server";
+
+const NOW = new Date("2030-01-01T12:00:00.000Z");
+const KEY = `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${"k".repeat(300)}IDAQAB`;
+
+const ownership = (name = "_inbound-verify.acme.com"): ExpectedRecord => ({ kind: "ownership", type: "TXT", name, value: "inbound-verify=abc123", required: true });
+const mx1: ExpectedRecord = { kind: "mx", type: "MX", name: "acme.com", exchange: "mx1.inbound.example.net", preference: 10, required: true };
+const mx2: ExpectedRecord = { kind: "mx", type: "MX", name: "acme.com", exchange: "mx2.inbound.example.net", preference: 20, required: true };
+const spf: ExpectedRecord = { kind: "spf", type: "TXT", name: "acme.com", include: "_spf.example.net", value: "v=spf1 include:_spf.example.net ~all", required: true };
+const dkim: ExpectedRecord = { kind: "dkim", type: "TXT", name: "inbound1._domainkey.acme.com", value: `v=DKIM1; k=rsa; p=${KEY}`, required: true };
+
+const EXAMPLE_NET: ZoneSpec = {
+  origin: "example.net",
+  records: [
+    { name: "_spf.example.net", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 ~all" },
+    { name: "mx1.inbound.example.net", type: "A", data: "127.0.0.20" },
+    { name: "mx2.inbound.example.net", type: "A", data: "127.0.0.21" },
+    { name: "inbound1.dkim.example.net", type: "TXT", data: `v=DKIM1; k=rsa; p=${KEY}` },
+  ],
+};
+
+const worlds: DnsWorld[] = [];
+afterEach(async () => {
+  await Promise.all(worlds.splice(0).map((w) => w.close()));
+});
+
+async function check(records: FixtureRecord[], expected: ExpectedRecord[], domain = "acme.com", setup?: (w: DnsWorld) => void): Promise<VerificationReport> {
+  const w = await startDnsWorld({ zones: [{ origin: "acme.com", soa: { minimum: 600 } }, EXAMPLE_NET] });
+  worlds.push(w);
+  w.publish(...records);
+  setup?.(w);
+  return verifyDomainRecords(
+    { domain, records: expected },
+    { resolvers: w.resolvers, authoritativePort: w.authoritativePort, timeoutMs: 250, retries: 0, now: () => NOW },
+  );
+}
+
+function first(report: VerificationReport): RecordCheck {
+  const c = report.checks[0];
+  if (!c) throw new Error("no check");
+  return c;
+}
+
+function diagnosis(c: RecordCheck, code: Diagnosis["code"]): Diagnosis {
+  const d = c.diagnoses.find((x) => x.code === code);
+  if (!d) throw new Error(`no ${code} diagnosis; got ${c.diagnoses.map((x) => `${x.code}: ${x.message}`).join(" | ")}`);
+  return d;
+}
+
+describe("doubled_zone_suffix", () => {
+  it("finds the record where the DNS host appended the zone to a fully qualified name", async () => {
+    const c = first(await check([{ name: "_inbound-verify.acme.com.acme.com", type: "TXT", data: "inbound-verify=abc123" }], [ownership()]));
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "doubled_zone_suffix")).toMatchObject({
+      severity: "error",
+      message:
+        "Your DNS host added acme.com to the name you typed: the record is at _inbound-verify.acme.com.acme.com. Enter only `_inbound-verify` as the name (names are relative to acme.com at most DNS hosts).",
+    });
+    expect(c.diagnoses.map((d) => d.code)).not.toContain("record_missing");
+  });
+
+  it("for a subdomain, names the part to type relative to the zone apex", async () => {
+    const c = first(await check([{ name: "_x.help.acme.com.acme.com", type: "TXT", data: "inbound-verify=abc123" }], [ownership("_x.help.acme.com")], "help.acme.com"));
+    expect(diagnosis(c, "doubled_zone_suffix").message).toBe(
+      "Your DNS host added acme.com to the name you typed: the record is at _x.help.acme.com.acme.com. Enter only `_x.help` as the name (names are relative to acme.com at most DNS hosts).",
+    );
+  });
+
+  it("also probes <name>.<domain> when the domain is not the zone apex", async () => {
+    const c = first(await check([{ name: "_x.help.acme.com.help.acme.com", type: "TXT", data: "inbound-verify=abc123" }], [ownership("_x.help.acme.com")], "help.acme.com"));
+    expect(diagnosis(c, "doubled_zone_suffix").message).toMatch(/added help\.acme\.com .* is at _x\.help\.acme\.com\.help\.acme\.com\. Enter only `_x` as the name/);
+  });
+});
+
+describe("txt_split", () => {
+  it("is informational when the strings of one record join to the value", async () => {
+    const half = Math.floor(KEY.length / 2);
+    const c = first(await check([{ name: "inbound1._domainkey.acme.com", type: "TXT", data: [`v=DKIM1; k=rsa; p=${KEY.slice(0, half)}`, KEY.slice(half)] }], [dkim]));
+    expect(c.verdict).toBe("verified");
+    expect(diagnosis(c, "txt_split")).toMatchObject({ severity: "info", message: expect.stringMatching(/split into 2 strings of one TXT record; receivers join them/) });
+  });
+
+  it("is an error when the value was entered as separate records", async () => {
+    const c = first(
+      await check(
+        [
+          { name: "_inbound-verify.acme.com", type: "TXT", data: "abc123" },
+          { name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=" },
+        ],
+        [ownership()],
+      ),
+    );
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "txt_split")).toMatchObject({ severity: "error", message: expect.stringMatching(/entered as 2 separate TXT records.*create one TXT record `_inbound-verify`/) });
+  });
+
+  it("spots a DKIM key split over separate records", async () => {
+    const c = first(
+      await check(
+        [
+          { name: "inbound1._domainkey.acme.com", type: "TXT", data: `v=DKIM1; k=rsa; p=${KEY.slice(0, 100)}` },
+          { name: "inbound1._domainkey.acme.com", type: "TXT", data: KEY.slice(100) },
+        ],
+        [dkim],
+      ),
+    );
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "txt_split").severity).toBe("error");
+  });
+
+  it("is an error when strings join without the space the admin meant", async () => {
+    const c = first(await check([{ name: "acme.com", type: "TXT", data: ["v=spf1 include:_spf.example.net", "~all"] }], [spf]));
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "txt_split").message).toMatch(/join without spaces, giving `v=spf1 include:_spf\.example\.net~all`/);
+  });
+});
+
+describe("txt_quoted", () => {
+  it("fails a value with literal quotes and says to remove them", async () => {
+    const c = first(await check([{ name: "_inbound-verify.acme.com", type: "TXT", data: '"inbound-verify=abc123"' }], [ownership()]));
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "txt_quoted")).toMatchObject({
+      severity: "error",
+      message: expect.stringMatching(/contains quote characters: `"inbound-verify=abc123"`.*enter only `inbound-verify=abc123`/),
+    });
+  });
+
+  it("works for SPF records too", async () => {
+    const c = first(await check([{ name: "acme.com", type: "TXT", data: '"v=spf1 include:_spf.example.net ~all"' }], [spf]));
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "txt_quoted").severity).toBe("error");
+  });
+});
+
+describe("SPF", () => {
+  it("multiple_spf: fails and suggests one merged record", async () => {
+    const c = first(
+      await check(
+        [
+          { name: "acme.com", type: "TXT", data: "v=spf1 include:_spf.google.com ~all" },
+          { name: "acme.com", type: "TXT", data: "v=spf1 include:_spf.example.net -all" },
+        ],
+        [spf],
+      ),
+    );
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "multiple_spf").message).toMatch(/has 2 SPF records.*Merge them into one TXT record: `v=spf1 include:_spf\.google\.com include:_spf\.example\.net ~all`/);
+  });
+
+  it("a record without our include is failed with the corrected record", async () => {
+    const c = first(await check([{ name: "acme.com", type: "TXT", data: "v=spf1 mx -all" }], [spf]));
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "value_mismatch").message).toMatch(/does not include include:_spf\.example\.net\. Change it to `v=spf1 mx include:_spf\.example\.net -all`/);
+  });
+
+  it("spf_too_many_lookups: counts lookups through includes and names the biggest contributors", async () => {
+    const heavy: FixtureRecord[] = [
+      { name: "acme.com", type: "TXT", data: "v=spf1 include:_spf.example.net include:heavy.acme.com a mx ~all" },
+      { name: "heavy.acme.com", type: "TXT", data: "v=spf1 include:h1.acme.com include:h2.acme.com a:x.acme.com -all" },
+      { name: "h1.acme.com", type: "TXT", data: "v=spf1 a mx ptr exists:e.acme.com -all" },
+      { name: "h2.acme.com", type: "TXT", data: "v=spf1 a:1.acme.com a:2.acme.com -all" },
+    ];
+    const c = first(await check(heavy, [spf]));
+    expect(c.verdict).toBe("verified");
+    const d = diagnosis(c, "spf_too_many_lookups");
+    // heavy: 1 + h1(1+4) + h2(1+2) + a:x(1) = 10; _spf.example.net 1; a 1; mx 1 => 13.
+    expect(d).toMatchObject({ severity: "error", details: expect.objectContaining({ lookups: 13 }) });
+    expect(d.message).toMatch(/needs 13 DNS lookups; receivers stop at 10.*include:heavy\.acme\.com \(10\)/);
+  });
+});
+
+describe("cname_at_name", () => {
+  it("names the CNAME target that hides the TXT record", async () => {
+    const c = first(await check([{ name: "_inbound-verify.acme.com", type: "CNAME", data: "verify.provider.example" }], [ownership()]));
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "cname_at_name")).toMatchObject({
+      severity: "error",
+      message: expect.stringMatching(/_inbound-verify\.acme\.com is a CNAME for verify\.provider\.example.*Delete the CNAME at `_inbound-verify`/),
+    });
+    expect(c.servers[0]).toMatchObject({ outcome: "cname" });
+  });
+
+  it("accepts DKIM delegated by CNAME when the target has the key", async () => {
+    const c = first(await check([{ name: "inbound1._domainkey.acme.com", type: "CNAME", data: "inbound1.dkim.example.net" }], [dkim]));
+    expect(c.verdict).toBe("verified");
+    expect(diagnosis(c, "cname_at_name").severity).toBe("info");
+  });
+
+  it("reports a CNAME loop", async () => {
+    const c = first(
+      await check(
+        [
+          { name: "_inbound-verify.acme.com", type: "CNAME", data: "loop.acme.com" },
+          { name: "loop.acme.com", type: "CNAME", data: "_inbound-verify.acme.com" },
+        ],
+        [ownership()],
+      ),
+    );
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "cname_at_name").message).toMatch(/loops/);
+  });
+});
+
+describe("MX", () => {
+  it("mx_target_cname: an MX target that is an alias", async () => {
+    const c = first(
+      await check(
+        [
+          { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mail.acme.com" } },
+          { name: "mail.acme.com", type: "CNAME", data: "mx1.inbound.example.net" },
+        ],
+        [mx1],
+      ),
+    );
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "mx_target_cname")).toMatchObject({
+      severity: "error",
+      message: expect.stringMatching(/mail\.acme\.com at acme\.com is a CNAME for mx1\.inbound\.example\.net.*directly to mx1\.inbound\.example\.net/),
+    });
+  });
+
+  it("mx_target_ip: an MX exchange that is an IP address", async () => {
+    const c = first(await check([{ name: "acme.com", type: "MX", data: { preference: 10, exchange: "192.0.2.25" } }], [mx1]));
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "mx_target_ip").message).toMatch(/points to the IP address 192\.0\.2\.25.*mx1\.inbound\.example\.net \(preference 10\)/);
+  });
+
+  it("competing_mx: another host with equal or better preference", async () => {
+    const report = await check(
+      [
+        { name: "acme.com", type: "MX", data: { preference: 5, exchange: "old-mx.acme.com" } },
+        { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
+        { name: "acme.com", type: "MX", data: { preference: 20, exchange: "mx2.inbound.example.net" } },
+      ],
+      [mx1, mx2],
+    );
+    const [c1, c2] = report.checks;
+    expect(c1?.verdict).toBe("verified");
+    expect(c2?.verdict).toBe("verified");
+    if (!c1 || !c2) return;
+    expect(diagnosis(c1, "competing_mx").message).toMatch(/also has MX old-mx\.acme\.com with preference 5.*mail may be delivered there instead/);
+    // mx2 at 20 is ours: it must not be reported as competing with mx1.
+    expect(diagnosis(c1, "competing_mx").message).not.toMatch(/mx2/);
+  });
+
+  it("a wrong preference fails and says which one was found", async () => {
+    const c = first(await check([{ name: "acme.com", type: "MX", data: { preference: 30, exchange: "MX1.inbound.example.net." } }], [mx1]));
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "mx_preference_mismatch").message).toMatch(/has preference 30, not 10/);
+  });
+});
+
+describe("servfail", () => {
+  it("distinguishes SERVFAIL from a missing record and points at DNSSEC", async () => {
+    const c = first(
+      await check([], [ownership()], "acme.com", (w) => {
+        for (const s of w.authoritative) s.addRule({ name: "_inbound-verify.acme.com", action: { kind: "rcode", rcode: "SERVFAIL" } });
+      }),
+    );
+    expect(c.verdict).toBe("temporary_failure");
+    expect(diagnosis(c, "servfail").message).toMatch(/answer SERVFAIL for _inbound-verify\.acme\.com.*DNSSEC.*DS record/);
+    expect(c.diagnoses.map((d) => d.code)).not.toContain("record_missing");
+  });
+
+  it("a resolver that cannot validate the zone (SERVFAIL on discovery) is reported as DNSSEC trouble", async () => {
+    const report = await check([], [ownership()], "acme.com", (w) => {
+      w.resolver.addRule({ name: "acme.com", type: "NS", action: { kind: "rcode", rcode: "SERVFAIL" } });
+    });
+    expect(first(report).verdict).toBe("temporary_failure");
+    expect(report.diagnoses[0]).toMatchObject({ code: "servfail", message: expect.stringMatching(/SERVFAIL.*DNSSEC/) });
+  });
+});
+
+describe("authoritative_disagree", () => {
+  it("shows which server has what", async () => {
+    const c = first(
+      await check([{ name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" }], [ownership()], "acme.com", (w) => {
+        w.authoritative[1]?.data.remove("_inbound-verify.acme.com");
+      }),
+    );
+    expect(c.verdict).toBe("failed");
+    expect(c.servers.slice(0, 2).map((s) => [s.outcome, s.values])).toEqual([
+      ["answer", ["inbound-verify=abc123"]],
+      ["nxdomain", []],
+    ]);
+    const d = diagnosis(c, "authoritative_disagree");
+    expect(d.message).toMatch(/ns1\.acme\.com \(127\.0\.0\.2:\d+\) has `inbound-verify=abc123`; ns2\.acme\.com \(127\.0\.0\.3:\d+\) has no TXT record/);
+    expect(d.message).toMatch(/primary to the secondary/);
+  });
+});
+
+describe("resolver_negative_cache", () => {
+  it("verifies from the authoritative answer and says when the resolver's cache expires", async () => {
+    const c = first(
+      await check([{ name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" }], [ownership()], "acme.com", (w) => {
+        w.resolver.cacheNegative("_inbound-verify.acme.com", { kind: "nxdomain", ttl: 900 });
+      }),
+    );
+    expect(c.verdict).toBe("verified");
+    const d = diagnosis(c, "resolver_negative_cache");
+    expect(d.severity).toBe("warning");
+    expect(d.message).toMatch(/published .* still has a cached "no such name" answer for _inbound-verify\.acme\.com until 2030-01-01T12:15:00\.000Z \(negative-cache TTL 900 s\)/);
+    expect(d.details).toMatchObject({ expiresAt: "2030-01-01T12:15:00.000Z", negativeTtl: 900 });
+  });
+});
