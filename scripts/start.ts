@@ -35,8 +35,10 @@ async function main(): Promise<number> {
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
   const embedded = !process.env.DATABASE_URL;
   const dataDir = path.resolve(root, process.env.DATA_DIR || ".data");
-  if (embedded && !process.env.NEXTAUTH_SECRET) {
-    process.env.NEXTAUTH_SECRET = await readOrCreateSecret(dataDir, "nextauth-secret");
+  if (embedded) {
+    // A local install keeps its generated secrets in the data directory; production supplies them.
+    process.env.NEXTAUTH_SECRET ||= await readOrCreateSecret(dataDir, "nextauth-secret");
+    process.env.SECRETS_KEY ||= await readOrCreateSecret(dataDir, "secrets-key");
   }
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {

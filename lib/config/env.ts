@@ -1,5 +1,9 @@
 import { z } from "zod";
 
+import { tryAsciiName } from "@/lib/dns/names";
+import { parseServerList } from "@/lib/dns/servers";
+import { checkHostname } from "@/lib/domains/hostname";
+
 /**
  * Every environment variable the console reads, validated once. `loadConfig` returns all problems
  * at once so an operator fixes them in one go; `getConfig` caches the result for the process.
@@ -34,6 +38,46 @@ const httpUrl = z
     }
   }, { message: "must be an http(s) URL such as https://console.example.com" });
 
+const hostname = z.string().refine((value) => checkHostname(value).ok, { message: "must be a domain name such as mail.example.net" });
+
+const dnsName = z.string().transform((value, ctx) => {
+  const result = tryAsciiName(value);
+  if (result.ok && result.name.includes(".")) return result.name;
+  ctx.addIssue({ code: "custom", message: "must be a DNS name such as _spf.mail.example.net" });
+  return z.NEVER;
+});
+
+/** "host:preference" entries, comma-separated; preference defaults to 10. */
+const mxHostList = z.string().transform((value, ctx) => {
+  const hosts: { exchange: string; preference: number }[] = [];
+  for (const entry of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+    const [host = "", preferenceText] = entry.split(":");
+    const checked = checkHostname(host);
+    const preference = preferenceText === undefined ? 10 : Number(preferenceText);
+    if (!checked.ok || !Number.isInteger(preference) || preference < 0 || preference > 65535) {
+      ctx.addIssue({ code: "custom", message: `has an invalid entry "${entry}" (expected host or host:preference, e.g. inbound-1.mail.example.net:10)` });
+      return z.NEVER;
+    }
+    hosts.push({ exchange: checked.ascii, preference });
+  }
+  if (hosts.length === 0) {
+    ctx.addIssue({ code: "custom", message: "must name at least one inbound host" });
+    return z.NEVER;
+  }
+  return hosts;
+});
+
+const serverList = z.string().transform((value, ctx) => {
+  const parsed = parseServerList(value);
+  if (parsed.ok) return parsed.value;
+  ctx.addIssue({ code: "custom", message: `is not a list of host[:port] entries: ${parsed.errors.join("; ")}` });
+  return z.NEVER;
+});
+
+const base64Key = z.string().refine((value) => Buffer.from(value, "base64").length === 32, {
+  message: "must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)",
+});
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -51,10 +95,36 @@ const envSchema = z
     LOGIN_MAX_FAILURES: integer(1, 1000).default(10),
     LOGIN_FAILURE_WINDOW_MINUTES: integer(1, 24 * 60).default(15),
     TRUST_PROXY: booleanFlag.default(false),
+    SECRETS_KEY: base64Key.optional(),
+    PLATFORM_DOMAIN: hostname.default("mail.routing.example"),
+    INBOUND_MX_HOSTS: mxHostList.default([
+      { exchange: "inbound-1.mail.routing.example", preference: 10 },
+      { exchange: "inbound-2.mail.routing.example", preference: 10 },
+    ]),
+    SPF_INCLUDE: dnsName.default("_spf.mail.routing.example"),
+    DKIM_SELECTOR: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: "must be one DNS label (letters, digits, hyphens)" })
+      .default("erc1"),
+    DMARC_REPORT_ADDRESS: z.email({ message: "must be an email address" }).default("dmarc-reports@mail.routing.example"),
+    DNS_RESOLVERS: serverList.optional(),
+    DNS_TIMEOUT_MS: integer(100, 30_000).default(1500),
+    DNS_DEADLINE_MS: integer(500, 120_000).default(8000),
+    /** Tests only: the port of authoritative DNS servers (loopback fixtures cannot bind 53). */
+    DNS_TEST_AUTHORITATIVE_PORT: integer(1, 65535).optional(),
+    MAX_DOMAINS_PER_ORGANIZATION: integer(1, 100_000).default(50),
+    MAX_ROUTES_PER_DOMAIN: integer(1, 10_000_000).default(1000),
     SEED_DEMO_DATA: booleanFlag.optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SECRETS_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SECRETS_KEY"],
+        message: "is required in production: it encrypts DKIM private keys (`npm start` generates a local one with the embedded database)",
+      });
+    }
     if (env.NODE_ENV === "production" && !env.NEXTAUTH_SECRET) {
       ctx.addIssue({
         code: "custom",

@@ -32,7 +32,11 @@ interface DmmfIndex {
 }
 
 const schema = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: await readFile("prisma/schema.prisma", "utf8") }))) as {
-  datamodel: { models: DmmfModel[]; enums: { name: string; dbName?: string | null }[]; indexes: DmmfIndex[] };
+  datamodel: {
+    models: DmmfModel[];
+    enums: { name: string; dbName?: string | null; values: { name: string; dbName?: string | null }[] }[];
+    indexes: DmmfIndex[];
+  };
 };
 const models = schema.datamodel.models;
 const tableOf = (model: DmmfModel) => model.dbName ?? model.name;
@@ -45,7 +49,10 @@ const columnOf = (model: DmmfModel, fieldName: string) => {
 function expectedColumnType(field: DmmfField): { dataType: string; length?: number; precision?: number; udt?: string } {
   const [native, args] = field.nativeType ?? [undefined, []];
   const arg = args[0] !== undefined ? Number(args[0]) : undefined;
-  if (field.kind === "enum") return { dataType: "USER-DEFINED", udt: field.type };
+  if (field.kind === "enum") {
+    const enumeration = schema.datamodel.enums.find((candidate) => candidate.name === field.type);
+    return { dataType: "USER-DEFINED", udt: enumeration?.dbName ?? field.type };
+  }
   switch (field.type) {
     case "String":
       if (native === "VarChar") return { dataType: "character varying", length: arg };
@@ -121,11 +128,26 @@ async function readDatabase() {
 }
 
 const { columns, indexes } = await readDatabase();
+const enumLabels = await getDb().$queryRaw<{ name: string; labels: string[] }[]>`
+  SELECT t.typname AS name, array_agg(e.enumlabel ORDER BY e.enumsortorder)::text[] AS labels
+    FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+    JOIN pg_namespace n ON n.oid = t.typnamespace
+   WHERE n.nspname = 'public' GROUP BY t.typname`;
 
 describe("the migrated database matches prisma/schema.prisma", () => {
   it("has exactly the schema's tables", () => {
     const tables = [...new Set(columns.map((column) => column.table_name))].sort();
     expect(tables).toEqual(models.map(tableOf).sort());
+  });
+
+  it("has exactly the schema's enums, with their values in order", () => {
+    const expected = schema.datamodel.enums
+      .map((enumeration) => ({
+        name: enumeration.dbName ?? enumeration.name,
+        labels: enumeration.values.map((value) => value.dbName ?? value.name),
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    expect([...enumLabels].sort((a, b) => a.name.localeCompare(b.name))).toEqual(expected);
   });
 
   describe.each(models.map((model) => [model.name, model] as const))("%s", (_name, model) => {

@@ -43,6 +43,7 @@ export default async function setup(project: TestProject) {
     app = await startAppServer(root, {
       DATABASE_URL: url,
       NEXTAUTH_SECRET: "browser-test-secret-that-is-long-enough",
+      SECRETS_KEY: Buffer.alloc(32, 2).toString("base64"),
       // Each test sends its own X-Forwarded-For, so sign-in limits of one test do not lock out another.
       TRUST_PROXY: "true",
     });

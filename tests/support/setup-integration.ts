@@ -13,6 +13,7 @@ const database = `erc_test_${randomBytes(6).toString("hex")}`;
 await createDatabaseFromTemplate(adminUrl, database);
 process.env.DATABASE_URL = databaseUrl(adminUrl, database);
 process.env.NEXTAUTH_SECRET = TEST_SECRET;
+process.env.SECRETS_KEY = Buffer.alloc(32, 1).toString("base64");
 process.env.NEXTAUTH_URL = "http://localhost:3000";
 
 vi.mock("next/headers", () => ({

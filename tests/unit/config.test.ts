@@ -25,9 +25,37 @@ describe("configuration", () => {
     expect(message).toContain("TRUST_PROXY must be true or false");
   });
 
-  it("requires NEXTAUTH_SECRET in production", () => {
+  it("requires NEXTAUTH_SECRET and SECRETS_KEY in production", () => {
     const result = loadConfig({ NODE_ENV: "production" });
-    expect(result).toMatchObject({ ok: false, problems: [{ variable: "NEXTAUTH_SECRET", message: expect.stringContaining("required in production") }] });
+    expect(result).toMatchObject({
+      ok: false,
+      problems: expect.arrayContaining([
+        { variable: "NEXTAUTH_SECRET", message: expect.stringContaining("required in production") },
+        { variable: "SECRETS_KEY", message: expect.stringContaining("required in production") },
+      ]),
+    });
+  });
+
+  it("validates the platform and DNS settings", () => {
+    const result = loadConfig({
+      NODE_ENV: "development",
+      INBOUND_MX_HOSTS: "inbound-1.example.net:10, not a host",
+      DNS_RESOLVERS: "127.0.0.1:99999",
+      SECRETS_KEY: "dG9vLXNob3J0",
+      PLATFORM_DOMAIN: "localhost",
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const variables = result.problems.map((problem) => problem.variable);
+    expect(variables).toEqual(expect.arrayContaining(["INBOUND_MX_HOSTS", "DNS_RESOLVERS", "SECRETS_KEY", "PLATFORM_DOMAIN"]));
+    const parsed = loadConfig({ NODE_ENV: "development", INBOUND_MX_HOSTS: "mx1.example.net:5,mx2.example.net", DNS_RESOLVERS: "127.0.0.1:5353, [::1]" });
+    expect(parsed).toMatchObject({
+      ok: true,
+      config: {
+        INBOUND_MX_HOSTS: [{ exchange: "mx1.example.net", preference: 5 }, { exchange: "mx2.example.net", preference: 10 }],
+        DNS_RESOLVERS: [{ host: "127.0.0.1", port: 5353 }, { host: "::1", port: 53 }],
+      },
+    });
   });
 
   it("treats empty variables as unset", () => {

@@ -1,0 +1,184 @@
+import "server-only";
+
+import { randomBytes } from "node:crypto";
+
+import type { z } from "zod";
+
+import type { Database } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors-prisma";
+import { ConflictError, LimitError, NotFoundError, ValidationError } from "@/lib/errors";
+
+import { generateDkimKey } from "./dkim";
+import type { registerDomainSchema } from "./domain-schemas";
+import { buildExpectedRecords, storedFromExpected } from "./expected-records";
+import { checkHostname, isSameOrSubdomain } from "./hostname";
+import type { PlatformSettings } from "./settings";
+
+/** Domains of one organisation. Every query is scoped by the organisation id from the session. */
+
+export interface DomainDependencies {
+  settings: PlatformSettings;
+  secretsKey: string;
+  now?: Date;
+}
+
+const TAKEN_MESSAGE =
+  "This domain is already registered to another organisation. If it belongs to you, contact support to have it released.";
+
+export type Availability = { available: true; ascii: string; unicode: string } | { available: false; reason: string };
+
+/** For the wizard's as-you-type check; says nothing about who holds a taken domain. */
+export async function checkCustomDomainAvailability(
+  db: Database,
+  organizationId: string,
+  input: string,
+  settings: PlatformSettings,
+): Promise<Availability> {
+  const checked = checkHostname(input);
+  if (!checked.ok) return { available: false, reason: checked.error };
+  if (isSameOrSubdomain(checked.ascii, settings.platformDomain)) {
+    return {
+      available: false,
+      reason: `${settings.platformDomain} is the platform's own domain. To use it, choose one of the platform domain scenarios.`,
+    };
+  }
+  const existing = await db.domain.findUnique({ where: { name: checked.ascii }, select: { organizationId: true } });
+  if (existing) {
+    return { available: false, reason: existing.organizationId === organizationId ? "You have already registered this domain." : TAKEN_MESSAGE };
+  }
+  return { available: true, ascii: checked.ascii, unicode: checked.unicode };
+}
+
+export async function checkPlatformLabelAvailability(db: Database, label: string, settings: PlatformSettings): Promise<Availability> {
+  const name = `${label}.${settings.platformDomain}`;
+  const taken = await db.domain.findFirst({ where: { OR: [{ platformLabel: label }, { name }] }, select: { id: true } });
+  return taken ? { available: false, reason: `${name} is taken. Try another name.` } : { available: true, ascii: name, unicode: name };
+}
+
+export async function registerDomain(
+  db: Database,
+  organizationId: string,
+  input: z.output<typeof registerDomainSchema>,
+  deps: DomainDependencies,
+) {
+  const count = await db.domain.count({ where: { organizationId } });
+  if (count >= deps.settings.maxDomainsPerOrganization) {
+    throw new LimitError(`Your organisation has reached its limit of ${deps.settings.maxDomainsPerOrganization} domains. Delete one you no longer use first.`);
+  }
+  const now = deps.now ?? new Date();
+  try {
+    if (input.kind === "platform") {
+      const availability = await checkPlatformLabelAvailability(db, input.label, deps.settings);
+      if (!availability.available) throw new ConflictError(availability.reason, { label: [availability.reason] });
+      // The platform domain is ours: nothing for the admin to publish, so it is verified at once.
+      return await db.domain.create({
+        data: {
+          organizationId,
+          kind: "platform",
+          scenario: input.scenario,
+          name: availability.ascii,
+          displayName: availability.ascii,
+          platformLabel: input.label,
+          status: "verified",
+          verifiedAt: now,
+          statusChangedAt: now,
+          verificationStartedAt: now,
+        },
+        include: { records: { orderBy: { position: "asc" } } },
+      });
+    }
+    const availability = await checkCustomDomainAvailability(db, organizationId, input.domain, deps.settings);
+    if (!availability.available) {
+      throw new ConflictError(availability.reason, { domain: [availability.reason] });
+    }
+    const ownershipToken = randomBytes(24).toString("base64url");
+    const dkim = await generateDkimKey(deps.secretsKey);
+    const records = buildExpectedRecords(
+      { name: availability.ascii, ownershipToken, dkimSelector: deps.settings.dkimSelector, dkimPublicKey: dkim.publicKey },
+      deps.settings,
+    );
+    return await db.domain.create({
+      data: {
+        organizationId,
+        kind: "custom",
+        scenario: input.scenario,
+        name: availability.ascii,
+        displayName: availability.unicode,
+        ownershipToken,
+        dkimSelector: deps.settings.dkimSelector,
+        dkimPublicKey: dkim.publicKey,
+        dkimPrivateKeySealed: dkim.privateKeySealed,
+        statusChangedAt: now,
+        verificationStartedAt: now,
+        records: { create: records.map((record, position) => storedFromExpected(record, position)) },
+      },
+      include: { records: { orderBy: { position: "asc" } } },
+    });
+  } catch (error) {
+    // Two organisations racing for the same name: the unique index decides, the loser hears why.
+    if (isUniqueViolation(error)) {
+      if (input.kind === "platform") throw new ConflictError("That name was just taken. Try another.", { label: ["That name was just taken. Try another."] });
+      throw new ConflictError(TAKEN_MESSAGE, { domain: [TAKEN_MESSAGE] });
+    }
+    throw error;
+  }
+}
+
+/** Columns safe to send to a browser (no private key). */
+export const domainPublicSelect = {
+  id: true,
+  kind: true,
+  scenario: true,
+  name: true,
+  displayName: true,
+  platformLabel: true,
+  status: true,
+  statusChangedAt: true,
+  verificationStartedAt: true,
+  verifiedAt: true,
+  graceStartedAt: true,
+  lastCheckedAt: true,
+  nextCheckAt: true,
+  dkimSelector: true,
+  version: true,
+  createdAt: true,
+  records: { orderBy: { position: "asc" as const } },
+} as const;
+
+export async function getDomain(db: Database, organizationId: string, domainId: string) {
+  const domain = await db.domain.findFirst({ where: { id: domainId, organizationId }, select: domainPublicSelect });
+  if (!domain) throw new NotFoundError("This domain does not exist, or it was deleted.");
+  return domain;
+}
+
+export async function findDomainByName(db: Database, organizationId: string, name: string) {
+  const checked = checkHostname(name);
+  if (!checked.ok) return null;
+  return db.domain.findFirst({ where: { name: checked.ascii, organizationId }, select: domainPublicSelect });
+}
+
+export function listDomains(db: Database, organizationId: string) {
+  return db.domain.findMany({ where: { organizationId }, orderBy: { name: "asc" }, select: domainPublicSelect });
+}
+
+export async function restartVerification(db: Database, organizationId: string, domainId: string, now = new Date()) {
+  const updated = await db.domain.updateMany({
+    where: { id: domainId, organizationId, status: "failed" },
+    data: { status: "pending", verificationStartedAt: now, statusChangedAt: now, version: { increment: 1 } },
+  });
+  if (updated.count === 0) {
+    await getDomain(db, organizationId, domainId); // not found → NotFoundError
+    throw new ValidationError("Only a domain whose verification gave up can be restarted.");
+  }
+}
+
+export async function deleteDomain(db: Database, organizationId: string, input: { domainId: string; confirmation: string }) {
+  const domain = await getDomain(db, organizationId, input.domainId);
+  const typed = input.confirmation.trim().toLowerCase().replace(/\.$/, "");
+  if (typed !== domain.name && typed !== domain.displayName.toLowerCase()) {
+    throw new ValidationError("The name you typed does not match this domain.", { confirmation: [`Type ${domain.displayName} exactly to confirm`] });
+  }
+  await db.domain.delete({ where: { id: domain.id } });
+  return domain;
+}
+

@@ -1,0 +1,259 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+import { afterAll, describe, expect, it } from "vitest";
+
+import { seedDemoData } from "@/lib/accounts/demo-seed";
+import { getConfig } from "@/lib/config/env";
+import { getDb } from "@/lib/db/client";
+import type { DiagnosisCode, ExpectedRecord } from "@/lib/dns";
+import { registerDomain } from "@/lib/domains/domains";
+import { expectedFromStored } from "@/lib/domains/expected-records";
+import { platformSettings } from "@/lib/domains/settings";
+import { dnsCheck, type DnsCheckJson } from "@/scripts/dns-check";
+
+import { asPublished, PLATFORM_TEST_ENV, PLATFORM_TEST_ZONE } from "../support/dns-publish";
+import { startDnsWorld, type DnsWorld, type FixtureRecord } from "../support/dns-server";
+
+const KEY = `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${"q".repeat(300)}IDAQAB`;
+const CASES = [
+  "doubled", "split", "quoted", "twospf", "heavyspf", "cname", "mxcname", "mxip", "competing", "servfail", "disagree", "negcache", "acme",
+];
+
+const world: DnsWorld = await startDnsWorld({
+  zones: [PLATFORM_TEST_ZONE, ...CASES.map((name) => ({ origin: `${name}.test`, soa: { minimum: 600 } }))],
+});
+Object.assign(process.env, PLATFORM_TEST_ENV, {
+  DNS_RESOLVERS: `127.0.0.1:${world.resolvers[0]!.port}`,
+  DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
+  DNS_TIMEOUT_MS: "300",
+  DNS_DEADLINE_MS: "4000",
+});
+afterAll(() => world.close());
+
+const dir = await mkdtemp(path.join(os.tmpdir(), "erc-dns-check-"));
+let fileCounter = 0;
+async function recordsFile(content: unknown): Promise<string> {
+  const file = path.join(dir, `records-${fileCounter++}.json`);
+  await writeFile(file, JSON.stringify(content));
+  return file;
+}
+
+async function runJson(args: string[]): Promise<{ code: number; json: DnsCheckJson }> {
+  let output = "";
+  const code = await dnsCheck([...args, "--json"], (text) => (output += text));
+  return { code, json: JSON.parse(output) as DnsCheckJson };
+}
+
+const ownership = (domain: string): ExpectedRecord => ({ kind: "ownership", type: "TXT", name: `_email-routing.${domain}`, value: "email-routing-verification=tok123", required: true });
+const mx = (domain: string, exchange = "inbound-1.platform.test"): ExpectedRecord => ({ kind: "mx", type: "MX", name: domain, exchange, preference: 10, required: true });
+const spf = (domain: string): ExpectedRecord => ({ kind: "spf", type: "TXT", name: domain, include: "_spf.platform.test", value: "v=spf1 include:_spf.platform.test ~all", required: true });
+const dkim = (domain: string): ExpectedRecord => ({ kind: "dkim", type: "TXT", name: `erc1._domainkey.${domain}`, value: `v=DKIM1; k=rsa; p=${KEY}`, required: true });
+
+interface Case {
+  title: string;
+  domain: string;
+  expected: ExpectedRecord[];
+  published: FixtureRecord[];
+  setup?: () => void;
+  code: DiagnosisCode;
+  verdict: "verified" | "failed" | "temporary_failure";
+  exit: 0 | 1 | 2;
+}
+
+const cases: Case[] = [
+  {
+    title: "the zone appended twice",
+    domain: "help.doubled.test",
+    expected: [ownership("help.doubled.test")],
+    published: [{ name: "_email-routing.help.doubled.test.doubled.test", type: "TXT", data: "email-routing-verification=tok123" }],
+    code: "doubled_zone_suffix",
+    verdict: "failed",
+    exit: 1,
+  },
+  {
+    title: "a DKIM key split into 255-byte strings (fine once joined)",
+    domain: "split.test",
+    expected: [dkim("split.test")],
+    published: [{ name: "erc1._domainkey.split.test", type: "TXT", data: [`v=DKIM1; k=rsa; p=${KEY.slice(0, 200)}`, KEY.slice(200)] }],
+    code: "txt_split",
+    verdict: "verified",
+    exit: 0,
+  },
+  {
+    title: "quotes typed into the value",
+    domain: "quoted.test",
+    expected: [ownership("quoted.test")],
+    published: [{ name: "_email-routing.quoted.test", type: "TXT", data: '"email-routing-verification=tok123"' }],
+    code: "txt_quoted",
+    verdict: "failed",
+    exit: 1,
+  },
+  {
+    title: "two SPF records",
+    domain: "twospf.test",
+    expected: [spf("twospf.test")],
+    published: [
+      { name: "twospf.test", type: "TXT", data: "v=spf1 include:_spf.platform.test ~all" },
+      { name: "twospf.test", type: "TXT", data: "v=spf1 mx -all" },
+    ],
+    code: "multiple_spf",
+    verdict: "failed",
+    exit: 1,
+  },
+  {
+    title: "SPF over the 10-lookup limit",
+    domain: "heavyspf.test",
+    expected: [spf("heavyspf.test")],
+    published: [
+      { name: "heavyspf.test", type: "TXT", data: "v=spf1 include:_spf.platform.test include:a.heavyspf.test a mx ~all" },
+      { name: "a.heavyspf.test", type: "TXT", data: "v=spf1 a mx ptr exists:e.heavyspf.test a:1.heavyspf.test a:2.heavyspf.test a:3.heavyspf.test a:4.heavyspf.test -all" },
+    ],
+    code: "spf_too_many_lookups",
+    verdict: "verified",
+    exit: 0,
+  },
+  {
+    title: "a CNAME at the ownership name",
+    domain: "cname.test",
+    expected: [ownership("cname.test")],
+    published: [{ name: "_email-routing.cname.test", type: "CNAME", data: "verify.elsewhere.test" }],
+    code: "cname_at_name",
+    verdict: "failed",
+    exit: 1,
+  },
+  {
+    title: "an MX target that is a CNAME",
+    domain: "mxcname.test",
+    expected: [mx("mxcname.test")],
+    published: [
+      { name: "mxcname.test", type: "MX", data: { preference: 10, exchange: "mail.mxcname.test" } },
+      { name: "mail.mxcname.test", type: "CNAME", data: "inbound-1.platform.test" },
+    ],
+    code: "mx_target_cname",
+    verdict: "failed",
+    exit: 1,
+  },
+  {
+    title: "an MX target that is an IP address",
+    domain: "mxip.test",
+    expected: [mx("mxip.test")],
+    published: [{ name: "mxip.test", type: "MX", data: { preference: 10, exchange: "192.0.2.25" } }],
+    code: "mx_target_ip",
+    verdict: "failed",
+    exit: 1,
+  },
+  {
+    title: "another MX with a better preference",
+    domain: "competing.test",
+    expected: [mx("competing.test")],
+    published: [
+      { name: "competing.test", type: "MX", data: { preference: 10, exchange: "inbound-1.platform.test" } },
+      { name: "competing.test", type: "MX", data: { preference: 5, exchange: "old-mx.competing.test" } },
+    ],
+    code: "competing_mx",
+    verdict: "verified",
+    exit: 0,
+  },
+  {
+    title: "SERVFAIL from the domain's servers",
+    domain: "servfail.test",
+    expected: [ownership("servfail.test")],
+    published: [],
+    setup: () => {
+      for (const server of world.authoritative) server.addRule({ name: "_email-routing.servfail.test", action: { kind: "rcode", rcode: "SERVFAIL" } });
+    },
+    code: "servfail",
+    verdict: "temporary_failure",
+    exit: 2,
+  },
+  {
+    title: "authoritative servers that disagree",
+    domain: "disagree.test",
+    expected: [ownership("disagree.test")],
+    published: [{ name: "_email-routing.disagree.test", type: "TXT", data: "email-routing-verification=tok123" }],
+    setup: () => world.authoritative[1]!.data.remove("_email-routing.disagree.test"),
+    code: "authoritative_disagree",
+    verdict: "failed",
+    exit: 1,
+  },
+  {
+    title: "a resolver still caching 'not found'",
+    domain: "negcache.test",
+    expected: [ownership("negcache.test")],
+    published: [{ name: "_email-routing.negcache.test", type: "TXT", data: "email-routing-verification=tok123" }],
+    setup: () => world.resolver.cacheNegative("_email-routing.negcache.test", { kind: "nxdomain", ttl: 900 }),
+    code: "resolver_negative_cache",
+    verdict: "verified",
+    exit: 0,
+  },
+];
+
+describe("npm run dns:check -- --records FILE", () => {
+  it.each(cases.map((c) => [c.title, c] as const))("diagnoses %s", async (_title, c) => {
+    world.publish(...c.published);
+    c.setup?.();
+    const { code, json } = await runJson(["--records", await recordsFile({ domain: c.domain, expected: c.expected })]);
+    const check = json.checks[0]!;
+    expect(check.verdict).toBe(c.verdict);
+    expect(check.diagnoses.map((d) => d.code)).toContain(c.code);
+    expect(code).toBe(c.exit);
+    expect(json.exitCode).toBe(c.exit);
+    expect(json.expected).toEqual(c.expected);
+  });
+
+  it("explains a malformed records file", async () => {
+    const file = await recordsFile([{ kind: "mx", type: "TXT", name: "x..test", required: "yes" }]);
+    await expect(dnsCheck(["--records", file, "x.test"], () => {})).rejects.toThrow(/records\[0\]\.type must be "MX"/);
+  });
+});
+
+describe("npm run dns:check -- <domain>", async () => {
+  const db = getDb();
+  await seedDemoData(db);
+  const acme = await db.organization.findUniqueOrThrow({ where: { slug: "acme" } });
+  const domain = await registerDomain(db, acme.id, { kind: "custom", scenario: "own_domain", domain: "help.acme.test" }, {
+    settings: platformSettings(getConfig()),
+    secretsKey: Buffer.alloc(32, 7).toString("base64"),
+  });
+  const expected = domain.records.map(expectedFromStored);
+
+  it("fails a freshly registered domain, then verifies it once the records are published", async () => {
+    const before = await runJson(["help.acme.test"]);
+    expect(before.code).toBe(1);
+    expect(before.json.summary).toMatchObject({ ownership: "failed", inbound: "failed", sending: "failed" });
+
+    world.publish(...asPublished(expected));
+    let table = "";
+    const code = await dnsCheck(["HELP.acme.test."], (text) => (table += text));
+    expect(code).toBe(0);
+    expect(table).toMatch(/^ownership _email-routing\.help\.acm\S* +verified/m);
+    expect(table).toContain("Summary: ownership verified, inbound verified, sending verified");
+    expect(table).not.toMatch(/\bfailed\b/);
+  });
+
+  it("prints JSON that --records accepts back unchanged", async () => {
+    const first = await runJson(["help.acme.test"]);
+    expect(first.json.expected).toEqual(expected);
+    const again = await runJson(["--records", await recordsFile(first.json)]);
+    expect(again.code).toBe(first.code);
+    expect(again.json.checks.map((c) => c.verdict)).toEqual(first.json.checks.map((c) => c.verdict));
+  });
+
+  it("says when a domain is not registered", async () => {
+    await expect(dnsCheck(["unknown.acme.test"], () => {})).rejects.toThrow("unknown.acme.test is not registered in the console");
+  });
+
+  it("exits with the verdict's code as a process", async () => {
+    const file = await recordsFile({ domain: "mxip.test", expected: [mx("mxip.test")] });
+    const run = promisify(execFile);
+    const result = await run(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/dns-check.ts", "--records", file], {
+      env: process.env,
+    }).catch((error: { code: number; stdout: string }) => error);
+    expect(result).toMatchObject({ code: 1 });
+    expect((result as { stdout: string }).stdout).toMatch(/mx_target_ip|IP address 192\.0\.2\.25/);
+  });
+});

@@ -1,0 +1,30 @@
+import type { ExpectedRecord } from "@/lib/dns";
+
+import type { FixtureRecord } from "./dns-server";
+
+/** What an admin who followed the instructions exactly would publish at their DNS host. */
+export function asPublished(records: readonly ExpectedRecord[]): FixtureRecord[] {
+  return records.map((record): FixtureRecord =>
+    record.kind === "mx"
+      ? { name: record.name, type: "MX", data: { preference: record.preference, exchange: record.exchange } }
+      : { name: record.name, type: "TXT", data: record.value },
+  );
+}
+
+/** The zone the console's default-like test settings point at: our inbound hosts and SPF include. */
+export const PLATFORM_TEST_ZONE = {
+  origin: "platform.test",
+  records: [
+    { name: "inbound-1.platform.test", type: "A", data: "127.0.0.50" },
+    { name: "inbound-2.platform.test", type: "A", data: "127.0.0.51" },
+    { name: "_spf.platform.test", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 -all" },
+  ] satisfies FixtureRecord[],
+};
+
+export const PLATFORM_TEST_ENV = {
+  PLATFORM_DOMAIN: "routing.platform.test",
+  INBOUND_MX_HOSTS: "inbound-1.platform.test:10,inbound-2.platform.test:10",
+  SPF_INCLUDE: "_spf.platform.test",
+  DKIM_SELECTOR: "erc1",
+  DMARC_REPORT_ADDRESS: "dmarc@platform.test",
+};
