@@ -8,7 +8,7 @@ import path from "node:path";
  * input file is stored next to the build.
  */
 const BUILD_INPUTS = ["app", "components", "lib", "public", "types", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
-const FINGERPRINT_FILE = ".next/source-fingerprint";
+const distDir = () => process.env.NEXT_DIST_DIR || ".next";
 
 async function collectFiles(root: string, entry: string, out: string[]): Promise<void> {
   const full = path.join(root, entry);
@@ -38,8 +38,8 @@ export async function sourceFingerprint(root: string): Promise<string> {
 
 export async function isBuildCurrent(root: string): Promise<boolean> {
   const [buildId, stored] = await Promise.all([
-    readFile(path.join(root, ".next/BUILD_ID"), "utf8").catch(() => undefined),
-    readFile(path.join(root, FINGERPRINT_FILE), "utf8").catch(() => undefined),
+    readFile(path.join(root, distDir(), "BUILD_ID"), "utf8").catch(() => undefined),
+    readFile(path.join(root, distDir(), "source-fingerprint"), "utf8").catch(() => undefined),
   ]);
   return Boolean(buildId) && stored?.trim() === (await sourceFingerprint(root));
 }
@@ -58,6 +58,6 @@ export async function ensureBuild(root: string, log: (line: string) => void = co
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit code ${code})`))));
   });
-  await writeFile(path.join(root, FINGERPRINT_FILE), `${fingerprint}\n`);
+  await writeFile(path.join(root, distDir(), "source-fingerprint"), `${fingerprint}\n`);
   return true;
 }
