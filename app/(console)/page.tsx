@@ -2,6 +2,7 @@ import { ArrowRight, Globe, Inbox, ListOrdered } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { DomainStatusBadge } from "@/components/domains/status-badges";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
@@ -14,10 +15,22 @@ export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const actor = await requirePageAccess("view");
-  const queueCount = await getDb().queue.count({ where: { organizationId: actor.organizationId } });
+  const db = getDb();
+  const scope = { where: { organizationId: actor.organizationId } };
+  const [domainCount, routeCount, queueCount, attention] = await Promise.all([
+    db.domain.count(scope),
+    db.route.count(scope),
+    db.queue.count(scope),
+    db.domain.findMany({
+      where: { organizationId: actor.organizationId, status: { not: "verified" } },
+      orderBy: { statusChangedAt: "desc" },
+      take: 5,
+      select: { id: true, name: true, displayName: true, status: true },
+    }),
+  ]);
   const stats = [
-    { label: "Domains", value: 0, href: "/domains", icon: Globe },
-    { label: "Routes", value: 0, href: "/routes", icon: ListOrdered },
+    { label: "Domains", value: domainCount, href: "/domains", icon: Globe },
+    { label: "Routes", value: routeCount, href: "/routes", icon: ListOrdered },
     { label: "Queues", value: queueCount, href: "/queues", icon: Inbox },
   ];
   return (
@@ -39,6 +52,23 @@ export default async function OverviewPage() {
           </Link>
         ))}
       </div>
+      {attention.length > 0 ? (
+        <Card className="mt-6">
+          <CardBody>
+            <h2 className="mb-3 text-base font-semibold text-slate-900">Domains that need attention</h2>
+            <ul className="divide-y divide-slate-100">
+              {attention.map((domain) => (
+                <li key={domain.id} className="flex items-center justify-between gap-3 py-2">
+                  <Link href={`/domains/${domain.name}`} className="font-medium text-brand-700 hover:underline">
+                    {domain.displayName}
+                  </Link>
+                  <DomainStatusBadge status={domain.status} />
+                </li>
+              ))}
+            </ul>
+          </CardBody>
+        </Card>
+      ) : null}
       <Card className="mt-6">
         <CardBody className="flex flex-wrap items-center justify-between gap-4">
           <div>

@@ -3,7 +3,7 @@ import type { HTMLAttributes } from "react";
 
 import { cn } from "./cn";
 
-const badgeVariants = cva("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset [&_svg]:size-3.5", {
+const badgeVariants = cva("inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset [&_svg]:size-3.5", {
   variants: {
     tone: {
       neutral: "bg-slate-100 text-slate-700 ring-slate-300",

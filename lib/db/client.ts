@@ -32,3 +32,6 @@ export async function disconnectDb(): Promise<void> {
   globalForDb.erconsoleDb = undefined;
   await existing?.client.$disconnect();
 }
+
+/** A client or an open transaction: domain functions take either, so callers choose the boundary. */
+export type DbClient = PrismaClient | import("./generated/client").Prisma.TransactionClient;

@@ -15,7 +15,8 @@ import pg from "pg";
 /** The advisory lock key `prisma migrate` itself takes, so this runner and Prisma exclude each other. */
 const MIGRATION_LOCK_KEY = 72707369;
 
-export const DEFAULT_MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
+// The folder is read at run time from the install, not bundled (keeps Next from tracing the project).
+export const DEFAULT_MIGRATIONS_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), "prisma", "migrations");
 
 export interface MigrationFile {
   name: string;

@@ -76,7 +76,7 @@ export function parseServerList(text: string): ParseResult<ServerAddress[]> {
  * unusable lines are skipped. Rejects only when the file cannot be read.
  */
 export async function readSystemResolvers(path = "/etc/resolv.conf"): Promise<ServerAddress[]> {
-  const text = await readFile(path, "utf8");
+  const text = await readFile(/* turbopackIgnore: true */ path, "utf8");
   return parseResolvConf(text);
 }
 

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 
 import type { z } from "zod";
 
-import type { Database } from "@/lib/db/client";
+import type { DbClient } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors-prisma";
 import { ConflictError, LimitError, NotFoundError, ValidationError } from "@/lib/errors";
 
@@ -29,7 +29,7 @@ export type Availability = { available: true; ascii: string; unicode: string } |
 
 /** For the wizard's as-you-type check; says nothing about who holds a taken domain. */
 export async function checkCustomDomainAvailability(
-  db: Database,
+  db: DbClient,
   organizationId: string,
   input: string,
   settings: PlatformSettings,
@@ -49,14 +49,14 @@ export async function checkCustomDomainAvailability(
   return { available: true, ascii: checked.ascii, unicode: checked.unicode };
 }
 
-export async function checkPlatformLabelAvailability(db: Database, label: string, settings: PlatformSettings): Promise<Availability> {
+export async function checkPlatformLabelAvailability(db: DbClient, label: string, settings: PlatformSettings): Promise<Availability> {
   const name = `${label}.${settings.platformDomain}`;
   const taken = await db.domain.findFirst({ where: { OR: [{ platformLabel: label }, { name }] }, select: { id: true } });
   return taken ? { available: false, reason: `${name} is taken. Try another name.` } : { available: true, ascii: name, unicode: name };
 }
 
 export async function registerDomain(
-  db: Database,
+  db: DbClient,
   organizationId: string,
   input: z.output<typeof registerDomainSchema>,
   deps: DomainDependencies,
@@ -145,23 +145,23 @@ export const domainPublicSelect = {
   records: { orderBy: { position: "asc" as const } },
 } as const;
 
-export async function getDomain(db: Database, organizationId: string, domainId: string) {
+export async function getDomain(db: DbClient, organizationId: string, domainId: string) {
   const domain = await db.domain.findFirst({ where: { id: domainId, organizationId }, select: domainPublicSelect });
   if (!domain) throw new NotFoundError("This domain does not exist, or it was deleted.");
   return domain;
 }
 
-export async function findDomainByName(db: Database, organizationId: string, name: string) {
+export async function findDomainByName(db: DbClient, organizationId: string, name: string) {
   const checked = checkHostname(name);
   if (!checked.ok) return null;
   return db.domain.findFirst({ where: { name: checked.ascii, organizationId }, select: domainPublicSelect });
 }
 
-export function listDomains(db: Database, organizationId: string) {
+export function listDomains(db: DbClient, organizationId: string) {
   return db.domain.findMany({ where: { organizationId }, orderBy: { name: "asc" }, select: domainPublicSelect });
 }
 
-export async function restartVerification(db: Database, organizationId: string, domainId: string, now = new Date()) {
+export async function restartVerification(db: DbClient, organizationId: string, domainId: string, now = new Date()) {
   const updated = await db.domain.updateMany({
     where: { id: domainId, organizationId, status: "failed" },
     data: { status: "pending", verificationStartedAt: now, statusChangedAt: now, version: { increment: 1 } },
@@ -172,13 +172,32 @@ export async function restartVerification(db: Database, organizationId: string, 
   }
 }
 
-export async function deleteDomain(db: Database, organizationId: string, input: { domainId: string; confirmation: string }) {
+export async function deleteDomain(
+  db: DbClient,
+  organizationId: string,
+  input: { domainId: string; confirmation: string; deleteRoutes?: boolean },
+) {
   const domain = await getDomain(db, organizationId, input.domainId);
   const typed = input.confirmation.trim().toLowerCase().replace(/\.$/, "");
   if (typed !== domain.name && typed !== domain.displayName.toLowerCase()) {
     throw new ValidationError("The name you typed does not match this domain.", { confirmation: [`Type ${domain.displayName} exactly to confirm`] });
   }
-  await db.domain.delete({ where: { id: domain.id } });
-  return domain;
+  const routeCount = await db.route.count({ where: { domainId: domain.id, organizationId } });
+  if (routeCount > 0 && !input.deleteRoutes) {
+    const message = `${domain.displayName} has ${routeCount} ${routeCount === 1 ? "route" : "routes"}. Delete them too, or move them first.`;
+    throw new ValidationError(message, { deleteRoutes: [message] });
+  }
+  // Routes elsewhere that reply from an address on this domain would be left pointing at nothing.
+  const dependents = await db.route.findMany({
+    where: { organizationId, domainId: { not: domain.id }, replyRoute: { domainId: domain.id } },
+    select: { address: true },
+    take: 5,
+  });
+  if (dependents.length > 0) {
+    throw new ValidationError(
+      `Routes on other domains reply from addresses on ${domain.displayName} (${dependents.map((route) => route.address).join(", ")}). Change their reply address first.`,
+    );
+  }
+  await db.domain.delete({ where: { id: domain.id } }); // its records, checks and routes go with it
+  return { ...domain, routeCount };
 }
-

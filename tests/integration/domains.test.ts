@@ -8,7 +8,7 @@ import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
 import { ConflictError, LimitError, NotFoundError, ValidationError } from "@/lib/errors";
 
-import { asPublished, PLATFORM_TEST_ZONE } from "../support/dns-publish";
+import { asPublished, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { startDnsWorld } from "../support/dns-server";
 
 const db = getDb();
@@ -18,14 +18,7 @@ const globex = await db.organization.findUniqueOrThrow({ where: { slug: "globex"
 const secretsKey = Buffer.alloc(32, 3).toString("base64");
 const deps: DomainDependencies = {
   secretsKey,
-  settings: {
-    platformDomain: "routing.platform.test",
-    inboundHosts: [{ exchange: "inbound-1.platform.test", preference: 10 }],
-    spfInclude: "_spf.platform.test",
-    dkimSelector: "erc1",
-    dmarcReportAddress: "dmarc@platform.test",
-    maxDomainsPerOrganization: 3,
-  },
+  settings: { ...PLATFORM_TEST_SETTINGS, maxDomainsPerOrganization: 3 },
 };
 
 const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }, { origin: "bücher.test" }] });

@@ -33,10 +33,14 @@ export function setUpBrowser(): () => Browser {
  * A fresh browser profile that the console sees as a distinct client address (the test server
  * trusts X-Forwarded-For), so one test's failed sign-ins never lock out another.
  */
-export async function newClient(browserInstance: Browser, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newClient(
+  browserInstance: Browser,
+  viewport = { width: 1280, height: 800 },
+  baseURL = appUrl,
+): Promise<{ context: BrowserContext; page: Page }> {
   clientCounter += 1;
   const context = await browserInstance.newContext({
-    baseURL: appUrl,
+    baseURL,
     viewport,
     extraHTTPHeaders: { "x-forwarded-for": `10.${process.pid % 250}.${Math.floor(clientCounter / 250)}.${clientCounter % 250}` },
   });

@@ -28,3 +28,13 @@ export const PLATFORM_TEST_ENV = {
   DKIM_SELECTOR: "erc1",
   DMARC_REPORT_ADDRESS: "dmarc@platform.test",
 };
+
+/** The same settings as PLATFORM_TEST_ENV, for tests that call domain functions directly. */
+export const PLATFORM_TEST_SETTINGS = {
+  platformDomain: "routing.platform.test",
+  inboundHosts: [{ exchange: "inbound-1.platform.test", preference: 10 }],
+  spfInclude: "_spf.platform.test",
+  dkimSelector: "erc1",
+  dmarcReportAddress: "dmarc@platform.test",
+  maxDomainsPerOrganization: 100,
+};

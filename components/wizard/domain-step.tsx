@@ -1,0 +1,186 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { CheckCircle2, Loader2, XCircle } from "lucide-react";
+import { useEffect, useState, type FormEvent } from "react";
+
+import { checkDomainAvailabilityAction, checkPlatformLabelAvailabilityAction, registerDomainAction } from "@/app/(console)/domains/actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field, fieldA11y } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/domain-schemas";
+import { checkHostname, checkPlatformLabel } from "@/lib/domains/hostname";
+import type { DomainView } from "@/lib/domains/view-types";
+
+type Availability = { state: "idle" } | { state: "checking" } | { state: "available"; ascii: string; unicode: string } | { state: "taken"; reason: string };
+
+function useDebouncedValue(value: string, delayMs: number): string {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return debounced;
+}
+
+/** Validates as the admin types (instantly in the browser, then availability on the server). */
+function useAvailability(kind: "custom" | "platform", value: string, localError: string | null, check: (value: string) => Promise<Availability>): Availability {
+  const debounced = useDebouncedValue(value.trim(), 400);
+  const enabled = Boolean(debounced) && !localError;
+  const query = useQuery({
+    queryKey: ["availability", kind, debounced],
+    queryFn: () => check(debounced),
+    enabled,
+    staleTime: 5_000,
+    retry: false,
+  });
+  if (!value.trim() || localError) return { state: "idle" };
+  if (debounced !== value.trim() || query.isFetching || !query.data) return query.isError ? { state: "idle" } : { state: "checking" };
+  return query.data;
+}
+
+async function customAvailability(value: string): Promise<Availability> {
+  const result = await checkDomainAvailabilityAction({ domain: value });
+  if (!result.ok) return { state: "taken", reason: result.error };
+  return result.data.available ? { state: "available", ascii: result.data.ascii, unicode: result.data.unicode } : { state: "taken", reason: result.data.reason };
+}
+
+async function labelAvailability(value: string): Promise<Availability> {
+  const result = await checkPlatformLabelAvailabilityAction({ label: value });
+  if (!result.ok) return { state: "taken", reason: result.error };
+  return result.data.available ? { state: "available", ascii: result.data.ascii, unicode: result.data.unicode } : { state: "taken", reason: result.data.reason };
+}
+
+function AvailabilityNote({ availability, id }: { availability: Availability; id: string }) {
+  if (availability.state === "checking") {
+    return (
+      <p id={id} className="flex items-center gap-1.5 text-xs text-slate-600" aria-live="polite">
+        <Loader2 className="size-3.5 animate-spin" aria-hidden /> Checking availability…
+      </p>
+    );
+  }
+  if (availability.state === "available") {
+    return (
+      <p id={id} className="flex items-center gap-1.5 text-xs font-medium text-emerald-700" aria-live="polite">
+        <CheckCircle2 className="size-3.5" aria-hidden /> Available
+        {availability.unicode !== availability.ascii ? (
+          <span className="font-normal text-slate-600">
+            {" "}· shown as <strong>{availability.unicode}</strong>, stored and published in DNS as <span className="font-mono">{availability.ascii}</span>
+          </span>
+        ) : null}
+      </p>
+    );
+  }
+  if (availability.state === "taken") {
+    return (
+      <p id={id} role="alert" className="flex items-center gap-1.5 text-xs font-medium text-red-700">
+        <XCircle className="size-3.5" aria-hidden /> {availability.reason}
+      </p>
+    );
+  }
+  return null;
+}
+
+export function DomainStep({
+  scenario,
+  platformDomain,
+  registered,
+  onRegistered,
+  onUseAnother,
+  onContinue,
+}: {
+  scenario: Scenario;
+  platformDomain: string;
+  registered: DomainView | null;
+  onRegistered: (view: DomainView) => void;
+  onUseAnother: () => void;
+  onContinue: () => void;
+}) {
+  const own = scenarioUsesOwnDomain(scenario);
+  const [value, setValue] = useState("");
+  const [touched, setTouched] = useState(false);
+  const [serverError, setServerError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const local = own ? checkHostname(value) : checkPlatformLabel(value);
+  const localError = !value.trim() ? null : local.ok ? null : local.error;
+  const availability = useAvailability(own ? "custom" : "platform", value, localError, own ? customAvailability : labelAvailability);
+  const shownError = serverError ?? (touched || value.length > 3 ? localError : null);
+
+  if (registered && (registered.kind === "custom") === own) {
+    return (
+      <div className="space-y-4">
+        <Alert tone="success" title={`${registered.displayName} is registered`}>
+          {registered.kind === "custom"
+            ? "Next, publish its DNS records."
+            : "It is ours to run: no DNS records are needed. Next, map addresses to queues."}
+        </Alert>
+        <div className="flex flex-wrap gap-2">
+          <Button onClick={onContinue}>Continue</Button>
+          <Button variant="secondary" onClick={onUseAnother}>
+            Use a different domain
+          </Button>
+        </div>
+      </div>
+    );
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setTouched(true);
+    if (!value.trim() || localError) return;
+    setPending(true);
+    setServerError(null);
+    const result = own
+      ? await registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true })
+      : await registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true });
+    setPending(false);
+    if (result.ok) onRegistered(result.data);
+    else setServerError(result.fieldErrors?.domain?.[0] ?? result.fieldErrors?.label?.[0] ?? result.error);
+  }
+
+  const id = own ? "domain-name" : "platform-label";
+  const input = (
+    <Input
+      {...fieldA11y(id, shownError ?? undefined, true)}
+      value={value}
+      onChange={(event) => {
+        setValue(event.target.value);
+        setServerError(null);
+      }}
+      onBlur={() => setTouched(true)}
+      placeholder={own ? "help.acme.com" : "acme"}
+      autoComplete="off"
+      spellCheck={false}
+      autoFocus
+      className={own ? undefined : "max-w-48"}
+    />
+  );
+  return (
+    <form onSubmit={submit} noValidate className="max-w-xl space-y-4">
+      <Field
+        id={id}
+        label={own ? "Your domain or subdomain" : "Your name under the platform domain"}
+        hint={
+          own
+            ? "A subdomain used only for support mail is best, e.g. help.acme.com. Internationalised names (bücher.de) are fine."
+            : `Customers will write to addresses such as support@${value.trim().toLowerCase() || "acme"}.${platformDomain}`
+        }
+        error={shownError ?? undefined}
+      >
+        {own ? (
+          input
+        ) : (
+          <div className="flex items-center gap-2">
+            {input}
+            <span className="font-mono text-sm text-slate-600">.{platformDomain}</span>
+          </div>
+        )}
+      </Field>
+      {shownError ? null : <AvailabilityNote availability={availability} id={`${id}-availability`} />}
+      <Button type="submit" pending={pending} disabled={availability.state === "taken"}>
+        {own ? "Register domain" : "Register name"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,246 @@
+"use client";
+
+import { ArrowLeft, ArrowRight, RotateCcw } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { toast } from "sonner";
+
+import { resetWizardAction, saveWizardAction } from "@/app/(console)/setup/actions";
+import { DnsRecords } from "@/components/domains/dns-records";
+import { VerificationPanel } from "@/components/domains/verification-panel";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/domain-schemas";
+import { defaultOriginalDomain } from "@/lib/domains/redirects";
+import { SCENARIO_INFO } from "@/lib/domains/scenarios";
+import type { DomainView } from "@/lib/domains/view-types";
+import { STEP_LABELS, stepsFor, wizardDataSchema, type WizardData, type WizardStep } from "@/lib/setup/wizard-schemas";
+
+import { AddressesStep, type WizardRoute } from "./addresses-step";
+import { DomainStep } from "./domain-step";
+import { FinishStep } from "./finish-step";
+import { RedirectsStep } from "./redirects-step";
+import { ScenarioStep } from "./scenario-step";
+import { Stepper } from "./stepper";
+
+const DESCRIPTIONS: Record<WizardStep, string> = {
+  scenario: "How will customers reach you? Pick the scenario that fits; you can come back and change it.",
+  domain: "The domain customers will write to.",
+  dns: "Publish these records at your DNS host. Copy each name and value exactly.",
+  verify: "We ask your domain's own DNS servers directly, so a record you just added is seen at once.",
+  addresses: "Map the addresses customers write to onto the queues that handle them.",
+  redirects: "On your own mail server, redirect each existing address to its new one, keeping a copy.",
+  finish: "Here is what is set up, and what is still to do.",
+};
+
+export interface SetupWizardProps {
+  initialStep: WizardStep;
+  initialScenario: Scenario | null;
+  initialDomain: DomainView | null;
+  initialData: WizardData;
+  routes: WizardRoute[];
+  queues: { id: string; name: string }[];
+  platformDomain: string;
+  defaultFromName: string;
+  canManage: boolean;
+}
+
+export function SetupWizard(props: SetupWizardProps) {
+  const router = useRouter();
+  const [step, setStep] = useState<WizardStep>(props.initialStep);
+  const [scenario, setScenario] = useState<Scenario | null>(props.initialScenario);
+  const [domain, setDomain] = useState<DomainView | null>(props.initialDomain);
+  const [data, setData] = useState<WizardData>(props.initialData);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const firstRender = useRef(true);
+  const steps = stepsFor(scenario);
+
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    heading.current?.focus(); // keyboard and screen-reader users land on the new step
+  }, [step]);
+
+  const save = useCallback(
+    async (change: { step: WizardStep; scenario?: Scenario | null; domainId?: string | null; data?: WizardData }) => {
+      if (!props.canManage) return;
+      const result = await saveWizardAction(change);
+      setSaveError(result.ok ? null : result.error);
+    },
+    [props.canManage],
+  );
+
+  const go = (next: WizardStep, change: { scenario?: Scenario | null; domainId?: string | null; data?: WizardData } = {}) => {
+    setStep(next);
+    window.scrollTo({ top: 0 });
+    void save({ step: next, ...change });
+  };
+
+  const index = steps.indexOf(step);
+  const previous = index > 0 ? steps[index - 1] : undefined;
+  const following = steps[index + 1];
+  const domainMatchesScenario = domain && scenario && (domain.kind === "custom") === scenarioUsesOwnDomain(scenario);
+
+  const onDomainChange = useCallback((view: DomainView) => setDomain(view), []);
+
+  /** A new set-up from the first step; domains and addresses already registered stay as they are. */
+  const startOver = async () => {
+    const result = await resetWizardAction({});
+    if (!result.ok) {
+      toast.error(result.error);
+      return;
+    }
+    setScenario(null);
+    setDomain(null);
+    setData(wizardDataSchema.parse({}));
+    setStep("scenario");
+    router.refresh();
+  };
+
+  let body: React.ReactNode;
+  let next: { label: string; onClick: () => void; disabled?: boolean } | null = null;
+  switch (step) {
+    case "scenario":
+      body = (
+        <ScenarioStep
+          answers={data.answers}
+          onAnswers={(answers) => setData({ ...data, answers })}
+          scenario={scenario}
+          onScenario={setScenario}
+          platformDomain={props.platformDomain}
+        />
+      );
+      next = {
+        label: "Continue",
+        disabled: !scenario,
+        onClick: () => {
+          if (!scenario) return;
+          const keepDomain = domain && (domain.kind === "custom") === scenarioUsesOwnDomain(scenario);
+          if (!keepDomain) setDomain(null);
+          go("domain", { scenario, data, domainId: keepDomain ? domain.id : null });
+        },
+      };
+      break;
+    case "domain":
+      body = scenario ? (
+        <DomainStep
+          scenario={scenario}
+          platformDomain={props.platformDomain}
+          registered={domainMatchesScenario ? domain : null}
+          onRegistered={(view) => {
+            setDomain(view);
+            setStep(view.kind === "custom" ? "dns" : "addresses"); // the server saved this step with the domain
+            router.refresh();
+          }}
+          onUseAnother={() => {
+            setDomain(null);
+            void save({ step: "domain", domainId: null });
+          }}
+          onContinue={() => go(domain?.kind === "custom" ? "dns" : "addresses")}
+        />
+      ) : null;
+      break;
+    case "dns":
+      body = domain ? <DnsRecords domain={domain} /> : null;
+      next = { label: "I have published them: verify", onClick: () => go("verify") };
+      break;
+    case "verify":
+      body = domain ? <VerificationPanel initial={domain} canManage={props.canManage} onChange={onDomainChange} /> : null;
+      next = {
+        label: domain?.status === "verified" ? "Continue" : "Continue while we keep checking",
+        onClick: () => go("addresses"),
+      };
+      break;
+    case "addresses":
+      body = domain ? <AddressesStep domain={domain} routes={props.routes} queues={props.queues} defaultFromName={props.defaultFromName} /> : null;
+      next = following
+        ? {
+            label: "Continue",
+            onClick: () => {
+              // Scenario 2 suggests the registered subdomain's parent as the domain customers write to today.
+              const suggested =
+                following === "redirects" && !data.originalDomain && domain && scenario === "own_domain_with_copies"
+                  ? { ...data, originalDomain: defaultOriginalDomain(domain.name, domain.zoneConfirmed ? domain.zone : null) }
+                  : data;
+              setData(suggested);
+              go(following, { data: suggested });
+            },
+          }
+        : null;
+      break;
+    case "redirects":
+      body = (
+        <RedirectsStep routes={props.routes} originalDomain={data.originalDomain} onOriginalDomain={(originalDomain) => setData({ ...data, originalDomain })} />
+      );
+      next = { label: "Continue", onClick: () => go("finish", { data }) };
+      break;
+    case "finish":
+      body =
+        domain && scenario ? (
+          <FinishStep
+            scenario={scenario}
+            domain={domain}
+            routes={props.routes}
+            redirectsFrom={SCENARIO_INFO[scenario].advanced ? data.originalDomain || null : null}
+            onStartOver={startOver}
+          />
+        ) : null;
+      break;
+  }
+
+  // Steps after "domain" need a registered domain; a resumed wizard whose domain was deleted goes back there.
+  const needsDomain = step !== "scenario" && step !== "domain" && !domain;
+
+  return (
+    <div>
+      <div className="flex flex-wrap items-start justify-between gap-2">
+        <Stepper steps={steps} current={step} onSelect={(target) => go(target)} />
+        {step !== "scenario" && step !== "finish" && props.canManage ? (
+          <Button variant="ghost" size="sm" onClick={startOver} title="Start a new set-up; what you registered stays">
+            <RotateCcw aria-hidden /> Start over
+          </Button>
+        ) : null}
+      </div>
+      <div className="mb-5">
+        <h2 ref={heading} tabIndex={-1} className="text-xl font-semibold text-slate-900 outline-none">
+          {STEP_LABELS[step]}
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">{DESCRIPTIONS[step]}</p>
+      </div>
+      {saveError ? (
+        <Alert tone="warning" className="mb-4" title="Your progress was not saved">
+          {saveError}
+        </Alert>
+      ) : null}
+      <fieldset disabled={!props.canManage} className="min-w-0">
+        {needsDomain ? (
+          <Alert tone="warning" title="No domain yet">
+            This step needs a registered domain.{" "}
+            <button type="button" className="font-medium underline" onClick={() => go("domain")}>
+              Go to the Domain step
+            </button>
+          </Alert>
+        ) : (
+          body
+        )}
+      </fieldset>
+      <div className="mt-8 flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 pt-5">
+        {previous ? (
+          <Button variant="secondary" onClick={() => go(previous)} disabled={!props.canManage}>
+            <ArrowLeft aria-hidden /> Back
+          </Button>
+        ) : (
+          <span />
+        )}
+        {next && !needsDomain ? (
+          <Button onClick={next.onClick} disabled={next.disabled || !props.canManage}>
+            {next.label} <ArrowRight aria-hidden />
+          </Button>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import type { DiagnosisCode, Severity, Verdict } from "@/lib/dns";
+
+import type { Scenario } from "./domain-schemas";
+
+/** TTL we suggest for new records: short enough to fix a mistake quickly. */
+export const SUGGESTED_TTL = 3600;
+
+export type RecordVerdict = Verdict | "pending";
+export type GroupVerdict = RecordVerdict | "none";
+
+export interface RecordView {
+  id: string;
+  kind: "ownership" | "mx" | "spf" | "dkim" | "dmarc";
+  type: "TXT" | "MX";
+  name: string;
+  relativeName: string;
+  value: string;
+  preference: number | null;
+  /** SPF only: the include that must be in whatever SPF record the domain has. */
+  spfInclude: string | null;
+  required: boolean;
+  verdict: RecordVerdict;
+  found: string[];
+  diagnoses: { code: DiagnosisCode; severity: Severity; message: string }[];
+  lastCheckedAt: string | null;
+  ttl: number;
+}
+
+export interface DomainView {
+  id: string;
+  name: string;
+  displayName: string;
+  kind: "custom" | "platform";
+  scenario: Scenario;
+  status: "pending" | "verified" | "grace" | "degraded" | "failed";
+  /** The zone the records live in: found by the last check, or guessed before one. */
+  zone: string;
+  zoneConfirmed: boolean;
+  lastCheckedAt: string | null;
+  nextCheckAt: string | null;
+  verificationStartedAt: string;
+  verifiedAt: string | null;
+  groups: { ownership: GroupVerdict; inbound: GroupVerdict; sending: GroupVerdict };
+  records: RecordView[];
+}
