@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
-import { parseEnv } from "node:util";
+import { parseArgs, parseEnv, type ParseArgsConfig } from "node:util";
 
-import { ConfigError } from "@/lib/config/env";
+import { ConfigError, getConfig } from "@/lib/config/env";
+import { disconnectDb, getDb, type Database } from "@/lib/db/client";
 import { describeConnectionError } from "@/lib/db/errors";
 import { MigrationError } from "@/lib/db/migrate";
 import { DomainError } from "@/lib/errors";
-import { StartupError } from "@/lib/runtime/database";
+import { StartupError, withCommandDatabase } from "@/lib/runtime/database";
 
 /**
  * Runs a command-line entry point: expected failures print one clear sentence (no stack trace) and
@@ -39,15 +40,25 @@ export class UsageError extends Error {
   }
 }
 
-export function requireDatabaseUrl(): string {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    throw new StartupError(
-      "DATABASE_URL is not set. Point it at the console's database (while `npm start` runs with the embedded database, " +
-        "it prints the URL to use).",
-    );
+/** node:util parseArgs, with unknown or malformed flags reported as a usage error. */
+export function parseCliArgs<T extends NonNullable<ParseArgsConfig["options"]>>(options: T, usage: string, allowPositionals = false, args?: string[]) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: "boolean" as const } }, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError((error as Error).message, usage);
   }
-  return url;
+}
+
+/** Runs an operator command against the console's database (DATABASE_URL, or the embedded one). */
+export async function withCommandDb<T>(run: (db: Database, url: string) => Promise<T>): Promise<T> {
+  return withCommandDatabase(getConfig(), process.cwd(), async (url) => {
+    process.env.DATABASE_URL = url;
+    try {
+      return await run(getDb(), url);
+    } finally {
+      await disconnectDb();
+    }
+  });
 }
 
 /** A `.env` file in the project folder supplies variables the environment does not already set. */

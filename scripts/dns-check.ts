@@ -8,18 +8,15 @@
  * SERVFAIL…) prevented a verdict. The JSON output is a documented interface (README).
  */
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 
 import { getConfig } from "@/lib/config/env";
-import { disconnectDb, getDb } from "@/lib/db/client";
 import { formatReportTable, parseExpectedRecords, reportExitCode, verifyDomainRecords, type ExpectedRecord, type VerificationReport } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { checkHostname } from "@/lib/domains/hostname";
-import { withCommandDatabase } from "@/lib/runtime/database";
 
-import { runCli, UsageError } from "./cli";
+import { parseCliArgs, runCli, UsageError, withCommandDb } from "./cli";
 
 const USAGE = `Usage: npm run dns:check -- <domain> [--json]
        npm run dns:check -- --records FILE [<domain>] [--json]
@@ -61,35 +58,18 @@ async function expectationFromFile(file: string, domainArgument: string | undefi
 async function expectationFromDatabase(name: string): Promise<{ domain: string; records: ExpectedRecord[] }> {
   const checked = checkHostname(name);
   if (!checked.ok) throw new UsageError(`"${name}" is not a domain name: ${checked.error}`, USAGE);
-  return withCommandDatabase(getConfig(), process.cwd(), async (url) => {
-    process.env.DATABASE_URL = url;
-    try {
-      const db = getDb();
-      const found = await db.domain.findUnique({ where: { name: checked.ascii }, include: { records: { orderBy: { position: "asc" } } } });
+  return withCommandDb(async (db) => {
+    const found = await db.domain.findUnique({ where: { name: checked.ascii }, include: { records: { orderBy: { position: "asc" } } } });
       if (!found) throw new UsageError(`${checked.ascii} is not registered in the console. To check any domain, pass --records FILE.`, USAGE);
       if (found.records.length === 0) {
         throw new UsageError(`${found.name} is a platform domain: it needs no DNS records from its organisation.`, USAGE);
       }
-      return { domain: found.name, records: found.records.map(expectedFromStored) };
-    } finally {
-      await disconnectDb();
-    }
+    return { domain: found.name, records: found.records.map(expectedFromStored) };
   });
 }
 
 export async function dnsCheck(argv: string[], print: (text: string) => void): Promise<number> {
-  let values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: { records: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, USAGE);
-  }
+  const { values, positionals } = parseCliArgs({ records: { type: "string" }, json: { type: "boolean" } }, USAGE, true, argv);
   if (values.help) {
     print(USAGE);
     return 0;

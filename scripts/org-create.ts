@@ -2,16 +2,11 @@
  * `npm run org:create -- --name "Initech" --slug initech --licence "Genesys Cloud CX 3"`
  * Creates an organisation. --licence may be repeated.
  */
-import { parseArgs } from "node:util";
-
 import { createOrganization } from "@/lib/accounts/accounts";
 import { organizationInputSchema } from "@/lib/accounts/schemas";
-import { getConfig } from "@/lib/config/env";
 import { hasQualifyingLicence } from "@/lib/auth/permissions";
-import { disconnectDb, getDb } from "@/lib/db/client";
-import { withCommandDatabase } from "@/lib/runtime/database";
 
-import { runCli, UsageError } from "./cli";
+import { parseCliArgs, runCli, UsageError, withCommandDb } from "./cli";
 import { formatIssues } from "./format-issues";
 
 const USAGE = `Usage: npm run org:create -- --name <name> --slug <slug> [--licence <licence>]...
@@ -21,15 +16,10 @@ const USAGE = `Usage: npm run org:create -- --name <name> --slug <slug> [--licen
   --licence   A licence the organisation holds (repeat for several), e.g. "Genesys Cloud CX 3"`;
 
 runCli(async () => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: { name: { type: "string" }, slug: { type: "string" }, licence: { type: "string", multiple: true }, help: { type: "boolean" } },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, USAGE);
-  }
+  const { values } = parseCliArgs(
+    { name: { type: "string" }, slug: { type: "string" }, licence: { type: "string", multiple: true } },
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return;
@@ -37,14 +27,7 @@ runCli(async () => {
   const parsed = organizationInputSchema.safeParse({ name: values.name ?? "", slug: values.slug ?? "", licences: values.licence ?? [] });
   if (!parsed.success) throw new UsageError(formatIssues(parsed.error, { licences: "--licence", name: "--name", slug: "--slug" }), USAGE);
 
-  const organization = await withCommandDatabase(getConfig(), process.cwd(), async (url) => {
-    process.env.DATABASE_URL = url;
-    try {
-      return await createOrganization(getDb(), parsed.data);
-    } finally {
-      await disconnectDb();
-    }
-  });
+  const organization = await withCommandDb((db) => createOrganization(db, parsed.data));
   console.log(`Created organisation ${organization.name} (${organization.slug}).`);
   if (!hasQualifyingLicence(organization.licences)) {
     console.log("Note: none of its licences includes email routing; its users will see the licence page.");

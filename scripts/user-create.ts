@@ -3,15 +3,10 @@
  * Creates a user. The password comes from --password, or the ERC_NEW_USER_PASSWORD variable (which
  * keeps it out of the shell history). --permission may be repeated.
  */
-import { parseArgs } from "node:util";
-
 import { createUser } from "@/lib/accounts/accounts";
 import { userInputSchema } from "@/lib/accounts/schemas";
-import { getConfig } from "@/lib/config/env";
-import { disconnectDb, getDb } from "@/lib/db/client";
-import { withCommandDatabase } from "@/lib/runtime/database";
 
-import { runCli, UsageError } from "./cli";
+import { parseCliArgs, runCli, UsageError, withCommandDb } from "./cli";
 import { formatIssues } from "./format-issues";
 
 const USAGE = `Usage: npm run user:create -- --org <slug> --email <email> --name <name> [--password <password>] [--permission <permission>]...
@@ -23,22 +18,16 @@ const USAGE = `Usage: npm run user:create -- --org <slug> --email <email> --name
   --permission  routing:email:manage or routing:email:view (repeat for several; none = no access)`;
 
 runCli(async () => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        org: { type: "string" },
-        email: { type: "string" },
-        name: { type: "string" },
-        password: { type: "string" },
-        permission: { type: "string", multiple: true },
-        help: { type: "boolean" },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, USAGE);
-  }
+  const { values } = parseCliArgs(
+    {
+      org: { type: "string" },
+      email: { type: "string" },
+      name: { type: "string" },
+      password: { type: "string" },
+      permission: { type: "string", multiple: true },
+    },
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return;
@@ -56,14 +45,7 @@ runCli(async () => {
       USAGE,
     );
   }
-  const user = await withCommandDatabase(getConfig(), process.cwd(), async (url) => {
-    process.env.DATABASE_URL = url;
-    try {
-      return await createUser(getDb(), parsed.data);
-    } finally {
-      await disconnectDb();
-    }
-  });
+  const user = await withCommandDb((db) => createUser(db, parsed.data));
   const access = user.permissions.length > 0 ? user.permissions.join(", ") : "no email routing permission";
   console.log(`Created user ${user.email} (${access}).`);
 });
