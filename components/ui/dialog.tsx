@@ -4,15 +4,35 @@ import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
 import type { ReactNode } from "react";
 
+import { cn } from "./cn";
+
 export const Dialog = DialogPrimitive.Root;
 export const DialogTrigger = DialogPrimitive.Trigger;
 export const DialogClose = DialogPrimitive.Close;
 
-export function DialogContent({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
+const sizes = { md: "max-w-lg", lg: "max-w-2xl", xl: "max-w-4xl" } as const;
+
+export function DialogContent({
+  title,
+  description,
+  children,
+  size = "md",
+}: {
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  /** Wider dialogs for long forms; every size scrolls within the viewport on small screens. */
+  size?: keyof typeof sizes;
+}) {
   return (
     <DialogPrimitive.Portal>
       <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
-      <DialogPrimitive.Content className="fixed left-1/2 top-1/2 z-50 w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-6 shadow-xl">
+      <DialogPrimitive.Content
+        className={cn(
+          "fixed left-1/2 top-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl",
+          sizes[size],
+        )}
+      >
         <div className="mb-4 pr-8">
           <DialogPrimitive.Title className="text-lg font-semibold text-slate-900">{title}</DialogPrimitive.Title>
           {description ? (

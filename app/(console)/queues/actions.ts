@@ -3,14 +3,32 @@
 import { revalidatePath } from "next/cache";
 
 import { defineAction } from "@/lib/actions/define-action";
+import {
+  catalogueUsageSchema,
+  createLanguageSchema,
+  createSkillSchema,
+  deleteLanguageSchema,
+  deleteSkillSchema,
+  updateLanguageSchema,
+  updateSkillSchema,
+} from "@/lib/routing/catalogue-schemas";
+import { createCatalogueItem, deleteCatalogueItem, routesUsing, updateCatalogueItem } from "@/lib/routing/catalogues";
 import { createQueueSchema, deleteQueueSchema, updateQueueSchema } from "@/lib/routing/queue-schemas";
 import { createQueue, deleteQueue, updateQueue } from "@/lib/routing/queues";
+
+/** Queues, skills and languages: the catalogues on the Queues page (tabs). */
+
+function revalidateCatalogues(): void {
+  revalidatePath("/queues");
+  revalidatePath("/routes");
+  revalidatePath("/audit");
+}
 
 export const createQueueAction = defineAction(
   { name: "createQueue", ability: "manage", input: createQueueSchema },
   async (input, { actor, db }) => {
-    const queue = await createQueue(db, actor.organizationId, input);
-    revalidatePath("/queues");
+    const queue = await createQueue(db, actor, input);
+    revalidateCatalogues();
     return { id: queue.id, name: queue.name };
   },
 );
@@ -18,8 +36,8 @@ export const createQueueAction = defineAction(
 export const updateQueueAction = defineAction(
   { name: "updateQueue", ability: "manage", input: updateQueueSchema },
   async (input, { actor, db }) => {
-    const queue = await updateQueue(db, actor.organizationId, input);
-    revalidatePath("/queues");
+    const queue = await updateQueue(db, actor, input);
+    revalidateCatalogues();
     return { id: queue.id, name: queue.name, version: queue.version };
   },
 );
@@ -27,8 +45,68 @@ export const updateQueueAction = defineAction(
 export const deleteQueueAction = defineAction(
   { name: "deleteQueue", ability: "manage", input: deleteQueueSchema },
   async (input, { actor, db }) => {
-    await deleteQueue(db, actor.organizationId, input.id);
-    revalidatePath("/queues");
+    await deleteQueue(db, actor, input.id);
+    revalidateCatalogues();
     return { id: input.id };
   },
+);
+
+export const createSkillAction = defineAction(
+  { name: "createSkill", ability: "manage", input: createSkillSchema },
+  async (input, { actor, db }) => {
+    const skill = await createCatalogueItem(db, actor, "skill", input);
+    revalidateCatalogues();
+    return { id: skill.id, name: skill.name };
+  },
+);
+
+export const updateSkillAction = defineAction(
+  { name: "updateSkill", ability: "manage", input: updateSkillSchema },
+  async (input, { actor, db }) => {
+    const skill = await updateCatalogueItem(db, actor, "skill", input);
+    revalidateCatalogues();
+    return { id: skill.id, name: skill.name, version: skill.version };
+  },
+);
+
+export const deleteSkillAction = defineAction(
+  { name: "deleteSkill", ability: "manage", input: deleteSkillSchema },
+  async (input, { actor, db }) => {
+    await deleteCatalogueItem(db, actor, "skill", input.id);
+    revalidateCatalogues();
+    return { id: input.id };
+  },
+);
+
+export const createLanguageAction = defineAction(
+  { name: "createLanguage", ability: "manage", input: createLanguageSchema },
+  async (input, { actor, db }) => {
+    const language = await createCatalogueItem(db, actor, "language", input);
+    revalidateCatalogues();
+    return { id: language.id, name: language.name };
+  },
+);
+
+export const updateLanguageAction = defineAction(
+  { name: "updateLanguage", ability: "manage", input: updateLanguageSchema },
+  async (input, { actor, db }) => {
+    const language = await updateCatalogueItem(db, actor, "language", input);
+    revalidateCatalogues();
+    return { id: language.id, name: language.name, version: language.version };
+  },
+);
+
+export const deleteLanguageAction = defineAction(
+  { name: "deleteLanguage", ability: "manage", input: deleteLanguageSchema },
+  async (input, { actor, db }) => {
+    await deleteCatalogueItem(db, actor, "language", input.id);
+    revalidateCatalogues();
+    return { id: input.id };
+  },
+);
+
+/** Which routes use a catalogue entry (shown before a delete that would be refused). */
+export const catalogueUsageAction = defineAction(
+  { name: "catalogueUsage", ability: "view", input: catalogueUsageSchema },
+  async (input, { actor, db }) => routesUsing(db, actor.organizationId, input.kind, input.id, 20),
 );

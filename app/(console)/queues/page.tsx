@@ -1,27 +1,34 @@
 import type { Metadata } from "next";
 
-import { QueueManager } from "@/components/queues/queue-manager";
+import { CATALOGUE_TABS, CatalogueTabs, type CatalogueTab } from "@/components/catalogues/catalogue-tabs";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
-import { listQueues } from "@/lib/routing/queues";
+import { listCatalogue } from "@/lib/routing/catalogues";
 
 export const metadata: Metadata = { title: "Queues" };
 
-export default async function QueuesPage() {
+export default async function QueuesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageAccess("view");
   const canManage = can(actor, "manage");
-  const queues = await listQueues(getDb(), actor.organizationId);
+  const requested = (await searchParams).tab;
+  const tab: CatalogueTab = typeof requested === "string" && requested in CATALOGUE_TABS ? (requested as CatalogueTab) : "queues";
+  const db = getDb();
+  const [queues, skills, languages] = await Promise.all([
+    listCatalogue(db, actor.organizationId, "queue"),
+    listCatalogue(db, actor.organizationId, "skill"),
+    listCatalogue(db, actor.organizationId, "language"),
+  ]);
   return (
     <>
-      <PageHeader title="Queues" description="Where routed email lands. Agents work the queues they are members of." />
-      {canManage ? null : <ReadOnlyNotice />}
-      <QueueManager
-        canManage={canManage}
-        queues={queues.map((queue) => ({ id: queue.id, name: queue.name, description: queue.description, version: queue.version }))}
+      <PageHeader
+        title="Queues"
+        description="The catalogues routes draw from: queues where email lands, and the skills and languages a route can ask of the agents who answer it."
       />
+      {canManage ? null : <ReadOnlyNotice />}
+      <CatalogueTabs initialTab={tab} canManage={canManage} catalogues={{ queues, skills, languages }} />
     </>
   );
 }

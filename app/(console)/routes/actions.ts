@@ -1,0 +1,48 @@
+"use server";
+
+import { defineAction } from "@/lib/actions/define-action";
+import { getConfig } from "@/lib/config/env";
+import { createRouteSchema, deleteRouteSchema, testAddressSchema, updateRouteSchema } from "@/lib/routing/route-schemas";
+import { testAddress } from "@/lib/routing/route-tester";
+import { createRoute, deleteRoute, updateRoute, type RouteLimits } from "@/lib/routing/routes";
+
+function routeLimits(): RouteLimits {
+  return { maxRoutesPerDomain: getConfig().MAX_ROUTES_PER_DOMAIN };
+}
+
+/*
+ * No revalidatePath here, on purpose. Every console page renders per request (nothing is cached
+ * between requests), the routes table refreshes its own query after a change, and the set-up wizard
+ * refreshes its page. Revalidating would make Next render the calling page again inside every
+ * action's response: on /routes, the whole first page of the list, for each route saved.
+ */
+
+export const createRouteAction = defineAction(
+  { name: "createRoute", ability: "manage", input: createRouteSchema },
+  async (input, { actor, db }) => {
+    const route = await createRoute(db, actor, input, routeLimits());
+    return { id: route.id, address: route.address, version: route.version };
+  },
+);
+
+export const updateRouteAction = defineAction(
+  { name: "updateRoute", ability: "manage", input: updateRouteSchema },
+  async (input, { actor, db }) => {
+    const route = await updateRoute(db, actor, input, routeLimits());
+    return { id: route.id, address: route.address, version: route.version };
+  },
+);
+
+export const deleteRouteAction = defineAction(
+  { name: "deleteRoute", ability: "manage", input: deleteRouteSchema },
+  async (input, { actor, db }) => {
+    const route = await deleteRoute(db, actor, input.id);
+    return { id: route.id, address: route.address };
+  },
+);
+
+/** Reading only: a viewer may test addresses too. */
+export const testAddressAction = defineAction(
+  { name: "testAddress", ability: "view", input: testAddressSchema },
+  async (input, { actor, db }) => testAddress(db, actor.organizationId, input.address),
+);

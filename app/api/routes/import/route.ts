@@ -1,0 +1,35 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+
+import { apiError, withApiAccess } from "@/lib/api/route-handlers";
+import { getConfig } from "@/lib/config/env";
+import { getDb } from "@/lib/db/client";
+import { MAX_IMPORT_BYTES } from "@/lib/routing/route-csv";
+import { applyRouteImport, previewRouteImport } from "@/lib/routing/route-import";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({
+  mode: z.enum(["preview", "apply"]).default("preview").catch("preview"),
+  fileName: z.string().max(200).optional().catch(undefined),
+});
+
+/**
+ * POST /api/routes/import?mode=preview|apply — the CSV file is the request body. A route handler
+ * rather than a server action: a 10,000-route file is larger than a server action accepts.
+ */
+export const POST = withApiAccess({ name: "importRoutes", ability: "manage" }, async (request, actor) => {
+  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  const tooLarge = `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into several imports.`;
+  if (declared > MAX_IMPORT_BYTES) return apiError("validation", tooLarge);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) return apiError("validation", tooLarge);
+  const limits = { maxRoutesPerDomain: getConfig().MAX_ROUTES_PER_DOMAIN };
+  const db = getDb();
+  const report =
+    query.mode === "apply"
+      ? await applyRouteImport(db, actor, text, limits, { fileName: query.fileName })
+      : await previewRouteImport(db, actor.organizationId, text, limits);
+  return NextResponse.json({ ok: true, data: report }, { headers: { "Cache-Control": "no-store" } });
+});

@@ -1,0 +1,363 @@
+/**
+ * How does the routes area hold up at 100,000 routes? Starts its own embedded PostgreSQL and the
+ * built console, seeds one organisation with 100,000 routes, then times over HTTP:
+ *   - the routes list (API): first page, a search, a deep page      p50 / p95 of 30 requests
+ *   - the /routes page itself (server-rendered first page)           p50 / p95 of 15 requests
+ *   - an import of 10,000 rows (CSV, checked then written)           median of 3
+ *   - route creation by 20 concurrent clients (the server action)    p50 / p95 and routes per second
+ * and prints each next to a baseline measured in the same run on the same database: the bare SQL
+ * those requests boil down to (the same query, COPY of the same rows, the same INSERTs), as a ratio.
+ *
+ * Run: npx tsx bench/routes.ts       Prints figures; asserts nothing. Loopback only; bounded loops.
+ * Modules that touch the database are marked server-only, so the script re-runs itself under the
+ * react-server condition (as the npm scripts do). The build goes to .next-bench.
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ROUTES = 100_000;
+const DOMAINS = 4;
+const IMPORT_ROWS = 10_000;
+const IMPORT_RUNS = 3;
+const LIST_RUNS = 30;
+const PAGE_RUNS = 15;
+const CLIENTS = 20;
+const CREATES_PER_CLIENT = 10;
+const PAGE_SIZE = 50;
+
+interface Stats {
+  p50: number;
+  p95: number;
+}
+
+function percentile(samples: number[], fraction: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function stats(samples: number[]): Stats {
+  return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
+}
+
+async function sample(runs: number, work: () => Promise<unknown>, warmUp = 3): Promise<Stats> {
+  for (let index = 0; index < warmUp; index++) await work();
+  const samples: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    const started = performance.now();
+    await work();
+    samples.push(performance.now() - started);
+  }
+  return stats(samples);
+}
+
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+
+function row(label: string, measured: Stats, baseline: Stats, baselineLabel: string): string {
+  return [
+    label.padEnd(34),
+    `p50 ${ms(measured.p50).padStart(10)}  p95 ${ms(measured.p95).padStart(10)}`,
+    `│ ${baselineLabel.padEnd(30)} p50 ${ms(baseline.p50).padStart(9)}  p95 ${ms(baseline.p95).padStart(9)}`,
+    `│ ×${(measured.p50 / baseline.p50).toFixed(1)} (p50)  ×${(measured.p95 / baseline.p95).toFixed(1)} (p95)`,
+  ].join("  ");
+}
+
+/** Stops what the run started (app, database) even when the watchdog ends it early. */
+const cleanups: (() => Promise<unknown>)[] = [];
+
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+}
+
+async function main(): Promise<void> {
+  const pg = (await import("pg")).default;
+  const { encode } = await import("next-auth/jwt");
+  const { startTestCluster, createDatabaseFromTemplate, databaseUrl } = await import("../tests/support/postgres-cluster");
+  const { startAppServer } = await import("../tests/support/app-server");
+  const { ensureBuild } = await import("../lib/runtime/build");
+  const { seedDemoData } = await import("../lib/accounts/demo-seed");
+  const { createSession } = await import("../lib/auth/sessions");
+  const { sessionCookieName } = await import("../lib/auth/session-cookie");
+  const { disconnectDb, getDb } = await import("../lib/db/client");
+
+  process.env.NEXT_DIST_DIR = ".next-bench";
+  const os = await import("node:os");
+  console.log(`Machine: ${os.cpus().length} cores, Node ${process.version}. Build (.next-bench) …`);
+  await ensureBuild(ROOT, () => console.log("  building the console, about 30 s"));
+
+  const cluster = await startTestCluster();
+  cleanups.push(() => cluster.stop());
+  await createDatabaseFromTemplate(cluster.adminUrl, "erc_bench");
+  const url = databaseUrl(cluster.adminUrl, "erc_bench");
+  process.env.DATABASE_URL = url;
+  const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
+  pool.on("error", () => undefined); // idle connections closed by the server at shutdown
+  cleanups.push(() => pool.end());
+  try {
+    const db = getDb();
+    await seedDemoData(db);
+    const acme = await db.organization.findUniqueOrThrow({ where: { slug: "acme" } });
+    const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@acme.example" } });
+    const org = acme.id;
+
+    // ---- seed: 100,000 routes over 4 domains, 5 queues, a skill on every fourth route ----------
+    console.log(`Seeding ${ROUTES.toLocaleString("en")} routes …`);
+    const seedStarted = performance.now();
+    const domainIds: string[] = [];
+    for (let index = 0; index < DOMAINS; index++) {
+      const name = `d${index}.acme.bench`;
+      const domain = await db.domain.create({
+        data: { organizationId: org, name, displayName: name, kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date() },
+      });
+      domainIds.push(domain.id);
+    }
+    const queueIds: string[] = [];
+    for (const name of ["Support", "Billing", "Returns", "Sales", "Spam"]) {
+      queueIds.push((await db.queue.create({ data: { organizationId: org, name, nameKey: name.toLowerCase() } })).id);
+    }
+    const skill = await db.skill.create({ data: { organizationId: org, name: "Billing", nameKey: "billing" } });
+    await pool.query(
+      `INSERT INTO routes (organization_id, domain_id, pattern, pattern_key, address, queue_id, priority, from_name, updated_at)
+       SELECT $1::uuid, ($2::uuid[])[1 + i % ${DOMAINS}], 'agent' || i, 'agent' || i, 'agent' || i || '@d' || (i % ${DOMAINS}) || '.acme.bench',
+              ($3::uuid[])[1 + i % 4], 1 + i % 10, 'Acme', now() - (i || ' seconds')::interval
+         FROM generate_series(1, ${ROUTES}) AS i`,
+      [org, domainIds, queueIds],
+    );
+    await pool.query(`INSERT INTO route_skills (route_id, skill_id) SELECT id, $1 FROM routes WHERE organization_id = $2 AND priority % 4 = 0`, [skill.id, org]);
+    // What autovacuum would have done by the time anyone looks at the list.
+    await pool.query("VACUUM ANALYZE routes");
+    await pool.query("VACUUM ANALYZE route_skills");
+    console.log(`  seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+
+    // ---- the console, signed in as Acme's admin ----------------------------------------------
+    const secret = "bench-secret-that-is-long-enough-for-next-auth";
+    const app = await startAppServer(ROOT, {
+      DATABASE_URL: url,
+      NEXTAUTH_SECRET: secret,
+      SECRETS_KEY: Buffer.alloc(32, 7).toString("base64"),
+      NEXT_DIST_DIR: ".next-bench",
+      MAX_ROUTES_PER_DOMAIN: "200000",
+      WORKER_MODE: "off",
+      DNS_RESOLVERS: "127.0.0.1:9",
+    });
+    cleanups.push(() => app.stop());
+    const session = await createSession(db, { userId: admin.id, maxAgeHours: 2 });
+    const token = await encode({ token: { sid: session.id, sub: admin.id }, secret });
+    const headers = { Cookie: `${sessionCookieName(false)}=${token}` };
+    const baseUrl = app.url;
+    const get = async (pathAndQuery: string) => {
+      const response = await fetch(`${baseUrl}${pathAndQuery}`, { headers });
+      if (!response.ok) throw new Error(`${pathAndQuery}: HTTP ${response.status}`);
+      return response.text();
+    };
+    const firstPage = JSON.parse(await get(`/api/routes?size=${PAGE_SIZE}`)) as { total: number; pageCount: number };
+    console.log(`Console up at ${baseUrl}; the list reports ${firstPage.total.toLocaleString("en")} routes in ${firstPage.pageCount} pages.\n`);
+
+    // ---- list: first page, a search, a deep page ---------------------------------------------
+    const deepPage = firstPage.pageCount - 1;
+    const bareList = (where: string, params: unknown[], offset: number) => async () => {
+      await pool.query(`SELECT count(*)::int FROM routes r WHERE r.organization_id = $1 ${where}`, [org, ...params]);
+      await pool.query(
+        `SELECT r.*, q.name AS queue_name, d.display_name, d.status
+           FROM routes r JOIN queues q ON q.id = r.queue_id JOIN domains d ON d.id = r.domain_id
+          WHERE r.organization_id = $1 ${where}
+          ORDER BY r.address LIMIT ${PAGE_SIZE} OFFSET ${offset}`,
+        [org, ...params],
+      );
+    };
+    const listFirst = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}`));
+    const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
+    console.log(row("List, first page (GET /api/routes)", listFirst, sqlFirst, "bare SQL: count + page"));
+    const listSearch = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&q=agent4242`));
+    const sqlSearch = await sample(LIST_RUNS, bareList("AND r.address LIKE $2", ["%agent4242%"], 0));
+    console.log(row('List, search "agent4242"', listSearch, sqlSearch, "bare SQL: LIKE count + page"));
+    const listDeep = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&page=${deepPage}`));
+    const sqlDeep = await sample(LIST_RUNS, bareList("", [], (deepPage - 1) * PAGE_SIZE));
+    console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeep, `bare SQL: OFFSET ${((deepPage - 1) * PAGE_SIZE).toLocaleString("en")}`));
+    // The same plan the console uses (ids from the index first, then the rows), in bare SQL.
+    const sqlDeepIds = await sample(LIST_RUNS, async () => {
+      await pool.query(`SELECT count(*)::int FROM routes r WHERE r.organization_id = $1`, [org]);
+      await pool.query(
+        `WITH page AS (SELECT id FROM routes WHERE organization_id = $1 ORDER BY address LIMIT ${PAGE_SIZE} OFFSET ${(deepPage - 1) * PAGE_SIZE})
+         SELECT r.*, q.name AS queue_name, d.display_name, d.status
+           FROM page JOIN routes r ON r.id = page.id JOIN queues q ON q.id = r.queue_id JOIN domains d ON d.id = r.domain_id
+          ORDER BY r.address`,
+        [org],
+      );
+    });
+    console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeepIds, "bare SQL: ids first, then rows"));
+    const pageHtml = await sample(PAGE_RUNS, () => get("/routes"));
+    console.log(row("/routes page (HTML, first page)", pageHtml, sqlFirst, "bare SQL: count + page"));
+
+    // ---- import of 10,000 rows, and COPY of the same rows ------------------------------------
+    const importDomain = async (name: string) =>
+      (await db.domain.create({ data: { organizationId: org, name, displayName: name, kind: "custom", scenario: "own_domain", status: "verified" } })).id;
+    const importSamples: number[] = [];
+    const copySamples: number[] = [];
+    let created = 0;
+    for (let run = 0; run < IMPORT_RUNS; run++) {
+      const name = `import${run}.acme.bench`;
+      await importDomain(name);
+      const csv = [
+        "domain,pattern,queue,priority,skills,fromName",
+        ...Array.from({ length: IMPORT_ROWS }, (_, index) => `${name},user${index},Support,${1 + (index % 10)},${index % 3 === 0 ? "Billing" : ""},Acme`),
+      ].join("\n");
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}/api/routes/import?mode=apply&fileName=bench.csv`, {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "text/csv", Origin: baseUrl },
+        body: csv,
+      });
+      const body = (await response.json()) as { data?: { created: number; fileErrors: string[] } };
+      importSamples.push(performance.now() - started);
+      created += body.data?.created ?? 0;
+      if (body.data?.created !== IMPORT_ROWS) console.log("  import did not apply:", JSON.stringify(body).slice(0, 300));
+
+      const copyName = `copy${run}.acme.bench`;
+      const copyDomain = await importDomain(copyName);
+      const ids = Array.from({ length: IMPORT_ROWS }, () => randomUUID());
+      const now = new Date().toISOString();
+      const routeRows = ids
+        .map((id, index) => [id, org, copyDomain, `user${index}`, `user${index}`, `user${index}@${copyName}`, queueIds[0], 1 + (index % 10), "Acme", now].join(","))
+        .join("\n");
+      const skillRows = ids.flatMap((id, index) => (index % 3 === 0 ? [`${id},${skill.id}`] : [])).join("\n");
+      const client = await pool.connect();
+      try {
+        const copyStarted = performance.now();
+        await client.query("BEGIN");
+        await copyIn(client, "COPY routes (id, organization_id, domain_id, pattern, pattern_key, address, queue_id, priority, from_name, updated_at) FROM STDIN (FORMAT csv)", routeRows);
+        await copyIn(client, "COPY route_skills (route_id, skill_id) FROM STDIN (FORMAT csv)", skillRows);
+        await client.query("COMMIT");
+        copySamples.push(performance.now() - copyStarted);
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+    const importStats = { p50: percentile(importSamples, 0.5), p95: Math.max(...importSamples) };
+    const copyStats = { p50: percentile(copySamples, 0.5), p95: Math.max(...copySamples) };
+    console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows"));
+
+    // ---- route creation, 20 clients at once (the server action the form calls) --------------
+    const manifest = (await import(path.join(ROOT, ".next-bench/server/server-reference-manifest.json"), { with: { type: "json" } })).default as {
+      node: Record<string, { filename: string; exportedName: string }>;
+    };
+    const actionId = Object.entries(manifest.node).find(([, entry]) => entry.filename === "app/(console)/routes/actions.ts" && entry.exportedName === "createRouteAction")?.[0];
+    if (!actionId) throw new Error("createRouteAction is not in the build's server reference manifest");
+    const createDomain = await importDomain("create.acme.bench");
+    const createSamples: number[] = [];
+    let failures = 0;
+    const createStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, client) => {
+        for (let index = 0; index < CREATES_PER_CLIENT; index++) {
+          const started = performance.now();
+          const response = await fetch(`${baseUrl}/routes`, {
+            method: "POST",
+            headers: { ...headers, "Next-Action": actionId, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", Origin: baseUrl },
+            body: JSON.stringify([{ domainId: createDomain, pattern: `c${client}-${index}`, queueId: queueIds[1], fromName: "Acme" }]),
+          });
+          const text = await response.text();
+          createSamples.push(performance.now() - started);
+          if (!response.ok || !text.includes('"ok":true')) failures++;
+        }
+      }),
+    );
+    const createWall = performance.now() - createStarted;
+
+    const bareDomain = await importDomain("bare.acme.bench");
+    const bareSamples: number[] = [];
+    const bareStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, client) => {
+        const connection = await pool.connect();
+        try {
+          for (let index = 0; index < CREATES_PER_CLIENT; index++) {
+            const started = performance.now();
+            await connection.query("BEGIN");
+            const inserted = await connection.query(
+              `INSERT INTO routes (organization_id, domain_id, pattern, pattern_key, address, queue_id, from_name, updated_at)
+               VALUES ($1, $2, $3::text, $3::text, $3::text || '@bare.acme.bench', $4, 'Acme', now()) RETURNING id`,
+              [org, bareDomain, `c${client}-${index}`, queueIds[1]],
+            );
+            await connection.query(
+              `INSERT INTO audit_entries (organization_id, actor_id, actor_email, action, entity_type, entity_id, entity_label, after)
+               VALUES ($1, $2, 'admin@acme.example', 'route.create', 'route', $3, $4, '{}')`,
+              [org, admin.id, inserted.rows[0].id, `c${client}-${index}@bare.acme.bench`],
+            );
+            await connection.query("COMMIT");
+            bareSamples.push(performance.now() - started);
+          }
+        } finally {
+          connection.release();
+        }
+      }),
+    );
+    const bareWall = performance.now() - bareStarted;
+    const total = CLIENTS * CREATES_PER_CLIENT;
+    console.log(row(`Create route, ${CLIENTS} clients × ${CREATES_PER_CLIENT}`, stats(createSamples), stats(bareSamples), "bare SQL: INSERT route + audit"));
+    const createdRoutes = await db.route.count({ where: { domainId: createDomain } });
+
+    console.log(
+      `\nCreate throughput: ${((total / createWall) * 1000).toFixed(0)} routes/s over HTTP vs ${((total / bareWall) * 1000).toFixed(0)} routes/s bare SQL ` +
+        `(×${(bareWall / createWall).toFixed(2)}); ${createdRoutes}/${total} created, ${failures} failed.`,
+    );
+    console.log(`Imports created ${created.toLocaleString("en")} routes; the organisation now holds ${(await db.route.count({ where: { organizationId: org } })).toLocaleString("en")}.`);
+    console.log("Ratios compare the console over HTTP (auth, validation, ORM, JSON, audit) with the bare database work on the same machine.");
+    await disconnectDb();
+  } finally {
+    await cleanUp();
+  }
+}
+
+/** COPY … FROM STDIN over node-postgres without an extra package: a minimal submittable. */
+function copyIn(client: import("pg").PoolClient, sql: string, data: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failure: Error | null = null;
+    const submittable = {
+      submit(connection: { query(text: string): void }) {
+        connection.query(sql);
+      },
+      handleCopyInResponse(connection: { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void }) {
+        if (data.length > 0) connection.sendCopyFromChunk(Buffer.from(`${data}\n`));
+        connection.endCopyFrom();
+      },
+      handleCommandComplete() {},
+      // node-postgres hands an error to the active query and then forgets it: settle here.
+      handleError(error: Error) {
+        failure = error;
+        reject(error);
+      },
+      handleReadyForQuery() {
+        if (!failure) resolve();
+      },
+    };
+    (client as unknown as { query(submittable: unknown): void }).query(submittable);
+  });
+}
+
+if (process.env.ERC_BENCH_CHILD === "1") {
+  const watchdog = setTimeout(() => {
+    console.error("The benchmark did not finish within 20 minutes; stopping it.");
+    void cleanUp().then(() => process.exit(2));
+  }, 20 * 60_000);
+  watchdog.unref();
+  try {
+    await main();
+  } catch (error) {
+    console.error("The benchmark failed:", error);
+    process.exitCode = 1;
+  }
+} else {
+  // Re-run under the react-server condition, where `server-only` modules may be imported.
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url)], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, ERC_BENCH_CHILD: "1", LOG_LEVEL: "silent" },
+  });
+  child.on("exit", (code) => process.exit(code ?? 1));
+}

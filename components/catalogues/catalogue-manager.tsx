@@ -1,0 +1,376 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Inbox, Languages, Pencil, Plus, Sparkles, Trash2, type LucideIcon } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo, useState, useTransition } from "react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+
+import {
+  catalogueUsageAction,
+  createLanguageAction,
+  createQueueAction,
+  createSkillAction,
+  deleteLanguageAction,
+  deleteQueueAction,
+  deleteSkillAction,
+  updateLanguageAction,
+  updateQueueAction,
+  updateSkillAction,
+} from "@/app/(console)/queues/actions";
+import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { ConflictNotice, type ConflictRow } from "@/components/forms/conflict-notice";
+import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Field, fieldA11y } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import type { ActionResult } from "@/lib/actions/result";
+import { CATALOGUE_NOUNS, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/routing/catalogue-schemas";
+
+export interface CatalogueRow {
+  id: string;
+  name: string;
+  description: string;
+  version: number;
+  routeCount: number;
+}
+
+type Saved = { id: string; name: string };
+interface CatalogueActions {
+  create: (input: { name: string; description?: string }) => Promise<ActionResult<Saved>>;
+  update: (input: { id: string; version: number; name: string; description?: string }) => Promise<ActionResult<Saved & { version: number }>>;
+  remove: (input: { id: string }) => Promise<ActionResult<{ id: string }>>;
+}
+
+const ACTIONS: Record<CatalogueKind, CatalogueActions> = {
+  queue: { create: createQueueAction, update: updateQueueAction, remove: deleteQueueAction },
+  skill: { create: createSkillAction, update: updateSkillAction, remove: deleteSkillAction },
+  language: { create: createLanguageAction, update: updateLanguageAction, remove: deleteLanguageAction },
+};
+
+const PRESENTATION: Record<CatalogueKind, { icon: LucideIcon; empty: string; dialogHint: string }> = {
+  queue: {
+    icon: Inbox,
+    empty: "Create a queue for each team that answers email, such as Support or Billing. Routes deliver each address into a queue.",
+    dialogHint: "Names are unique within your organisation, whatever their case.",
+  },
+  skill: {
+    icon: Sparkles,
+    empty: "Skills, such as Billing or Returns, let a route ask for agents who have them.",
+    dialogHint: "Skill names are unique within your organisation, whatever their case.",
+  },
+  language: {
+    icon: Languages,
+    empty: "Languages, such as English or Français, let a route ask for agents who speak them.",
+    dialogHint: "Language names are unique within your organisation, whatever their case.",
+  },
+};
+
+function routesLabel(count: number): string {
+  return count === 1 ? "1 route" : `${count.toLocaleString("en")} routes`;
+}
+
+/** Where the routes list shows the routes that use an entry. */
+function routesHref(kind: CatalogueKind, row: CatalogueRow): string {
+  return kind === "queue" ? `/routes?queue=${row.id}` : `/routes?q=${encodeURIComponent(row.name)}`;
+}
+
+function CatalogueForm({
+  kind,
+  initial,
+  submitLabel,
+  onSubmit,
+  conflict,
+}: {
+  kind: CatalogueKind;
+  initial?: CatalogueRow;
+  submitLabel: string;
+  onSubmit: (values: { name: string; description: string }, form: ReturnType<typeof useForm<CatalogueFormValues>>) => Promise<void>;
+  conflict?: (form: ReturnType<typeof useForm<CatalogueFormValues>>) => React.ReactNode;
+}) {
+  const schema = useMemo(() => catalogueFormSchema(kind), [kind]);
+  const form = useForm<CatalogueFormValues>({
+    resolver: zodResolver(schema),
+    defaultValues: { name: initial?.name ?? "", description: initial?.description ?? "" },
+  });
+  const { register, handleSubmit, formState } = form;
+  const nameError = formState.errors.name?.message;
+  const descriptionError = formState.errors.description?.message;
+  const formError = formState.errors.root?.message;
+  const idPrefix = `${kind}-form`;
+  return (
+    <form noValidate className="space-y-4" onSubmit={handleSubmit(async (values) => onSubmit(schema.parse(values), form))}>
+      {formError ? <Alert tone="danger">{formError}</Alert> : null}
+      {conflict?.(form)}
+      <Field id={`${idPrefix}-name`} label="Name" error={nameError}>
+        <Input {...fieldA11y(`${idPrefix}-name`, nameError)} autoFocus autoComplete="off" {...register("name")} />
+      </Field>
+      {kind === "queue" ? (
+        <Field id={`${idPrefix}-description`} label="Description (optional)" error={descriptionError}>
+          <Input {...fieldA11y(`${idPrefix}-description`, descriptionError)} autoComplete="off" {...register("description")} />
+        </Field>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button type="submit" pending={formState.isSubmitting}>
+          {submitLabel}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function EditDialog({ kind, row, onClose }: { kind: CatalogueKind; row: CatalogueRow; onClose: () => void }) {
+  const router = useRouter();
+  const nouns = CATALOGUE_NOUNS[kind];
+  // The version the next save is based on; a refused save moves it to the current one on request.
+  const [base, setBase] = useState(row);
+  const [stale, setStale] = useState<{ current: CatalogueRow; mine: { name: string; description: string } } | null>(null);
+  const [formKey, setFormKey] = useState(0);
+
+  const save = async (values: { name: string; description: string }, version: number, form: ReturnType<typeof useForm<CatalogueFormValues>>) => {
+    const result = await ACTIONS[kind].update({ ...values, id: row.id, version });
+    if (result.ok) {
+      toast.success(`${nouns.title} "${result.data.name}" saved`);
+      onClose();
+      router.refresh();
+      return;
+    }
+    if (result.code === "stale" && result.current) {
+      setStale({ current: { ...(result.current as CatalogueRow), routeCount: row.routeCount }, mine: values });
+      return;
+    }
+    const message = applyActionErrors(result, form.setError, ["name", "description"]);
+    if (message) form.setError("root", { message });
+  };
+
+  const conflictRows = (current: CatalogueRow, mine: { name: string; description: string }): ConflictRow[] => {
+    const rows: ConflictRow[] = [];
+    if (current.name !== base.name) rows.push({ field: "Name", theirs: current.name, yours: mine.name });
+    if (kind === "queue" && current.description !== base.description) rows.push({ field: "Description", theirs: current.description, yours: mine.description });
+    return rows;
+  };
+
+  return (
+    <DialogContent title={`Rename ${row.name}`} description={PRESENTATION[kind].dialogHint}>
+      <CatalogueForm
+        key={formKey}
+        kind={kind}
+        initial={base}
+        submitLabel="Save"
+        onSubmit={(values, form) => save(values, base.version, form)}
+        conflict={(form) =>
+          stale ? (
+            <ConflictNotice
+              noun={nouns.one}
+              changedBy={null}
+              rows={conflictRows(stale.current, stale.mine)}
+              onReload={() => {
+                setBase(stale.current);
+                setStale(null);
+                setFormKey((key) => key + 1);
+                router.refresh();
+              }}
+              onOverwrite={() => {
+                const { current } = stale;
+                setBase(current);
+                setStale(null);
+                void form.handleSubmit((values) => save(catalogueFormSchema(kind).parse(values), current.version, form))();
+              }}
+            />
+          ) : null
+        }
+      />
+    </DialogContent>
+  );
+}
+
+function DeleteDialog({ kind, row, onClose }: { kind: CatalogueKind; row: CatalogueRow; onClose: () => void }) {
+  const router = useRouter();
+  const nouns = CATALOGUE_NOUNS[kind];
+  const [pending, startDelete] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  const [usage, setUsage] = useState<{ addresses: string[]; total: number } | null>(null);
+
+  useEffect(() => {
+    if (row.routeCount === 0) return;
+    let live = true;
+    void catalogueUsageAction({ kind, id: row.id }).then((result) => {
+      if (live && result.ok) setUsage(result.data);
+    });
+    return () => {
+      live = false;
+    };
+  }, [kind, row.id, row.routeCount]);
+
+  const inUse = row.routeCount > 0;
+  return (
+    <DialogContent
+      title={inUse ? `${row.name} is in use` : `Delete ${row.name}?`}
+      description={inUse ? undefined : `The ${nouns.one} is removed for everyone in your organisation.`}
+    >
+      {error ? (
+        <Alert tone="danger" className="mb-4">
+          {error}
+        </Alert>
+      ) : null}
+      {inUse ? (
+        <div className="mb-4 space-y-3 text-sm text-slate-700">
+          <p>
+            {routesLabel(row.routeCount)} {row.routeCount === 1 ? "uses" : "use"} this {nouns.one}, so it cannot be deleted. Change{" "}
+            {row.routeCount === 1 ? "that route" : "those routes"} to another {nouns.one} first.
+          </p>
+          {usage ? (
+            <ul aria-label={`Routes using ${row.name}`} className="max-h-48 list-disc overflow-y-auto pl-5 font-mono text-xs">
+              {usage.addresses.map((address) => (
+                <li key={address}>{address}</li>
+              ))}
+              {usage.total > usage.addresses.length ? <li className="list-none font-sans">and {usage.total - usage.addresses.length} more</li> : null}
+            </ul>
+          ) : null}
+          <Link href={routesHref(kind, row)} className="font-medium text-brand-700 underline-offset-4 hover:underline">
+            Show these routes
+          </Link>
+        </div>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onClose}>
+          {inUse ? "Close" : "Cancel"}
+        </Button>
+        {inUse ? null : (
+          <Button
+            variant="danger"
+            pending={pending}
+            onClick={() =>
+              startDelete(async () => {
+                const result = await ACTIONS[kind].remove({ id: row.id });
+                if (result.ok) {
+                  toast.success(`${nouns.title} "${row.name}" deleted`);
+                  onClose();
+                  router.refresh();
+                } else {
+                  setError(result.error);
+                  router.refresh();
+                }
+              })
+            }
+          >
+            Delete {nouns.one}
+          </Button>
+        )}
+      </div>
+    </DialogContent>
+  );
+}
+
+export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKind; rows: CatalogueRow[]; canManage: boolean }) {
+  const router = useRouter();
+  const nouns = CATALOGUE_NOUNS[kind];
+  const { icon: Icon, empty, dialogHint } = PRESENTATION[kind];
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<CatalogueRow | null>(null);
+  const [deleting, setDeleting] = useState<CatalogueRow | null>(null);
+  const manageHint = canManage ? undefined : MANAGE_REQUIRED_HINT;
+
+  const newButton = (
+    <Button onClick={() => setCreating(true)} disabled={!canManage} title={manageHint}>
+      <Plus aria-hidden /> New {nouns.one}
+    </Button>
+  );
+
+  return (
+    <>
+      {rows.length === 0 ? (
+        <EmptyState icon={Icon} title={`No ${nouns.many} yet`} action={newButton}>
+          {empty}
+        </EmptyState>
+      ) : (
+        <Card>
+          <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 px-5 py-3">
+            <p className="text-sm text-slate-600">
+              {rows.length} {rows.length === 1 ? nouns.one : nouns.many}
+            </p>
+            {newButton}
+          </div>
+          <div className="relative overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">{nouns.titleMany}</caption>
+              <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th scope="col" className="px-5 py-2 font-medium">Name</th>
+                  {kind === "queue" ? <th scope="col" className="hidden px-5 py-2 font-medium sm:table-cell">Description</th> : null}
+                  <th scope="col" className="px-5 py-2 font-medium">Used by</th>
+                  <th scope="col" className="px-5 py-2 text-right font-medium">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {rows.map((row) => (
+                  <tr key={row.id}>
+                    <td className="px-5 py-3 font-medium text-slate-900">{row.name}</td>
+                    {kind === "queue" ? <td className="hidden px-5 py-3 text-slate-600 sm:table-cell">{row.description || "—"}</td> : null}
+                    <td className="px-5 py-3 text-slate-600">
+                      {row.routeCount === 0 ? (
+                        "No routes"
+                      ) : (
+                        <Link href={routesHref(kind, row)} className="text-brand-700 underline-offset-4 hover:underline">
+                          {routesLabel(row.routeCount)}
+                        </Link>
+                      )}
+                    </td>
+                    <td className="px-5 py-3">
+                      <div className="flex justify-end gap-1">
+                        <Button variant="ghost" size="sm" onClick={() => setEditing(row)} disabled={!canManage} title={manageHint} aria-label={`Rename ${row.name}`}>
+                          <Pencil aria-hidden /> <span className="hidden sm:inline">Rename</span>
+                        </Button>
+                        <Button variant="ghost" size="sm" onClick={() => setDeleting(row)} disabled={!canManage} title={manageHint} aria-label={`Delete ${row.name}`}>
+                          <Trash2 aria-hidden /> <span className="hidden sm:inline">Delete</span>
+                        </Button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </Card>
+      )}
+
+      <Dialog open={creating} onOpenChange={setCreating}>
+        {creating ? (
+          <DialogContent title={`New ${nouns.one}`} description={dialogHint}>
+            <CatalogueForm
+              kind={kind}
+              submitLabel={`Create ${nouns.one}`}
+              onSubmit={async (values, form) => {
+                const result = await ACTIONS[kind].create(values);
+                if (result.ok) {
+                  toast.success(`${nouns.title} "${result.data.name}" created`);
+                  setCreating(false);
+                  router.refresh();
+                  return;
+                }
+                const message = applyActionErrors(result, form.setError, ["name", "description"]);
+                if (message) form.setError("root", { message });
+              }}
+            />
+          </DialogContent>
+        ) : null}
+      </Dialog>
+
+      <Dialog open={editing !== null} onOpenChange={(open) => !open && setEditing(null)}>
+        {editing ? <EditDialog key={editing.id} kind={kind} row={editing} onClose={() => setEditing(null)} /> : null}
+      </Dialog>
+
+      <Dialog open={deleting !== null} onOpenChange={(open) => !open && setDeleting(null)}>
+        {deleting ? <DeleteDialog key={deleting.id} kind={kind} row={deleting} onClose={() => setDeleting(null)} /> : null}
+      </Dialog>
+    </>
+  );
+}

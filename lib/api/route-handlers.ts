@@ -1,0 +1,87 @@
+import "server-only";
+
+import { randomUUID } from "node:crypto";
+
+import { NextResponse } from "next/server";
+
+import { checkAccess, type Actor } from "@/lib/auth/gate";
+import type { Ability } from "@/lib/auth/permissions";
+import { DomainError } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+/**
+ * The gate and error handling of API route handlers, matching defineAction's: session → licence →
+ * permission on every request, organisation from the session, expected failures as JSON with a
+ * message, anything else logged with a reference and never described.
+ */
+
+const STATUS_BY_CODE: Record<string, number> = {
+  unauthenticated: 401,
+  licence_required: 403,
+  permission_required: 403,
+  validation: 422,
+  not_found: 404,
+  conflict: 409,
+  stale: 409,
+  limit: 409,
+};
+
+export function apiError(code: string, error: string, extra: Record<string, unknown> = {}): NextResponse {
+  return NextResponse.json({ ok: false, code, error, ...extra }, { status: STATUS_BY_CODE[code] ?? 400, headers: { "Cache-Control": "no-store" } });
+}
+
+/**
+ * Writes through a route handler must come from the console's own pages. Browsers send Origin on
+ * every cross-site POST; session cookies are SameSite=Lax as well, this is the second lock.
+ */
+function isSameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return true; // not a browser cross-site request (browsers always send Origin on POST)
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export function withApiAccess(
+  options: { name: string; ability: Ability },
+  handler: (request: Request, actor: Actor) => Promise<Response>,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    try {
+      if (request.method !== "GET" && request.method !== "HEAD" && !isSameOrigin(request)) {
+        return apiError("permission_required", "Requests to the console must come from its own pages; nothing was changed.");
+      }
+      const access = await checkAccess(options.ability);
+      if (!access.ok) {
+        const { decision } = access;
+        if (decision.reason === "unauthenticated") return apiError("unauthenticated", "Your session has ended. Sign in again to continue.");
+        if (decision.reason === "licence_required") {
+          return apiError("licence_required", "Your organisation's licence does not include email routing.", {
+            qualifyingLicences: decision.qualifyingLicences,
+          });
+        }
+        return apiError("permission_required", `You need the ${decision.label} permission (${decision.permission}) to do this.`, {
+          permission: decision.permission,
+        });
+      }
+      return await handler(request, access.actor);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return apiError(error.code, error.message, error.fieldErrors ? { fieldErrors: error.fieldErrors } : {});
+      }
+      const reference = randomUUID().slice(0, 8);
+      log.error({ err: error, route: options.name, reference }, "API request failed");
+      return NextResponse.json(
+        {
+          ok: false,
+          code: "internal",
+          error: `Something went wrong on our side. Try again; if it keeps happening, quote reference ${reference}.`,
+        },
+        { status: 500, headers: { "Cache-Control": "no-store" } },
+      );
+    }
+  };
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+/** Filters of the audit log page (query string); anything malformed is ignored, not an error. */
+export const AUDIT_ENTITY_TYPES = ["route", "routes", "queue", "skill", "language", "domain", "webhook"] as const;
+
+export const AUDIT_ENTITY_LABELS: Record<(typeof AUDIT_ENTITY_TYPES)[number], string> = {
+  route: "Routes",
+  routes: "Route imports",
+  queue: "Queues",
+  skill: "Skills",
+  language: "Languages",
+  domain: "Domains",
+  webhook: "Webhooks",
+};
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .catch(undefined)
+    .transform((value) => value || undefined);
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+  .optional()
+  .catch(undefined);
+
+export const auditQuerySchema = z.object({
+  entity: z.enum(AUDIT_ENTITY_TYPES).optional().catch(undefined),
+  action: text(60),
+  actor: text(254),
+  from: day,
+  to: day,
+  q: text(200),
+  page: z.coerce.number().int().min(1).max(100_000).default(1).catch(1),
+});
+export type AuditQuery = z.output<typeof auditQuerySchema>;
+
+export const AUDIT_PAGE_SIZE = 50;

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * The organisation's catalogues that routes draw from: queues (lib/routing/queue-schemas.ts keeps
+ * their own schemas, with a description), skills and languages. Shared by forms and actions.
+ */
+export const CATALOGUE_KINDS = ["queue", "skill", "language"] as const;
+export type CatalogueKind = (typeof CATALOGUE_KINDS)[number];
+
+export const CATALOGUE_NOUNS: Record<CatalogueKind, { one: string; many: string; title: string; titleMany: string }> = {
+  queue: { one: "queue", many: "queues", title: "Queue", titleMany: "Queues" },
+  skill: { one: "skill", many: "skills", title: "Skill", titleMany: "Skills" },
+  language: { one: "language", many: "languages", title: "Language", titleMany: "Languages" },
+};
+
+function nameField(kind: CatalogueKind) {
+  return z
+    .string({ error: `Enter a ${CATALOGUE_NOUNS[kind].one} name` })
+    .trim()
+    .min(1, `Enter a ${CATALOGUE_NOUNS[kind].one} name`)
+    .max(120, "Use at most 120 characters");
+}
+
+const versionField = z
+  .union([z.number(), z.string()])
+  .transform((value) => Number(value))
+  .pipe(z.number().int().min(1));
+
+export const createSkillSchema = z.object({ name: nameField("skill") });
+export const updateSkillSchema = createSkillSchema.extend({ id: z.uuid("Unknown skill"), version: versionField });
+export const deleteSkillSchema = z.object({ id: z.uuid("Unknown skill") });
+
+export const createLanguageSchema = z.object({ name: nameField("language") });
+export const updateLanguageSchema = createLanguageSchema.extend({ id: z.uuid("Unknown language"), version: versionField });
+export const deleteLanguageSchema = z.object({ id: z.uuid("Unknown language") });
+
+/** The create/rename form of any catalogue (only queues show the description). */
+export function catalogueFormSchema(kind: CatalogueKind) {
+  return z.object({
+    name: nameField(kind),
+    description: z.string().trim().max(500, "Use at most 500 characters").default(""),
+  });
+}
+export type CatalogueFormValues = z.input<ReturnType<typeof catalogueFormSchema>>;
+
+export const catalogueUsageSchema = z.object({ kind: z.enum(CATALOGUE_KINDS), id: z.uuid("Unknown entry") });
+
+export type CreateCatalogueInput = { name: string; description?: string };
+export type UpdateCatalogueInput = CreateCatalogueInput & { id: string; version: number };

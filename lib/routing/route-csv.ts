@@ -1,0 +1,165 @@
+import Papa from "papaparse";
+
+/**
+ * The CSV format of route import and export (docs/routes.md). Pure and browser-safe: the import
+ * dialog offers a template built from the same columns.
+ */
+
+export const CSV_COLUMNS = [
+  "domain",
+  "pattern",
+  "queue",
+  "priority",
+  "skills",
+  "language",
+  "fromName",
+  "fromEmail",
+  "replyEmailAddress",
+  "autoBcc",
+  "historyInclusion",
+  "allowMultipleActions",
+  "spamQueue",
+] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** Written by export for reading; import ignores them. */
+export const EXPORT_ONLY_COLUMNS = ["address", "status", "id", "version", "updatedAt"] as const;
+
+export const REQUIRED_COLUMNS: readonly CsvColumn[] = ["domain", "pattern", "queue", "fromName"];
+
+/** Separator of several values in one cell (skills, auto-BCC addresses). */
+export const LIST_SEPARATOR = ";";
+
+export const MAX_IMPORT_ROWS = 50_000;
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+/** "From name", "from_name" and "FROMNAME" all mean fromName. */
+function columnKey(header: string): string {
+  return header.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+const COLUMN_BY_KEY = new Map<string, CsvColumn | (typeof EXPORT_ONLY_COLUMNS)[number]>(
+  [...CSV_COLUMNS, ...EXPORT_ONLY_COLUMNS].map((column) => [columnKey(column), column]),
+);
+
+export interface CsvRow {
+  /** Line of the file where the row starts (the header is line 1). */
+  line: number;
+  values: Partial<Record<CsvColumn, string>>;
+}
+
+export interface ParsedCsv {
+  rows: CsvRow[];
+  /** Problems with the whole file (no rows are checked when there are any). */
+  fileErrors: string[];
+  ignoredColumns: string[];
+}
+
+export function parseRoutesCsv(input: string): ParsedCsv {
+  // One line ending throughout, so that line numbers count what an editor shows.
+  const text = input.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const rows: CsvRow[] = [];
+  const fileErrors: string[] = [];
+  let columns: (CsvColumn | null)[] | null = null;
+  const ignoredColumns: string[] = [];
+  let line = 1;
+  let cursor = 0;
+  let tooMany = false;
+
+  Papa.parse<string[]>(text, {
+    newline: "\n",
+    delimiter: headerDelimiter(text),
+    skipEmptyLines: false,
+    step: (result, parser) => {
+      const startLine = line;
+      line += countNewlines(text, cursor, result.meta.cursor);
+      cursor = result.meta.cursor;
+      const cells = result.data;
+      if (cells.length === 1 && cells[0]!.trim() === "") return; // blank line
+      if (!columns) {
+        columns = cells.map((header) => {
+          const column = COLUMN_BY_KEY.get(columnKey(header)) ?? null;
+          if (!column && header.trim() !== "") ignoredColumns.push(header.trim());
+          return column && (CSV_COLUMNS as readonly string[]).includes(column) ? (column as CsvColumn) : null;
+        });
+        return;
+      }
+      if (rows.length >= MAX_IMPORT_ROWS) {
+        tooMany = true;
+        parser.abort();
+        return;
+      }
+      const values: Partial<Record<CsvColumn, string>> = {};
+      columns.forEach((column, index) => {
+        if (column) values[column] = (cells[index] ?? "").trim();
+      });
+      rows.push({ line: startLine, values });
+    },
+  });
+
+  const header: (CsvColumn | null)[] = columns ?? [];
+  if (header.length === 0) {
+    fileErrors.push("The file is empty. The first line must name the columns, e.g. domain,pattern,queue,fromName.");
+  } else {
+    const missing = REQUIRED_COLUMNS.filter((column) => !header.includes(column));
+    if (missing.length > 0) {
+      fileErrors.push(`The first line must name the columns; missing: ${missing.join(", ")}. Download the template to see the format.`);
+    }
+    if (rows.length === 0 && missing.length === 0) fileErrors.push("The file has a header line but no routes.");
+  }
+  if (tooMany) fileErrors.push(`A file may hold at most ${MAX_IMPORT_ROWS.toLocaleString("en")} routes; split it into several imports.`);
+  return { rows, fileErrors, ignoredColumns };
+}
+
+/**
+ * Spreadsheets in some locales save with ";" (or tabs). The header decides: column names never
+ * contain a separator, whereas data cells may (a "|" or ";" in a name would fool a guess from them).
+ */
+function headerDelimiter(text: string): string {
+  const end = text.indexOf("\n");
+  const header = end === -1 ? text : text.slice(0, end);
+  const counts = [",", ";", "\t"].map((delimiter) => [delimiter, header.split(delimiter).length - 1] as const);
+  const [best] = [...counts].sort((a, b) => b[1] - a[1]);
+  return best && best[1] > 0 ? best[0] : ",";
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let index = text.indexOf("\n", from); index !== -1 && index < to; index = text.indexOf("\n", index + 1)) count++;
+  return count;
+}
+
+export function splitCell(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(/[;|]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+}
+
+/** One CSV line, quoted where needed. */
+export function toCsvLine(cells: readonly (string | number | boolean | null | undefined)[]): string {
+  return cells
+    .map((cell) => {
+      const text = cell === null || cell === undefined ? "" : String(cell);
+      return /[",\n\r;]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+    })
+    .join(",");
+}
+
+/**
+ * Free text (names) that a spreadsheet would run as a formula gets a leading apostrophe on export;
+ * import takes it off again, so a round trip is exact. Addresses never need it.
+ */
+const NEEDS_GUARD = /^'*[=+\-@\t]/;
+export function spreadsheetSafe(text: string | null | undefined): string {
+  if (!text) return "";
+  return NEEDS_GUARD.test(text) ? `'${text}` : text;
+}
+export function fromSpreadsheetSafe(text: string): string {
+  return text.startsWith("'") && NEEDS_GUARD.test(text.slice(1)) ? text.slice(1) : text;
+}
+
+export const TEMPLATE_CSV = [
+  toCsvLine(CSV_COLUMNS),
+  toCsvLine(["help.example.com", "support", "Support", 5, "Billing;Returns", "English", "Example Support", "", "", "", "Optional", "false", ""]),
+  toCsvLine(["help.example.com", "billing", "Billing", 3, "", "", "Example Billing", "", "support@help.example.com", "", "Include", "false", "Spam"]),
+].join("\n");

@@ -1,0 +1,195 @@
+import "server-only";
+
+import type { Prisma } from "@/lib/db/client";
+
+import { checkEmailAddress } from "./address";
+import { findOriginalDomains } from "./original-domain";
+import { routeStatusFor, routeStatusReason, type DomainStatusName } from "./route-status";
+import type { RouteStatus } from "./route-schemas";
+import type { DbClient } from "@/lib/db/client";
+
+/**
+ * "Where does mail to this address go?" — the route tester. Reads only; every query is scoped by
+ * the organisation. For the two "keep copies" scenarios it also names the redirect rule the
+ * admin's own mail system needs, because without it mail never reaches the registered address.
+ */
+
+export type TestOutcome = "routed" | "invalid_address" | "unknown_domain" | "domain_not_verified" | "domain_error" | "no_route";
+
+type Scenario = "own_domain" | "own_domain_with_copies" | "platform_domain" | "platform_domain_with_copies";
+
+export interface TestedRoute {
+  id: string;
+  address: string;
+  queueName: string;
+  spamQueueName: string | null;
+  priority: number;
+  skills: string[];
+  language: string | null;
+  status: RouteStatus;
+}
+
+export interface RedirectAdvice {
+  /** The address customers write to, at the admin's own mail system; null when we cannot know it. */
+  from: string | null;
+  /** How to describe `from` when it is unknown, e.g. "support@<your own domain>". */
+  fromPlaceholder: string;
+  /** The registered address the rule must redirect to. */
+  to: string;
+  scenario: "own_domain_with_copies" | "platform_domain_with_copies";
+}
+
+export interface TestedDomain {
+  id: string;
+  name: string;
+  status: DomainStatusName;
+  scenario: Scenario;
+}
+
+/** For an address on the admin's own mail system: a registered address its redirect could reach. */
+export interface RedirectTarget {
+  to: string;
+  domain: TestedDomain;
+  route: TestedRoute | null;
+}
+
+export interface AddressTestResult {
+  input: string;
+  address: string | null;
+  outcome: TestOutcome;
+  /** One sentence an admin reads first. */
+  summary: string;
+  domain: TestedDomain | null;
+  route: TestedRoute | null;
+  /** Near misses on the same domain ("did you mean"). */
+  suggestions: string[];
+  redirect: RedirectAdvice | null;
+  redirectTargets: RedirectTarget[];
+}
+
+const routeSelect = {
+  id: true,
+  pattern: true,
+  priority: true,
+  queue: { select: { name: true } },
+  spamQueue: { select: { name: true } },
+  language: { select: { name: true } },
+  skills: { select: { skill: { select: { name: true } } } },
+} satisfies Prisma.RouteSelect;
+
+type SelectedRoute = Prisma.RouteGetPayload<{ select: typeof routeSelect }>;
+
+function toTestedRoute(route: SelectedRoute, domain: { displayName: string; status: DomainStatusName }): TestedRoute {
+  return {
+    id: route.id,
+    address: `${route.pattern}@${domain.displayName}`,
+    queueName: route.queue.name,
+    spamQueueName: route.spamQueue?.name ?? null,
+    priority: route.priority,
+    skills: route.skills.map((link) => link.skill.name).sort((a, b) => a.localeCompare(b)),
+    language: route.language?.name ?? null,
+    status: routeStatusFor(domain.status),
+  };
+}
+
+function findRoute(db: DbClient, organizationId: string, domainId: string, localPart: string) {
+  return db.route.findFirst({ where: { organizationId, domainId, patternKey: localPart.toLowerCase() }, select: routeSelect });
+}
+
+function redirectAdvice(localPart: string, domain: { displayName: string; scenario: Scenario }, originalDomain: string | null): RedirectAdvice | null {
+  if (domain.scenario !== "own_domain_with_copies" && domain.scenario !== "platform_domain_with_copies") return null;
+  const placeholder = domain.scenario === "own_domain_with_copies" ? "<your existing domain>" : "<your own domain>";
+  return {
+    from: originalDomain ? `${localPart}@${originalDomain}` : null,
+    fromPlaceholder: `${localPart}@${placeholder}`,
+    to: `${localPart}@${domain.displayName}`,
+    scenario: domain.scenario,
+  };
+}
+
+async function nearMisses(db: DbClient, organizationId: string, domainId: string, address: string): Promise<string[]> {
+  // Trigram similarity over the indexed address column; the threshold keeps unrelated ones out.
+  const rows = await db.$queryRaw<{ address: string }[]>`
+    SELECT address FROM routes
+     WHERE organization_id = ${organizationId}::uuid AND domain_id = ${domainId}::uuid AND address % ${address}
+     ORDER BY similarity(address, ${address}) DESC, address
+     LIMIT 3`;
+  return rows.map((row) => row.address);
+}
+
+export async function testAddress(db: DbClient, organizationId: string, input: string): Promise<AddressTestResult> {
+  const base = { input, domain: null, route: null, suggestions: [], redirect: null, redirectTargets: [] };
+  const checked = checkEmailAddress(input);
+  if (!checked.ok) return { ...base, address: null, outcome: "invalid_address", summary: checked.error };
+  const { localPart } = checked;
+  const address = `${localPart}@${checked.unicodeDomain}`;
+
+  const domain = await db.domain.findFirst({
+    where: { organizationId, name: checked.domain },
+    select: { id: true, name: true, displayName: true, status: true, scenario: true },
+  });
+
+  if (!domain) {
+    const redirectTargets = await findRedirectTargets(db, organizationId, localPart, checked.domain);
+    const summary =
+      redirectTargets.length > 0
+        ? `${checked.unicodeDomain} is not registered here. If it is your own mail system, a redirect rule must send this address to a registered one (see below).`
+        : `${checked.unicodeDomain} is not one of your organisation's domains, so mail to this address never reaches the console.`;
+    return { ...base, address, outcome: "unknown_domain", summary, redirectTargets };
+  }
+
+  const testedDomain: TestedDomain = { id: domain.id, name: domain.displayName, status: domain.status, scenario: domain.scenario };
+  const found = await findRoute(db, organizationId, domain.id, localPart);
+  const route = found ? toTestedRoute(found, domain) : null;
+  const originals = await findOriginalDomains(db, organizationId, [domain]);
+  const redirect = redirectAdvice(localPart, domain, originals.get(domain.id) ?? null);
+  const common = { ...base, address, domain: testedDomain, route, redirect };
+
+  if (domain.status === "pending") {
+    const then = route ? ` Once it is, this address will reach the ${route.queueName} queue.` : " There is no route for this address yet either.";
+    return { ...common, outcome: "domain_not_verified", summary: `${domain.displayName} is not verified yet, so mail is not received.${then}` };
+  }
+  if (domain.status === "degraded" || domain.status === "failed") {
+    return { ...common, outcome: "domain_error", summary: routeStatusReason(domain.status, domain.displayName) };
+  }
+  if (!route) {
+    const suggestions = await nearMisses(db, organizationId, domain.id, `${localPart}@${domain.name}`.toLowerCase());
+    return {
+      ...common,
+      outcome: "no_route",
+      suggestions,
+      summary: `${domain.displayName} receives mail, but no route exists for "${localPart}", so mail to this address is not delivered to any queue.`,
+    };
+  }
+  return { ...common, outcome: "routed", summary: `Mail to ${address} is delivered to the ${route.queueName} queue.` };
+}
+
+/**
+ * An address on a domain we do not know may be the original address of a "keep copies" set-up:
+ * the domain the wizard recorded as original, or (without that answer) a registered subdomain's
+ * parent, or a platform domain that has a route for this very local part.
+ */
+async function findRedirectTargets(db: DbClient, organizationId: string, localPart: string, asciiDomain: string): Promise<RedirectTarget[]> {
+  const candidates = await db.domain.findMany({
+    where: { organizationId, scenario: { in: ["own_domain_with_copies", "platform_domain_with_copies"] } },
+    select: { id: true, name: true, displayName: true, status: true, scenario: true },
+    orderBy: { name: "asc" },
+    take: 200,
+  });
+  const originals = await findOriginalDomains(db, organizationId, candidates);
+  const targets: RedirectTarget[] = [];
+  for (const candidate of candidates) {
+    const original = originals.get(candidate.id) ?? null;
+    if (original !== null && original !== asciiDomain) continue;
+    const found = await findRoute(db, organizationId, candidate.id, localPart);
+    // Without a recorded original domain, a platform domain is a guess: only one with this route.
+    if (original === null && !found) continue;
+    targets.push({
+      to: `${localPart}@${candidate.displayName}`,
+      domain: { id: candidate.id, name: candidate.displayName, status: candidate.status, scenario: candidate.scenario },
+      route: found ? toTestedRoute(found, candidate) : null,
+    });
+    if (targets.length >= 5) break;
+  }
+  return targets;
+}

@@ -1,0 +1,235 @@
+import { beforeEach, describe, expect, it } from "vitest";
+
+import { GET as exportHandler } from "@/app/api/routes/export/route";
+import { POST as importHandler } from "@/app/api/routes/import/route";
+import { getDb } from "@/lib/db/client";
+import type { ImportReport } from "@/lib/routing/route-import";
+import { listDomainRoutes } from "@/lib/routing/routes";
+
+import { actAs, actAsNobody, requestContext } from "../support/request-context";
+import {
+  clearRouting,
+  INITECH_ADMIN,
+  makeDomain,
+  makeLanguage,
+  makeQueue,
+  makeRoute,
+  makeSkill,
+  routeCount,
+  seedRoutingOrganizations,
+} from "../support/routing-fixtures";
+
+const db = getDb();
+const { acme, initech } = await seedRoutingOrganizations(db);
+
+let help: { id: string; name: string };
+
+beforeEach(async () => {
+  await clearRouting(db);
+  help = await makeDomain(db, acme.id, "help.acme.test");
+  await makeDomain(db, acme.id, "new.acme.test", { status: "pending" });
+  await makeQueue(db, acme.id, "Support");
+  await makeQueue(db, acme.id, "Spam");
+  await makeSkill(db, acme.id, "Billing");
+  await makeSkill(db, acme.id, "VIP");
+  await makeLanguage(db, acme.id, "English");
+  requestContext.headers = new Headers();
+  actAsNobody();
+});
+
+async function send(csv: string, mode: "preview" | "apply", headers: Record<string, string> = {}) {
+  const response = await importHandler(
+    new Request(`http://localhost/api/routes/import?mode=${mode}&fileName=routes.csv`, {
+      method: "POST",
+      headers: { "content-type": "text/csv", host: "localhost", ...headers },
+      body: csv,
+    }),
+  );
+  const body = (await response.json()) as { ok: boolean; code?: string; data: ImportReport };
+  return { status: response.status, body, report: body.data };
+}
+
+const HEADER = "domain,pattern,queue,priority,skills,language,fromName,fromEmail,replyEmailAddress,autoBcc,historyInclusion,allowMultipleActions,spamQueue";
+
+describe("route import: who may import", () => {
+  it("refuses without a session, to a viewer, without licence, and from another site; nothing is written", async () => {
+    const csv = `${HEADER}\nhelp.acme.test,support,Support,,,,Acme,,,,,,`;
+    expect(await send(csv, "apply")).toMatchObject({ status: 401, body: { code: "unauthenticated" } });
+    await actAs("viewer@acme.example");
+    expect(await send(csv, "preview")).toMatchObject({ status: 403, body: { code: "permission_required" } });
+    await actAs("admin@globex.example");
+    expect(await send(csv, "apply")).toMatchObject({ status: 403, body: { code: "licence_required" } });
+    await actAs("admin@acme.example");
+    expect(await send(csv, "apply", { origin: "https://evil.example" })).toMatchObject({ status: 403 });
+    expect(await routeCount(db)).toBe(0);
+    expect(await db.auditEntry.count()).toBe(0);
+  });
+
+  it("does not let another organisation import onto Acme's domains", async () => {
+    await makeQueue(db, initech.id, "Support");
+    await actAs(INITECH_ADMIN);
+    const { report } = await send(`${HEADER}\nhelp.acme.test,support,Support,,,,Initech,,,,,,`, "apply");
+    expect(report).toMatchObject({ applied: false, created: 0 });
+    expect(report.issues).toEqual([{ line: 2, column: "domain", message: "help.acme.test is not one of your organisation's domains" }]);
+    expect(await routeCount(db)).toBe(0);
+  });
+});
+
+describe("route import: the dry run", () => {
+  beforeEach(async () => {
+    await actAs("admin@acme.example");
+  });
+
+  it("lists every problem by line and column, and writes nothing", async () => {
+    await makeRoute(db, acme.id, help, "taken", (await db.queue.findFirstOrThrow({ where: { name: "Support" } })).id);
+    const csv = [
+      HEADER,
+      "help.acme.test,support,Support,3,Billing;VIP,English,Acme,,,,Include,true,Spam",
+      'help.acme.test,"multi,line",Support,,,,"Acme',
+      'Support",,,,,,',
+      "help.acme.test,bad..dots,Nope,11,Gardening,Klingon,,replies@new.acme.test,,,Sometimes,maybe,",
+      "help.acme.test,SUPPORT,Support,,,,Acme,,,,,,",
+      "help.acme.test,taken,Support,,,,Acme,,,,,,",
+      "elsewhere.test,x,Support,,,,Acme,,,,,,",
+      "help.acme.test,replier,Support,,,,Acme,,nobody@help.acme.test,,,,",
+      "",
+    ].join("\n");
+    const { status, report } = await send(csv, "preview");
+    expect(status).toBe(200);
+    expect(report).toMatchObject({ rowCount: 7, validCount: 1, errorLineCount: 6, applied: false, created: 0 });
+    const byLine = (line: number) => report.issues.filter((issue) => issue.line === line).map((issue) => `${issue.column}: ${issue.message}`);
+    expect(byLine(2)).toEqual([]);
+    // The quoted cell spans lines 3 and 4; the next row starts on line 5.
+    expect(byLine(3)).toEqual([expect.stringMatching(/^pattern: "," is not allowed/)]);
+    expect(byLine(5)).toEqual([
+      "pattern: An address cannot have two dots in a row",
+      'queue: There is no queue named "Nope"; create it on the Queues page first',
+      "priority: Choose a priority from 1 to 10",
+      'skills: There is no skill named "Gardening"; create it on the Queues page first',
+      'language: There is no language named "Klingon"; create it on the Queues page first',
+      "fromName: Enter the name customers see on replies",
+      "historyInclusion: Choose Include, Exclude or Optional",
+      "allowMultipleActions: Use true or false",
+    ]);
+    expect(byLine(6)).toEqual(["pattern: SUPPORT@help.acme.test is already on line 2 of this file"]);
+    expect(byLine(7)).toEqual(["pattern: taken@help.acme.test already has a route"]);
+    expect(byLine(8)).toEqual(["domain: elsewhere.test is not one of your organisation's domains"]);
+    expect(byLine(9)).toEqual(["replyEmailAddress: No route has the address nobody@help.acme.test, in your organisation or in this file"]);
+    expect(await routeCount(db)).toBe(1);
+    expect(await db.auditEntry.count()).toBe(0);
+  });
+
+  it("reports a file without the required columns, or without rows, as a whole", async () => {
+    expect((await send("address,queue\nx@help.acme.test,Support", "preview")).report.fileErrors).toEqual([
+      expect.stringContaining("missing: domain, pattern, fromName"),
+    ]);
+    expect((await send(`${HEADER}\n`, "preview")).report.fileErrors).toEqual(["The file has a header line but no routes."]);
+    expect((await send("", "preview")).report.fileErrors).toEqual([expect.stringContaining("The file is empty")]);
+  });
+});
+
+describe("route import: applying", () => {
+  beforeEach(async () => {
+    await actAs("admin@acme.example");
+  });
+
+  it("creates every route in one go with one audit entry, resolving replies to routes in the same file", async () => {
+    const csv = [
+      "Domain,Pattern,Queue,From name,Skills,Reply email address,Auto BCC,Spam queue,History inclusion,Allow multiple actions,Notes",
+      "help.acme.test,billing,Support,Acme Billing,,support@help.acme.test,,,,,first",
+      "help.acme.test,support,support,Acme,billing; vip,,a@acme.test;b@acme.test,SPAM,exclude,yes,second",
+      "new.acme.test,hello,Support,Acme,,,,,,,",
+    ].join("\r\n");
+    const { report } = await send(csv, "apply");
+    expect(report).toMatchObject({ applied: true, created: 3, rowCount: 3, ignoredColumns: ["Notes"], issues: [], fileErrors: [] });
+    const routes = await listDomainRoutes(db, acme.id, help.id);
+    expect(routes.map((route) => route.address)).toEqual(["billing@help.acme.test", "support@help.acme.test"]);
+    expect(routes[0]).toMatchObject({ replyAddress: "support@help.acme.test", priority: 5, historyInclusion: "Optional" });
+    expect(routes[1]).toMatchObject({
+      skillNames: ["Billing", "VIP"],
+      autoBcc: ["a@acme.test", "b@acme.test"],
+      spamQueueName: "Spam",
+      historyInclusion: "Exclude",
+      allowMultipleActions: true,
+      version: 1,
+    });
+    const entries = await db.auditEntry.findMany();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      action: "routes.import",
+      entityType: "routes",
+      entityLabel: "Import of routes.csv",
+      actorEmail: "admin@acme.example",
+      after: { created: 3, rows: 3, domains: { "help.acme.test": 2, "new.acme.test": 1 } },
+    });
+  });
+
+  it("writes nothing at all when a single line is wrong", async () => {
+    const rows = Array.from({ length: 50 }, (_, index) => `help.acme.test,user${index},Support,,,,Acme,,,,,,`);
+    rows.splice(37, 0, "help.acme.test,user10,Support,,,,Acme,,,,,,");
+    const { report } = await send([HEADER, ...rows].join("\n"), "apply");
+    expect(report).toMatchObject({ applied: false, created: 0, validCount: 50, errorLineCount: 1 });
+    expect(report.issues).toEqual([{ line: 39, column: "pattern", message: "user10@help.acme.test is already on line 12 of this file" }]);
+    expect(await routeCount(db)).toBe(0);
+    expect(await db.auditEntry.count()).toBe(0);
+  });
+
+  it("checks again when applying: an address created since the dry run stops the import", async () => {
+    const csv = `${HEADER}\nhelp.acme.test,late,Support,,,,Acme,,,,,,\nhelp.acme.test,other,Support,,,,Acme,,,,,,`;
+    expect((await send(csv, "preview")).report).toMatchObject({ validCount: 2, errorLineCount: 0 });
+    await makeRoute(db, acme.id, help, "late", (await db.queue.findFirstOrThrow({ where: { name: "Support" } })).id);
+    const { report } = await send(csv, "apply");
+    expect(report).toMatchObject({ applied: false, created: 0 });
+    expect(report.issues).toEqual([{ line: 2, column: "pattern", message: "late@help.acme.test already has a route" }]);
+    expect(await routeCount(db)).toBe(1);
+  });
+});
+
+describe("route export", () => {
+  it("exports every route as CSV that imports back to the same routes, and as JSON", async () => {
+    await actAs("admin@acme.example");
+    const csv = [
+      HEADER,
+      "help.acme.test,support,Support,3,Billing;VIP,English,=Acme+,,,a@acme.test;b@acme.test,Include,true,Spam",
+      "help.acme.test,billing,Support,,,,\"Acme, Billing\",,support@help.acme.test,,,,",
+      "new.acme.test,-dash,Support,,,,Acme,,,,,,",
+    ].join("\n");
+    expect((await send(csv, "apply")).report).toMatchObject({ applied: true, created: 3 });
+    const before = (await listDomainRoutes(db, acme.id, help.id)).map(({ id: _id, updatedAt: _u, replyRouteId: _r, ...rest }) => rest);
+
+    const exported = await exportHandler(new Request("http://localhost/api/routes/export?format=csv"));
+    expect(exported.headers.get("content-disposition")).toMatch(/^attachment; filename="routes-acme-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const text = await exported.text();
+    expect(text.split("\n")[0]).toBe(`${HEADER},address,status,id,version,updatedAt`);
+    expect(text).toContain("'=Acme+"); // a spreadsheet would have run it as a formula
+
+    const json = (await (await exportHandler(new Request("http://localhost/api/routes/export?format=json"))).json()) as { address: string; status: string }[];
+    expect(json.map((route) => [route.address, route.status])).toEqual([
+      ["-dash@new.acme.test", "pending"],
+      ["billing@help.acme.test", "active"],
+      ["support@help.acme.test", "active"],
+    ]);
+
+    await clearRoutesOnly();
+    expect((await send(text, "apply")).report).toMatchObject({ applied: true, created: 3 });
+    const after = (await listDomainRoutes(db, acme.id, help.id)).map(({ id: _id, updatedAt: _u, replyRouteId: _r, ...rest }) => rest);
+    expect(after).toEqual(before);
+    expect(after.find((route) => route.pattern === "support")?.fromName).toBe("=Acme+");
+  });
+
+  it("exports nothing of another organisation and refuses one without a session", async () => {
+    await makeRoute(db, acme.id, help, "secret", (await db.queue.findFirstOrThrow({ where: { name: "Support" } })).id);
+    await actAs(INITECH_ADMIN);
+    const text = await (await exportHandler(new Request("http://localhost/api/routes/export?format=csv"))).text();
+    expect(text.trim().split("\n")).toHaveLength(1);
+    expect((await exportHandler(new Request(`http://localhost/api/routes/export?domain=${help.id}`))).status).toBe(404);
+    actAsNobody();
+    expect((await exportHandler(new Request("http://localhost/api/routes/export"))).status).toBe(401);
+  });
+});
+
+async function clearRoutesOnly() {
+  await db.routeSkill.deleteMany();
+  await db.route.updateMany({ data: { replyRouteId: null } });
+  await db.route.deleteMany();
+}
