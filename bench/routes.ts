@@ -10,7 +10,8 @@
  *
  * Run: npx tsx bench/routes.ts       Prints figures; asserts nothing. Loopback only; bounded loops.
  * Modules that touch the database are marked server-only, so the script re-runs itself under the
- * react-server condition (as the npm scripts do). The build goes to .next-bench.
+ * react-server condition (as the npm scripts do). It uses the console's normal build (.next, or
+ * NEXT_DIST_DIR), building it first when the sources changed.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -82,9 +83,9 @@ async function main(): Promise<void> {
   const { sessionCookieName } = await import("../lib/auth/session-cookie");
   const { disconnectDb, getDb } = await import("../lib/db/client");
 
-  process.env.NEXT_DIST_DIR = ".next-bench";
+  const distDir = process.env.NEXT_DIST_DIR || ".next";
   const os = await import("node:os");
-  console.log(`Machine: ${os.cpus().length} cores, Node ${process.version}. Build (.next-bench) …`);
+  console.log(`Machine: ${os.cpus().length} cores, Node ${process.version}. Build (${distDir}) …`);
   await ensureBuild(ROOT, () => console.log("  building the console, about 30 s"));
 
   const cluster = await startTestCluster();
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
       DATABASE_URL: url,
       NEXTAUTH_SECRET: secret,
       SECRETS_KEY: Buffer.alloc(32, 7).toString("base64"),
-      NEXT_DIST_DIR: ".next-bench",
+      NEXT_DIST_DIR: distDir,
       MAX_ROUTES_PER_DOMAIN: "200000",
       WORKER_MODE: "off",
       DNS_RESOLVERS: "127.0.0.1:9",
@@ -243,7 +244,7 @@ async function main(): Promise<void> {
     console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows"));
 
     // ---- route creation, 20 clients at once (the server action the form calls) --------------
-    const manifest = (await import(path.join(ROOT, ".next-bench/server/server-reference-manifest.json"), { with: { type: "json" } })).default as {
+    const manifest = (await import(path.join(ROOT, distDir, "server/server-reference-manifest.json"), { with: { type: "json" } })).default as {
       node: Record<string, { filename: string; exportedName: string }>;
     };
     const actionId = Object.entries(manifest.node).find(([, entry]) => entry.filename === "app/(console)/routes/actions.ts" && entry.exportedName === "createRouteAction")?.[0];

@@ -3,18 +3,33 @@
  * client address and a request id (overwriting anything a client sent under those names), and
  * drains in-flight requests on SIGTERM. Started by scripts/start.ts; production can run it directly
  * (`npm run serve`) after `npm run build` and `npm run db:migrate`.
+ *
+ * Every request is logged as one JSON line (method, path without the query, status, duration,
+ * request id). On SIGTERM the server stops accepting connections while the in-process job worker
+ * (started by instrumentation.ts) stops taking jobs; once in-flight requests and running jobs are
+ * done — or SHUTDOWN_TIMEOUT has passed — the database pools close and the process exits.
  */
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 
 import next from "next";
 
+import { loadConfig } from "../lib/config/env";
 import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, resolveClientAddress } from "../lib/http/client-address";
+import { runShutdownHooks } from "../lib/jobs/shutdown";
+import { log } from "../lib/log";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOST || "0.0.0.0";
 const trustProxy = /^(1|true|yes)$/i.test(process.env.TRUST_PROXY ?? "");
+const loaded = loadConfig();
+const shutdownTimeoutMs = loaded.ok ? loaded.config.SHUTDOWN_TIMEOUT : 10_000;
+
+/** Asset fetches and healthy load-balancer probes would drown the log at info level. */
+function isRoutine(path: string, status: number): boolean {
+  return path.startsWith("/_next/static/") || path.startsWith("/_next/image") || path === "/favicon.ico" || (path === "/api/health" && status === 200);
+}
 
 async function main() {
   const app = next({ dev, dir: process.cwd(), hostname, port });
@@ -32,6 +47,21 @@ async function main() {
     const requestId = trustProxy && typeof incomingId === "string" && /^[\w-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
     request.headers[REQUEST_ID_HEADER] = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
+    const started = performance.now();
+    response.once("close", () => {
+      const path = (request.url ?? "/").split("?")[0] ?? "/";
+      const entry = {
+        requestId,
+        method: request.method,
+        path,
+        status: response.statusCode,
+        durationMs: Math.round(performance.now() - started),
+        client: request.headers[CLIENT_ADDRESS_HEADER],
+        ...(response.writableFinished ? {} : { aborted: true }),
+      };
+      if (isRoutine(path, response.statusCode)) log.debug(entry, "request");
+      else log.info(entry, "request");
+    });
     void handle(request, response);
   });
 
@@ -43,15 +73,26 @@ async function main() {
   server.listen(port, hostname);
 
   let closing = false;
-  const stop = () => {
+  const stop = (signal: string) => {
     if (closing) return;
     closing = true;
-    server.close(() => process.exit(0)); // stops accepting, waits for in-flight requests
+    log.info({ signal }, "shutting down: finishing in-flight requests and running jobs");
+    setTimeout(() => {
+      log.error("shutdown took longer than SHUTDOWN_TIMEOUT; exiting");
+      process.exit(1);
+    }, shutdownTimeoutMs + 2_000).unref();
+    const report = (hook: string, error: unknown) => log.error({ err: error, hook }, "shutdown step failed");
+    const requestsDone = new Promise<void>((resolve) => server.close(() => resolve())); // stops accepting, waits for in-flight requests
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    void (async () => {
+      await Promise.all([requestsDone, runShutdownHooks("drain", report)]);
+      await runShutdownHooks("close", report);
+      log.info("stopped");
+      process.exit(0);
+    })();
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
 }
 
 main().catch((error: unknown) => {

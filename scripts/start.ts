@@ -58,7 +58,8 @@ async function main(): Promise<number> {
     if (server && server.exitCode === null) {
       say("Stopping the console…");
       server.kill("SIGTERM");
-      const forced = setTimeout(() => server?.kill("SIGKILL"), 20_000);
+      // serve.ts waits up to SHUTDOWN_TIMEOUT for requests and running jobs; give it that and a margin.
+      const forced = setTimeout(() => server?.kill("SIGKILL"), Math.max(20_000, config.SHUTDOWN_TIMEOUT + 5_000));
       await new Promise((resolve) => server?.once("exit", resolve));
       clearTimeout(forced);
     }

@@ -1,4 +1,4 @@
-import { Globe, Inbox, LayoutDashboard, ListOrdered, ScrollText, Wand2, type LucideIcon } from "lucide-react";
+import { Bell, Globe, Inbox, LayoutDashboard, ListOrdered, ScrollText, Wand2, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -13,5 +13,6 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/routes", label: "Routes", icon: ListOrdered },
   { href: "/queues", label: "Queues", icon: Inbox },
   { href: "/audit", label: "Audit log", icon: ScrollText },
+  { href: "/notifications", label: "Notifications", icon: Bell },
 ];
 

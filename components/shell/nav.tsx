@@ -11,11 +11,16 @@ function isActive(pathname: string, href: string): boolean {
   return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
 }
 
-export function SideNav() {
+/** The main destinations: a sidebar on wide screens, a scrolling strip on narrow ones. */
+function MainNav({ layout }: { layout: "side" | "top" }) {
   const pathname = usePathname();
+  const side = layout === "side";
   return (
-    <nav aria-label="Main" className="hidden w-56 shrink-0 border-r border-slate-200 bg-white px-3 py-4 lg:block">
-      <ul className="space-y-1">
+    <nav
+      aria-label="Main"
+      className={side ? "hidden w-56 shrink-0 border-r border-slate-200 bg-white px-3 py-4 lg:block" : "overflow-x-auto border-b border-slate-200 bg-white lg:hidden"}
+    >
+      <ul className={side ? "space-y-1" : "flex gap-1 px-3 py-2"}>
         {NAV_ITEMS.map(({ href, label, icon: Icon }) => {
           const active = isActive(pathname, href);
           return (
@@ -24,11 +29,12 @@ export function SideNav() {
                 href={href}
                 aria-current={active ? "page" : undefined}
                 className={cn(
-                  "flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium",
+                  "rounded-md text-sm font-medium",
+                  side ? "flex items-center gap-3 px-3 py-2" : "block whitespace-nowrap px-3 py-1.5",
                   active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100",
                 )}
               >
-                <Icon className="size-4" aria-hidden />
+                {side ? <Icon className="size-4" aria-hidden /> : null}
                 {label}
               </Link>
             </li>
@@ -39,30 +45,10 @@ export function SideNav() {
   );
 }
 
-/** The same destinations as a scrolling strip, for narrow screens. */
+export function SideNav() {
+  return <MainNav layout="side" />;
+}
+
 export function TopNav() {
-  const pathname = usePathname();
-  return (
-    <nav aria-label="Main" className="overflow-x-auto border-b border-slate-200 bg-white lg:hidden">
-      <ul className="flex gap-1 px-3 py-2">
-        {NAV_ITEMS.map(({ href, label }) => {
-          const active = isActive(pathname, href);
-          return (
-            <li key={href}>
-              <Link
-                href={href}
-                aria-current={active ? "page" : undefined}
-                className={cn(
-                  "block whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium",
-                  active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100",
-                )}
-              >
-                {label}
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
-    </nav>
-  );
+  return <MainNav layout="top" />;
 }

@@ -2,6 +2,7 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
+import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 
@@ -9,6 +10,7 @@ import { checkAccess, type Actor } from "@/lib/auth/gate";
 import type { Ability } from "@/lib/auth/permissions";
 import { getDb, type Database } from "@/lib/db/client";
 import { DomainError, StaleVersionError, type FieldErrors } from "@/lib/errors";
+import { REQUEST_ID_HEADER } from "@/lib/http/client-address";
 import { log } from "@/lib/log";
 
 import type { ActionResult } from "./result";
@@ -22,6 +24,15 @@ const ACCESS_MESSAGES = {
   unauthenticated: "Your session has ended. Sign in again to continue; nothing was changed.",
   licence_required: "Your organisation's licence does not include email routing; nothing was changed.",
 } as const;
+
+/** The id scripts/serve.ts stamped on this request, to find the action's failure among the access logs. */
+async function currentRequestId(): Promise<string | undefined> {
+  try {
+    return (await headers()).get(REQUEST_ID_HEADER) ?? undefined;
+  } catch {
+    return undefined; // called outside a request (scripts, tests)
+  }
+}
 
 /** Turns zod's issues into `{ field: [messages] }`, keyed by the dotted path the form uses. */
 export function fieldErrorsFrom(error: z.ZodError): FieldErrors {
@@ -77,7 +88,7 @@ export function defineAction<Schema extends z.ZodType, Output>(
         };
       }
       const reference = randomUUID().slice(0, 8);
-      log.error({ err: error, action: options.name, reference }, "server action failed");
+      log.error({ err: error, action: options.name, reference, requestId: await currentRequestId() }, "server action failed");
       return {
         ok: false,
         code: "internal",

@@ -74,6 +74,36 @@ const serverList = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/** "90s", "15m", "6h", "2d", "500ms": milliseconds. A bare number is refused (seconds or minutes?). */
+const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000], ["s", 1_000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+const duration = (minMs: number, maxMs: number) =>
+  z.string().transform((value, ctx) => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/i.exec(value);
+    if (!match) {
+      ctx.addIssue({ code: "custom", message: "must be a duration such as 90s, 15m or 6h" });
+      return z.NEVER;
+    }
+    const ms = Math.round(Number(match[1]) * DURATION_UNITS_MS[match[2]!.toLowerCase() as keyof typeof DURATION_UNITS_MS]);
+    if (ms < minMs || ms > maxMs) {
+      ctx.addIssue({ code: "custom", message: `must be between ${formatDuration(minMs)} and ${formatDuration(maxMs)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
 const base64Key = z.string().refine((value) => Buffer.from(value, "base64").length === 32, {
   message: "must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)",
 });
@@ -116,8 +146,41 @@ const envSchema = z
     MAX_ROUTES_PER_DOMAIN: integer(1, 10_000_000).default(1000),
     SEED_DEMO_DATA: booleanFlag.optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    /** Background checks and webhook deliveries: in this process (default) or only in `npm run worker`. */
+    WORKER_MODE: z.enum(["in-process", "off"], { message: "must be in-process or off" }).default("in-process"),
+    WORKER_CONCURRENCY: integer(1, 64).default(4),
+    CHECK_PENDING_FIRST_INTERVAL: duration(SECOND, DAY).default(MINUTE),
+    CHECK_PENDING_MAX_INTERVAL: duration(SECOND, 7 * DAY).default(HOUR),
+    CHECK_PENDING_TIMEOUT: duration(MINUTE, 90 * DAY).default(72 * HOUR),
+    CHECK_VERIFIED_INTERVAL: duration(SECOND, 7 * DAY).default(6 * HOUR),
+    CHECK_GRACE_INTERVAL: duration(SECOND, DAY).default(15 * MINUTE),
+    CHECK_GRACE_PERIOD: duration(SECOND, 30 * DAY).default(6 * HOUR),
+    CHECK_DEGRADED_INTERVAL: duration(SECOND, 7 * DAY).default(HOUR),
+    JOB_EXPIRY: duration(SECOND, 12 * HOUR).default(MINUTE),
+    JOB_MAINTENANCE_INTERVAL: duration(SECOND, HOUR).default(30 * SECOND),
+    JOB_SWEEP_INTERVAL: duration(SECOND, HOUR).default(MINUTE),
+    JOB_POLL_INTERVAL: duration(500, MINUTE).default(2 * SECOND),
+    WORKER_HEARTBEAT_INTERVAL: duration(SECOND, 10 * MINUTE).default(15 * SECOND),
+    SHUTDOWN_TIMEOUT: duration(SECOND, 5 * MINUTE).default(10 * SECOND),
+    WEBHOOK_ALLOW_LOOPBACK: booleanFlag.default(false),
+    WEBHOOK_TIMEOUT: duration(500, MINUTE).default(10 * SECOND),
+    WEBHOOK_MAX_ATTEMPTS: integer(1, 50).default(8),
+    WEBHOOK_RETRY_INTERVAL: duration(100, HOUR).default(30 * SECOND),
   })
   .superRefine((env, ctx) => {
+    // pg-boss hands a job to another worker once it has been active this long: a healthy check or
+    // delivery must always finish sooner, or it would run twice.
+    const longestJob = Math.max(env.DNS_DEADLINE_MS, env.WEBHOOK_TIMEOUT) + 2 * SECOND;
+    if (env.JOB_EXPIRY < longestJob) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["JOB_EXPIRY"],
+        message: `must be at least ${formatDuration(longestJob)} (DNS_DEADLINE_MS or WEBHOOK_TIMEOUT plus 2s), or running jobs would be retried elsewhere while still running`,
+      });
+    }
+    if (env.CHECK_PENDING_MAX_INTERVAL < env.CHECK_PENDING_FIRST_INTERVAL) {
+      ctx.addIssue({ code: "custom", path: ["CHECK_PENDING_MAX_INTERVAL"], message: "must not be shorter than CHECK_PENDING_FIRST_INTERVAL" });
+    }
     if (env.NODE_ENV === "production" && !env.SECRETS_KEY) {
       ctx.addIssue({
         code: "custom",

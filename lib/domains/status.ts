@@ -9,12 +9,13 @@ export type DomainStatus = "pending" | "verified" | "grace" | "degraded" | "fail
 export type StatusEvent = "verified" | "grace" | "degraded" | "failed" | "recovered";
 
 export interface StatusPolicy {
-  /** A pending domain gives up after this long (72 h). */
+  /** A pending domain gives up after this long (CHECK_PENDING_TIMEOUT, 72 h). */
   pendingTimeoutHours: number;
-  /** A verified domain missing a record degrades only if it is still missing after this long. */
+  /** A verified domain missing a record degrades only if it is still missing after this long (CHECK_GRACE_PERIOD). */
   graceHours: number;
 }
 
+/** The product's rules; the running console takes them from configuration (lib/jobs/check-schedule.ts). */
 export const DEFAULT_STATUS_POLICY: StatusPolicy = { pendingTimeoutHours: 72, graceHours: 6 };
 
 export interface DomainState {

@@ -1,11 +1,18 @@
 import "server-only";
 
 import { verifyDomainRecords, type RecordCheck, type VerificationReport, type VerifyOptions } from "@/lib/dns";
+import { getConfig } from "@/lib/config/env";
 import type { Database, Prisma } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
+import { monitoringSettingsFrom, nextCheckAt, type MonitoringSettings } from "@/lib/jobs/check-schedule";
+import { enqueueAfterCheck } from "@/lib/jobs/enqueue";
+import { log } from "@/lib/log";
+import { describeDomainEvent, type MissingRecord } from "@/lib/notifications/messages";
+import { createNotification } from "@/lib/notifications/notifications";
+import { queueWebhookEvent } from "@/lib/webhooks/deliveries";
 
 import { expectedFromStored } from "./expected-records";
-import { DEFAULT_STATUS_POLICY, nextDomainState, type StatusEvent, type StatusPolicy } from "./status";
+import { nextDomainState, type DomainState, type DomainStatus, type StatusEvent, type StatusPolicy } from "./status";
 
 export type CheckTrigger = "manual" | "wizard" | "scheduled" | "cli";
 
@@ -25,26 +32,56 @@ export interface VerificationOutcome {
   report: VerificationReport;
   event: StatusEvent | null;
   status: string;
+  /** When the background checker looks again (null: it does not — platform domain, or verification gave up). */
+  nextCheckAt: Date | null;
+}
+
+export interface VerifyAndRecordOptions extends VerifyOptions {
+  /** Status rules; default from configuration (CHECK_PENDING_TIMEOUT, CHECK_GRACE_PERIOD). */
+  policy?: StatusPolicy;
+  /** Status rules and re-check intervals; default from configuration. `policy` wins when both are given. */
+  monitoring?: MonitoringSettings;
+  /** Jitter source for the verified re-check interval (tests pass a fixed one). */
+  random?: () => number;
+}
+
+interface LockedDomain extends DomainState {
+  organizationId: string;
+  kind: "custom" | "platform";
+  name: string;
+  displayName: string;
 }
 
 /**
  * Checks a domain's records over DNS and stores the outcome: each record's verdict and what was
- * found, the run in the domain's history, and the domain's status (lib/domains/status.ts).
+ * found, the run in the domain's history, the domain's status (lib/domains/status.ts), when it is
+ * checked next, and — when the status changed — a notification and a webhook delivery. Whatever
+ * triggered the check (the admin, the wizard, the background worker, the CLI), the same happens.
  * `organizationId` scopes the lookup (null only for the background checker and operator CLI).
+ *
+ * The DNS queries run outside any transaction; their outcome is applied under a lock on the
+ * domain's row, to the status as it is at that moment. Two checks of one domain finishing together
+ * (a worker and an admin's "Check now") therefore change the status — and notify — only once.
  */
 export async function verifyAndRecord(
   db: Database,
   organizationId: string | null,
   domainId: string,
   trigger: CheckTrigger,
-  options: VerifyOptions & { policy?: StatusPolicy },
+  options: VerifyAndRecordOptions,
 ): Promise<VerificationOutcome> {
   const { domain, input } = await loadExpectation(db, organizationId, domainId);
   const report = await verifyDomainRecords(input, options);
   const now = options.now?.() ?? new Date();
-  const change = nextDomainState(domain, report.summary, now, options.policy ?? DEFAULT_STATUS_POLICY);
+  const settings = options.monitoring ?? monitoringSettingsFrom(getConfig());
+  const policy = options.policy ?? settings.policy;
   const startedAt = new Date(report.startedAt);
-  await db.$transaction(async (tx) => {
+
+  const applied = await db.$transaction(async (tx) => {
+    const current = await lockDomain(tx, domain.id);
+    if (!current) throw new NotFoundError("This domain was deleted while it was being checked.");
+    const change = nextDomainState(current, report.summary, now, policy);
+    const next = nextCheckAt({ ...current, ...change }, now, { ...settings, policy }, options.random);
     for (const [index, record] of domain.records.entries()) {
       const check: RecordCheck | undefined = report.checks[index];
       if (!check) continue;
@@ -57,10 +94,11 @@ export async function verifyAndRecord(
       where: { id: domain.id },
       data: {
         lastCheckedAt: now,
+        nextCheckAt: next,
         status: change.status,
         verifiedAt: change.verifiedAt,
         graceStartedAt: change.graceStartedAt,
-        ...(change.status !== domain.status ? { statusChangedAt: now } : {}),
+        ...(change.status !== current.status ? { statusChangedAt: now } : {}),
       },
     });
     await tx.domainCheck.create({
@@ -82,6 +120,93 @@ export async function verifyAndRecord(
       select: { id: true },
     });
     if (old.length > 0) await tx.domainCheck.deleteMany({ where: { id: { in: old.map((row) => row.id) } } });
+
+    const deliveries: { id: string; at: Date }[] = [];
+    if (change.event) {
+      const missing = missingRecords(report);
+      const message = describeDomainEvent(change.event, {
+        domain: current.displayName,
+        missing,
+        gracePeriodMs: policy.graceHours * 3_600_000,
+        graceIntervalMs: settings.schedule.graceEveryMs,
+        pendingTimeoutMs: policy.pendingTimeoutHours * 3_600_000,
+      });
+      await createNotification(tx, {
+        organizationId: current.organizationId,
+        domainId: domain.id,
+        kind: `domain.${change.event}`,
+        ...message,
+        createdAt: now,
+      });
+      const delivery = await queueWebhookEvent(tx, {
+        organizationId: current.organizationId,
+        type: `domain.${change.event}`,
+        now,
+        data: {
+          domain: {
+            id: domain.id,
+            name: current.name,
+            displayName: current.displayName,
+            status: change.status,
+            previousStatus: current.status,
+          },
+          trigger,
+          checkedAt: now.toISOString(),
+          nextCheckAt: next?.toISOString() ?? null,
+          summary: report.summary,
+          missingRecords: missing,
+          message,
+        },
+      });
+      if (delivery) deliveries.push(delivery);
+    }
+    return { change, previous: current.status, next, deliveries };
   });
-  return { report, event: change.event, status: change.status };
+
+  if (applied.change.event) {
+    log.info(
+      { domainId: domain.id, domain: domain.name, trigger, from: applied.previous, to: applied.change.status, event: applied.change.event },
+      "domain status changed",
+    );
+  }
+  await enqueueAfterCheck(domain.id, applied.next, applied.deliveries);
+  return { report, event: applied.change.event, status: applied.change.status, nextCheckAt: applied.next };
+}
+
+async function lockDomain(tx: Prisma.TransactionClient, domainId: string): Promise<LockedDomain | null> {
+  const rows = await tx.$queryRaw<
+    {
+      organization_id: string;
+      kind: "custom" | "platform";
+      name: string;
+      display_name: string;
+      status: DomainStatus;
+      verification_started_at: Date;
+      grace_started_at: Date | null;
+      verified_at: Date | null;
+    }[]
+  >`SELECT organization_id::text, kind::text, name, display_name, status::text, verification_started_at, grace_started_at, verified_at
+      FROM domains WHERE id = ${domainId}::uuid FOR UPDATE`;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    organizationId: row.organization_id,
+    kind: row.kind,
+    name: row.name,
+    displayName: row.display_name,
+    status: row.status,
+    verificationStartedAt: row.verification_started_at,
+    graceStartedAt: row.grace_started_at,
+    verifiedAt: row.verified_at,
+  };
+}
+
+/**
+ * Records that receiving depends on (ownership, MX) and that a definite DNS answer says are absent
+ * or wrong: what moved the status, and what the admin must fix.
+ */
+function missingRecords(report: VerificationReport): MissingRecord[] {
+  return report.checks
+    .filter((check) => (check.expected.kind === "ownership" || check.expected.kind === "mx") && check.verdict === "failed")
+    .map((check) => ({ kind: check.expected.kind, type: check.expected.type, name: check.expected.name }));
 }

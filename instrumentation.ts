@@ -1,0 +1,12 @@
+/**
+ * Runs once when Next's server starts (`npm start`, `npm run serve`, `next dev`). Starts the
+ * background job worker inside the web instance unless WORKER_MODE=off (docs/decisions/005).
+ * The import is dynamic and behind the runtime check so the edge bundle never sees Node modules.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // `next build` loads this file to collect page data; a build must not touch the database.
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  const { startInProcessWorker } = await import("./lib/jobs/in-process");
+  startInProcessWorker();
+}

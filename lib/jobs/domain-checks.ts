@@ -1,0 +1,63 @@
+import "server-only";
+
+import { getConfig, type AppConfig } from "@/lib/config/env";
+import { getDb, type Database } from "@/lib/db/client";
+import { dnsOptionsFrom } from "@/lib/domains/dns-options";
+import { verifyAndRecord } from "@/lib/domains/verification";
+import { NotFoundError } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+import { monitoringSettingsFrom, nextCheckAt } from "./check-schedule";
+import { enqueueDomainCheck } from "./enqueue";
+
+/**
+ * Starts (or re-starts) background checks of a domain: computes its next check from its current
+ * status, stores it in domains.next_check_at and queues the job. Call it after the transaction
+ * that registered the domain or restarted its verification has committed. Returns when the next
+ * check is due (null: none — platform domain, or verification gave up).
+ *
+ * Never throws: registration has succeeded whatever happens here, and the job sweep queues any
+ * monitored domain that has no job within JOB_SWEEP_INTERVAL anyway.
+ */
+export async function scheduleDomainChecks(domainId: string, options: { db?: Database; now?: Date } = {}): Promise<Date | null> {
+  try {
+    const db = options.db ?? getDb();
+    const now = options.now ?? new Date();
+    const domain = await db.domain.findUnique({
+      where: { id: domainId },
+      select: { kind: true, status: true, verificationStartedAt: true, graceStartedAt: true },
+    });
+    if (!domain) return null;
+    const next = nextCheckAt(domain, now, monitoringSettingsFrom(getConfig()));
+    // Only if the status is still the one the schedule was computed from (a check may have run meanwhile).
+    await db.domain.updateMany({ where: { id: domainId, status: domain.status }, data: { nextCheckAt: next } });
+    await enqueueDomainCheck(domainId, next);
+    return next;
+  } catch (error) {
+    log.warn({ err: error, domainId }, "could not schedule domain checks; the job sweep will");
+    return null;
+  }
+}
+
+/** A job may start this much before the row says the check is due (clock differences between hosts). */
+const EARLY_TOLERANCE_MS = 5_000;
+
+export type ScheduledCheckResult = "checked" | "not_found" | "not_monitored" | "not_due";
+
+/**
+ * The `domain-check` job. The row decides whether a check is due, the job only wakes us: a job
+ * left over from an older schedule (the admin checked by hand since) does nothing.
+ */
+export async function runScheduledCheck(db: Database, domainId: string, config: AppConfig, now = new Date()): Promise<ScheduledCheckResult> {
+  const domain = await db.domain.findUnique({ where: { id: domainId }, select: { kind: true, status: true, nextCheckAt: true } });
+  if (!domain) return "not_found";
+  if (domain.kind !== "custom" || domain.status === "failed") return "not_monitored";
+  if (domain.nextCheckAt && domain.nextCheckAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return "not_due";
+  try {
+    await verifyAndRecord(db, null, domainId, "scheduled", { ...(await dnsOptionsFrom(config)), monitoring: monitoringSettingsFrom(config) });
+  } catch (error) {
+    if (error instanceof NotFoundError) return "not_found"; // deleted while its DNS was being checked
+    throw error;
+  }
+  return "checked";
+}

@@ -1,0 +1,70 @@
+import "server-only";
+
+import pg from "pg";
+import type PgBoss from "pg-boss";
+
+import type { AppConfig } from "@/lib/config/env";
+
+/** pg-boss keeps its tables in this PostgreSQL schema (created and migrated by pg-boss itself). */
+export const JOB_SCHEMA = "pgboss";
+
+export const QUEUES = {
+  /** One DNS check of one domain; singleton key = domain id. */
+  domainCheck: "domain-check",
+  /** One attempt to deliver one webhook event; singleton key = delivery id. */
+  webhookDelivery: "webhook-delivery",
+  /** Re-enqueues checks and deliveries that are due but have no job (the safety net). */
+  sweep: "job-sweep",
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface DomainCheckJob {
+  domainId: string;
+}
+
+export interface WebhookDeliveryJob {
+  deliveryId: string;
+}
+
+/**
+ * Queue policies. `stately` lets at most one job per singleton key be queued and one be active at
+ * any moment, enforced by a unique index in PostgreSQL: two workers can never check the same domain
+ * (or send the same delivery) at once, however many instances run. The expiry is short so that a
+ * job held by a worker that died is handed to another one at the next maintenance pass; the retry
+ * limit covers crashes and database hiccups (ordinary outcomes — a record missing, a receiver
+ * answering 500 — are results, not job failures, and are scheduled by our own rules).
+ */
+function queueOptions(config: AppConfig): Record<QueueName, Omit<PgBoss.Queue, "name">> {
+  const expireInSeconds = Math.max(1, Math.ceil(config.JOB_EXPIRY / 1000));
+  return {
+    // Retries start after 1–2 s and double: a job handed back by a stopped worker runs again at once.
+    [QUEUES.domainCheck]: { policy: "stately", retryLimit: 5, retryDelay: 1, retryBackoff: true, expireInSeconds },
+    [QUEUES.webhookDelivery]: { policy: "stately", retryLimit: 5, retryDelay: 1, retryBackoff: true, expireInSeconds },
+    [QUEUES.sweep]: { policy: "standard", retryLimit: 0, expireInSeconds },
+  };
+}
+
+/** Any number: it only has to differ from the other advisory locks taken on this database. */
+const QUEUE_SETUP_LOCK = 725_193_044;
+
+/**
+ * Creates the queues, or brings their options in line with the configuration (idempotent). Each
+ * queue is a partition pg-boss attaches to its job table; instances starting together would
+ * deadlock attaching them, so they take turns under an advisory lock.
+ */
+export async function ensureQueues(boss: PgBoss, config: AppConfig, url: string): Promise<void> {
+  const lock = new pg.Client({ connectionString: url, application_name: "email-routing-queue-setup" });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [QUEUE_SETUP_LOCK]);
+    for (const [name, options] of Object.entries(queueOptions(config))) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...options });
+      await boss.updateQueue(name, { name, ...options });
+    }
+  } finally {
+    // Ending the session releases the lock even if unlocking failed.
+    await lock.query("SELECT pg_advisory_unlock($1)", [QUEUE_SETUP_LOCK]).catch(() => undefined);
+    await lock.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,194 @@
+import "server-only";
+
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+
+import PgBoss from "pg-boss";
+
+import type { AppConfig } from "@/lib/config/env";
+import { getDb, type Database } from "@/lib/db/client";
+import { log as rootLog, type Logger } from "@/lib/log";
+import { attemptDelivery } from "@/lib/webhooks/deliveries";
+import { webhookDependencies } from "@/lib/webhooks/settings";
+
+import { describeBossError, lendJobClient, pgBossOptions, releaseJobClient } from "./client";
+import { runScheduledCheck } from "./domain-checks";
+import { enqueueWebhookDelivery } from "./enqueue";
+import { ensureQueues, QUEUES, type DomainCheckJob, type WebhookDeliveryJob } from "./queues";
+import { sweepDueWork, type SweepResult } from "./sweep";
+
+/**
+ * A job worker: pg-boss polls PostgreSQL for domain checks, webhook deliveries and sweeps, and runs
+ * them. Any number of workers (in web instances and `npm run worker` processes) share the queue;
+ * PostgreSQL decides who runs what (FOR UPDATE SKIP LOCKED, plus the queues' singleton rules).
+ */
+export type WorkerMode = "in-process" | "separate";
+
+export interface JobEvent {
+  queue: string;
+  jobId: string;
+  workerId: string;
+  phase: "start" | "end";
+  data: unknown;
+  result?: unknown;
+  error?: string;
+}
+
+export interface WorkerOptions {
+  config: AppConfig;
+  mode: WorkerMode;
+  db?: Database;
+  log?: Logger;
+  /** Observes each job's start and end (tests, metrics). */
+  onJob?: (event: JobEvent) => void;
+}
+
+export interface WorkerStatus {
+  id: string;
+  mode: WorkerMode;
+  state: "running" | "stopping" | "stopped";
+  startedAt: Date;
+  /** Last heartbeat written to the database (null until the first one succeeds). */
+  lastHeartbeatAt: Date | null;
+}
+
+export interface JobWorker {
+  readonly id: string;
+  status(): WorkerStatus;
+  /**
+   * Stops fetching, waits up to `timeoutMs` for running jobs to finish, then hands back any still
+   * running (they fail into `retry` and another worker takes them), and closes the queue's pool.
+   */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
+  const { config, mode } = options;
+  const db = options.db ?? getDb();
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: the job worker needs the console's database.");
+  const id = `${os.hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const log = (options.log ?? rootLog).child({ worker: id });
+  const startedAt = new Date();
+  let state: WorkerStatus["state"] = "running";
+  let lastHeartbeatAt: Date | null = null;
+  let heartbeatFailing = false;
+
+  const boss = new PgBoss(pgBossOptions(config, url, "worker"));
+  boss.on("error", (error) => log.warn({ err: describeBossError(error) }, "job queue error"));
+  await boss.start();
+  try {
+    await ensureQueues(boss, config, url);
+  } catch (error) {
+    await boss.stop({ graceful: false }).catch(() => undefined);
+    throw error;
+  }
+  lendJobClient(boss);
+
+  const pollingIntervalSeconds = Math.max(0.5, config.JOB_POLL_INTERVAL / 1000);
+  const observe = (event: JobEvent) => {
+    try {
+      options.onJob?.(event);
+    } catch {
+      // An observer must never fail a job.
+    }
+  };
+
+  async function run<T>(queue: string, job: PgBoss.Job<T>, body: (data: T) => Promise<unknown>): Promise<unknown> {
+    const started = performance.now();
+    observe({ queue, jobId: job.id, workerId: id, phase: "start", data: job.data });
+    log.debug({ queue, jobId: job.id, data: job.data }, "job started");
+    try {
+      const result = await body(job.data);
+      const durationMs = Math.round(performance.now() - started);
+      // A sweep that found nothing is routine; everything else is worth a line.
+      const routine = queue === QUEUES.sweep && (result as SweepResult).domains === 0 && (result as SweepResult).deliveries === 0;
+      log[routine ? "debug" : "info"]({ queue, jobId: job.id, data: job.data, result, durationMs }, "job finished");
+      observe({ queue, jobId: job.id, workerId: id, phase: "end", data: job.data, result });
+      return result;
+    } catch (error) {
+      const durationMs = Math.round(performance.now() - started);
+      // Thrown errors are unexpected (database down, a bug): pg-boss retries the job with back-off.
+      log.error({ queue, jobId: job.id, data: job.data, err: error, durationMs }, "job failed; it will be retried");
+      observe({ queue, jobId: job.id, workerId: id, phase: "end", data: job.data, error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  }
+
+  const workOptions = { batchSize: 1, pollingIntervalSeconds };
+  for (let slot = 0; slot < config.WORKER_CONCURRENCY; slot++) {
+    await boss.work<DomainCheckJob>(QUEUES.domainCheck, workOptions, async ([job]) => {
+      if (!job) return;
+      return run(QUEUES.domainCheck, job, async ({ domainId }) => {
+        log.debug({ queue: QUEUES.domainCheck, jobId: job.id, domainId }, "domain check started");
+        return { domainId, result: await runScheduledCheck(db, domainId, config) };
+      });
+    });
+    await boss.work<WebhookDeliveryJob>(QUEUES.webhookDelivery, workOptions, async ([job]) => {
+      if (!job) return;
+      return run(QUEUES.webhookDelivery, job, async ({ deliveryId }) => {
+        const outcome = await attemptDelivery(db, deliveryId, webhookDependencies(config));
+        if (outcome.outcome === "retry") {
+          // The row holds the next attempt's time; if queueing fails the sweep queues it.
+          await enqueueWebhookDelivery(deliveryId, outcome.nextAttemptAt).catch((error: unknown) =>
+            log.warn({ err: error, deliveryId }, "could not queue the next webhook attempt; the job sweep will"),
+          );
+        }
+        return { deliveryId, ...outcome };
+      });
+    });
+  }
+  await boss.work(QUEUES.sweep, workOptions, async ([job]) => {
+    if (!job) return;
+    return run(QUEUES.sweep, job, () => sweepDueWork(db, config));
+  });
+
+  async function heartbeat(): Promise<void> {
+    if (state !== "running") return;
+    const now = new Date();
+    try {
+      await db.workerHeartbeat.upsert({
+        where: { id },
+        create: { id, mode, host: os.hostname().slice(0, 255), pid: process.pid, startedAt, seenAt: now },
+        update: { seenAt: now },
+      });
+      lastHeartbeatAt = now;
+      if (heartbeatFailing) log.info("job worker reconnected to the database");
+      heartbeatFailing = false;
+      // At most one sweep per interval across all workers: the throttle is a unique index in pg-boss.
+      const sweepSeconds = Math.max(1, Math.round(config.JOB_SWEEP_INTERVAL / 1000));
+      await boss.sendThrottled(QUEUES.sweep, {}, {}, sweepSeconds, "sweep");
+    } catch (error) {
+      if (!heartbeatFailing) log.warn({ err: error }, "job worker cannot reach the database; retrying");
+      heartbeatFailing = true;
+    }
+  }
+  await heartbeat();
+  const timer = setInterval(() => void heartbeat(), Math.min(config.WORKER_HEARTBEAT_INTERVAL, config.JOB_SWEEP_INTERVAL));
+  timer.unref();
+
+  log.info({ mode, concurrency: config.WORKER_CONCURRENCY }, "job worker started");
+
+  let stopping: Promise<void> | null = null;
+  return {
+    id,
+    status: () => ({ id, mode, state, startedAt, lastHeartbeatAt }),
+    stop(timeoutMs = config.SHUTDOWN_TIMEOUT) {
+      stopping ??= (async () => {
+        state = "stopping";
+        clearInterval(timer);
+        const started = performance.now();
+        try {
+          await boss.stop({ graceful: true, timeout: Math.max(1000, timeoutMs), close: true, wait: true });
+        } catch (error) {
+          log.warn({ err: describeBossError(error) }, "job queue did not stop cleanly");
+        }
+        releaseJobClient(boss);
+        await db.workerHeartbeat.deleteMany({ where: { id } }).catch(() => undefined);
+        state = "stopped";
+        log.info({ durationMs: Math.round(performance.now() - started) }, "job worker stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+/** Shared by the webhook form and its server actions (no server-only imports: the form uses it too). */
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .min(1, { message: "Enter the URL that should receive events." })
+  .max(2000, { message: "The URL is longer than 2,000 characters." })
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === "https:" || url.protocol === "http:";
+      } catch {
+        return false;
+      }
+    },
+    { message: "Enter a full URL, such as https://hooks.example.com/email-routing." },
+  );
+
+export const saveWebhookSchema = z.object({
+  url: webhookUrlSchema,
+  enabled: z.boolean().default(true),
+  /** The version the admin edited; absent when creating. */
+  version: z.coerce.number().int().positive().optional(),
+});
+
+export const webhookVersionSchema = z.object({ version: z.coerce.number().int().positive() });
+
+export const markNotificationsReadSchema = z.object({
+  /** Newest notification the user was shown (ISO time); everything up to it becomes read. */
+  upTo: z.iso.datetime({ offset: true }).optional(),
+});

@@ -1,0 +1,148 @@
+import "server-only";
+
+import type { z } from "zod";
+
+import { recordAudit } from "@/lib/audit/audit";
+import type { Actor } from "@/lib/auth/sessions";
+import { open, seal } from "@/lib/crypto/sealed-box";
+import type { Database } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors-prisma";
+import { ConflictError, NotFoundError, StaleVersionError, ValidationError } from "@/lib/errors";
+
+import { checkWebhookUrl } from "./address-guard";
+import type { saveWebhookSchema } from "./schemas";
+import type { WebhookDependencies } from "./settings";
+import { generateWebhookSecret } from "./signature";
+
+/**
+ * An organisation's webhook (at most one): where domain events are POSTed, signed with a secret
+ * that is stored sealed with SECRETS_KEY and shown only to admins who can manage. Every change is
+ * audited in its own transaction, without the secret.
+ */
+
+type AuditActor = Pick<Actor, "organizationId" | "userId" | "email">;
+
+export interface WebhookSettingsView {
+  id: string;
+  url: string;
+  enabled: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const publicSelect = { id: true, url: true, enabled: true, version: true, createdAt: true, updatedAt: true } as const;
+
+function toView(row: { id: string; url: string; enabled: boolean; version: number; createdAt: Date; updatedAt: Date }): WebhookSettingsView {
+  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}
+
+export async function getWebhookSettings(db: Database, organizationId: string): Promise<WebhookSettingsView | null> {
+  const row = await db.webhook.findUnique({ where: { organizationId }, select: publicSelect });
+  return row ? toView(row) : null;
+}
+
+/** The URL without its query string and fragment, for people who may read but not manage (a query may carry a token). */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const hidden = parsed.search || parsed.hash ? "?…" : "";
+    return `${parsed.origin}${parsed.pathname}${hidden}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+function validatedUrl(url: string, deps: Pick<WebhookDependencies, "policy">): string {
+  const checked = checkWebhookUrl(url, deps.policy);
+  if (!checked.ok) throw new ValidationError(checked.reason, { url: [checked.reason] });
+  return checked.url.toString();
+}
+
+export async function saveWebhook(
+  db: Database,
+  actor: AuditActor,
+  input: z.output<typeof saveWebhookSchema>,
+  deps: Pick<WebhookDependencies, "policy" | "secretsKey">,
+): Promise<{ webhook: WebhookSettingsView; created: boolean }> {
+  const url = validatedUrl(input.url, deps);
+  return db.$transaction(async (tx) => {
+    const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: publicSelect });
+    if (!existing) {
+      if (input.version !== undefined) {
+        throw new NotFoundError("This webhook was deleted by someone else. Save again to create a new one.");
+      }
+      try {
+        const created = await tx.webhook.create({
+          data: { organizationId: actor.organizationId, url, enabled: input.enabled, secretSealed: seal(generateWebhookSecret(), deps.secretsKey) },
+          select: publicSelect,
+        });
+        await recordAudit(tx, actor, { action: "webhook.create", entityType: "webhook", entityId: created.id, entityLabel: url, after: { url, enabled: created.enabled } });
+        return { webhook: toView(created), created: true };
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError("Someone else created a webhook at the same moment. Reload the page to see it.");
+        throw error;
+      }
+    }
+    if (input.version === undefined || input.version !== existing.version) {
+      throw new StaleVersionError("Someone else changed the webhook while you were editing it.", toView(existing));
+    }
+    const updated = await tx.webhook.updateMany({
+      where: { id: existing.id, version: existing.version },
+      data: { url, enabled: input.enabled, version: { increment: 1 } },
+    });
+    if (updated.count === 0) throw new StaleVersionError("Someone else changed the webhook while you were editing it.", toView(existing));
+    const saved = await tx.webhook.findUniqueOrThrow({ where: { id: existing.id }, select: publicSelect });
+    await recordAudit(tx, actor, {
+      action: existing.enabled !== saved.enabled && existing.url === saved.url ? (saved.enabled ? "webhook.enable" : "webhook.disable") : "webhook.update",
+      entityType: "webhook",
+      entityId: saved.id,
+      entityLabel: saved.url,
+      before: { url: existing.url, enabled: existing.enabled },
+      after: { url: saved.url, enabled: saved.enabled },
+    });
+    return { webhook: toView(saved), created: false };
+  });
+}
+
+export async function revealWebhookSecret(db: Database, organizationId: string, secretsKey: string): Promise<string> {
+  const row = await db.webhook.findUnique({ where: { organizationId }, select: { secretSealed: true } });
+  if (!row) throw new NotFoundError("There is no webhook to show a secret for.");
+  return open(row.secretSealed, secretsKey);
+}
+
+/** A new secret replaces the old one at once: receivers must switch to it (the page says so). */
+export async function rotateWebhookSecret(
+  db: Database,
+  actor: AuditActor,
+  version: number,
+  secretsKey: string,
+): Promise<{ secret: string; webhook: WebhookSettingsView }> {
+  const secret = generateWebhookSecret();
+  return db.$transaction(async (tx) => {
+    const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: publicSelect });
+    if (!existing) throw new NotFoundError("There is no webhook to rotate the secret of.");
+    const updated = await tx.webhook.updateMany({
+      where: { id: existing.id, version },
+      data: { secretSealed: seal(secret, secretsKey), version: { increment: 1 } },
+    });
+    if (updated.count === 0) throw new StaleVersionError("Someone else changed the webhook while you were looking at it.", toView(existing));
+    await recordAudit(tx, actor, { action: "webhook.rotate_secret", entityType: "webhook", entityId: existing.id, entityLabel: existing.url });
+    return { secret, webhook: toView(await tx.webhook.findUniqueOrThrow({ where: { id: existing.id }, select: publicSelect })) };
+  });
+}
+
+export async function deleteWebhook(db: Database, actor: AuditActor): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: publicSelect });
+    if (!existing) throw new NotFoundError("There is no webhook to delete.");
+    await tx.webhook.delete({ where: { id: existing.id } });
+    await recordAudit(tx, actor, {
+      action: "webhook.delete",
+      entityType: "webhook",
+      entityId: existing.id,
+      entityLabel: existing.url,
+      before: { url: existing.url, enabled: existing.enabled },
+    });
+  });
+}
