@@ -1,7 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Inbox, Languages, Pencil, Plus, Sparkles, Trash2, type LucideIcon } from "lucide-react";
+import { Inbox, Languages, Plus, Sparkles, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState, useTransition } from "react";
@@ -24,6 +24,7 @@ import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { ConflictNotice, type ConflictRow } from "@/components/forms/conflict-notice";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
+import { RowActions } from "@/components/ui/row-actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
@@ -325,14 +326,13 @@ export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKin
                       )}
                     </td>
                     <td className="px-5 py-3">
-                      <div className="flex justify-end gap-1">
-                        <Button variant="ghost" size="sm" onClick={() => setEditing(row)} disabled={!canManage} title={manageHint} aria-label={`Rename ${row.name}`}>
-                          <Pencil aria-hidden /> <span className="hidden sm:inline">Rename</span>
-                        </Button>
-                        <Button variant="ghost" size="sm" onClick={() => setDeleting(row)} disabled={!canManage} title={manageHint} aria-label={`Delete ${row.name}`}>
-                          <Trash2 aria-hidden /> <span className="hidden sm:inline">Delete</span>
-                        </Button>
-                      </div>
+                      <RowActions
+                        subject={row.name}
+                        editLabel="Rename"
+                        onEdit={() => setEditing(row)}
+                        onDelete={() => setDeleting(row)}
+                        canManage={canManage}
+                      />
                     </td>
                   </tr>
                 ))}

@@ -14,21 +14,20 @@ import {
   Download,
   ListOrdered,
   Loader2,
-  Pencil,
   Plus,
   Search,
-  Trash2,
   Upload,
   X,
 } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useMemo, useState, useTransition } from "react";
+import { useEffect, useMemo, useState, useTransition, type ComponentProps } from "react";
 import { toast } from "sonner";
 
 import { deleteRouteAction } from "@/app/(console)/routes/actions";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
+import { RowActions } from "@/components/ui/row-actions";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -239,61 +238,43 @@ export function RoutesWorkspace({
           />
         </div>
       </div>
-      <div className="basis-40">
-        <label htmlFor="routes-domain" className="mb-1 block text-xs font-medium text-slate-600">
-          Domain
-        </label>
-        <Select id="routes-domain" value={query.domain ?? ""} onChange={(event) => update({ domain: event.target.value || undefined })}>
-          <option value="">All domains</option>
-          {lookups.domains.map((domain) => (
-            <option key={domain.id} value={domain.id}>
-              {domain.name}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="basis-36">
-        <label htmlFor="routes-queue" className="mb-1 block text-xs font-medium text-slate-600">
-          Queue
-        </label>
-        <Select id="routes-queue" value={query.queue ?? ""} onChange={(event) => update({ queue: event.target.value || undefined })}>
-          <option value="">All queues</option>
-          {lookups.queues.map((queue) => (
-            <option key={queue.id} value={queue.id}>
-              {queue.name}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="basis-32">
-        <label htmlFor="routes-status" className="mb-1 block text-xs font-medium text-slate-600">
-          Status
-        </label>
-        <Select
-          id="routes-status"
-          value={query.status ?? ""}
-          onChange={(event) => update({ status: (event.target.value || undefined) as ListRoutesQuery["status"] })}
-        >
-          <option value="">Any status</option>
-          {ROUTE_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {ROUTE_STATUS_LABELS[status]}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div className="basis-24">
-        <label htmlFor="routes-size" className="mb-1 block text-xs font-medium text-slate-600">
-          Per page
-        </label>
-        <Select id="routes-size" value={String(query.size)} onChange={(event) => update({ size: Number(event.target.value) })}>
-          {PAGE_SIZES.map((size) => (
-            <option key={size} value={size}>
-              {size}
-            </option>
-          ))}
-        </Select>
-      </div>
+      <FilterSelect id="routes-domain" label="Domain" className="basis-40" value={query.domain ?? ""} onChange={(event) => update({ domain: event.target.value || undefined })}>
+        <option value="">All domains</option>
+        {lookups.domains.map((domain) => (
+          <option key={domain.id} value={domain.id}>
+            {domain.name}
+          </option>
+        ))}
+      </FilterSelect>
+      <FilterSelect id="routes-queue" label="Queue" className="basis-36" value={query.queue ?? ""} onChange={(event) => update({ queue: event.target.value || undefined })}>
+        <option value="">All queues</option>
+        {lookups.queues.map((queue) => (
+          <option key={queue.id} value={queue.id}>
+            {queue.name}
+          </option>
+        ))}
+      </FilterSelect>
+      <FilterSelect
+        id="routes-status"
+        label="Status"
+        className="basis-32"
+        value={query.status ?? ""}
+        onChange={(event) => update({ status: (event.target.value || undefined) as ListRoutesQuery["status"] })}
+      >
+        <option value="">Any status</option>
+        {ROUTE_STATUSES.map((status) => (
+          <option key={status} value={status}>
+            {ROUTE_STATUS_LABELS[status]}
+          </option>
+        ))}
+      </FilterSelect>
+      <FilterSelect id="routes-size" label="Per page" className="basis-24" value={String(query.size)} onChange={(event) => update({ size: Number(event.target.value) })}>
+        {PAGE_SIZES.map((size) => (
+          <option key={size} value={size}>
+            {size}
+          </option>
+        ))}
+      </FilterSelect>
       {filtered ? (
         <Button
           variant="ghost"
@@ -427,21 +408,13 @@ export function RoutesWorkspace({
                         <LocalTime value={route.updatedAt} />
                       </td>
                       <td className="px-4 py-2.5">
-                        <div className="flex justify-end gap-1">
-                          <Button
-                            variant="ghost"
-                            size="sm"
-                            onClick={() => setEditing({ mode: "edit", route })}
-                            disabled={!canManage}
-                            title={manageHint}
-                            aria-label={`Edit ${route.address}`}
-                          >
-                            <Pencil aria-hidden /> <span className="hidden xl:inline">Edit</span>
-                          </Button>
-                          <Button variant="ghost" size="sm" onClick={() => setDeleting(route)} disabled={!canManage} title={manageHint} aria-label={`Delete ${route.address}`}>
-                            <Trash2 aria-hidden /> <span className="hidden xl:inline">Delete</span>
-                          </Button>
-                        </div>
+                        <RowActions
+                          subject={route.address}
+                          onEdit={() => setEditing({ mode: "edit", route })}
+                          onDelete={() => setDeleting(route)}
+                          canManage={canManage}
+                          labelsFrom="xl"
+                        />
                       </td>
                     </tr>
                   ))
@@ -500,5 +473,19 @@ export function RoutesWorkspace({
         ) : null}
       </Dialog>
     </>
+  );
+}
+
+/** One labelled filter above the routes table. */
+function FilterSelect({ id, label, className, children, ...props }: { id: string; label: string; className: string } & ComponentProps<typeof Select>) {
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      <Select id={id} {...props}>
+        {children}
+      </Select>
+    </div>
   );
 }
