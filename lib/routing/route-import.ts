@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit/audit";
 import type { Database, DbClient, Prisma } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { checkHostname } from "@/lib/domains/hostname";
+import { CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from "@/lib/validation/plain-text";
 
 import { addressKey, checkEmailAddress } from "./address";
 import { CSV_COLUMNS, fromSpreadsheetSafe, parseRoutesCsv, splitCell, type CsvColumn, type CsvRow, type ParsedCsv } from "./route-csv";
@@ -109,7 +110,14 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]):
   const { line, values } = row;
   const before = issues.length;
   const problem = (column: CsvColumn, message: string) => issues.push({ line, column, message });
-  const text = (column: CsvColumn) => fromSpreadsheetSafe(values[column] ?? "");
+  const text = (column: CsvColumn) => values[column] ?? "";
+  // A cell with a NUL byte or another control character is reported as such, and nothing else is
+  // checked on its line (the database would refuse to store it).
+  const controlled = CSV_COLUMNS.filter((column) => hasControlCharacter(text(column)));
+  if (controlled.length > 0) {
+    for (const column of controlled) problem(column, CONTROL_CHARACTER_MESSAGE);
+    return null;
+  }
 
   let domain: DomainRef | undefined;
   const domainText = values.domain ?? "";
@@ -130,7 +138,8 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]):
   const spamQueueId = lookup("spamQueue", catalogues.queues, "queue");
   const languageId = lookup("language", catalogues.languages, "language");
   const skillIds = splitCell(values.skills).map((name) => {
-    const id = catalogues.skills.get(fromSpreadsheetSafe(name).toLowerCase());
+    // Older exports guarded each skill of the cell on its own ("'=A;'=B").
+    const id = catalogues.skills.get(name.toLowerCase()) ?? catalogues.skills.get(fromSpreadsheetSafe(name).toLowerCase());
     if (!id) problem("skills", `There is no skill named "${name}"; create it on the Queues page first`);
     return id ?? PLACEHOLDER_ID;
   });
