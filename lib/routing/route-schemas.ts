@@ -95,7 +95,9 @@ const skillIdsField = z
   );
 
 const autoBccField = z
-  .union([z.array(plainText()), plainText(), z.null()])
+  // The textarea's value separates addresses with new lines; every address is checked, and the
+  // address rules refuse control characters.
+  .union([z.array(plainText()), z.string(), z.null()])
   .optional()
   .transform((value, ctx) => {
     const addresses: string[] = [];
