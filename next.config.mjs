@@ -8,6 +8,8 @@ const nextConfig = {
   experimental: {
     // forbidden() renders app/forbidden.tsx with a real 403 status for licence/permission gates.
     authInterrupts: true,
+    // Bytes; equal to lib/http/body-limits.ts, whose check in scripts/serve.ts answers first, readably.
+    serverActions: { bodySizeLimit: 256 * 1024 },
   },
   // Lint and type checks run in `npm test` (and CI); the build does not repeat them.
   typescript: { ignoreBuildErrors: true },

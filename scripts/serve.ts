@@ -4,6 +4,12 @@
  * drains in-flight requests on SIGTERM. Started by scripts/start.ts; production can run it directly
  * (`npm run serve`) after `npm run build` and `npm run db:migrate`.
  *
+ * Paths with malformed percent escapes are made literal (lib/http/request-path.ts), so they reach the
+ * page and answer 404 rather than failing inside Next.js's router.
+ * Request bodies are limited before Next.js reads them (lib/http/body-limits.ts): a body larger than
+ * any form sends is answered 413 with a sentence saying so, as plain text — which the browser side of
+ * a server action shows as the error — or as JSON under /api.
+ *
  * Every request is logged as one JSON line (method, path without the query, status, duration,
  * request id). On SIGTERM the server stops accepting connections while the in-process job worker
  * (started by instrumentation.ts) stops taking jobs; once in-flight requests and running jobs are
@@ -15,6 +21,8 @@ import http from "node:http";
 import next from "next";
 
 import { loadConfig } from "../lib/config/env";
+import { checkRequestBody, type BodyRefusal } from "../lib/http/body-limits";
+import { escapeMalformedPercents } from "../lib/http/request-path";
 import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, resolveClientAddress } from "../lib/http/client-address";
 import { runShutdownHooks } from "../lib/jobs/shutdown";
 import { log } from "../lib/log";
@@ -25,6 +33,21 @@ const hostname = process.env.HOST || "0.0.0.0";
 const trustProxy = /^(1|true|yes)$/i.test(process.env.TRUST_PROXY ?? "");
 const loaded = loadConfig();
 const shutdownTimeoutMs = loaded.ok ? loaded.config.SHUTDOWN_TIMEOUT : 10_000;
+
+function refuseBody(response: http.ServerResponse, path: string, refusal: BodyRefusal): void {
+  const api = path.startsWith("/api/");
+  const body = api
+    ? JSON.stringify({ ok: false, code: refusal.status === 413 ? "too_large" : "length_required", error: refusal.message })
+    : refusal.message;
+  response.writeHead(refusal.status, {
+    // Exactly "text/plain": Next.js's server action client then throws an Error with this text.
+    "Content-Type": api ? "application/json" : "text/plain",
+    "Cache-Control": "no-store",
+  });
+  // No "Connection: close": Node reads the unwanted body and drops it (never holding it), so the
+  // client gets to read this answer instead of a connection reset in the middle of its upload.
+  response.end(body);
+}
 
 /** Asset fetches and healthy load-balancer probes would drown the log at info level. */
 function isRoutine(path: string, status: number): boolean {
@@ -47,9 +70,10 @@ async function main() {
     const requestId = trustProxy && typeof incomingId === "string" && /^[\w-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
     request.headers[REQUEST_ID_HEADER] = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
+    request.url = escapeMalformedPercents(request.url ?? "/");
     const started = performance.now();
+    const path = (request.url ?? "/").split("?")[0] ?? "/";
     response.once("close", () => {
-      const path = (request.url ?? "/").split("?")[0] ?? "/";
       const entry = {
         requestId,
         method: request.method,
@@ -62,7 +86,9 @@ async function main() {
       if (isRoutine(path, response.statusCode)) log.debug(entry, "request");
       else log.info(entry, "request");
     });
-    void handle(request, response);
+    const refusal = checkRequestBody(path, request.headers);
+    if (refusal) refuseBody(response, path, refusal);
+    else void handle(request, response);
   });
 
   server.on("error", (error: NodeJS.ErrnoException) => {

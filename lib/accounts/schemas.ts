@@ -1,13 +1,13 @@
 import { z } from "zod";
 
 import { KNOWN_LICENCES, PERMISSIONS } from "@/lib/auth/permissions";
+import { plainText } from "@/lib/validation/plain-text";
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export const slugSchema = z
-  .string()
+export const slugSchema = plainText()
   .trim()
   .min(1, "Enter a slug")
   .max(63, "Use at most 63 characters")
@@ -22,14 +22,13 @@ export const permissionSchema = z.enum(PERMISSIONS, {
 });
 
 export const organizationInputSchema = z.object({
-  name: z.string().trim().min(1, "Enter the organisation's name").max(200, "Use at most 200 characters"),
+  name: plainText().trim().min(1, "Enter the organisation's name").max(200, "Use at most 200 characters"),
   slug: slugSchema,
   licences: z.array(licenceSchema).default([]),
 });
 export type OrganizationInput = z.input<typeof organizationInputSchema>;
 
-export const emailSchema = z
-  .string()
+export const emailSchema = plainText()
   .trim()
   .max(254, "Use at most 254 characters")
   .pipe(z.email("Enter a valid email address"))
@@ -38,7 +37,7 @@ export const emailSchema = z
 export const userInputSchema = z.object({
   organizationSlug: slugSchema,
   email: emailSchema,
-  name: z.string().trim().min(1, "Enter the user's name").max(200, "Use at most 200 characters"),
+  name: plainText().trim().min(1, "Enter the user's name").max(200, "Use at most 200 characters"),
   password: z.string().min(12, "Use at least 12 characters").max(200, "Use at most 200 characters"),
   permissions: z.array(permissionSchema).default([]),
 });

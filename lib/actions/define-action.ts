@@ -44,6 +44,22 @@ export function fieldErrorsFrom(error: z.ZodError): FieldErrors {
   return fieldErrors;
 }
 
+export interface ActionDefinition {
+  name: string;
+  ability: Ability;
+}
+
+const definitions = new WeakMap<object, ActionDefinition>();
+
+/**
+ * What defineAction made of a server action, or undefined for a function it did not make. The test
+ * that calls every exported server action through the gate (tests/integration/action-gates.test.ts)
+ * uses it to refuse actions written without defineAction.
+ */
+export function actionDefinition(action: unknown): ActionDefinition | undefined {
+  return typeof action === "function" ? definitions.get(action) : undefined;
+}
+
 /**
  * Wraps a server action body so that, whatever the UI showed, every call re-checks the session,
  * the organisation's licence and the permission, then validates the input with the same zod schema
@@ -54,7 +70,7 @@ export function defineAction<Schema extends z.ZodType, Output>(
   options: { name: string; ability: Ability; input: Schema },
   body: (input: z.output<Schema>, context: ActionContext) => Promise<Output>,
 ): (input: z.input<Schema>) => Promise<ActionResult<Output>> {
-  return async (rawInput) => {
+  const action = async (rawInput: z.input<Schema>): Promise<ActionResult<Output>> => {
     try {
       const access = await checkAccess(options.ability);
       if (!access.ok) {
@@ -96,4 +112,6 @@ export function defineAction<Schema extends z.ZodType, Output>(
       };
     }
   };
+  definitions.set(action, { name: options.name, ability: options.ability });
+  return action;
 }

@@ -21,6 +21,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   permission_required: 403,
   validation: 422,
   not_found: 404,
+  too_large: 413,
   conflict: 409,
   stale: 409,
   limit: 409,

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { plainText } from "@/lib/validation/plain-text";
+
 /** Filters of the audit log page (query string); anything malformed is ignored, not an error. */
 export const AUDIT_ENTITY_TYPES = ["route", "routes", "queue", "skill", "language", "domain", "webhook"] as const;
 
@@ -14,8 +16,7 @@ export const AUDIT_ENTITY_LABELS: Record<(typeof AUDIT_ENTITY_TYPES)[number], st
 };
 
 const text = (max: number) =>
-  z
-    .string()
+  plainText()
     .trim()
     .max(max)
     .optional()

@@ -2,6 +2,7 @@ import "server-only";
 
 import type { Database } from "@/lib/db/client";
 import { normaliseEmail } from "@/lib/accounts/schemas";
+import { hasControlCharacter } from "@/lib/validation/plain-text";
 
 import { checkLoginAllowance, clearAccountFailures, recordLoginFailure, type LoginLimits } from "./login-limiter";
 import { verifyPassword } from "./password";
@@ -22,7 +23,8 @@ export async function authenticate(
   attempt: { email: string; password: string; clientAddress: string; userAgent?: string },
 ): Promise<AuthenticationResult> {
   const email = normaliseEmail(attempt.email);
-  if (!email || !attempt.password) return { ok: false, reason: "invalid" };
+  // No account's email has a control character, and PostgreSQL would refuse a NUL byte in the query.
+  if (!email || !attempt.password || hasControlCharacter(email)) return { ok: false, reason: "invalid" };
   const key = { email, clientAddress: attempt.clientAddress };
   const allowance = await checkLoginAllowance(db, settings.limits, key);
   if (!allowance.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: allowance.retryAfterSeconds };

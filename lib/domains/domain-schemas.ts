@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { plainText } from "@/lib/validation/plain-text";
+
 import { checkHostname, checkPlatformLabel } from "./hostname";
 
 /** Shared by the wizard's forms and the server actions. */
@@ -16,12 +18,12 @@ export function scenarioKeepsCopies(scenario: Scenario): boolean {
 
 export const scenarioSchema = z.enum(SCENARIOS, { message: "Choose one of the four scenarios" });
 
-export const customDomainField = z.string().superRefine((value, ctx) => {
+export const customDomainField = plainText().superRefine((value, ctx) => {
   const checked = checkHostname(value);
   if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.error });
 });
 
-export const platformLabelField = z.string().superRefine((value, ctx) => {
+export const platformLabelField = plainText().superRefine((value, ctx) => {
   const checked = checkPlatformLabel(value);
   if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.error });
 });
@@ -36,6 +38,6 @@ export const domainIdSchema = z.object({ domainId: z.uuid("Unknown domain") });
 
 export const deleteDomainSchema = z.object({
   domainId: z.uuid("Unknown domain"),
-  confirmation: z.string().trim().min(1, "Type the domain name to confirm"),
+  confirmation: plainText().trim().min(1, "Type the domain name to confirm"),
   deleteRoutes: z.boolean().default(false),
 });

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { plainText } from "@/lib/validation/plain-text";
+
 /**
  * The organisation's catalogues that routes draw from: queues (lib/routing/queue-schemas.ts keeps
  * their own schemas, with a description), skills and languages. Shared by forms and actions.
@@ -14,8 +16,7 @@ export const CATALOGUE_NOUNS: Record<CatalogueKind, { one: string; many: string;
 };
 
 function nameField(kind: CatalogueKind) {
-  return z
-    .string({ error: `Enter a ${CATALOGUE_NOUNS[kind].one} name` })
+  return plainText({ error: `Enter a ${CATALOGUE_NOUNS[kind].one} name` })
     .trim()
     .min(1, `Enter a ${CATALOGUE_NOUNS[kind].one} name`)
     .max(120, "Use at most 120 characters");
@@ -38,7 +39,7 @@ export const deleteLanguageSchema = z.object({ id: z.uuid("Unknown language") })
 export function catalogueFormSchema(kind: CatalogueKind) {
   return z.object({
     name: nameField(kind),
-    description: z.string().trim().max(500, "Use at most 500 characters").default(""),
+    description: plainText().trim().max(500, "Use at most 500 characters").default(""),
   });
 }
 export type CatalogueFormValues = z.input<ReturnType<typeof catalogueFormSchema>>;

@@ -208,6 +208,12 @@ export async function routesUsing(db: DbClient, organizationId: string, kind: Ca
   return { addresses: routes.map((route) => `${route.pattern}@${route.domain.displayName}`), total };
 }
 
+/** routesUsing for the admin's question; another organisation's entry does not exist for them. */
+export async function catalogueEntryUsage(db: DbClient, organizationId: string, kind: CatalogueKind, id: string, limit: number) {
+  if (!(await STORES[kind].find(db, organizationId, id))) throw notFound(kind);
+  return routesUsing(db, organizationId, kind, id, limit);
+}
+
 export async function deleteCatalogueItem(db: Database, actor: ChangeActor, kind: CatalogueKind, id: string): Promise<CatalogueEntry> {
   const store = STORES[kind];
   const { organizationId } = actor;

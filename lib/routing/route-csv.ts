@@ -27,7 +27,10 @@ export const EXPORT_ONLY_COLUMNS = ["address", "status", "id", "version", "updat
 
 export const REQUIRED_COLUMNS: readonly CsvColumn[] = ["domain", "pattern", "queue", "fromName"];
 
-/** Separator of several values in one cell (skills, auto-BCC addresses). */
+/**
+ * Separator of several values in one cell (skills, auto-BCC addresses); import also takes "|". A
+ * value that contains either (or a backslash) has it escaped with a backslash: `Sales\;EU`.
+ */
 export const LIST_SEPARATOR = ";";
 
 export const MAX_IMPORT_ROWS = 50_000;
@@ -90,7 +93,7 @@ export function parseRoutesCsv(input: string): ParsedCsv {
       }
       const values: Partial<Record<CsvColumn, string>> = {};
       columns.forEach((column, index) => {
-        if (column) values[column] = (cells[index] ?? "").trim();
+        if (column) values[column] = fromSpreadsheetSafe((cells[index] ?? "").trim());
       });
       rows.push({ line: startLine, values });
     },
@@ -128,34 +131,56 @@ function countNewlines(text: string, from: number, to: number): number {
   return count;
 }
 
+const LIST_ESCAPED = ["\\", ";", "|"];
+
+/** The values of a list cell (skills, auto-BCC), separators escaped with a backslash taken as text. */
 export function splitCell(value: string | undefined): string[] {
-  return (value ?? "")
-    .split(/[;|]/)
-    .map((part) => part.trim())
-    .filter((part) => part !== "");
+  const parts: string[] = [];
+  let current = "";
+  const text = value ?? "";
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    const next = text[index + 1];
+    if (char === "\\" && next !== undefined && LIST_ESCAPED.includes(next)) {
+      current += next;
+      index++;
+    } else if (char === ";" || char === "|") {
+      parts.push(current);
+      current = "";
+    } else current += char;
+  }
+  parts.push(current);
+  return parts.map((part) => part.trim()).filter((part) => part !== "");
 }
 
-/** One CSV line, quoted where needed. */
-export function toCsvLine(cells: readonly (string | number | boolean | null | undefined)[]): string {
-  return cells
-    .map((cell) => {
-      const text = cell === null || cell === undefined ? "" : String(cell);
-      return /[",\n\r;]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-    })
-    .join(",");
+/** A list cell that splitCell reads back to the same values. */
+export function joinCell(values: readonly string[]): string {
+  return values.map((value) => value.replace(/[\\;|]/g, (char) => `\\${char}`)).join(LIST_SEPARATOR);
 }
 
 /**
- * Free text (names) that a spreadsheet would run as a formula gets a leading apostrophe on export;
- * import takes it off again, so a round trip is exact. Addresses never need it.
+ * A cell a spreadsheet would run as a formula — one starting with =, +, -, @ (or their full-width
+ * forms), a tab, a carriage return or a line feed — gets a leading apostrophe, whatever its column (OWASP's rule
+ * for CSV injection); parseRoutesCsv takes it off again, so an export imports back exactly. A value
+ * that itself starts with apostrophes before such a character gets one more, for the same reason.
  */
-const NEEDS_GUARD = /^'*[=+\-@\t]/;
+const NEEDS_GUARD = /^'*[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
 export function spreadsheetSafe(text: string | null | undefined): string {
   if (!text) return "";
   return NEEDS_GUARD.test(text) ? `'${text}` : text;
 }
 export function fromSpreadsheetSafe(text: string): string {
   return text.startsWith("'") && NEEDS_GUARD.test(text.slice(1)) ? text.slice(1) : text;
+}
+
+/** One CSV line: text cells guarded against formulas, quoted where a separator or quote needs it. */
+export function toCsvLine(cells: readonly (string | number | boolean | null | undefined)[]): string {
+  return cells
+    .map((cell) => {
+      const text = cell === null || cell === undefined ? "" : typeof cell === "string" ? spreadsheetSafe(cell) : String(cell);
+      return /[",\n\r;\t]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+    })
+    .join(",");
 }
 
 export const TEMPLATE_CSV = [

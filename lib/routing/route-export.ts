@@ -2,7 +2,7 @@ import "server-only";
 
 import { Prisma } from "@/lib/db/generated/client";
 
-import { CSV_COLUMNS, EXPORT_ONLY_COLUMNS, LIST_SEPARATOR, spreadsheetSafe, toCsvLine } from "./route-csv";
+import { CSV_COLUMNS, EXPORT_ONLY_COLUMNS, joinCell, toCsvLine } from "./route-csv";
 import { routeStatusFor, type DomainStatusName } from "./route-status";
 import type { DbClient } from "@/lib/db/client";
 
@@ -104,21 +104,22 @@ async function* exportBatches(db: DbClient, organizationId: string, domainId?: s
   }
 }
 
+/** toCsvLine guards every text cell against formulas; list cells escape their separators. */
 function csvLine(route: ExportedRoute): string {
   return toCsvLine([
     route.domain,
     route.pattern,
-    spreadsheetSafe(route.queue),
+    route.queue,
     route.priority,
-    route.skills.map(spreadsheetSafe).join(LIST_SEPARATOR),
-    spreadsheetSafe(route.language),
-    spreadsheetSafe(route.fromName),
+    joinCell(route.skills),
+    route.language,
+    route.fromName,
     route.fromEmail,
     route.replyEmailAddress,
-    route.autoBcc.join(LIST_SEPARATOR),
+    joinCell(route.autoBcc),
     route.historyInclusion,
     route.allowMultipleActions,
-    spreadsheetSafe(route.spamQueue),
+    route.spamQueue,
     route.address,
     route.status,
     route.id,

@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit/audit";
 import type { Database, DbClient, Prisma } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { checkHostname } from "@/lib/domains/hostname";
+import { CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from "@/lib/validation/plain-text";
 
 import { addressKey, checkEmailAddress } from "./address";
 import { CSV_COLUMNS, fromSpreadsheetSafe, parseRoutesCsv, splitCell, type CsvColumn, type CsvRow, type ParsedCsv } from "./route-csv";
@@ -106,10 +107,16 @@ const PLACEHOLDER_ID = "00000000-0000-4000-8000-000000000000";
 
 /** Checks one row against the catalogues and the route rules; no database access. */
 function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]): PreparedRow | null {
-  const { line, values } = row;
+  const { line } = row;
   const before = issues.length;
   const problem = (column: CsvColumn, message: string) => issues.push({ line, column, message });
-  const text = (column: CsvColumn) => fromSpreadsheetSafe(values[column] ?? "");
+  // A cell with a NUL byte or another control character (the database would refuse it, a line
+  // break in a name would split a mail header) is reported as such; the rest of the line is
+  // checked with that cell left empty.
+  const controlled = CSV_COLUMNS.filter((column) => hasControlCharacter(row.values[column] ?? ""));
+  for (const column of controlled) problem(column, CONTROL_CHARACTER_MESSAGE);
+  const values: CsvRow["values"] = { ...row.values, ...Object.fromEntries(controlled.map((column) => [column, ""])) };
+  const text = (column: CsvColumn) => values[column] ?? "";
 
   let domain: DomainRef | undefined;
   const domainText = values.domain ?? "";
@@ -130,7 +137,8 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]):
   const spamQueueId = lookup("spamQueue", catalogues.queues, "queue");
   const languageId = lookup("language", catalogues.languages, "language");
   const skillIds = splitCell(values.skills).map((name) => {
-    const id = catalogues.skills.get(fromSpreadsheetSafe(name).toLowerCase());
+    // Older exports guarded each skill of the cell on its own ("'=A;'=B").
+    const id = catalogues.skills.get(name.toLowerCase()) ?? catalogues.skills.get(fromSpreadsheetSafe(name).toLowerCase());
     if (!id) problem("skills", `There is no skill named "${name}"; create it on the Queues page first`);
     return id ?? PLACEHOLDER_ID;
   });
@@ -174,6 +182,9 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]):
     if (!fromDomain) problem("fromEmail", "Use an address on one of your organisation's verified domains");
     else if (!isDomainVerified(fromDomain.status)) problem("fromEmail", `${fromDomain.displayName} is not verified yet; replies can only come from a verified domain`);
   }
+  // An emptied cell's own complaints ("Enter the domain…") would only repeat its first problem.
+  const rest = issues.splice(before + controlled.length).filter((issue) => !(controlled as (CsvColumn | null)[]).includes(issue.column));
+  issues.push(...rest);
   if (issues.length > before || !parsed.success || !domain) return null;
   return {
     line,

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { plainText } from "@/lib/validation/plain-text";
+
 import { checkEmailAddress, checkLocalPart } from "./address";
 
 /**
@@ -41,7 +43,7 @@ const uuidOrEmpty = (message: string) =>
     .optional()
     .transform((value) => value || null);
 
-export const patternField = z.string({ error: "Enter the part before the @, such as support" }).transform((value, ctx) => {
+export const patternField = plainText({ error: "Enter the part before the @, such as support" }).transform((value, ctx) => {
   const checked = checkLocalPart(value);
   if (checked.ok) return checked.localPart;
   ctx.addIssue({ code: "custom", message: checked.error });
@@ -83,7 +85,7 @@ function splitList(value: string | string[] | undefined | null, separators: RegE
 }
 
 const skillIdsField = z
-  .union([z.array(z.string()), z.string(), z.null()])
+  .union([z.array(plainText()), plainText(), z.null()])
   .optional()
   .transform((value) => [...new Set(splitList(value, /[,;]/))])
   .pipe(
@@ -93,7 +95,9 @@ const skillIdsField = z
   );
 
 const autoBccField = z
-  .union([z.array(z.string()), z.string(), z.null()])
+  // The textarea's value separates addresses with new lines; every address is checked, and the
+  // address rules refuse control characters.
+  .union([z.array(plainText()), z.string(), z.null()])
   .optional()
   .transform((value, ctx) => {
     const addresses: string[] = [];
@@ -119,7 +123,7 @@ const autoBccField = z
   });
 
 const fromEmailField = z
-  .union([z.string(), z.null()])
+  .union([plainText(), z.null()])
   .optional()
   .transform((value, ctx) => {
     if (!value || value.trim() === "") return null;
@@ -141,8 +145,7 @@ const routeFields = z.object({
   priority: priorityField,
   skillIds: skillIdsField,
   languageId: uuidOrEmpty("Choose a language from your organisation's catalogue"),
-  fromName: z
-    .string({ error: "Enter the name customers see on replies" })
+  fromName: plainText({ error: "Enter the name customers see on replies" })
     .trim()
     .min(1, "Enter the name customers see on replies")
     .max(200, "Use at most 200 characters"),
@@ -241,7 +244,14 @@ const optionalFilter = <T extends z.ZodType>(schema: T) =>
 
 /** Query-string parameters; anything malformed falls back to the default rather than failing. */
 export const listRoutesQuerySchema = z.object({
-  q: z.string().trim().max(200).optional().catch(undefined).transform((value) => value || undefined),
+  // A search with control characters is an error the caller sees (PostgreSQL refuses NUL bytes);
+  // one that is merely too long is ignored, like every other malformed parameter.
+  q: plainText()
+    .optional()
+    .transform((value) => {
+      const text = value?.trim();
+      return text && text.length <= 200 ? text : undefined;
+    }),
   domain: optionalFilter(z.uuid()),
   queue: optionalFilter(z.uuid()),
   status: optionalFilter(z.enum(ROUTE_STATUSES)),
@@ -257,5 +267,5 @@ export const listRoutesQuerySchema = z.object({
 export type ListRoutesQuery = z.output<typeof listRoutesQuerySchema>;
 
 export const testAddressSchema = z.object({
-  address: z.string().trim().min(1, "Enter an email address to test").max(400, "That is too long to be an email address"),
+  address: plainText().trim().min(1, "Enter an email address to test").max(400, "That is too long to be an email address"),
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { SCENARIOS, type Scenario } from "@/lib/domains/domain-schemas";
+import { plainText } from "@/lib/validation/plain-text";
 
 /** The wizard's steps, shared by the pages and the action that saves progress. */
 export const WIZARD_STEPS = ["scenario", "domain", "dns", "verify", "addresses", "redirects", "finish"] as const;
@@ -38,7 +39,7 @@ export const wizardDataSchema = z.object({
     .object({ existingAddresses: yesNo, onSubdomain: yesNo, needCopies: yesNo, canEditDns: yesNo })
     .default({ existingAddresses: null, onSubdomain: null, needCopies: null, canEditDns: null }),
   /** Scenarios 2 and 4: the domain customers write to today (e.g. acme.com). */
-  originalDomain: z.string().trim().max(253).default(""),
+  originalDomain: plainText().trim().max(253).default(""),
 });
 export type WizardData = z.output<typeof wizardDataSchema>;
 

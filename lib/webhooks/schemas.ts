@@ -1,8 +1,9 @@
 import { z } from "zod";
 
+import { plainText } from "@/lib/validation/plain-text";
+
 /** Shared by the webhook form and its server actions (no server-only imports: the form uses it too). */
-export const webhookUrlSchema = z
-  .string()
+export const webhookUrlSchema = plainText()
   .trim()
   .min(1, { message: "Enter the URL that should receive events." })
   .max(2000, { message: "The URL is longer than 2,000 characters." })

@@ -307,8 +307,15 @@ describe("creating a route", () => {
     try {
       await other.query("BEGIN");
       await other.query("DELETE FROM queues WHERE id = $1", [doomed.id]);
+      const deleter = (await other.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
       const pending = createRouteAction({ ...minimal(), queueId: doomed.id });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Commit only once the create is waiting for the deleting transaction (the queue row's lock).
+      const waitingOnDelete = async () => {
+        const [row] = await db.$queryRaw<{ waiting: number }[]>`
+          SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE ${deleter}::int = ANY(pg_blocking_pids(pid))`;
+        return row?.waiting;
+      };
+      await expect.poll(waitingOnDelete, { timeout: 10_000, interval: 20 }).toBe(1);
       await other.query("COMMIT");
       const result = await pending;
       expect(result).toMatchObject({ ok: false, code: "validation" });

@@ -1,8 +1,10 @@
+import Papa from "papaparse";
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { GET as exportHandler } from "@/app/api/routes/export/route";
 import { POST as importHandler } from "@/app/api/routes/import/route";
 import { getDb } from "@/lib/db/client";
+import { joinCell, MAX_IMPORT_BYTES, toCsvLine } from "@/lib/routing/route-csv";
 import type { ImportReport } from "@/lib/routing/route-import";
 import { listDomainRoutes } from "@/lib/routing/routes";
 
@@ -100,7 +102,10 @@ describe("route import: the dry run", () => {
     const byLine = (line: number) => report.issues.filter((issue) => issue.line === line).map((issue) => `${issue.column}: ${issue.message}`);
     expect(byLine(2)).toEqual([]);
     // The quoted cell spans lines 3 and 4; the next row starts on line 5.
-    expect(byLine(3)).toEqual([expect.stringMatching(/^pattern: "," is not allowed/)]);
+    expect(byLine(3)).toEqual([
+      expect.stringMatching(/^pattern: "," is not allowed/),
+      "fromName: Remove the control characters (such as NUL bytes or line breaks) from this text",
+    ]);
     expect(byLine(5)).toEqual([
       "pattern: An address cannot have two dots in a row",
       'queue: There is no queue named "Nope"; create it on the Queues page first',
@@ -185,6 +190,73 @@ describe("route import: applying", () => {
   });
 });
 
+describe("route import: what it will not read", () => {
+  beforeEach(async () => {
+    await actAs("admin@acme.example");
+  });
+
+  it("stops reading a body that has no length at the limit and answers 413, whatever the body's size", async () => {
+    // Four times the limit, in 64 KB pieces, with no declared length (as a chunked upload).
+    let pulled = 0;
+    const piece = new TextEncoder().encode(`help.acme.test,support,Support,,,,Acme,,,,,,\n`.repeat(1456));
+    const endless = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`${HEADER}\n`));
+      },
+      pull(controller) {
+        if (pulled >= 4 * MAX_IMPORT_BYTES) return controller.close();
+        pulled += piece.byteLength;
+        controller.enqueue(piece);
+      },
+    });
+    const response = await importHandler(
+      new Request("http://localhost/api/routes/import?mode=apply", { method: "POST", headers: { host: "localhost" }, body: endless, duplex: "half" } as RequestInit),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      ok: false,
+      code: "too_large",
+      error: "The file is larger than 20 MB; split it into several imports. Nothing was imported.",
+    });
+    expect(pulled).toBeGreaterThan(MAX_IMPORT_BYTES / 2);
+    expect(pulled).toBeLessThan(MAX_IMPORT_BYTES + 1024 * 1024); // the limit, and what the stream queued ahead
+    expect(await routeCount(db)).toBe(0);
+  });
+
+  it("reports a NUL byte or another control character in any cell as that cell's problem, and writes nothing", async () => {
+    const csv = [
+      HEADER,
+      "help.acme.test,support,Support,,,,Acme\u0000Support,,,,,,",
+      "help.acme.test,sales\u0000,Sup\u0000port,,Bill\u0000ing,,Acme,,,,,,",
+      '"help.acme.test\u0007",info,Support,,,,"Acme\u001b[31m",,,,,,',
+      "help.acme.test,fine,Support,,,,Acme,,,,,,",
+    ].join("\n");
+    for (const mode of ["preview", "apply"] as const) {
+      const { status, report } = await send(csv, mode);
+      expect(status, mode).toBe(200);
+      expect(report, mode).toMatchObject({ rowCount: 4, validCount: 1, errorLineCount: 3, applied: false, created: 0 });
+      const message = "Remove the control characters (such as NUL bytes or line breaks) from this text";
+      expect(report.issues.map((issue) => `${issue.line} ${issue.column}: ${issue.message}`)).toEqual([
+        `2 fromName: ${message}`,
+        `3 pattern: ${message}`,
+        `3 queue: ${message}`,
+        `3 skills: ${message}`,
+        `4 domain: ${message}`,
+        `4 fromName: ${message}`,
+      ]);
+    }
+    expect(await routeCount(db)).toBe(0);
+    expect(await db.auditEntry.count()).toBe(0);
+
+    // A file name with a NUL byte is left out of the audit entry rather than failing the import.
+    const response = await importHandler(
+      new Request("http://localhost/api/routes/import?mode=apply&fileName=a%00b.csv", { method: "POST", body: `${HEADER}\nhelp.acme.test,fine,Support,,,,Acme,,,,,,` }),
+    );
+    expect(response.status).toBe(200);
+    expect((await db.auditEntry.findFirstOrThrow({ where: { action: "routes.import" } })).entityLabel).toBe("CSV import");
+  });
+});
+
 describe("route export", () => {
   it("exports every route as CSV that imports back to the same routes, and as JSON", async () => {
     await actAs("admin@acme.example");
@@ -215,6 +287,40 @@ describe("route export", () => {
     const after = (await listDomainRoutes(db, acme.id, help.id)).map(({ id: _id, updatedAt: _u, replyRouteId: _r, ...rest }) => rest);
     expect(after).toEqual(before);
     expect(after.find((route) => route.pattern === "support")?.fromName).toBe("=Acme+");
+  });
+
+  it("writes no cell a spreadsheet would run as a formula, and imports back every route exactly", async () => {
+    await actAs("admin@acme.example");
+    // Names that start like formulas, contain the list separators, backslashes or quotes, or start
+    // with apostrophes: each must come back as it was.
+    for (const name of ["=Sales;EU", "+VIP|Gold", "-Returns", "@Escalation", "'=Quoted", "Back\\slash;", "Say \"hi\", then"]) {
+      await makeSkill(db, acme.id, name);
+    }
+    await makeQueue(db, acme.id, "=HYPERLINK(\"http://x\")");
+    await makeQueue(db, acme.id, "-Spam");
+    await makeLanguage(db, acme.id, "+English");
+    const skills = (await db.skill.findMany({ where: { organizationId: acme.id } })).map((skill) => skill.name);
+    const csv = [
+      HEADER,
+      toCsvLine(["help.acme.test", "-dash", "=HYPERLINK(\"http://x\")", 3, joinCell(skills), "+English", "=Acme+", "", "", "+copies@help.acme.test", "", "", "-Spam"]),
+      toCsvLine(["help.acme.test", "=eq", "Support", "", "", "", "@Acme", "-dash@help.acme.test", "", "", "", "", ""]),
+      toCsvLine(["help.acme.test", "'=q", "Support", "", "", "", "'=Acme", "", "=eq@help.acme.test", "", "", "", ""]),
+    ].join("\n");
+    const imported = await send(csv, "apply");
+    expect(imported.report, JSON.stringify(imported.report.issues)).toMatchObject({ applied: true, created: 3 });
+    const snapshot = async () =>
+      (await listDomainRoutes(db, acme.id, help.id)).map(({ id: _id, updatedAt: _u, replyRouteId: _r, ...rest }) => rest);
+    const before = await snapshot();
+    expect([...(before.find((route) => route.pattern === "-dash")?.skillNames ?? [])].sort()).toEqual([...skills].sort());
+
+    const text = await (await exportHandler(new Request("http://localhost/api/routes/export?format=csv"))).text();
+    // Read as a spreadsheet reads it: every cell of every line, nothing taken off.
+    const cells = Papa.parse<string[]>(text.trim(), { delimiter: "," }).data.flat();
+    expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
+
+    await clearRoutesOnly();
+    expect((await send(text, "apply")).report).toMatchObject({ applied: true, created: 3 });
+    expect(await snapshot()).toEqual(before);
   });
 
   it("exports nothing of another organisation and refuses one without a session", async () => {

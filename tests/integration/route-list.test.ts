@@ -40,6 +40,19 @@ async function list(params: Record<string, string> = {}) {
   return { status: response.status, body: (await response.json()) as RoutePage & { code?: string; error?: string } };
 }
 
+describe("GET /api/routes: a search it cannot run", () => {
+  it("answers a NUL byte or another control character in the search with a field error, not a 500", async () => {
+    await actAs("viewer@acme.example");
+    for (const q of ["\u0000", "support\u0000", "a\u0007b"]) {
+      expect(await list({ q }), JSON.stringify(q)).toMatchObject({
+        status: 422,
+        body: { code: "validation", fieldErrors: { q: [expect.stringContaining("control characters")] } },
+      });
+    }
+    expect(await list({ q: "support" })).toMatchObject({ status: 200 });
+  });
+});
+
 describe("GET /api/routes: the gate", () => {
   it("answers 401 without a session, 403 without permission or licence, and lists for a viewer", async () => {
     actAsNobody();

@@ -1,9 +1,10 @@
 import fc from "fast-check";
+import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 
 import { describeAction, diffAuditValues } from "@/lib/audit/audit-diff";
 import { checkEmailAddress, checkLocalPart } from "@/lib/routing/address";
-import { fromSpreadsheetSafe, parseRoutesCsv, spreadsheetSafe, toCsvLine } from "@/lib/routing/route-csv";
+import { joinCell, parseRoutesCsv, splitCell, toCsvLine } from "@/lib/routing/route-csv";
 import { createRouteSchema } from "@/lib/routing/route-schemas";
 import { routeStatusFor } from "@/lib/routing/route-status";
 
@@ -88,16 +89,47 @@ describe("route CSV", () => {
     expect(pipes.rows[0]?.values).toEqual({ domain: "'=", pattern: "'=|,|", queue: "", fromName: "" });
   });
 
-  it("round-trips any trimmed text through a CSV line, formula guard included", () => {
-    const cell = fc.string({ maxLength: 20 }).map((text) => text.replace(/\r/g, "").trim());
+  // Text that starts like a formula: OWASP's list, full-width forms, and apostrophes before them.
+  const TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20"];
+  const formulaLike = fc
+    .tuple(fc.string({ maxLength: 3 }).map((quotes) => "'".repeat(quotes.length)), fc.constantFrom(...TRIGGERS), fc.string({ maxLength: 12 }))
+    .map(([quotes, trigger, rest]) => `${quotes}${trigger}${rest}`);
+
+  it("writes no text cell a spreadsheet would run as a formula, in any column", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(cell, cell.map((text) => `'=${text}`), cell.map((text) => `=${text}`)), { minLength: 4, maxLength: 4 }), (cells) => {
-        if (cells.every((text) => text === "")) return; // a blank line is skipped, as a spreadsheet writes it
-        const [row] = parseRoutesCsv(`domain,pattern,queue,fromName\n${toCsvLine(cells.map(spreadsheetSafe))}\n`).rows;
-        const read = [row?.values.domain, row?.values.pattern, row?.values.queue, row?.values.fromName].map((text) => fromSpreadsheetSafe(text ?? ""));
-        expect(read).toEqual(cells);
+      fc.property(fc.array(fc.oneof(formulaLike, fc.string({ maxLength: 12 })), { minLength: 1, maxLength: 6 }), (cells) => {
+        // Read as a spreadsheet reads it: the cells as written, nothing taken off.
+        const [written] = Papa.parse<string[]>(toCsvLine(cells), { delimiter: "," }).data;
+        for (const cell of written ?? []) expect(cell, JSON.stringify(cells)).not.toMatch(/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/);
       }),
     );
+    expect(toCsvLine(["=HYPERLINK(\"http://x\")", "-2+3", "@SUM(A1)", "+1", "\tx", "ok"])).toBe(
+      `"'=HYPERLINK(""http://x"")",'-2+3,'@SUM(A1),'+1,"'\tx",ok`,
+    );
+  });
+
+  it("reads back exactly what it wrote: formula guard, quotes, separators and apostrophes", () => {
+    const cell = fc.oneof(fc.string({ maxLength: 20 }), formulaLike).map((text) => text.replace(/[\r\n]/g, "").trim());
+    fc.assert(
+      fc.property(fc.array(cell, { minLength: 4, maxLength: 4 }), (cells) => {
+        if (cells.every((text) => text === "")) return; // a blank line is skipped, as a spreadsheet writes it
+        const [row] = parseRoutesCsv(`domain,pattern,queue,fromName\n${toCsvLine(cells)}\n`).rows;
+        expect([row?.values.domain, row?.values.pattern, row?.values.queue, row?.values.fromName]).toEqual(cells);
+      }),
+    );
+  });
+
+  it("keeps list values that contain the separators, backslashes or formula characters", () => {
+    const value = fc.string({ minLength: 1, maxLength: 12 }).filter((text) => text.trim() === text && text !== "");
+    fc.assert(
+      fc.property(fc.array(fc.oneof(value, fc.constantFrom("Sales;EU", "a|b", "C\\D", "=1+2", "x\\;y", "\\")), { maxLength: 5 }), (values) => {
+        const [row] = parseRoutesCsv(`domain,pattern,queue,fromName,skills\na,b,c,d,${toCsvLine([joinCell(values)])}\n`).rows;
+        expect(splitCell(row?.values.skills)).toEqual(values);
+      }),
+    );
+    // Hand-written files keep working: ";" or "|" between values, a lone backslash is text.
+    expect(splitCell("Billing; VIP|Returns")).toEqual(["Billing", "VIP", "Returns"]);
+    expect(splitCell("C\\C++")).toEqual(["C\\C++"]);
   });
 });
 

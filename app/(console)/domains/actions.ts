@@ -22,17 +22,18 @@ import { verifyAndRecord } from "@/lib/domains/verification";
 import { buildDomainView } from "@/lib/domains/view";
 import { scheduleDomainChecks } from "@/lib/jobs/domain-checks";
 import { saveWizardState } from "@/lib/setup/wizard";
+import { plainText } from "@/lib/validation/plain-text";
 
 /** Automatic re-checks closer together than this return the stored result: DNS is not free. */
 const MIN_CHECK_INTERVAL_MS = 5_000;
 
 export const checkDomainAvailabilityAction = defineAction(
-  { name: "checkDomainAvailability", ability: "manage", input: z.object({ domain: z.string().max(300) }) },
+  { name: "checkDomainAvailability", ability: "manage", input: z.object({ domain: plainText().max(300) }) },
   async (input, { actor, db }) => checkCustomDomainAvailability(db, actor.organizationId, input.domain, platformSettings(getConfig())),
 );
 
 export const checkPlatformLabelAvailabilityAction = defineAction(
-  { name: "checkPlatformLabelAvailability", ability: "manage", input: z.object({ label: z.string().max(100) }) },
+  { name: "checkPlatformLabelAvailability", ability: "manage", input: z.object({ label: plainText().max(100) }) },
   async (input, { db }) => {
     const checked = checkPlatformLabel(input.label);
     if (!checked.ok) return { available: false as const, reason: checked.error };

@@ -12,7 +12,7 @@ import {
   updateLanguageSchema,
   updateSkillSchema,
 } from "@/lib/routing/catalogue-schemas";
-import { createCatalogueItem, deleteCatalogueItem, routesUsing, updateCatalogueItem } from "@/lib/routing/catalogues";
+import { catalogueEntryUsage, createCatalogueItem, deleteCatalogueItem, updateCatalogueItem } from "@/lib/routing/catalogues";
 import { createQueueSchema, deleteQueueSchema, updateQueueSchema } from "@/lib/routing/queue-schemas";
 import { createQueue, deleteQueue, updateQueue } from "@/lib/routing/queues";
 
@@ -108,5 +108,5 @@ export const deleteLanguageAction = defineAction(
 /** Which routes use a catalogue entry (shown before a delete that would be refused). */
 export const catalogueUsageAction = defineAction(
   { name: "catalogueUsage", ability: "view", input: catalogueUsageSchema },
-  async (input, { actor, db }) => routesUsing(db, actor.organizationId, input.kind, input.id, 20),
+  async (input, { actor, db }) => catalogueEntryUsage(db, actor.organizationId, input.kind, input.id, 20),
 );

@@ -17,7 +17,10 @@ export default async function RoutesPage({ searchParams }: { searchParams: Promi
   const actor = await requirePageAccess("view");
   const canManage = can(actor, "manage");
   const raw = await searchParams;
-  const query = listRoutesQuerySchema.parse(Object.fromEntries(Object.entries(raw).filter(([, value]) => typeof value === "string")));
+  const params = Object.fromEntries(Object.entries(raw).filter(([, value]) => typeof value === "string"));
+  // A search the list cannot run (control characters) is left out rather than failing the page.
+  const parsed = listRoutesQuerySchema.safeParse(params);
+  const query = parsed.success ? parsed.data : listRoutesQuerySchema.parse({ ...params, q: undefined });
   const db = getDb();
   const { organizationId } = actor;
   const [domains, queues, skills, languages, page] = await Promise.all([

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 
-import { withApiAccess } from "@/lib/api/route-handlers";
+import { fieldErrorsFrom } from "@/lib/actions/define-action";
+import { apiError, withApiAccess } from "@/lib/api/route-handlers";
 import { getDb } from "@/lib/db/client";
 import { listRoutes } from "@/lib/routing/route-list";
 import { listRoutesQuerySchema } from "@/lib/routing/route-schemas";
@@ -10,7 +11,11 @@ export const dynamic = "force-dynamic";
 /** GET /api/routes?q=&domain=&queue=&status=&sort=&dir=&page=&size= — one page of the routes list. */
 export const GET = withApiAccess({ name: "listRoutes", ability: "view" }, async (request, actor) => {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const query = listRoutesQuerySchema.parse(params);
+  const parsed = listRoutesQuerySchema.safeParse(params);
+  if (!parsed.success) {
+    return apiError("validation", "The search cannot be run as it is; check the search text.", { fieldErrors: fieldErrorsFrom(parsed.error) });
+  }
+  const query = parsed.data;
   const page = await listRoutes(getDb(), actor.organizationId, query);
   return NextResponse.json(page, { headers: { "Cache-Control": "private, no-store" } });
 });

@@ -21,10 +21,11 @@ import { NotFoundError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Domain" };
 
-/** `/domains/help.acme.com`, or by the domain's id. */
+/** `/domains/help.acme.com`, or by the domain's id; null for anything else (a 404). */
 async function findDomain(organizationId: string, key: string) {
   const db = getDb();
-  const decoded = decodeURIComponent(key);
+  const decoded = safeDecode(key);
+  if (decoded === null) return null;
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(decoded)) {
     return getDomain(db, organizationId, decoded).catch((error: unknown) => {
       if (error instanceof NotFoundError) return null;
@@ -32,6 +33,15 @@ async function findDomain(organizationId: string, key: string) {
     });
   }
   return findDomainByName(db, organizationId, decoded);
+}
+
+/** A malformed escape such as `%ZZ` names no domain. */
+function safeDecode(key: string): string | null {
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return null;
+  }
 }
 
 export default async function DomainPage({ params }: { params: Promise<{ domain: string }> }) {

@@ -4,14 +4,17 @@ import { z } from "zod";
 import { apiError, withApiAccess } from "@/lib/api/route-handlers";
 import { getConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
+import { bodyTooLargeMessage } from "@/lib/http/body-limits";
+import { readTextWithin } from "@/lib/http/read-body";
 import { MAX_IMPORT_BYTES } from "@/lib/routing/route-csv";
 import { applyRouteImport, previewRouteImport } from "@/lib/routing/route-import";
+import { plainText } from "@/lib/validation/plain-text";
 
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
   mode: z.enum(["preview", "apply"]).default("preview").catch("preview"),
-  fileName: z.string().max(200).optional().catch(undefined),
+  fileName: plainText().max(200).optional().catch(undefined),
 });
 
 /**
@@ -20,11 +23,10 @@ const querySchema = z.object({
  */
 export const POST = withApiAccess({ name: "importRoutes", ability: "manage" }, async (request, actor) => {
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  const tooLarge = `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into several imports.`;
-  if (declared > MAX_IMPORT_BYTES) return apiError("validation", tooLarge);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_IMPORT_BYTES) return apiError("validation", tooLarge);
+  const text = await readTextWithin(request, MAX_IMPORT_BYTES);
+  if (text === null) {
+    return apiError("too_large", bodyTooLargeMessage(new URL(request.url).pathname));
+  }
   const limits = { maxRoutesPerDomain: getConfig().MAX_ROUTES_PER_DOMAIN };
   const db = getDb();
   const report =
