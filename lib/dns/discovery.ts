@@ -313,14 +313,15 @@ export class ZoneFinder {
     const names = [...new Set(ns.flatMap((r) => (r.type === "NS" ? [r.target] : [])))].sort().slice(0, MAX_NAMESERVERS);
     const servers = await Promise.all(names.map((n) => this.nameserver(apex, n, glue)));
     if (!servers.some((s) => s.address)) {
-      const refusedOnly = servers.every((s) => s.refused.length > 0);
+      // Had the policy let them through, the refused ones could have been asked: that is the reason.
+      const refused = servers.some((s) => s.refused.length > 0);
       return {
         ok: false,
         name: apex,
-        reason: refusedOnly ? "addresses_refused" : "no_nameservers",
+        reason: refused ? "addresses_refused" : "no_nameservers",
         outcome: null,
-        message: refusedOnly
-          ? `none of the nameservers of ${apex} may be queried: ${servers.flatMap((s) => s.refused.map((r) => `${r.name} ${r.reason}`)).join("; ")}`
+        message: refused
+          ? `none of the nameservers of ${apex} may be queried: ${servers.map((s) => `${s.name}: ${s.error ?? "no address"}`).join("; ")}`
           : `none of the nameservers of ${apex} (${names.join(", ")}) has an address: ${servers.map((s) => s.error ?? "").join("; ")}`,
         nameservers: servers,
       };
