@@ -86,7 +86,8 @@ async function main(): Promise<void> {
   const resolver = served.resolvers[0];
   if (!resolver) throw new Error("fixture process sent no resolver");
   try {
-    const options = { resolvers: served.resolvers, authoritativePort: served.authoritativePort, timeoutMs: 1000, retries: 0 };
+    // The fixture's nameservers are on loopback, which the default address policy refuses.
+    const options = { resolvers: served.resolvers, authoritativePort: served.authoritativePort, allowPrivateNameservers: true, timeoutMs: 1000, retries: 0 };
 
     const oneQuery: number[] = [];
     const oneRecord: number[] = [];

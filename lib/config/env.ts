@@ -140,6 +140,8 @@ const envSchema = z
     DNS_RESOLVERS: serverList.optional(),
     DNS_TIMEOUT_MS: integer(100, 30_000).default(1500),
     DNS_DEADLINE_MS: integer(500, 120_000).default(8000),
+    /** Query nameservers at loopback and private addresses (on-premises DNS); by default only public ones. */
+    DNS_ALLOW_PRIVATE_NAMESERVERS: booleanFlag.default(false),
     /** Tests only: the port of authoritative DNS servers (loopback fixtures cannot bind 53). */
     DNS_TEST_AUTHORITATIVE_PORT: integer(1, 65535).optional(),
     MAX_DOMAINS_PER_ORGANIZATION: integer(1, 100_000).default(50),

@@ -1,14 +1,69 @@
-import { nameAndAncestors, normalizeName } from "./names";
+import type { AddressRefusal, NameserverAddressPolicy } from "./addresses";
+import { nameserverAddressRefusal } from "./addresses";
 import type { QuerySession } from "./lookup";
+import { isSubdomainOf, nameAndAncestors, normalizeName } from "./names";
 import type { ServerAddress } from "./servers";
 import { formatServerAddress } from "./servers";
-import type { DnsRecord, LookupOutcome, QueryType } from "./types";
+import type { CnameLink, DnsRecord, LookupOutcome, QueryType } from "./types";
 import { isErrorOutcome } from "./types";
 
 /** Labels above this depth are not searched for a zone cut: no real name is nested deeper. */
 const MAX_CANDIDATES = 12;
 /** A hostile or broken zone may list hundreds of NS records; nobody needs more than this. */
 const MAX_NAMESERVERS = 8;
+/** Referrals followed for one question: the DNS tree is rarely more than four zones deep. */
+const MAX_REFERRALS = 8;
+/** Lookups nested inside a referral walk (nameserver addresses, alias targets). */
+const MAX_NESTING = 3;
+
+type Referral = Extract<LookupOutcome, { kind: "referral" }>;
+
+/** A nameserver address the address policy kept the run from querying. */
+export interface RefusedNameserver {
+  /** NS name. */
+  name: string;
+  zone: string;
+  address: string;
+  addressClass: AddressRefusal["addressClass"];
+  /** `127.0.0.2 is a loopback address`. */
+  reason: string;
+}
+
+/**
+ * Where queries to a zone's nameservers may go: addresses learned from DNS (glue, A/AAAA
+ * answers) pass the address policy or are refused and remembered for the report. Configured
+ * resolvers never pass through here: they are operator configuration.
+ */
+export class NameserverGate {
+  readonly refused: RefusedNameserver[] = [];
+
+  constructor(
+    private readonly policy: NameserverAddressPolicy,
+    /** Port of authoritative servers (53; tests use their fixture's). */
+    readonly port: number,
+  ) {}
+
+  allows(address: string): boolean {
+    return nameserverAddressRefusal(address, this.policy) === null;
+  }
+
+  /** The addresses of nameserver `name` of `zone` that may be queried; the others are recorded. */
+  admit(name: string, zone: string, addresses: readonly string[]): { allowed: ServerAddress[]; refused: RefusedNameserver[] } {
+    const allowed: ServerAddress[] = [];
+    const refused: RefusedNameserver[] = [];
+    for (const address of addresses) {
+      const refusal = nameserverAddressRefusal(address, this.policy);
+      if (!refusal) {
+        allowed.push({ host: address, port: this.port });
+        continue;
+      }
+      const entry = { name, zone, address, addressClass: refusal.addressClass, reason: refusal.reason };
+      refused.push(entry);
+      if (!this.refused.some((r) => r.name === name && r.zone === zone && r.address === address)) this.refused.push(entry);
+    }
+    return { allowed, refused };
+  }
+}
 
 export interface ResolverAnswer {
   /** `resolver 127.0.0.1:5300`. */
@@ -27,6 +82,8 @@ export interface AuthoritativeServer {
   /** `ns1.acme.com (127.0.0.2:53)`. */
   label: string;
   error?: string;
+  /** Addresses the address policy did not let the run query. */
+  refused: RefusedNameserver[];
 }
 
 export type ZoneResult =
@@ -35,26 +92,32 @@ export type ZoneResult =
       ok: false;
       /** The name whose NS query failed, or the queried name when no zone was found. */
       name: string;
-      reason: "error" | "nxdomain" | "no_zone" | "no_nameservers";
+      reason: "error" | "nxdomain" | "no_zone" | "no_nameservers" | "addresses_refused";
       outcome: LookupOutcome | null;
       message: string;
+      /** The zone's nameservers when they were found but none could be queried. */
+      nameservers?: AuthoritativeServer[];
     };
 
 /**
  * Asks the configured resolvers, failing over in order when one gives no usable answer.
- * Identical questions within a run are shared through the session.
+ * Identical questions within a run are shared through the session. A configured server that
+ * does not recurse answers with referrals: they are followed, nameserver by nameserver, as an
+ * iterative resolver would (bounded, and only to addresses the gate admits).
  */
 export class ResolverPool {
   constructor(
     private readonly session: QuerySession,
     private readonly resolvers: readonly ServerAddress[],
+    private readonly gate: NameserverGate,
   ) {}
 
-  async lookup(name: string, type: QueryType, followCname = true): Promise<ResolverAnswer> {
+  async lookup(name: string, type: QueryType, followCname = true, nesting = 0): Promise<ResolverAnswer> {
     let first: ResolverAnswer | null = null;
     let best: ResolverAnswer | null = null;
     for (const server of this.resolvers) {
-      const outcome = await this.session.lookup(server, name, type, { recursive: true, followCname });
+      let outcome = await this.session.lookup(server, name, type, { recursive: true, followCname });
+      if (outcome.kind === "referral") outcome = await this.followReferrals(outcome, type, followCname, nesting);
       const answer = { label: `resolver ${formatServerAddress(server)}`, server, outcome };
       if (!isErrorOutcome(outcome)) return answer;
       first ??= answer;
@@ -70,6 +133,117 @@ export class ResolverPool {
       }
     );
   }
+
+  /**
+   * Addresses of nameserver `name`: its glue, else its A records, else its AAAA records. IPv4
+   * is enough to go on: the AAAA answer is awaited only when A gave no address the gate admits.
+   */
+  async nameserverAddresses(name: string, glue: readonly DnsRecord[], nesting = 0): Promise<{ addresses: string[]; error?: string }> {
+    const addressesIn = (records: readonly DnsRecord[], type: "A" | "AAAA", owner: string | null): string[] =>
+      records.flatMap((r) => (r.type === type && (owner === null || r.name === owner) ? [r.address] : []));
+    const glued = [...addressesIn(glue, "A", name), ...addressesIn(glue, "AAAA", name)];
+    if (glued.length > 0) return { addresses: glued };
+    const a = this.lookup(name, "A", true, nesting);
+    const aaaa = this.lookup(name, "AAAA", true, nesting);
+    const aAnswer = await a;
+    // Records at the end of an alias chain carry the alias target's name: any A record answers.
+    const v4 = aAnswer.outcome.kind === "answer" ? addressesIn(aAnswer.outcome.records, "A", null) : [];
+    if (v4.some((address) => this.gate.allows(address))) return { addresses: v4 };
+    const aaaaAnswer = await aaaa;
+    const v6 = aaaaAnswer.outcome.kind === "answer" ? addressesIn(aaaaAnswer.outcome.records, "AAAA", null) : [];
+    if (v4.length + v6.length > 0) return { addresses: [...v4, ...v6] };
+    return { addresses: [], error: `no address found for ${name} (A: ${aAnswer.outcome.kind}, AAAA: ${aaaaAnswer.outcome.kind})` };
+  }
+
+  private async followReferrals(first: Referral, type: QueryType, followCname: boolean, nesting: number): Promise<LookupOutcome> {
+    let referral = first;
+    for (let hop = 0; hop < MAX_REFERRALS; hop += 1) {
+      if (referral.zone === "" || !isSubdomainOf(referral.name, referral.zone)) {
+        return { kind: "refused", message: `${referral.message}, which is not a zone above ${referral.name} (lame delegation)` };
+      }
+      // Asked for the NS records of the zone cut itself: the referral is the answer.
+      if (type === "NS" && referral.zone === referral.name) return delegationAsAnswer(referral);
+      const servers = await this.referredServers(referral, nesting);
+      if (servers.kind !== "servers") return servers.outcome;
+      let outcome: LookupOutcome = { kind: "timeout", message: `no nameserver of ${referral.zone} answered` };
+      for (const server of servers.addresses.slice(0, 3)) {
+        outcome = await this.session.lookup(server, referral.name, type, { recursive: false, followCname: false });
+        if (!isErrorOutcome(outcome) || outcome.kind === "referral") break;
+      }
+      if (outcome.kind === "referral") {
+        // Each step must go down the tree, or the walk could go round in circles.
+        if (outcome.name === referral.name && !(outcome.zone !== referral.zone && isSubdomainOf(outcome.zone, referral.zone))) {
+          return { kind: "refused", message: `${outcome.message}, not below ${referral.zone} (lame delegation)` };
+        }
+        referral = { ...outcome, chain: [...referral.chain, ...outcome.chain] };
+        continue;
+      }
+      if (outcome.kind === "cname") {
+        const chain = [...referral.chain, ...outcome.chain];
+        if (!followCname) return { ...outcome, chain };
+        // The alias target usually lives in another zone: start again from the top.
+        if (nesting >= MAX_NESTING) return { kind: "cname_loop", chain, reason: "too_long" };
+        const rest = await this.lookup(outcome.target, type, true, nesting + 1);
+        return withChain(rest.outcome, chain);
+      }
+      return withChain(outcome, referral.chain);
+    }
+    return { kind: "refused", message: `${first.message}: more than ${MAX_REFERRALS} referrals` };
+  }
+
+  private async referredServers(
+    referral: Referral,
+    nesting: number,
+  ): Promise<{ kind: "servers"; addresses: ServerAddress[] } | { kind: "none"; outcome: LookupOutcome }> {
+    const names = referral.nameservers.slice(0, MAX_NAMESERVERS);
+    const admitted = (addressesByName: Array<{ name: string; addresses: string[] }>) => {
+      const allowed: ServerAddress[] = [];
+      const refused: RefusedNameserver[] = [];
+      for (const { name, addresses } of addressesByName) {
+        const result = this.gate.admit(name, referral.zone, addresses);
+        allowed.push(...result.allowed);
+        refused.push(...result.refused);
+      }
+      return { allowed, refused };
+    };
+    const glued = names.map((name) => ({
+      name,
+      addresses: referral.glue.flatMap((r) => ((r.type === "A" || r.type === "AAAA") && r.name === name ? [r.address] : [])),
+    }));
+    let { allowed, refused } = admitted(glued);
+    if (allowed.length === 0 && refused.length === 0 && nesting < MAX_NESTING) {
+      // Nameservers outside the zone come without glue: look up the first two.
+      const looked = await Promise.all(
+        names.slice(0, 2).map(async (name) => ({ name, addresses: (await this.nameserverAddresses(name, [], nesting + 1)).addresses })),
+      );
+      ({ allowed, refused } = admitted(looked));
+    }
+    if (allowed.length > 0) return { kind: "servers", addresses: allowed };
+    if (refused.length > 0) {
+      return {
+        kind: "none",
+        outcome: { kind: "address_refused", message: `the nameservers of ${referral.zone} were not queried: ${refused.map((r) => `${r.name} ${r.reason}`).join("; ")}` },
+      };
+    }
+    return { kind: "none", outcome: { kind: "network_error", message: `no address found for the nameservers of ${referral.zone} (${names.join(", ")})` } };
+  }
+}
+
+function delegationAsAnswer(referral: Referral): LookupOutcome {
+  return {
+    kind: "answer",
+    records: referral.nameservers.map((target) => ({ type: "NS", name: referral.zone, ttl: 0, target })),
+    chain: referral.chain,
+    ttl: 0,
+    authoritative: false,
+    additional: referral.glue,
+  };
+}
+
+/** The outcome of a lookup that started further up an alias chain. */
+function withChain(outcome: LookupOutcome, chain: CnameLink[]): LookupOutcome {
+  if (chain.length === 0 || !("chain" in outcome)) return outcome;
+  return { ...outcome, chain: [...chain, ...outcome.chain] } as LookupOutcome;
 }
 
 /**
@@ -84,7 +258,7 @@ export class ZoneFinder {
 
   constructor(
     private readonly pool: ResolverPool,
-    private readonly authoritativePort: number,
+    private readonly gate: NameserverGate,
   ) {}
 
   findZone(name: string): Promise<ZoneResult> {
@@ -123,7 +297,7 @@ export class ZoneFinder {
       return {
         ok: false,
         name: candidate,
-        reason: "error",
+        reason: outcome.kind === "address_refused" ? "addresses_refused" : "error",
         outcome,
         message: `${answer.label} could not answer for ${candidate}: ${outcome.message}`,
       };
@@ -139,12 +313,17 @@ export class ZoneFinder {
     const names = [...new Set(ns.flatMap((r) => (r.type === "NS" ? [r.target] : [])))].sort().slice(0, MAX_NAMESERVERS);
     const servers = await Promise.all(names.map((n) => this.nameserver(apex, n, glue)));
     if (!servers.some((s) => s.address)) {
+      // Had the policy let them through, the refused ones could have been asked: that is the reason.
+      const refused = servers.some((s) => s.refused.length > 0);
       return {
         ok: false,
         name: apex,
-        reason: "no_nameservers",
+        reason: refused ? "addresses_refused" : "no_nameservers",
         outcome: null,
-        message: `none of the nameservers of ${apex} (${names.join(", ")}) has an address: ${servers.map((s) => s.error ?? "").join("; ")}`,
+        message: refused
+          ? `none of the nameservers of ${apex} may be queried: ${servers.map((s) => `${s.name}: ${s.error ?? "no address"}`).join("; ")}`
+          : `none of the nameservers of ${apex} (${names.join(", ")}) has an address: ${servers.map((s) => s.error ?? "").join("; ")}`,
+        nameservers: servers,
       };
     }
     return { ok: true, apex, nameservers: servers };
@@ -161,31 +340,19 @@ export class ZoneFinder {
   }
 
   private async resolveNameserver(zone: string, name: string, glue: DnsRecord[]): Promise<AuthoritativeServer> {
-    const addressesOf = (records: DnsRecord[]): string[] =>
-      records.flatMap((r) => ((r.type === "A" || r.type === "AAAA") && r.name === name ? [r.address] : []));
-    let v4 = addressesOf(glue.filter((r) => r.type === "A"));
-    let v6 = addressesOf(glue.filter((r) => r.type === "AAAA"));
-    let error: string | undefined;
-    if (v4.length === 0 && v6.length === 0) {
-      const a = this.pool.lookup(name, "A");
-      const aaaa = this.pool.lookup(name, "AAAA");
-      const aAnswer = await a;
-      if (aAnswer.outcome.kind === "answer") v4 = addressesOf(aAnswer.outcome.records.map((r) => ({ ...r, name })));
-      // IPv4 is enough to go on: do not wait for the AAAA answer when A gave addresses.
-      if (v4.length === 0) {
-        const aaaaAnswer = await aaaa;
-        if (aaaaAnswer.outcome.kind === "answer") v6 = addressesOf(aaaaAnswer.outcome.records.map((r) => ({ ...r, name })));
-        if (v6.length === 0) error = `no address found for ${name} (A: ${aAnswer.outcome.kind}, AAAA: ${aaaaAnswer.outcome.kind})`;
-      }
-    }
-    const host = v4[0] ?? v6[0];
-    const address = host ? { host, port: this.authoritativePort } : null;
+    const found = await this.pool.nameserverAddresses(name, glue);
+    // IPv4 first: every nameserver has it, and IPv6 may not be routed from here.
+    const ordered = [...found.addresses.filter((a) => !a.includes(":")), ...found.addresses.filter((a) => a.includes(":"))];
+    const { allowed, refused } = this.gate.admit(name, zone, ordered);
+    const address = allowed[0] ?? null;
+    const error = address ? undefined : refused.length > 0 ? `not queried: ${refused.map((r) => r.reason).join("; ")}` : found.error;
     return {
       name,
       zone,
-      addresses: [...v4, ...v6],
+      addresses: found.addresses,
       address,
       label: address ? `${name} (${formatServerAddress(address)})` : name,
+      refused,
       ...(error ? { error } : {}),
     };
   }

@@ -1,7 +1,8 @@
 /**
  * DNS verification engine: proves that a domain publishes the records an administrator
  * was asked to add, and explains precisely what is wrong when it does not. Plain Node
- * library (node built-ins, dns-packet, punycode); see docs/dns-engine.md.
+ * library (node built-ins, dns-packet, punycode); see docs/dns-engine.md. Its address
+ * classification (./addresses) is also the webhook sender's, so the two policies share one table.
  */
 export type { ExpectedKind, ExpectedRecord, VerificationInput } from "./expected";
 export { parseExpectedRecords } from "./expected";
@@ -20,6 +21,8 @@ export type {
   VerificationSummary,
 } from "./report";
 export { describeExpected, formatReportTable, groupVerdict, reportExitCode } from "./report";
+export type { AddressClass, AddressInfo, AddressRefusal, NameserverAddressPolicy } from "./addresses";
+export { ADDRESS_CLASS_DESCRIPTIONS, classifyAddress, describeAddress, nameserverAddressRefusal } from "./addresses";
 export type { ParseResult, ServerAddress } from "./servers";
 export { formatServerAddress, parseResolvConf, parseServerList, readSystemResolvers } from "./servers";
 export type { NameResult } from "./names";
@@ -34,5 +37,25 @@ export type { ParsedReply, ReplyMatch } from "./wire";
 export { EDNS_UDP_PAYLOAD, encodeQuery, matchReply } from "./wire";
 export type { TxtValue } from "./txt";
 export { dkimPublicKey, findConcatenation, hasLiteralQuotes, joinTxtStrings, parseTagList, stripLiteralQuotes, toTxtValue } from "./txt";
-export type { SpfContributor, SpfFetcher, SpfFetchResult, SpfLookupCount, SpfRecord, SpfTerm } from "./spf";
-export { countSpfLookups, isSpfRecord, mergeSpfRecords, parseSpf, SPF_LOOKUP_LIMIT, spfIncludes } from "./spf";
+export type {
+  SpfContributor,
+  SpfEvaluatedTerm,
+  SpfEvaluation,
+  SpfFetcher,
+  SpfFetchResult,
+  SpfIncludePlacement,
+  SpfLookupCount,
+  SpfRecord,
+  SpfTerm,
+} from "./spf";
+export {
+  countSpfLookups,
+  isSpfRecord,
+  locateSpfInclude,
+  mergeSpfRecords,
+  parseSpf,
+  SPF_LOOKUP_LIMIT,
+  spfEvaluationOrder,
+  spfIncludes,
+  spfWithIncludeFirst,
+} from "./spf";

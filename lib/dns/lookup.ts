@@ -1,4 +1,4 @@
-import { normalizeName, tryAsciiName } from "./names";
+import { isSubdomainOf, normalizeName, tryAsciiName } from "./names";
 import type { ServerAddress } from "./servers";
 import { formatServerAddress } from "./servers";
 import type { ExchangeOptions, ExchangeResult } from "./transport";
@@ -133,17 +133,38 @@ export function interpretReply(
       additional: reply.additionals.filter((r) => r.type === "A" || r.type === "AAAA"),
     };
   }
+  // A server that does not recurse answers a name below one of its zone cuts with a referral:
+  // no answer, no SOA, the child zone's NS records in the authority section. Whether that is
+  // a step to follow or a lame delegation depends on whom we asked: the caller decides.
+  if (!reply.authoritative && !reply.recursionAvailable && !soa) {
+    const referral = referralIn(reply, current, chain, where);
+    if (referral) return referral;
+  }
   const endedAtAlias = current !== normalizeName(qname);
   // A recursive resolver that followed the chain and found nothing says so with an SOA;
   // a chain without one stops where the server's knowledge stops.
   if (endedAtAlias && !soa) return { kind: "continue", target: current };
-  if (!reply.authoritative && !reply.recursionAvailable && !soa && reply.answers.length === 0) {
-    const delegated = reply.authorities.some((r) => r.type === "NS");
-    if (delegated) {
-      return { kind: "refused", message: `${where} is not authoritative for ${qname} (it returned a referral: lame delegation)` };
-    }
-  }
   return { kind: "nodata", ...negative };
+}
+
+function referralIn(reply: ParsedReply, name: string, chain: CnameLink[], where: string): Extract<LookupOutcome, { kind: "referral" }> | null {
+  const ns = reply.authorities.flatMap((r) => (r.type === "NS" ? [r] : []));
+  if (ns.length === 0) return null;
+  // The deepest zone above the name is the one it is sent to; a referral elsewhere (upward, or
+  // to an unrelated zone) is kept as it came, for the caller to reject.
+  const owners = [...new Set(ns.map((r) => r.name))];
+  const enclosing = owners.filter((owner) => owner !== "" && isSubdomainOf(name, owner)).sort((a, b) => b.length - a.length);
+  const zone = enclosing[0] ?? owners[0] ?? "";
+  const nameservers = [...new Set(ns.filter((r) => r.name === zone).map((r) => r.target))];
+  return {
+    kind: "referral",
+    name,
+    chain: [...chain],
+    zone,
+    nameservers,
+    glue: reply.additionals.filter((r) => (r.type === "A" || r.type === "AAAA") && nameservers.includes(r.name)),
+    message: `${where} does not recurse: it referred ${name} to ${zone || "the root"} (${nameservers.join(", ")})`,
+  };
 }
 
 /**

@@ -27,7 +27,10 @@ export type DiagnosisCode =
   | "nameserver_error"
   | "zone_discovery_failed"
   | "deadline_exceeded"
-  | "invalid_name";
+  | "invalid_name"
+  // Added with evaluation-order SPF and the nameserver address policy.
+  | "spf_broken_include"
+  | "nameserver_address_refused";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

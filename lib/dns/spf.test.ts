@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SpfFetcher } from "./spf";
-import { countSpfLookups, isSpfRecord, mergeSpfRecords, parseSpf, spfIncludeAfterAll, spfIncludes } from "./spf";
+import { countSpfLookups, isSpfRecord, locateSpfInclude, mergeSpfRecords, parseSpf, spfEvaluationOrder, spfIncludeAfterAll, spfIncludes, spfWithIncludeFirst } from "./spf";
 
 const fetcherFrom = (zone: Record<string, string[]>, calls: string[] = []): SpfFetcher => {
   return async (name) => {
@@ -98,5 +98,66 @@ describe("countSpfLookups", () => {
       throw new Error("boom");
     });
     expect(count).toMatchObject({ lookups: 1, complete: false, problems: ["include:x.example: boom"] });
+  });
+});
+
+describe("evaluation order", () => {
+  it("reads mechanisms up to the first `all`, then redirect only without `all`", () => {
+    const terms = (value: string) => parseSpf(value)?.terms ?? [];
+    expect(spfEvaluationOrder(terms("v=spf1 redirect=r.example a mx -all ip4:192.0.2.1"))).toEqual([1, 2, 3]);
+    expect(spfEvaluationOrder(terms("v=spf1 redirect=r.example a mx"))).toEqual([1, 2, 0]);
+    expect(spfEvaluationOrder(terms("v=spf1 exp=explain.example a"))).toEqual([1]);
+  });
+
+  it("does not count terms receivers never reach", async () => {
+    const zone = { "big.example": ["v=spf1 a mx ptr -all"] };
+    expect((await countSpfLookups("v=spf1 mx -all include:big.example a", fetcherFrom(zone))).lookups).toBe(1);
+    // Inside an include, too: its terms after `all` are never evaluated.
+    const nested = { "x.example": ["v=spf1 a -all include:big.example"], "big.example": ["v=spf1 a mx ptr -all"] };
+    expect((await countSpfLookups("v=spf1 include:x.example ~all", fetcherFrom(nested))).lookups).toBe(2);
+  });
+});
+
+describe("locateSpfInclude", () => {
+  const zone = {
+    "five.example": ["v=spf1 a:1.x a:2.x a:3.x a:4.x -all"],
+    "_spf.ours.example": ["v=spf1 include:_a.ours.example ip4:192.0.2.0/24 ~all"],
+    "_a.ours.example": ["v=spf1 ip4:198.51.100.0/24 ~all"],
+    "central.example": ["v=spf1 mx include:_spf.ours.example -all"],
+    "broken.example": ["not spf"],
+  };
+  const locate = async (value: string) => locateSpfInclude(await countSpfLookups(value, fetcherFrom(zone)), "_spf.ours.example");
+
+  it("counts, in order, the lookups receivers make before reaching the include, and what it costs", async () => {
+    expect(await locate("v=spf1 include:five.example mx include:_spf.ours.example ~all")).toMatchObject({
+      found: true,
+      before: 6,
+      cost: 2,
+      exact: true,
+      path: ["include:_spf.ours.example"],
+      permerrorBefore: null,
+    });
+  });
+
+  it("finds it through redirect= and passing includes, not through other qualifiers or after `all`", async () => {
+    expect(await locate("v=spf1 a redirect=central.example")).toMatchObject({ found: true, before: 3, path: ["redirect=central.example", "include:_spf.ours.example"] });
+    expect(await locate("v=spf1 include:central.example -all")).toMatchObject({ found: true, before: 2 });
+    expect(await locate("v=spf1 ~include:central.example -all")).toMatchObject({ found: false, afterAll: false });
+    expect(await locate("v=spf1 -all include:_spf.ours.example")).toMatchObject({ found: false, afterAll: true });
+  });
+
+  it("notes a permanent error before it, and the ones after it", async () => {
+    expect((await locate("v=spf1 include:broken.example include:_spf.ours.example ~all")).permerrorBefore).toEqual({
+      term: "include:broken.example",
+      problem: "include:broken.example: broken.example has no SPF record",
+    });
+    const after = await locate("v=spf1 include:_spf.ours.example include:broken.example ~all");
+    expect(after).toMatchObject({ found: true, permerrorBefore: null, permerrorsAfter: [{ term: "include:broken.example" }] });
+  });
+
+  it("suggests the record with the include first", () => {
+    expect(spfWithIncludeFirst("v=spf1 include:five.example mx include:_SPF.ours.example ~all", "_spf.ours.example")).toBe(
+      "v=spf1 include:_spf.ours.example include:five.example mx ~all",
+    );
   });
 });

@@ -54,7 +54,11 @@ export function parseSpf(value: string): SpfRecord | null {
 export function spfIncludes(value: string, include: string): boolean {
   const record = parseSpf(value);
   if (!record) return false;
-  return record.terms.some((t) => t.kind === "mechanism" && t.name === "include" && t.qualifier === "+" && sameName(t.value, include));
+  return record.terms.some((t) => isPassingInclude(t, include));
+}
+
+function isPassingInclude(term: SpfTerm, include: string): boolean {
+  return term.kind === "mechanism" && term.name === "include" && term.qualifier === "+" && sameName(term.value, include);
 }
 
 /** The include comes after an `all` mechanism, where receivers never evaluate it. */
@@ -64,6 +68,17 @@ export function spfIncludeAfterAll(value: string, include: string): boolean {
   const allIndex = record.terms.findIndex((t) => t.kind === "mechanism" && t.name === "all");
   const includeIndex = record.terms.findIndex((t) => t.kind === "mechanism" && t.name === "include" && sameName(t.value, include));
   return allIndex >= 0 && includeIndex > allIndex;
+}
+
+/**
+ * The record with `include:<include>` as its first term (and nowhere else): receivers reach it
+ * after one lookup, whatever the rest costs.
+ */
+export function spfWithIncludeFirst(value: string, include: string): string {
+  const record = parseSpf(value);
+  const ours = `include:${normalizeName(include)}`;
+  const rest = (record?.terms ?? []).filter((t) => !(t.kind === "mechanism" && t.name === "include" && sameName(t.value, include))).map((t) => t.text);
+  return ["v=spf1", ours, ...rest].join(" ");
 }
 
 /**
@@ -108,7 +123,30 @@ export interface SpfContributor {
   lookups: number;
 }
 
+/** One term of a record as receivers evaluate it for mail that none of the record matches. */
+export interface SpfEvaluatedTerm {
+  term: SpfTerm;
+  /** False when receivers never get to it: after `all`, or a `redirect` beside `all`. */
+  evaluated: boolean;
+  /** DNS lookups evaluating it costs, its own and its target's; 0 when not evaluated. */
+  lookups: number;
+  /** The include/redirect target's record, when it was fetched and is usable. */
+  target: SpfEvaluation | null;
+  /** Why receivers stop with a permanent error here (a target without exactly one SPF record). */
+  permerror: string | null;
+  /** False when an error or a limit stopped expansion below it: `lookups` is then a lower bound. */
+  complete: boolean;
+}
+
+/** A record's terms in written order, each with what evaluating it costs. */
+export interface SpfEvaluation {
+  /** Where the record was found ("" for the analysed record when its name is unknown). */
+  domain: string;
+  terms: SpfEvaluatedTerm[];
+}
+
 export interface SpfLookupCount {
+  /** Lookups a receiver makes evaluating the whole record for mail that matches none of it. */
   lookups: number;
   /** Top-level terms that cost lookups, most expensive first. */
   contributors: SpfContributor[];
@@ -116,6 +154,7 @@ export interface SpfLookupCount {
   problems: string[];
   /** False when an error or a limit stopped expansion: `lookups` is then a lower bound. */
   complete: boolean;
+  evaluation: SpfEvaluation;
 }
 
 export interface SpfCountLimits {
@@ -130,66 +169,175 @@ export interface SpfCountLimits {
 const LOOKUP_MECHANISMS = new Set(["include", "a", "mx", "ptr", "exists"]);
 
 /**
- * Counts the DNS lookups a receiver performs to evaluate `value` (RFC 7208 §4.6.4):
- * include, a, mx, ptr, exists and redirect, recursively through include/redirect targets.
- * Includes at one level are fetched in parallel. Never rejects.
+ * Receivers evaluate mechanisms in written order up to the first `all` (nothing after it is
+ * read, RFC 7208 §5.1), then `redirect=` only when there is no `all` (§6.1). The order in which
+ * terms are evaluated, as indexes into `terms`.
+ */
+export function spfEvaluationOrder(terms: readonly SpfTerm[]): number[] {
+  const order: number[] = [];
+  const allIndex = terms.findIndex((t) => t.kind === "mechanism" && t.name === "all");
+  terms.forEach((t, i) => {
+    if (t.kind === "mechanism" && (allIndex < 0 || i <= allIndex)) order.push(i);
+  });
+  if (allIndex < 0) {
+    const redirect = terms.findIndex((t) => t.kind === "modifier" && t.name === "redirect");
+    if (redirect >= 0) order.push(redirect);
+  }
+  return order;
+}
+
+/**
+ * Counts the DNS lookups a receiver performs evaluating `value` (RFC 7208 §4.6.4: include, a,
+ * mx, ptr, exists and redirect), recursively through include/redirect targets, counting only
+ * terms receivers reach. Targets at one level are fetched in parallel. Never rejects.
  */
 export async function countSpfLookups(value: string, fetch: SpfFetcher, limits: SpfCountLimits = {}): Promise<SpfLookupCount> {
   const maxDepth = limits.maxDepth ?? 10;
   let fetchBudget = limits.maxFetches ?? 40;
   const problems: string[] = [];
-  let complete = true;
 
-  const costOf = async (record: SpfRecord, depth: number, trail: readonly string[]): Promise<number[]> => {
-    const hasAll = record.terms.some((t) => t.kind === "mechanism" && t.name === "all");
-    return Promise.all(
-      record.terms.map(async (term): Promise<number> => {
+  const evaluate = async (record: SpfRecord, domain: string, depth: number, trail: readonly string[]): Promise<SpfEvaluation> => {
+    const reached = new Set(spfEvaluationOrder(record.terms));
+    const terms = await Promise.all(
+      record.terms.map(async (term, index): Promise<SpfEvaluatedTerm> => {
+        const base = { term, evaluated: reached.has(index), lookups: 0, target: null, permerror: null, complete: true };
+        if (!base.evaluated) return base;
         const recursive = (term.kind === "mechanism" && term.name === "include") || (term.kind === "modifier" && term.name === "redirect");
-        if (term.kind === "modifier" && term.name === "redirect" && hasAll) return 0;
-        if (!recursive) return term.kind === "mechanism" && LOOKUP_MECHANISMS.has(term.name) ? 1 : 0;
-        const target = normalizeName(term.value);
-        if (target === "" || target.includes("%")) return 1; // macros are expanded per message: not followable here
-        if (trail.includes(target)) {
-          problems.push(`${term.text} loops back to ${target}`);
-          complete = false;
-          return 1;
-        }
-        if (depth >= maxDepth || fetchBudget <= 0) {
-          problems.push(`stopped expanding at ${term.text} (limit reached)`);
-          complete = false;
-          return 1;
-        }
-        fetchBudget -= 1;
-        let fetched: SpfFetchResult;
-        try {
-          fetched = await fetch(target);
-        } catch (error) {
-          fetched = { kind: "error", message: error instanceof Error ? error.message : String(error) };
-        }
-        if (fetched.kind === "error") {
-          problems.push(`${term.text}: ${fetched.message}`);
-          complete = false;
-          return 1;
-        }
-        const spf = fetched.values.filter(isSpfRecord);
-        if (spf.length !== 1) {
-          problems.push(spf.length === 0 ? `${term.text}: ${target} has no SPF record` : `${term.text}: ${target} has ${spf.length} SPF records`);
-          return 1;
-        }
-        const nested = parseSpf(spf[0] ?? "");
-        if (!nested) return 1;
-        const costs = await costOf(nested, depth + 1, [...trail, target]);
-        return 1 + costs.reduce((a, b) => a + b, 0);
+        if (!recursive) return { ...base, lookups: term.kind === "mechanism" && LOOKUP_MECHANISMS.has(term.name) ? 1 : 0 };
+        return { ...base, ...(await expand(term, depth, trail)) };
       }),
     );
+    return { domain, terms };
+  };
+
+  const expand = async (term: SpfTerm, depth: number, trail: readonly string[]): Promise<Partial<SpfEvaluatedTerm> & { lookups: number }> => {
+    const target = normalizeName(term.value);
+    if (target === "" || target.includes("%")) return { lookups: 1 }; // macros are expanded per message: not followable here
+    if (trail.includes(target)) {
+      problems.push(`${term.text} loops back to ${target}`);
+      return { lookups: 1, complete: false };
+    }
+    if (depth >= maxDepth || fetchBudget <= 0) {
+      problems.push(`stopped expanding at ${term.text} (limit reached)`);
+      return { lookups: 1, complete: false };
+    }
+    fetchBudget -= 1;
+    let fetched: SpfFetchResult;
+    try {
+      fetched = await fetch(target);
+    } catch (error) {
+      fetched = { kind: "error", message: error instanceof Error ? error.message : String(error) };
+    }
+    if (fetched.kind === "error") {
+      problems.push(`${term.text}: ${fetched.message}`);
+      return { lookups: 1, complete: false };
+    }
+    const spf = fetched.values.filter(isSpfRecord);
+    if (spf.length !== 1) {
+      // RFC 7208 §5.2 and §6.1: a target without exactly one SPF record is a permanent error.
+      const problem = spf.length === 0 ? `${term.text}: ${target} has no SPF record` : `${term.text}: ${target} has ${spf.length} SPF records`;
+      problems.push(problem);
+      return { lookups: 1, permerror: problem };
+    }
+    const nested = parseSpf(spf[0] ?? "");
+    if (!nested) return { lookups: 1 };
+    const evaluation = await evaluate(nested, target, depth + 1, [...trail, target]);
+    const inner = evaluation.terms.filter((t) => t.evaluated);
+    return {
+      lookups: 1 + inner.reduce((sum, t) => sum + t.lookups, 0),
+      target: evaluation,
+      permerror: inner.find((t) => t.permerror)?.permerror ?? null,
+      complete: inner.every((t) => t.complete),
+    };
   };
 
   const record = parseSpf(value);
-  if (!record) return { lookups: 0, contributors: [], problems: ["not an SPF record"], complete: false };
-  const costs = await costOf(record, 0, limits.origin ? [normalizeName(limits.origin)] : []);
-  const contributors = record.terms
-    .map((term, i) => ({ term: term.text, lookups: costs[i] ?? 0 }))
-    .filter((c) => c.lookups > 0)
+  const origin = limits.origin ? normalizeName(limits.origin) : "";
+  if (!record) return { lookups: 0, contributors: [], problems: ["not an SPF record"], complete: false, evaluation: { domain: origin, terms: [] } };
+  const evaluation = await evaluate(record, origin, 0, origin ? [origin] : []);
+  const evaluated = evaluation.terms.filter((t) => t.evaluated);
+  const contributors = evaluated
+    .filter((t) => t.lookups > 0)
+    .map((t) => ({ term: t.term.text, lookups: t.lookups }))
     .sort((a, b) => b.lookups - a.lookups);
-  return { lookups: costs.reduce((a, b) => a + b, 0), contributors, problems, complete };
+  return {
+    lookups: evaluated.reduce((sum, t) => sum + t.lookups, 0),
+    contributors,
+    problems,
+    complete: evaluated.every((t) => t.complete),
+    evaluation,
+  };
+}
+
+/** Where receivers meet an include while evaluating a record for mail it authorises. */
+export interface SpfIncludePlacement {
+  /** Reached through passing includes and redirects (mail it authorises can pass). */
+  found: boolean;
+  /** Written after the record's `all`: receivers never read it. */
+  afterAll: boolean;
+  /** The terms leading to it, e.g. `["redirect=_spf.acme.com", "include:_spf.example.net"]`. */
+  path: string[];
+  /** Lookups receivers make before they evaluate it (a lower bound unless `exact`). */
+  before: number;
+  /** Lookups it costs itself, nested ones included. */
+  cost: number;
+  exact: boolean;
+  /** The first term evaluated before it at which receivers stop with a permanent error. */
+  permerrorBefore: { term: string; problem: string } | null;
+  /** Terms evaluated after it that stop receivers with a permanent error (their senders fail). */
+  permerrorsAfter: Array<{ term: string; problem: string }>;
+}
+
+/**
+ * Walks the record in evaluation order, as receivers do for mail that matches only `include`,
+ * counting lookups until they reach it. Includes are searched inside when they pass their
+ * result on (`+include:`, `redirect=`).
+ */
+export function locateSpfInclude(count: SpfLookupCount, include: string): SpfIncludePlacement {
+  const placement: SpfIncludePlacement = {
+    found: false,
+    afterAll: false,
+    path: [],
+    before: 0,
+    cost: 0,
+    exact: true,
+    permerrorBefore: null,
+    permerrorsAfter: [],
+  };
+  let running = 0;
+  const walk = (evaluation: SpfEvaluation, path: string[]): boolean => {
+    for (const index of spfEvaluationOrder(evaluation.terms.map((t) => t.term))) {
+      const step = evaluation.terms[index];
+      if (!step) continue;
+      if (isPassingInclude(step.term, include)) {
+        Object.assign(placement, { found: true, path: [...path, step.term.text], before: running, cost: step.lookups });
+        return true;
+      }
+      const passesOn = (step.term.kind === "mechanism" && step.term.name === "include" && step.term.qualifier === "+") || step.term.kind === "modifier";
+      if (passesOn && step.target) {
+        running += 1;
+        // Its own terms account for its lookups and any permanent error below it.
+        if (walk(step.target, [...path, step.term.text])) return true;
+        continue;
+      }
+      running += step.lookups;
+      placement.exact &&= step.complete;
+      if (step.permerror) placement.permerrorBefore ??= { term: step.term.text, problem: step.permerror };
+    }
+    return false;
+  };
+  if (!walk(count.evaluation, [])) {
+    const top = count.evaluation.terms;
+    placement.afterAll = top.some((t) => !t.evaluated && isPassingInclude(t.term, include));
+    return placement;
+  }
+  // What comes after it at the top level: senders authorised there fail when it stops receivers.
+  const order = spfEvaluationOrder(count.evaluation.terms.map((t) => t.term));
+  const first = placement.path[0];
+  const at = order.findIndex((i) => count.evaluation.terms[i]?.term.text === first);
+  for (const index of order.slice(at + 1)) {
+    const step = count.evaluation.terms[index];
+    if (step?.permerror) placement.permerrorsAfter.push({ term: step.term.text, problem: step.permerror });
+  }
+  return placement;
 }

@@ -43,7 +43,12 @@ export interface CnameLink {
  * - `cname`: the server answered with an alias chain ending at `target` and the lookup was
  *   told not to follow it (authoritative servers are not asked about other zones).
  * - `cname_loop`: the chain loops or is longer than the allowed depth.
+ * - `referral`: a server that does not recurse sent the asker to the nameservers of `zone` (NS
+ *   records in the authority section, their addresses as glue). Followed when it came from a
+ *   configured resolver; from a zone's own nameserver it is a lame delegation (`refused`).
  * - `servfail`, `refused`, `timeout`, `network_error`, `malformed`: no usable answer.
+ * - `address_refused`: the only servers that could answer are at addresses the nameserver
+ *   address policy does not query (loopback, private…); nothing was sent to them.
  * - `invalid_name`: the name could not be put on the wire; nothing was sent.
  */
 export type LookupOutcome =
@@ -60,22 +65,37 @@ export type LookupOutcome =
   | { kind: "nodata"; chain: CnameLink[]; negativeTtl: number | null; soa: string | null; authoritative: boolean }
   | { kind: "cname"; chain: CnameLink[]; target: string }
   | { kind: "cname_loop"; chain: CnameLink[]; reason: "loop" | "too_long" }
+  | {
+      kind: "referral";
+      /** The name the referral is for: the question, or the end of `chain`. */
+      name: string;
+      chain: CnameLink[];
+      /** Owner of the NS records: the zone the asker is sent to. */
+      zone: string;
+      nameservers: string[];
+      /** A/AAAA records from the additional section; only those of `nameservers` are used. */
+      glue: DnsRecord[];
+      message: string;
+    }
   | { kind: "servfail"; message: string }
   | { kind: "refused"; message: string }
   | { kind: "timeout"; message: string }
   | { kind: "network_error"; message: string }
   | { kind: "malformed"; message: string }
+  | { kind: "address_refused"; message: string }
   | { kind: "invalid_name"; message: string };
 
 export type OutcomeKind = LookupOutcome["kind"];
 
 /** Outcomes that carry no information about the name: a verdict cannot rest on them. */
 export const ERROR_KINDS: ReadonlySet<OutcomeKind> = new Set<OutcomeKind>([
+  "referral",
   "servfail",
   "refused",
   "timeout",
   "network_error",
   "malformed",
+  "address_refused",
   "invalid_name",
 ]);
 

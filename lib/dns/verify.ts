@@ -1,13 +1,14 @@
 import { setMaxListeners } from "node:events";
-import type { AuthObservation, DoubledProbe, RecordEvidence } from "./checks";
-import { evaluateRecord, zoneDiagnosis } from "./checks";
-import type { AuthoritativeServer, ResolverAnswer, ZoneResult } from "./discovery";
-import { ResolverPool, ZoneFinder } from "./discovery";
+import { evaluateRecord } from "./checks";
+import type { AuthoritativeServer, RefusedNameserver, ResolverAnswer, ZoneResult } from "./discovery";
+import { NameserverGate, ResolverPool, ZoneFinder } from "./discovery";
+import type { AuthObservation, DoubledProbe, RecordEvidence } from "./evidence";
 import type { ExpectedRecord, VerificationInput } from "./expected";
 import { QuerySession } from "./lookup";
 import { isIpLiteral, isSubdomainOf, normalizeName, sameName, tryAsciiName } from "./names";
 import type { Diagnosis, NameserverReport, RecordCheck, VerificationReport } from "./report";
 import { summarize } from "./report";
+import { nameserverRefusalDiagnosis, zoneDiagnosis } from "./rules/server-rules";
 import type { ServerAddress } from "./servers";
 import { formatServerAddress } from "./servers";
 import type { SpfFetchResult, SpfLookupCount } from "./spf";
@@ -30,6 +31,14 @@ export interface VerifyOptions {
    * address with one shared random port. Never set this in production.
    */
   authoritativePort?: number;
+  /**
+   * Also query nameservers at loopback and private-network addresses (on-premises DNS, tests).
+   * Default false: addresses learned from DNS (glue, A/AAAA answers) must be public unicast, so
+   * whoever controls a domain's DNS cannot make us send queries into our own network. Link-local,
+   * multicast, unspecified and other special-purpose addresses are never queried. The configured
+   * `resolvers` are operator configuration and are always asked.
+   */
+  allowPrivateNameservers?: boolean;
   /** Clock for timestamps and cache-expiry times (tests pass a fixed one). */
   now?: () => Date;
   /** Longest CNAME chain followed (default 8). */
@@ -87,6 +96,7 @@ export async function verifyDomainRecords(input: VerificationInput, options: Ver
 }
 
 class Run {
+  readonly gate: NameserverGate;
   readonly pool: ResolverPool;
   readonly finder: ZoneFinder;
   domain = "";
@@ -99,8 +109,9 @@ class Run {
     private readonly startedAt: Date,
     private readonly signal: AbortSignal,
   ) {
-    this.pool = new ResolverPool(session, options.resolvers);
-    this.finder = new ZoneFinder(this.pool, options.authoritativePort ?? 53);
+    this.gate = new NameserverGate({ allowPrivate: options.allowPrivateNameservers ?? false }, options.authoritativePort ?? 53);
+    this.pool = new ResolverPool(session, options.resolvers, this.gate);
+    this.finder = new ZoneFinder(this.pool, this.gate);
   }
 
   async execute(input: VerificationInput): Promise<{
@@ -133,10 +144,12 @@ class Run {
     const spfCounts = await settleMap(this.spfCounts);
     const mxTargets = await settleMap(this.mxTargets);
     const deadlineHit = this.signal.aborted;
-    const checks = evidence.map((ev) => evaluateRecord({ ...ev, spfCounts, mxTargets, deadlineHit }));
+    const checks = evidence.map((ev) => evaluateRecord({ ...ev, spfCounts, mxTargets, deadlineHit, refused: this.refusedFor(ev.zone, ev.name) }));
 
     const diagnoses: Diagnosis[] = [];
-    if (!zone.ok) diagnoses.push(zoneDiagnosis(zone, this.domain));
+    const refusalBlocks = !zone.ok && zone.reason === "addresses_refused";
+    if (!zone.ok && !refusalBlocks) diagnoses.push(zoneDiagnosis(zone, this.domain));
+    if (this.gate.refused.length > 0) diagnoses.push(nameserverRefusalDiagnosis(this.gate.refused, refusalBlocks ? "error" : "warning"));
     if (deadlineHit) {
       diagnoses.push({
         code: "deadline_exceeded",
@@ -162,11 +175,19 @@ class Run {
       resolver: null,
       doubled: [],
       mxTargets: new Map(),
-      siblingExchanges: [],
+      siblingMx: [],
       spfCounts: new Map(),
+      refused: [],
       now: this.startedAt,
       deadlineHit: false,
     };
+  }
+
+  /** Nameserver addresses the policy refused for the zone holding `name`. */
+  private refusedFor(zone: ZoneResult | null, name: string | null): RefusedNameserver[] {
+    if (!zone || name === null) return [];
+    if (zone.ok) return this.gate.refused.filter((r) => r.zone === zone.apex);
+    return zone.reason === "addresses_refused" ? this.gate.refused.filter((r) => isSubdomainOf(name, r.zone)) : [];
   }
 
   private spfCount(text: string, origin: string): Promise<SpfLookupCount> {
@@ -251,12 +272,12 @@ class Run {
       // Round 2: every authoritative server, and the doubled-suffix probes alongside.
       const mainP = Promise.all(
         servers.map(async (server): Promise<AuthObservation> => {
-          const outcome = await this.session.lookup(server.address, name, type, { recursive: false, followCname: false });
+          const { outcome, lame } = await this.askAuthoritative(server, name, type);
           let followed: LookupOutcome | null = null;
           if (outcome.kind === "cname") followed = (await this.pool.lookup(outcome.target, type)).outcome;
           if (expected.kind === "spf") this.startSpf(outcome, name);
           if (expected.kind === "mx") this.noteMxTargets(outcome);
-          return { server, outcome, followed };
+          return { server, outcome, followed, lame };
         }),
       );
       const suffixes = [zone.apex];
@@ -277,7 +298,7 @@ class Run {
       auth,
       resolver,
       doubled,
-      siblingExchanges: all.flatMap((r) => (r.kind === "mx" && r !== expected && sameName(r.name, name) ? [r.exchange] : [])),
+      siblingMx: all.flatMap((r) => (r.kind === "mx" && r !== expected && sameName(r.name, name) ? [{ exchange: r.exchange, preference: r.preference }] : [])),
     };
   }
 
@@ -292,18 +313,38 @@ class Run {
   ): Promise<DoubledProbe["observations"]> {
     const observations: DoubledProbe["observations"] = [];
     for (const server of servers.slice(0, 3)) {
-      const outcome = await this.session.lookup(server.address, name, type, { recursive: false, followCname: false });
+      const { outcome } = await this.askAuthoritative(server, name, type);
       observations.push({ server, outcome });
       if (!isErrorOutcome(outcome)) break;
     }
     return observations;
   }
 
+  /**
+   * Asks one of the zone's own nameservers. It must answer with authority: a referral, or an
+   * answer without the AA bit (a cache answering for the zone), is a lame delegation, reported as
+   * `refused` so it never decides a verdict.
+   */
+  private async askAuthoritative(
+    server: AuthoritativeServer & { address: ServerAddress },
+    name: string,
+    type: ExpectedRecord["type"],
+  ): Promise<{ outcome: LookupOutcome; lame: string | null }> {
+    const outcome = await this.session.lookup(server.address, name, type, { recursive: false, followCname: false });
+    const lame =
+      outcome.kind === "referral"
+        ? `referred the question to ${outcome.zone || "the root"}`
+        : (outcome.kind === "answer" || outcome.kind === "nodata" || outcome.kind === "nxdomain") && !outcome.authoritative
+          ? `not authoritative for ${server.zone}`
+          : null;
+    if (!lame) return { outcome, lame: null };
+    return { outcome: { kind: "refused", message: `${server.label}: ${lame} (lame delegation)` }, lame };
+  }
+
   private nameserverReports(domainZone: ZoneResult, evidence: RecordEvidence[]): NameserverReport[] {
     const servers = new Map<string, AuthoritativeServer>();
-    if (domainZone.ok) for (const s of domainZone.nameservers) servers.set(`${s.zone}|${s.name}`, s);
-    for (const ev of evidence) {
-      if (ev.zone?.ok) for (const s of ev.zone.nameservers) if (!servers.has(`${s.zone}|${s.name}`)) servers.set(`${s.zone}|${s.name}`, s);
+    for (const zone of [domainZone, ...evidence.map((ev) => ev.zone)]) {
+      for (const s of zone?.nameservers ?? []) if (!servers.has(`${s.zone}|${s.name}`)) servers.set(`${s.zone}|${s.name}`, s);
     }
     const observations = evidence.flatMap((ev) => [
       ...ev.auth.map((o) => ({ server: o.server, outcome: o.outcome })),

@@ -3,13 +3,17 @@ import "server-only";
 import type { AppConfig } from "@/lib/config/env";
 import { readSystemResolvers, type VerifyOptions } from "@/lib/dns";
 
-/** The DNS engine's options from configuration: DNS_RESOLVERS, else the system's resolvers. */
+/**
+ * The DNS engine's options from configuration: DNS_RESOLVERS (else the system's resolvers), the
+ * timeouts, and DNS_ALLOW_PRIVATE_NAMESERVERS (the engine itself reads no configuration).
+ */
 export async function dnsOptionsFrom(config: AppConfig): Promise<VerifyOptions> {
   const resolvers = config.DNS_RESOLVERS ?? (await readSystemResolvers().catch(() => []));
   return {
     resolvers,
     timeoutMs: config.DNS_TIMEOUT_MS,
     deadlineMs: config.DNS_DEADLINE_MS,
+    allowPrivateNameservers: config.DNS_ALLOW_PRIVATE_NAMESERVERS,
     ...(config.DNS_TEST_AUTHORITATIVE_PORT ? { authoritativePort: config.DNS_TEST_AUTHORITATIVE_PORT } : {}),
   };
 }

@@ -38,6 +38,7 @@ beforeAll(async () => {
   app = await startTestApp(inject("pgAdminUrl"), {
     DNS_RESOLVERS: `127.0.0.1:${world.resolvers[0]!.port}`,
     DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
+    DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
     CHECK_PENDING_FIRST_INTERVAL: "1s",
     JOB_SWEEP_INTERVAL: "1s",
     JOB_POLL_INTERVAL: "500ms",

@@ -23,6 +23,7 @@ beforeAll(async () => {
   app = await startTestApp(inject("pgAdminUrl"), {
     DNS_RESOLVERS: `127.0.0.1:${world.resolvers[0]!.port}`,
     DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
+    DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
   });
   process.env.DATABASE_URL = app.databaseUrl;
 });

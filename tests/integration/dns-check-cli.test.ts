@@ -16,11 +16,12 @@ import { platformSettings } from "@/lib/domains/settings";
 import { dnsCheck, type DnsCheckJson } from "@/scripts/dns-check";
 
 import { asPublished, PLATFORM_TEST_ENV, PLATFORM_TEST_ZONE } from "../support/dns-publish";
+import { expectSeveritiesMatchVerdicts } from "../support/dns-report";
 import { startDnsWorld, type DnsWorld, type FixtureRecord } from "../support/dns-server";
 
 const KEY = `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${"q".repeat(300)}IDAQAB`;
 const CASES = [
-  "doubled", "split", "quoted", "twospf", "heavyspf", "cname", "mxcname", "mxip", "competing", "servfail", "disagree", "negcache", "acme",
+  "doubled", "split", "quoted", "twospf", "heavyspf", "latespf", "afterall", "cname", "mxcname", "mxip", "competing", "servfail", "disagree", "negcache", "acme",
 ];
 
 const world: DnsWorld = await startDnsWorld({
@@ -29,6 +30,8 @@ const world: DnsWorld = await startDnsWorld({
 Object.assign(process.env, PLATFORM_TEST_ENV, {
   DNS_RESOLVERS: `127.0.0.1:${world.resolvers[0]!.port}`,
   DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
+  // The fixture's nameservers are on loopback, which the default address policy refuses.
+  DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
   DNS_TIMEOUT_MS: "300",
   DNS_DEADLINE_MS: "4000",
 });
@@ -105,7 +108,7 @@ const cases: Case[] = [
     exit: 1,
   },
   {
-    title: "SPF over the 10-lookup limit",
+    title: "SPF over the 10-lookup limit, our include reached in time",
     domain: "heavyspf.test",
     expected: [spf("heavyspf.test")],
     published: [
@@ -115,6 +118,27 @@ const cases: Case[] = [
     code: "spf_too_many_lookups",
     verdict: "verified",
     exit: 0,
+  },
+  {
+    title: "SPF whose lookups before our include exceed the limit",
+    domain: "latespf.test",
+    expected: [spf("latespf.test")],
+    published: [
+      { name: "latespf.test", type: "TXT", data: "v=spf1 include:a.latespf.test a mx include:_spf.platform.test ~all" },
+      { name: "a.latespf.test", type: "TXT", data: "v=spf1 a mx ptr exists:e.latespf.test a:1.latespf.test a:2.latespf.test a:3.latespf.test a:4.latespf.test -all" },
+    ],
+    code: "spf_too_many_lookups",
+    verdict: "failed",
+    exit: 1,
+  },
+  {
+    title: "our SPF include after all",
+    domain: "afterall.test",
+    expected: [spf("afterall.test")],
+    published: [{ name: "afterall.test", type: "TXT", data: "v=spf1 mx ~all include:_spf.platform.test" }],
+    code: "spf_include_after_all",
+    verdict: "failed",
+    exit: 1,
   },
   {
     title: "a CNAME at the ownership name",
@@ -155,8 +179,8 @@ const cases: Case[] = [
       { name: "competing.test", type: "MX", data: { preference: 5, exchange: "old-mx.competing.test" } },
     ],
     code: "competing_mx",
-    verdict: "verified",
-    exit: 0,
+    verdict: "failed",
+    exit: 1,
   },
   {
     title: "SERVFAIL from the domain's servers",
@@ -200,6 +224,7 @@ describe("npm run dns:check -- --records FILE", () => {
     const check = json.checks[0]!;
     expect(check.verdict).toBe(c.verdict);
     expect(check.diagnoses.map((d) => d.code)).toContain(c.code);
+    expectSeveritiesMatchVerdicts(json);
     expect(code).toBe(c.exit);
     expect(json.exitCode).toBe(c.exit);
     expect(json.expected).toEqual(c.expected);

@@ -49,6 +49,7 @@ const check = (domainId: string, trigger: "scheduled" | "manual" = "scheduled") 
   verifyAndRecord(db, null, domainId, trigger, {
     resolvers: world.resolvers,
     authoritativePort: world.authoritativePort,
+    allowPrivateNameservers: true,
     timeoutMs: 300,
     retries: 0,
     now: () => clock,
@@ -193,6 +194,7 @@ describe("a scheduled check job", () => {
     const config = configWith({
       DNS_RESOLVERS: world.resolvers.map((server) => `${server.host}:${server.port}`).join(","),
       DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
+      DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
     });
     const due = (await register("due.acme.test")).domain;
     await db.domain.update({ where: { id: due.id }, data: { nextCheckAt: new Date(Date.now() - MINUTE) } });

@@ -23,7 +23,7 @@ const deps: DomainDependencies = {
 
 const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }, { origin: "bücher.test" }] });
 afterAll(() => world.close());
-const dnsOptions = { resolvers: world.resolvers, authoritativePort: world.authoritativePort, timeoutMs: 300, retries: 0 };
+const dnsOptions = { resolvers: world.resolvers, authoritativePort: world.authoritativePort, allowPrivateNameservers: true, timeoutMs: 300, retries: 0 };
 
 beforeEach(async () => {
   await db.domain.deleteMany();

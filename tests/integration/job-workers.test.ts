@@ -28,6 +28,7 @@ const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.
 const testEnv = {
   DNS_RESOLVERS: world.resolvers.map((server) => `${server.host}:${server.port}`).join(","),
   DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
+  DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
   DNS_TIMEOUT_MS: "300",
   DNS_DEADLINE_MS: "1000",
   WEBHOOK_TIMEOUT: "1s",

@@ -37,6 +37,7 @@ const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.
 Object.assign(process.env, {
   DNS_RESOLVERS: world.resolvers.map((server) => `${server.host}:${server.port}`).join(","),
   DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
+  DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
   DNS_TIMEOUT_MS: "300",
   DNS_DEADLINE_MS: "1000",
   WEBHOOK_ALLOW_LOOPBACK: "true",
@@ -110,6 +111,7 @@ async function verifiedDomainEvent(name: string) {
   const outcome = await verifyAndRecord(db, acme.id, domain.id, "manual", {
     resolvers: world.resolvers,
     authoritativePort: world.authoritativePort,
+    allowPrivateNameservers: true,
     timeoutMs: 300,
     retries: 0,
   });

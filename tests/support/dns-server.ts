@@ -5,7 +5,11 @@
  *
  *   const world = await startDnsWorld({ zones: [{ origin: "acme.com" }] });
  *   world.publish({ name: "_verify.acme.com", type: "TXT", data: "token" });
- *   await verifyDomainRecords(input, { resolvers: world.resolvers, authoritativePort: world.authoritativePort });
+ *   await verifyDomainRecords(input, {
+ *     resolvers: world.resolvers,
+ *     authoritativePort: world.authoritativePort,
+ *     allowPrivateNameservers: true,            // the nameservers are on loopback (DNS_ALLOW_PRIVATE_NAMESERVERS)
+ *   });
  *   await world.close();                       // in afterAll/afterEach: releases every socket
  *
  * - The resolver listens on 127.0.0.1:<random>; authoritative servers on 127.0.0.2,
@@ -20,7 +24,14 @@
  *   `server.addRule({ name, type, transport, delayMs, times, action })` with actions
  *   `drop`, `rcode` (SERVFAIL, REFUSED, …), `truncate` (TC over UDP, full answer over TCP),
  *   `wrong_id` / `wrong_question` (a decoy reply first, then optionally the real one),
- *   `malformed` (right id and question, corrupt body) and `raw` (any bytes you build).
+ *   `malformed` (right id and question, corrupt body), `raw` (any bytes you build), and two
+ *   kinds of lame server: `not_authoritative` (the data, AA clear, RA set: a cache answering)
+ *   and `referral` (NS records of another zone in the authority section, AA and RA clear).
+ * - Delegations: NS records at a name below a zone's apex make an authoritative server answer
+ *   every name at or under it with a referral (AA clear, NS in authority, in-zone glue in
+ *   additional), as real servers do. `startDnsWorld({ resolver: "referrals" })` puts such a
+ *   server on 127.0.0.1 instead of the resolver: it serves the top-level zones (`com`, `test`…)
+ *   delegating each zone to the world's nameservers, and does not recurse (RA clear).
  *   `server.delayMs` delays every reply. Replies larger than the client's EDNS size (512
  *   without EDNS) are truncated over UDP automatically, so big TXT sets force TCP.
  * - `server.queries` logs every query received (name, type, transport, RD bit, EDNS size).
@@ -67,7 +78,11 @@ export type Misbehavior =
   | { kind: "wrong_id"; thenAnswer?: boolean }
   | { kind: "wrong_question"; thenAnswer?: boolean }
   | { kind: "malformed" }
-  | { kind: "raw"; reply: (query: Buffer, transport: "udp" | "tcp") => Buffer | Buffer[] | null };
+  | { kind: "raw"; reply: (query: Buffer, transport: "udp" | "tcp") => Buffer | Buffer[] | null }
+  /** Lame: the server's data with AA clear and RA set, as a recursive cache would answer. */
+  | { kind: "not_authoritative" }
+  /** Lame: a referral to `zone` (its NS names, no glue), AA and RA clear. */
+  | { kind: "referral"; zone: string; nameservers?: string[] };
 
 export interface Rule {
   /** Query name to match (case-insensitive, trailing dot ignored); any when omitted. */
@@ -116,6 +131,8 @@ export interface ResolveResult {
   additionals: FixtureRecord[];
   /** The chain left this data at this CNAME target (another zone). */
   pendingTarget?: string;
+  /** False for referrals (AA clear); true when omitted. */
+  authoritative?: boolean;
 }
 
 /** A mutable, in-memory set of zones and records, as one authoritative server holds them. */
@@ -206,6 +223,18 @@ export class ZoneData {
     return this.list.filter((r) => (r.type === "A" || r.type === "AAAA") && targets.includes(r.name));
   }
 
+  /** The topmost delegation (NS records below the apex) at or above `name` inside `zone`, if any. */
+  private delegationFor(name: string, zone: Zone): FixtureRecord[] | null {
+    if (name === zone.origin) return null;
+    const below = name.slice(0, -(zone.origin.length + 1)).split(".");
+    for (let i = below.length - 1; i >= 0; i -= 1) {
+      const candidate = `${below.slice(i).join(".")}.${zone.origin}`;
+      const ns = this.list.filter((r) => r.type === "NS" && r.name === candidate);
+      if (ns.length > 0) return ns;
+    }
+    return null;
+  }
+
   /** Answers as an authoritative server for these zones would (AA semantics, SOA on negatives). */
   resolve(qname: string, qtype: string): ResolveResult {
     let name = norm(qname);
@@ -216,6 +245,12 @@ export class ZoneData {
     for (let hop = 0; hop < 16; hop += 1) {
       const zone = this.zoneFor(name);
       if (!zone) return { rcode: "NOERROR", answers, authorities: [], additionals: [], pendingTarget: name };
+      const delegation = this.delegationFor(name, zone);
+      if (delegation) {
+        // Below a zone cut this server knows only where to send the asker.
+        const additionals = this.glue(delegation.flatMap((r) => (r.type === "NS" ? [norm(r.data)] : [])));
+        return { rcode: "NOERROR", answers, authorities: delegation, additionals, authoritative: answers.length > 0 };
+      }
       const here = this.at(name);
       const cname = qtype !== "CNAME" ? here.find((r) => r.type === "CNAME") : undefined;
       if (cname && cname.type === "CNAME") {
@@ -478,15 +513,24 @@ export class DnsTestServer {
         broken.writeUInt16BE(1, 6);
         return [broken];
       }
+      case "referral": {
+        const zone = norm(action.zone);
+        const ns = (action.nameservers ?? [`ns1.${zone}`]).map((target): FixtureRecord => ({ name: zone, type: "NS", ttl: 3600, data: target }));
+        return [this.encode(id, query, question, 0, [], ns, [], ednsUdpSize, false, { authoritative: false, recursionAvailable: false })];
+      }
       default:
         break;
     }
     const result = this.lookup(question.name, question.type);
     const rcode = RCODES[result.rcode];
-    const real = this.encode(id, query, question, rcode, result.answers, result.authorities, result.additionals, ednsUdpSize);
+    const flags =
+      action?.kind === "not_authoritative"
+        ? { authoritative: false, recursionAvailable: true }
+        : { authoritative: result.authoritative ?? true, recursionAvailable: this.role === "resolver" };
+    const real = this.encode(id, query, question, rcode, result.answers, result.authorities, result.additionals, ednsUdpSize, false, flags);
     const limit = ednsUdpSize ?? 512;
     const mustTruncate = transport === "udp" && (action?.kind === "truncate" || real.length > limit);
-    const reply = mustTruncate ? this.encode(id, query, question, rcode, [], [], [], ednsUdpSize, true) : real;
+    const reply = mustTruncate ? this.encode(id, query, question, rcode, [], [], [], ednsUdpSize, true, flags) : real;
     switch (action?.kind) {
       case "wrong_id": {
         const decoy = this.encode((id + 1) & 0xffff, query, question, 0, decoyAnswers(question), [], [], ednsUdpSize);
@@ -560,11 +604,15 @@ export class DnsTestServer {
     additionals: FixtureRecord[],
     ednsUdpSize: number | null,
     truncated = false,
+    header: { authoritative: boolean; recursionAvailable: boolean } = {
+      authoritative: this.role === "authoritative",
+      recursionAvailable: this.role === "resolver",
+    },
   ): Buffer {
     let flags = rcode & 0x0f;
     if (query.flag_rd) flags |= dnsPacket.RECURSION_DESIRED;
-    if (this.role === "authoritative") flags |= dnsPacket.AUTHORITATIVE_ANSWER;
-    else flags |= dnsPacket.RECURSION_AVAILABLE;
+    if (header.authoritative && this.role === "authoritative") flags |= dnsPacket.AUTHORITATIVE_ANSWER;
+    if (header.recursionAvailable) flags |= dnsPacket.RECURSION_AVAILABLE;
     if (truncated) flags |= dnsPacket.TRUNCATED_RESPONSE;
     const opt: dnsPacket.Answer[] =
       ednsUdpSize !== null
@@ -648,6 +696,12 @@ export interface DnsWorldOptions {
   delayMs?: number;
   /** Last octet of the first authoritative address (default 2). */
   firstHostOctet?: number;
+  /**
+   * What listens on 127.0.0.1: `recursive` (default) a resolver reading the first authoritative
+   * server's data; `referrals` a non-recursive server for the top-level zones that answers every
+   * name of the world with a referral to its nameservers (glue only for in-zone nameserver names).
+   */
+  resolver?: "recursive" | "referrals";
 }
 
 export interface DnsWorld {
@@ -665,6 +719,20 @@ export interface DnsWorld {
   /** Sets the reply delay of every server. */
   setDelay(ms: number): void;
   close(): Promise<void>;
+}
+
+/** The top-level zones above `zones`, delegating each to `nsNames`, with glue for in-zone names only. */
+function delegations(zones: ZoneSpec[], nsNames: string[], hosts: string[]): ZoneData {
+  const parent = new ZoneData();
+  const origins = zones.map((z) => norm(z.origin));
+  for (const tld of new Set(origins.map((o) => o.split(".").pop() ?? o))) parent.addZone({ origin: tld });
+  for (const origin of origins) {
+    nsNames.forEach((ns, i) => {
+      parent.add({ name: origin, type: "NS", ttl: 3600, data: ns });
+      if (isUnder(ns, origin)) parent.add({ name: ns, type: "A", ttl: 3600, data: hosts[i] ?? "" });
+    });
+  }
+  return parent;
 }
 
 /**
@@ -706,12 +774,15 @@ export async function startDnsWorld(options: DnsWorldOptions): Promise<DnsWorld>
   }
   if (authoritative.length === 0) throw new Error("startDnsWorld: could not bind the authoritative servers on one port");
   const primary = authoritative[0];
-  const resolver = await startDnsServer({
-    role: "resolver",
-    host: "127.0.0.1",
-    sources: () => (primary ? [primary.data] : []),
-    delayMs: options.delayMs,
-  });
+  const resolver =
+    options.resolver === "referrals"
+      ? await startDnsServer({ role: "authoritative", host: "127.0.0.1", data: delegations(options.zones, nsNames, hosts), delayMs: options.delayMs })
+      : await startDnsServer({
+          role: "resolver",
+          host: "127.0.0.1",
+          sources: () => (primary ? [primary.data] : []),
+          delayMs: options.delayMs,
+        });
   const all = [resolver, ...authoritative];
   return {
     resolver,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { formatConfigProblems, loadConfig } from "@/lib/config/env";
+import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 
 describe("configuration", () => {
   it("has working defaults for a local install", () => {
@@ -55,6 +56,19 @@ describe("configuration", () => {
         INBOUND_MX_HOSTS: [{ exchange: "mx1.example.net", preference: 5 }, { exchange: "mx2.example.net", preference: 10 }],
         DNS_RESOLVERS: [{ host: "127.0.0.1", port: 5353 }, { host: "::1", port: 53 }],
       },
+    });
+  });
+
+  it("queries only public nameservers unless DNS_ALLOW_PRIVATE_NAMESERVERS, and passes the choice to the DNS engine", async () => {
+    const strict = loadConfig({ NODE_ENV: "development", DNS_RESOLVERS: "127.0.0.1:5353" });
+    const onPremises = loadConfig({ NODE_ENV: "development", DNS_RESOLVERS: "127.0.0.1:5353", DNS_ALLOW_PRIVATE_NAMESERVERS: "true" });
+    if (!strict.ok || !onPremises.ok) throw new Error("configuration rejected");
+    expect(strict.config.DNS_ALLOW_PRIVATE_NAMESERVERS).toBe(false);
+    expect(await dnsOptionsFrom(strict.config)).toMatchObject({ resolvers: [{ host: "127.0.0.1", port: 5353 }], allowPrivateNameservers: false });
+    expect(await dnsOptionsFrom(onPremises.config)).toMatchObject({ allowPrivateNameservers: true });
+    expect(loadConfig({ NODE_ENV: "development", DNS_ALLOW_PRIVATE_NAMESERVERS: "sometimes" })).toMatchObject({
+      ok: false,
+      problems: [{ variable: "DNS_ALLOW_PRIVATE_NAMESERVERS", message: "must be true or false" }],
     });
   });
 

@@ -8,7 +8,7 @@ import { startDnsServer } from "@/tests/support/dns-server";
 
 // A hostile server: every reply is built by the property under test. Many lookups run at
 // once (one name each) so a run costs one timeout, not one per case.
-const KINDS: OutcomeKind[] = ["answer", "nxdomain", "nodata", "cname", "cname_loop", "servfail", "refused", "timeout", "network_error", "malformed", "invalid_name"];
+const KINDS: OutcomeKind[] = ["answer", "nxdomain", "nodata", "cname", "cname_loop", "referral", "servfail", "refused", "timeout", "network_error", "malformed", "invalid_name"];
 const BATCH = 40;
 
 interface Variant {

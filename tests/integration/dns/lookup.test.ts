@@ -82,6 +82,24 @@ describe("negative answers", () => {
   });
 });
 
+describe("referrals", () => {
+  it("a server that does not recurse sends names below a zone cut to the child's servers, with glue", async () => {
+    auth.data.add(
+      { name: "child.acme.com", type: "NS", data: "ns1.child.acme.com" },
+      { name: "child.acme.com", type: "NS", data: "ns.elsewhere.example" },
+      { name: "ns1.child.acme.com", type: "A", data: "127.0.0.30" },
+    );
+    const outcome = await lookup(auth.address, "www.child.acme.com", "TXT", { ...fast, recursive: true });
+    expect(outcome).toMatchObject({
+      kind: "referral",
+      name: "www.child.acme.com",
+      zone: "child.acme.com",
+      nameservers: ["ns1.child.acme.com", "ns.elsewhere.example"],
+      glue: [{ type: "A", name: "ns1.child.acme.com", address: "127.0.0.30" }],
+    });
+  });
+});
+
 describe("error outcomes", () => {
   it("servfail and refused", async () => {
     auth.addRule({ name: "sf.acme.com", action: { kind: "rcode", rcode: "SERVFAIL" } });

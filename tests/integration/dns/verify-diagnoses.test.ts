@@ -3,6 +3,7 @@ import type { ExpectedRecord } from "@/lib/dns/expected";
 import type { Diagnosis, RecordCheck, VerificationReport } from "@/lib/dns/report";
 import { verifyDomainRecords } from "@/lib/dns/verify";
 import type { DnsWorld, FixtureRecord, ZoneSpec } from "@/tests/support/dns-server";
+import { expectSeveritiesMatchVerdicts } from "@/tests/support/dns-report";
 import { startDnsWorld } from "@/tests/support/dns-server";
 
 const NOW = new Date("2030-01-01T12:00:00.000Z");
@@ -34,10 +35,13 @@ async function check(records: FixtureRecord[], expected: ExpectedRecord[], domai
   worlds.push(w);
   w.publish(...records);
   setup?.(w);
-  return verifyDomainRecords(
+  const report = await verifyDomainRecords(
     { domain, records: expected },
-    { resolvers: w.resolvers, authoritativePort: w.authoritativePort, timeoutMs: 250, retries: 0, now: () => NOW },
+    { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 250, retries: 0, now: () => NOW },
   );
+  // Every scenario here also proves that severities match verdicts.
+  expectSeveritiesMatchVerdicts(report);
+  return report;
 }
 
 function first(report: VerificationReport): RecordCheck {
@@ -166,11 +170,12 @@ describe("SPF", () => {
       { name: "h2.acme.com", type: "TXT", data: "v=spf1 a:1.acme.com a:2.acme.com -all" },
     ];
     const c = first(await check(heavy, [spf]));
+    // Our include comes first, so receivers reach it: mail from us passes, later senders do not.
     expect(c.verdict).toBe("verified");
     const d = diagnosis(c, "spf_too_many_lookups");
     // heavy: 1 + h1(1+4) + h2(1+2) + a:x(1) = 10; _spf.example.net 1; a 1; mx 1 => 13.
-    expect(d).toMatchObject({ severity: "error", details: expect.objectContaining({ lookups: 13 }) });
-    expect(d.message).toMatch(/needs 13 DNS lookups; receivers stop at 10.*include:heavy\.acme\.com \(10\)/);
+    expect(d).toMatchObject({ severity: "warning", details: expect.objectContaining({ lookups: 13 }) });
+    expect(d.message).toMatch(/needs 13 DNS lookups; receivers stop at the 10th.*include:heavy\.acme\.com \(10\)/);
   });
 });
 
@@ -222,6 +227,23 @@ describe("MX", () => {
       severity: "error",
       message: expect.stringMatching(/mail\.acme\.com at acme\.com is a CNAME for mx1\.inbound\.example\.net.*directly to mx1\.inbound\.example\.net/),
     });
+    // One problem, one message: the alias is why our host is "missing", with the same fix.
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["mx_target_cname"]);
+  });
+
+  it("mx_target_cname on another host's MX is a warning that leaves our verdict alone", async () => {
+    const c = first(
+      await check(
+        [
+          { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
+          { name: "acme.com", type: "MX", data: { preference: 50, exchange: "backup.acme.com" } },
+          { name: "backup.acme.com", type: "CNAME", data: "relay.example.net" },
+        ],
+        [mx1],
+      ),
+    );
+    expect(c.verdict).toBe("verified");
+    expect(diagnosis(c, "mx_target_cname").severity).toBe("warning");
   });
 
   it("mx_target_ip: an MX exchange that is an IP address", async () => {
@@ -230,7 +252,7 @@ describe("MX", () => {
     expect(diagnosis(c, "mx_target_ip").message).toMatch(/points to the IP address 192\.0\.2\.25.*mx1\.inbound\.example\.net \(preference 10\)/);
   });
 
-  it("competing_mx: another host with equal or better preference", async () => {
+  it("competing_mx: another host with a better preference than our best fails inbound", async () => {
     const report = await check(
       [
         { name: "acme.com", type: "MX", data: { preference: 5, exchange: "old-mx.acme.com" } },
@@ -240,12 +262,43 @@ describe("MX", () => {
       [mx1, mx2],
     );
     const [c1, c2] = report.checks;
-    expect(c1?.verdict).toBe("verified");
-    expect(c2?.verdict).toBe("verified");
+    expect(c1?.verdict).toBe("failed");
+    expect(c2?.verdict).toBe("failed");
+    expect(report.summary.inbound).toBe("failed");
     if (!c1 || !c2) return;
-    expect(diagnosis(c1, "competing_mx").message).toMatch(/also has MX old-mx\.acme\.com with preference 5.*mail may be delivered there instead/);
+    const d = diagnosis(c1, "competing_mx");
+    expect(d).toMatchObject({ severity: "error", details: { competing: [{ exchange: "old-mx.acme.com", preference: 5 }], ourBestPreference: 10 } });
+    expect(d.message).toMatch(/also has MX old-mx\.acme\.com with preference 5, better than 10 for our host mx1\.inbound\.example\.net: mail goes there instead of to us/);
     // mx2 at 20 is ours: it must not be reported as competing with mx1.
-    expect(diagnosis(c1, "competing_mx").message).not.toMatch(/mx2/);
+    expect(d.message).not.toMatch(/mx2/);
+    expect(c1.diagnoses.map((x) => x.code)).toEqual(["competing_mx"]);
+  });
+
+  it("competing_mx: an equal preference shares the mail, so inbound fails too", async () => {
+    const c = first(
+      await check(
+        [
+          { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
+          { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mail.acme.com" } },
+        ],
+        [mx1],
+      ),
+    );
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "competing_mx").message).toMatch(/MX mail\.acme\.com with preference 10, equal to 10 for our host mx1\.inbound\.example\.net: some mail goes there instead of to us/);
+  });
+
+  it("a backup MX with a worse preference than our best is not competing", async () => {
+    const report = await check(
+      [
+        { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
+        { name: "acme.com", type: "MX", data: { preference: 15, exchange: "backup.acme.com" } },
+        { name: "acme.com", type: "MX", data: { preference: 20, exchange: "mx2.inbound.example.net" } },
+      ],
+      [mx1, mx2],
+    );
+    expect(report.checks.map((c) => c.verdict)).toEqual(["verified", "verified"]);
+    expect(report.checks.flatMap((c) => c.diagnoses.map((d) => d.code))).not.toContain("competing_mx");
   });
 
   it("a wrong preference fails and says which one was found", async () => {
@@ -289,8 +342,23 @@ describe("authoritative_disagree", () => {
       ["nxdomain", []],
     ]);
     const d = diagnosis(c, "authoritative_disagree");
+    expect(d.severity).toBe("error");
     expect(d.message).toMatch(/ns1\.acme\.com \(127\.0\.0\.2:\d+\) has `inbound-verify=abc123`; ns2\.acme\.com \(127\.0\.0\.3:\d+\) has no TXT record/);
     expect(d.message).toMatch(/primary to the secondary/);
+  });
+
+  it("when most servers lack the record, the advice is still to wait for them, not to add it again", async () => {
+    const w = await startDnsWorld({ zones: [{ origin: "acme.com" }, EXAMPLE_NET], nameservers: 3 });
+    worlds.push(w);
+    w.authoritative[0]?.data.add({ name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" });
+    const report = await verifyDomainRecords(
+      { domain: "acme.com", records: [ownership()] },
+      { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 250, retries: 0, now: () => NOW },
+    );
+    expectSeveritiesMatchVerdicts(report);
+    const c = first(report);
+    expect(c.verdict).toBe("failed");
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["authoritative_disagree"]);
   });
 });
 

@@ -5,6 +5,7 @@ import { formatReportTable, reportExitCode } from "@/lib/dns/report";
 import type { VerifyOptions } from "@/lib/dns/verify";
 import { verifyDomainRecords } from "@/lib/dns/verify";
 import type { DnsWorld, FixtureRecord } from "@/tests/support/dns-server";
+import { expectSeveritiesMatchVerdicts } from "@/tests/support/dns-report";
 import { startDnsWorld } from "@/tests/support/dns-server";
 
 const NOW = new Date("2030-01-01T12:00:00.000Z");
@@ -50,14 +51,21 @@ async function world(records: FixtureRecord[] = PUBLISHED): Promise<DnsWorld> {
   return w;
 }
 
+/** Every run here also proves that severities match verdicts. */
+async function verify(...args: Parameters<typeof verifyDomainRecords>): ReturnType<typeof verifyDomainRecords> {
+  const report = await verifyDomainRecords(...args);
+  expectSeveritiesMatchVerdicts(report);
+  return report;
+}
+
 function options(w: DnsWorld, extra: Partial<VerifyOptions> = {}): VerifyOptions {
-  return { resolvers: w.resolvers, authoritativePort: w.authoritativePort, timeoutMs: 250, retries: 0, now: () => NOW, ...extra };
+  return { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 250, retries: 0, now: () => NOW, ...extra };
 }
 
 describe("a fully published domain", () => {
   it("is verified record by record, with servers, TTLs and a JSON-safe report", async () => {
     const w = await world();
-    const report = await verifyDomainRecords({ domain: "ACME.com.", records: ALL }, options(w));
+    const report = await verify({ domain: "ACME.com.", records: ALL }, options(w));
     expect(report.domain).toBe("acme.com");
     expect(report.zone).toBe("acme.com");
     expect(report.checks.map((c) => [c.expected.kind, c.verdict])).toEqual([
@@ -70,6 +78,9 @@ describe("a fully published domain", () => {
     ]);
     expect(report.summary).toEqual({ ownership: "verified", inbound: "verified", sending: "verified", overall: "verified" });
     expect(reportExitCode(report)).toBe(0);
+    // DMARC is advisory, but a missing one is still a failed record, and says so as an error.
+    expect(report.checks[5]?.diagnoses.map((d) => [d.code, d.severity])).toEqual([["record_missing", "error"]]);
+    expectSeveritiesMatchVerdicts(report);
     expect(report.nameservers).toEqual([
       { name: "ns1.acme.com", zone: "acme.com", addresses: ["127.0.0.2"], queried: `127.0.0.2:${w.authoritativePort}`, reachable: true },
       { name: "ns2.acme.com", zone: "acme.com", addresses: ["127.0.0.3"], queried: `127.0.0.3:${w.authoritativePort}`, reachable: true },
@@ -89,7 +100,7 @@ describe("a fully published domain", () => {
 
   it("sends each distinct question once per run", async () => {
     const w = await world();
-    await verifyDomainRecords({ domain: "acme.com", records: ALL }, options(w));
+    await verify({ domain: "acme.com", records: ALL }, options(w));
     const nsQueries = w.resolver.queries.filter((q) => q.name === "acme.com" && q.type === "NS");
     expect(nsQueries).toHaveLength(1);
     const perServer = w.authoritative[0]?.queries.filter((q) => q.name === "acme.com" && q.type === "TXT") ?? [];
@@ -100,7 +111,7 @@ describe("a fully published domain", () => {
 describe("publish, then check now", () => {
   it("fails with a clear instruction, then verifies once the record is added", async () => {
     const w = await world(PUBLISHED.slice(1));
-    const before = await verifyDomainRecords({ domain: "acme.com", records: [ownership] }, options(w));
+    const before = await verify({ domain: "acme.com", records: [ownership] }, options(w));
     expect(before.checks[0]?.verdict).toBe("failed");
     expect(before.summary.ownership).toBe("failed");
     expect(reportExitCode(before)).toBe(1);
@@ -111,14 +122,14 @@ describe("publish, then check now", () => {
     });
 
     w.publish({ name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" });
-    const after = await verifyDomainRecords({ domain: "acme.com", records: [ownership] }, options(w));
+    const after = await verify({ domain: "acme.com", records: [ownership] }, options(w));
     expect(after.checks[0]?.verdict).toBe("verified");
     expect(reportExitCode(after)).toBe(0);
   });
 
   it("a wrong value is failed and shows what was found", async () => {
     const w = await world([{ name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=old999" }]);
-    const report = await verifyDomainRecords({ domain: "acme.com", records: [ownership] }, options(w));
+    const report = await verify({ domain: "acme.com", records: [ownership] }, options(w));
     expect(report.checks[0]).toMatchObject({ verdict: "failed", found: ["inbound-verify=old999"] });
     expect(report.checks[0]?.diagnoses[0]?.message).toMatch(/has `inbound-verify=old999`, not the expected `inbound-verify=abc123`/);
   });
@@ -128,7 +139,7 @@ describe("temporary_failure versus failed", () => {
   it("errors at every authoritative server are a temporary failure, not a failure", async () => {
     const w = await world();
     for (const s of w.authoritative) s.addRule({ name: "_inbound-verify.acme.com", action: { kind: "rcode", rcode: "REFUSED" } });
-    const report = await verifyDomainRecords({ domain: "acme.com", records: [ownership, mx1] }, options(w));
+    const report = await verify({ domain: "acme.com", records: [ownership, mx1] }, options(w));
     expect(report.checks[0]?.verdict).toBe("temporary_failure");
     expect(report.checks[0]?.diagnoses[0]).toMatchObject({ code: "nameserver_error", severity: "error" });
     expect(report.checks[0]?.diagnoses[0]?.message).toMatch(/ns1\.acme\.com .*refused/);
@@ -140,7 +151,7 @@ describe("temporary_failure versus failed", () => {
   it("one definitive negative answer makes it failed even if another server is down", async () => {
     const w = await world(PUBLISHED.slice(1));
     w.authoritative[1]?.addRule({ action: { kind: "drop" } });
-    const report = await verifyDomainRecords({ domain: "acme.com", records: [ownership] }, options(w));
+    const report = await verify({ domain: "acme.com", records: [ownership] }, options(w));
     expect(report.checks[0]?.verdict).toBe("failed");
     expect(report.checks[0]?.servers.map((s) => s.outcome)).toEqual(["nxdomain", "timeout", "nxdomain"]);
     expect(report.nameservers.map((n) => n.reachable)).toEqual([true, false]);
@@ -150,7 +161,7 @@ describe("temporary_failure versus failed", () => {
   it("a record served by one server while the other is down is verified, with a warning", async () => {
     const w = await world();
     w.authoritative[1]?.addRule({ action: { kind: "drop" } });
-    const report = await verifyDomainRecords({ domain: "acme.com", records: [ownership] }, options(w));
+    const report = await verify({ domain: "acme.com", records: [ownership] }, options(w));
     expect(report.checks[0]?.verdict).toBe("verified");
     expect(report.checks[0]?.diagnoses).toEqual([expect.objectContaining({ code: "nameserver_error", severity: "warning" })]);
   });
@@ -158,7 +169,7 @@ describe("temporary_failure versus failed", () => {
   it("failed wins over temporary_failure in the exit code and group verdicts", async () => {
     const w = await world(PUBLISHED.filter((r) => r.type !== "MX"));
     for (const s of w.authoritative) s.addRule({ name: "inbound1._domainkey.acme.com", action: { kind: "rcode", rcode: "SERVFAIL" } });
-    const report = await verifyDomainRecords({ domain: "acme.com", records: ALL }, options(w));
+    const report = await verify({ domain: "acme.com", records: ALL }, options(w));
     expect(report.summary).toEqual({ ownership: "verified", inbound: "failed", sending: "temporary_failure", overall: "failed" });
     expect(reportExitCode(report)).toBe(1);
   });
@@ -166,7 +177,7 @@ describe("temporary_failure versus failed", () => {
   it("an unreachable resolver makes zone discovery fail: temporary_failure that says so", async () => {
     const w = await world();
     w.resolver.addRule({ action: { kind: "drop" } });
-    const report = await verifyDomainRecords({ domain: "acme.com", records: [ownership] }, options(w));
+    const report = await verify({ domain: "acme.com", records: [ownership] }, options(w));
     expect(report.zone).toBeNull();
     expect(report.checks[0]?.verdict).toBe("temporary_failure");
     expect(report.diagnoses[0]).toMatchObject({ code: "zone_discovery_failed", message: expect.stringMatching(/acme\.com.*no reply from 127\.0\.0\.1/) });
@@ -179,7 +190,7 @@ describe("temporary_failure versus failed", () => {
     await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
     const deadPort = probe.address().port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const report = await verifyDomainRecords(
+    const report = await verify(
       { domain: "acme.com", records: [ownership] },
       options(w, { resolvers: [{ host: "127.0.0.1", port: deadPort }, ...w.resolvers] }),
     );
@@ -188,7 +199,7 @@ describe("temporary_failure versus failed", () => {
 
   it("a domain that does not exist is reported as such", async () => {
     const w = await world();
-    const report = await verifyDomainRecords(
+    const report = await verify(
       { domain: "nonexistent-domain.example", records: [{ ...ownership, name: "_inbound-verify.nonexistent-domain.example" }] },
       options(w),
     );
@@ -198,7 +209,7 @@ describe("temporary_failure versus failed", () => {
 
   it("an invalid record name fails without querying", async () => {
     const w = await world();
-    const report = await verifyDomainRecords({ domain: "acme.com", records: [{ ...ownership, name: "bad..name.acme.com" }] }, options(w));
+    const report = await verify({ domain: "acme.com", records: [{ ...ownership, name: "bad..name.acme.com" }] }, options(w));
     expect(report.checks[0]).toMatchObject({ verdict: "failed", diagnoses: [{ code: "invalid_name" }] });
   });
 });
@@ -208,7 +219,7 @@ describe("deadline", () => {
     const w = await world();
     for (const s of w.authoritative) s.delayMs = 3000;
     const started = performance.now();
-    const report = await verifyDomainRecords({ domain: "acme.com", records: ALL }, options(w, { timeoutMs: 2000, deadlineMs: 300 }));
+    const report = await verify({ domain: "acme.com", records: ALL }, options(w, { timeoutMs: 2000, deadlineMs: 300 }));
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1200);
@@ -222,7 +233,7 @@ describe("deadline", () => {
 describe("formatReportTable", () => {
   it("prints one row per record and every diagnosis message once", async () => {
     const w = await world(PUBLISHED.slice(1));
-    const report = await verifyDomainRecords({ domain: "acme.com", records: ALL }, options(w));
+    const report = await verify({ domain: "acme.com", records: ALL }, options(w));
     const table = formatReportTable(report);
     const lines = table.split("\n");
     expect(lines.find((l) => l.startsWith("ownership _inbound-verify.acme.com"))).toMatch(/FAILED\s+inbound-verify=abc123\s+-\s+record_missing/);

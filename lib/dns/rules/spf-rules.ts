@@ -1,0 +1,153 @@
+import type { ExpectedRecord } from "../expected";
+import { normalizeName } from "../names";
+import type { Diagnosis } from "../report";
+import type { SpfAssessment } from "../satisfaction";
+import { assessSpf, spfIncludeBeyondLimit } from "../satisfaction";
+import type { SpfIncludePlacement } from "../spf";
+import { isSpfRecord, mergeSpfRecords, SPF_LOOKUP_LIMIT, spfWithIncludeFirst } from "../spf";
+import type { RecordContext } from "./context";
+import { quote, shorten } from "./context";
+
+type SpfContext = RecordContext<Extract<ExpectedRecord, { kind: "spf" }>>;
+
+interface OneSpfRecord {
+  ctx: SpfContext;
+  text: string;
+  /** `include:_spf.example.net`. */
+  ours: string;
+  assessment: SpfAssessment;
+}
+
+/**
+ * What receivers make of the SPF record for mail sent through us (RFC 7208): one record, our
+ * include reached in evaluation order before `all`, no permanent error on the way, within the
+ * 10-lookup limit. Each rule names one of these.
+ */
+export function spfDiagnoses(ctx: SpfContext): Diagnosis[] {
+  const spf = ctx.records.flatMap((r) => (r.type === "TXT" && isSpfRecord(r.value) ? [r.value] : []));
+  if (spf.length > 1) return multipleSpf(ctx, spf);
+  const text = spf[0];
+  if (text === undefined) return [];
+  const record: OneSpfRecord = { ctx, text, ours: `include:${normalizeName(ctx.expected.include)}`, assessment: assessSpf(text, ctx.expected.include, ctx.evidence) };
+  return [...includeMissing(record), ...includeAfterAll(record), ...brokenIncludes(record), ...lookupLimit(record)];
+}
+
+/** Receivers treat more than one `v=spf1` record as a permanent error. */
+export function multipleSpf(ctx: SpfContext, records: readonly string[]): Diagnosis[] {
+  const merged = mergeSpfRecords(records, ctx.expected.include);
+  return [
+    {
+      code: "multiple_spf",
+      severity: "error",
+      message: `${ctx.name} has ${records.length} SPF records (${records.map((v) => quote(shorten(v))).join(", ")}); receivers treat more than one as a permanent error and ignore SPF entirely. Merge them into one TXT record: ${quote(merged)}.`,
+      details: { records: [...records], merged },
+    },
+  ];
+}
+
+/** Our include is nowhere receivers would reach it (written after `all` has its own rule). */
+export function includeMissing({ ctx, text, ours, assessment }: OneSpfRecord): Diagnosis[] {
+  const reachable = assessment.placement ? assessment.placement.found : assessment.written;
+  if (reachable || assessment.afterAll) return [];
+  const merged = mergeSpfRecords([text], ctx.expected.include);
+  return [
+    {
+      code: "value_mismatch",
+      severity: "error",
+      message: `The SPF record at ${ctx.name} (${quote(shorten(text, 120))}) does not include ${ours}. Change it to ${quote(merged)}.`,
+      details: { found: text, suggested: merged },
+    },
+  ];
+}
+
+/** Receivers stop at `all`: an include written after it is never evaluated (RFC 7208 §5.1). */
+export function includeAfterAll({ ctx, text, ours, assessment }: OneSpfRecord): Diagnosis[] {
+  if (!assessment.afterAll || assessment.placement?.found) return [];
+  const fixed = mergeSpfRecords([text], ctx.expected.include);
+  return [
+    {
+      code: "spf_include_after_all",
+      severity: "error",
+      message: `In the SPF record at ${ctx.name}, ${ours} comes after the "all" mechanism, where receivers stop reading, so mail sent through us fails SPF. Move it before "all": ${quote(fixed)}.`,
+      details: { found: text, suggested: fixed },
+    },
+  ];
+}
+
+/**
+ * An include (or redirect) whose domain has no SPF record, or several: receivers stop there with
+ * a permanent error (RFC 7208 §5.2). Before ours, mail from us fails; after it, only the senders
+ * authorised further on do.
+ */
+export function brokenIncludes({ ctx, ours, assessment }: OneSpfRecord): Diagnosis[] {
+  const placement = assessment.placement;
+  if (!placement?.found) return [];
+  if (placement.permerrorBefore) {
+    const { term, problem } = placement.permerrorBefore;
+    return [
+      {
+        code: "spf_broken_include",
+        severity: "error",
+        message: `In the SPF record at ${ctx.name}, ${term} cannot be evaluated (${problem}): receivers stop with a permanent error before they reach ${ours}, so mail sent through us fails SPF. Remove ${term}, or fix the SPF record it points to.`,
+        details: { term, problem },
+      },
+    ];
+  }
+  if (placement.permerrorsAfter.length === 0) return [];
+  const terms = placement.permerrorsAfter.map((p) => p.term);
+  return [
+    {
+      code: "spf_broken_include",
+      severity: "warning",
+      message: `In the SPF record at ${ctx.name}, ${terms.join(", ")} cannot be evaluated (${placement.permerrorsAfter.map((p) => p.problem).join("; ")}). Mail sent through us passes (${ours} comes first), but mail from senders authorised after it fails SPF. Remove ${terms.length > 1 ? "them" : "it"}, or fix the SPF record ${terms.length > 1 ? "they point" : "it points"} to.`,
+      details: { terms, problems: placement.permerrorsAfter.map((p) => p.problem) },
+    },
+  ];
+}
+
+/**
+ * The 10-lookup limit (RFC 7208 §4.6.4), counted in evaluation order: past it receivers stop
+ * with a permanent error. Our include reached only past the limit fails the record; a record
+ * over the limit that reaches ours in time passes our mail and fails the senders after it.
+ */
+export function lookupLimit({ ctx, text, ours, assessment }: OneSpfRecord): Diagnosis[] {
+  const placement = assessment.placement;
+  const total = assessment.lookups;
+  if (!placement?.found || total === null) return [];
+  const beyond = spfIncludeBeyondLimit(placement);
+  if (!beyond && total <= SPF_LOOKUP_LIMIT) return [];
+  const count = ctx.evidence.spfCounts.get(text);
+  const contributors = count?.contributors ?? [];
+  const top = contributors.slice(0, 3).map((c) => `${c.term} (${c.lookups})`);
+  const needs = `${assessment.complete ? "" : "at least "}${total}`;
+  const details = {
+    lookups: total,
+    lookupsBeforeInclude: placement.before,
+    includeReached: !beyond,
+    contributors: contributors.map((c) => ({ term: c.term, lookups: c.lookups })),
+    problems: count?.problems ?? [],
+  };
+  if (beyond) {
+    const fixed = spfWithIncludeFirst(text, ctx.expected.include);
+    return [
+      {
+        code: "spf_too_many_lookups",
+        severity: "error",
+        message: `The SPF record at ${ctx.name} needs ${needs} DNS lookups, ${placement.before} of them before ${ours}${reachedAt(placement)}; receivers stop at the 10th and reject the record before they reach ${ours}, so mail sent through us fails SPF. Put ${ours} first (${quote(fixed)}), and remove includes you no longer use or replace them with ip4:/ip6: ranges; the biggest contributors are ${top.join(", ")}.`,
+        details: { ...details, suggested: fixed },
+      },
+    ];
+  }
+  return [
+    {
+      code: "spf_too_many_lookups",
+      severity: "warning",
+      message: `The SPF record at ${ctx.name} needs ${needs} DNS lookups; receivers stop at the 10th with a permanent error. ${ours} is reached at lookup ${placement.before + 1}, so mail sent through us passes, but senders authorised after the 10th lookup fail SPF. The biggest contributors are ${top.join(", ")}: remove includes you no longer use, or replace them with ip4:/ip6: ranges.`,
+      details,
+    },
+  ];
+}
+
+function reachedAt(placement: SpfIncludePlacement): string {
+  return placement.path.length > 1 ? ` (it is reached through ${placement.path.slice(0, -1).join(" → ")})` : "";
+}

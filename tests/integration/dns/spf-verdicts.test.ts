@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ExpectedRecord } from "@/lib/dns/expected";
+import type { Diagnosis, RecordCheck } from "@/lib/dns/report";
+import { verifyDomainRecords } from "@/lib/dns/verify";
+import type { DnsWorld, FixtureRecord } from "@/tests/support/dns-server";
+import { startDnsWorld } from "@/tests/support/dns-server";
+
+// What receivers do with an SPF record (RFC 7208): evaluate terms in order, stop at the first
+// match, stop with a permanent error at the 11th DNS-querying term, never read past `all`.
+// Mail from us matches only our include, so everything before it is evaluated in full.
+
+const spf: ExpectedRecord = { kind: "spf", type: "TXT", name: "acme.com", include: "_spf.example.net", value: "v=spf1 include:_spf.example.net ~all", required: true };
+
+// Includes of known cost: each a:/mx/ptr/exists term is one lookup, the include itself one more.
+const HELPERS: FixtureRecord[] = [
+  { name: "five-a.acme.com", type: "TXT", data: "v=spf1 a:1.acme.com a:2.acme.com a:3.acme.com a:4.acme.com -all" }, // include costs 5
+  { name: "five-b.acme.com", type: "TXT", data: "v=spf1 mx:1.acme.com mx:2.acme.com ptr exists:e.acme.com -all" }, // 5
+  { name: "eight.acme.com", type: "TXT", data: "v=spf1 include:five-a.acme.com a mx -all" }, // 1 + 5 + 2 = 8 as an include target
+  { name: "nested.acme.com", type: "TXT", data: "v=spf1 ip4:198.51.100.0/24 include:_spf.example.net -all" },
+];
+
+const worlds: DnsWorld[] = [];
+afterEach(async () => {
+  await Promise.all(worlds.splice(0).map((w) => w.close()));
+});
+
+async function checkSpf(...records: string[]): Promise<RecordCheck> {
+  const w = await startDnsWorld({
+    zones: [
+      { origin: "acme.com" },
+      { origin: "example.net", records: [{ name: "_spf.example.net", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 ~all" }] },
+    ],
+  });
+  worlds.push(w);
+  w.publish(...HELPERS, ...records.map((data): FixtureRecord => ({ name: "acme.com", type: "TXT", data })));
+  const report = await verifyDomainRecords(
+    { domain: "acme.com", records: [spf] },
+    // No server here stays silent: a generous timeout only matters on a loaded machine.
+    { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 1000, retries: 1 },
+  );
+  const check = report.checks[0];
+  if (!check) throw new Error("no check");
+  return check;
+}
+
+function diagnosis(c: RecordCheck, code: Diagnosis["code"]): Diagnosis {
+  const d = c.diagnoses.find((x) => x.code === code);
+  if (!d) throw new Error(`no ${code} diagnosis; got ${c.diagnoses.map((x) => `${x.code}: ${x.message}`).join(" | ")}`);
+  return d;
+}
+
+const codes = (c: RecordCheck) => c.diagnoses.map((d) => d.code);
+
+describe("the 10-lookup limit, counted in evaluation order", () => {
+  it("our include reached only as the 12th lookup: receivers stop before it, so the record fails", async () => {
+    const c = await checkSpf("v=spf1 include:five-a.acme.com include:five-b.acme.com mx include:_spf.example.net ~all");
+    expect(c.verdict).toBe("failed");
+    const d = diagnosis(c, "spf_too_many_lookups");
+    expect(d.severity).toBe("error");
+    expect(d.details).toMatchObject({ lookups: 12, lookupsBeforeInclude: 11, includeReached: false });
+    expect(d.message).toMatch(/receivers stop at the 10th and reject the record before they reach include:_spf\.example\.net/);
+    // The fix puts our include first, where it costs one lookup.
+    expect(d.message).toContain("`v=spf1 include:_spf.example.net include:five-a.acme.com include:five-b.acme.com mx ~all`");
+  });
+
+  it("our include as the 10th lookup still passes; as the 11th it fails", async () => {
+    const tenth = await checkSpf("v=spf1 include:five-a.acme.com a mx ptr exists:x.acme.com include:_spf.example.net ~all");
+    expect(tenth.verdict).toBe("verified");
+    expect(codes(tenth)).not.toContain("spf_too_many_lookups");
+
+    const eleventh = await checkSpf("v=spf1 include:five-a.acme.com include:five-b.acme.com include:_spf.example.net ~all");
+    expect(eleventh.verdict).toBe("failed");
+    expect(diagnosis(eleventh, "spf_too_many_lookups").details).toMatchObject({ lookupsBeforeInclude: 10, includeReached: false });
+  });
+
+  it("over 10 in total with ours reached in time: verified, with a warning that the senders after it fail", async () => {
+    const c = await checkSpf("v=spf1 include:_spf.example.net include:five-a.acme.com include:five-b.acme.com mx ~all");
+    expect(c.verdict).toBe("verified");
+    const d = diagnosis(c, "spf_too_many_lookups");
+    expect(d.severity).toBe("warning");
+    expect(d.details).toMatchObject({ lookups: 12, lookupsBeforeInclude: 0, includeReached: true });
+    expect(d.message).toMatch(/needs 12 DNS lookups.*include:_spf\.example\.net is reached at lookup 1, so mail sent through us passes.*senders authorised after the 10th lookup fail SPF/);
+    expect(c.diagnoses.every((x) => x.severity !== "error")).toBe(true);
+  });
+
+  it("terms after `all` are never evaluated, so they cost nothing", async () => {
+    const c = await checkSpf("v=spf1 include:_spf.example.net ~all include:five-a.acme.com include:five-b.acme.com mx");
+    expect(c.verdict).toBe("verified");
+    expect(codes(c)).not.toContain("spf_too_many_lookups");
+  });
+});
+
+describe("our include after `all`", () => {
+  it("is never reached: failed, and the fix moves it before `all`", async () => {
+    const c = await checkSpf("v=spf1 mx -all include:_spf.example.net");
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "spf_include_after_all")).toMatchObject({
+      severity: "error",
+      message: expect.stringContaining("Move it before \"all\": `v=spf1 mx include:_spf.example.net -all`"),
+    });
+    expect(codes(c)).not.toContain("value_mismatch");
+  });
+});
+
+describe("redirect=", () => {
+  it("counts as a lookup, with its target's lookups, after every mechanism", async () => {
+    // ours 1 + a 1 + redirect 8 (itself, then eight.acme.com's include five-a 5, a 1, mx 1) = 10: at the limit.
+    const atLimit = await checkSpf("v=spf1 include:_spf.example.net a redirect=eight.acme.com");
+    expect(atLimit.verdict).toBe("verified");
+    expect(codes(atLimit)).not.toContain("spf_too_many_lookups");
+    // One more mechanism before the redirect makes 11.
+    const over = await checkSpf("v=spf1 include:_spf.example.net a mx redirect=eight.acme.com");
+    expect(over.verdict).toBe("verified");
+    expect(diagnosis(over, "spf_too_many_lookups").details).toMatchObject({ lookups: 11, includeReached: true });
+  });
+
+  it("is ignored when the record has `all`, wherever `all` stands", async () => {
+    const c = await checkSpf("v=spf1 redirect=eight.acme.com include:_spf.example.net include:five-a.acme.com include:five-b.acme.com -all");
+    // Without the redirect: 1 + 5 + 5 = 11 (reported); the redirect's 8 would make it 19.
+    expect(diagnosis(c, "spf_too_many_lookups").details).toMatchObject({ lookups: 11 });
+  });
+
+  it("reaches our include through the redirected record, counting what comes before it there", async () => {
+    const c = await checkSpf("v=spf1 redirect=nested.acme.com");
+    expect(c.verdict).toBe("verified");
+    expect(codes(c)).not.toContain("value_mismatch");
+  });
+});
+
+describe("an include receivers cannot evaluate", () => {
+  it("before ours (a domain without an SPF record) stops receivers with a permanent error: failed", async () => {
+    const c = await checkSpf("v=spf1 include:gone.acme.com include:_spf.example.net ~all");
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "spf_broken_include")).toMatchObject({
+      severity: "error",
+      message: expect.stringMatching(/include:gone\.acme\.com .*gone\.acme\.com has no SPF record.*before they reach include:_spf\.example\.net/),
+    });
+  });
+
+  it("after ours only affects the senders after it: verified, with a warning", async () => {
+    const c = await checkSpf("v=spf1 include:_spf.example.net include:gone.acme.com ~all");
+    expect(c.verdict).toBe("verified");
+    expect(diagnosis(c, "spf_broken_include").severity).toBe("warning");
+  });
+});
+
+describe("two SPF records", () => {
+  it("stay failed, even when both include ours", async () => {
+    const c = await checkSpf("v=spf1 include:_spf.example.net ~all", "v=spf1 include:_spf.example.net mx -all");
+    expect(c.verdict).toBe("failed");
+    expect(diagnosis(c, "multiple_spf").severity).toBe("error");
+  });
+});
