@@ -1,7 +1,7 @@
 /**
  * DNS verification engine: proves that a domain publishes the records an administrator
  * was asked to add, and explains precisely what is wrong when it does not. Plain Node
- * library (node built-ins, dns-packet, punycode); see docs/dns-engine.md.
+ * library (node built-ins, dns-packet, tr46 for UTS #46 names); see docs/dns-engine.md.
  */
 export type { ExpectedKind, ExpectedRecord, VerificationInput } from "./expected";
 export { parseExpectedRecords } from "./expected";
@@ -22,6 +22,8 @@ export type {
 export { describeExpected, formatReportTable, groupVerdict, reportExitCode } from "./report";
 export type { ParseResult, ServerAddress } from "./servers";
 export { formatServerAddress, parseResolvConf, parseServerList, readSystemResolvers } from "./servers";
+export type { DomainNameKind, DomainNameResult, MappedText } from "./idna";
+export { domainNameToAscii, domainNameToUnicode, findInvisibleCharacter, mapDomainText } from "./idna";
 export type { NameResult } from "./names";
 export { InvalidNameError, isIpLiteral, isSubdomainOf, nameAndAncestors, normalizeName, relativeName, sameName, toAsciiName, tryAsciiName } from "./names";
 export type { CnameLink, DnsRecord, LookupOutcome, OutcomeKind, QueryType } from "./types";
