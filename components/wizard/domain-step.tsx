@@ -115,6 +115,7 @@ export function DomainStep({
   const [pending, setPending] = useState(false);
   const local = own ? checkHostname(value) : checkPlatformLabel(value);
   const localError = !value.trim() ? null : local.ok ? null : local.error;
+  const exampleLabel = local.ok && "label" in local ? local.label : "acme";
   const availability = useAvailability(own ? "custom" : "platform", value, localError, own ? customAvailability : labelAvailability);
   const shownError = serverError ?? (touched || value.length > 3 ? localError : null);
 
@@ -175,7 +176,7 @@ export function DomainStep({
         hint={
           own
             ? "A subdomain used only for support mail is best, e.g. help.acme.com. Internationalised names (bücher.de) are fine."
-            : `Customers will write to addresses such as support@${(local.ok && "label" in local ? local.label : "") || "acme"}.${platformDomain}`
+            : `Customers will write to addresses such as support@${exampleLabel}.${platformDomain}`
         }
         error={shownError ?? undefined}
       >

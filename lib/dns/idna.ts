@@ -180,9 +180,3 @@ export function domainNameToAscii(input: string, kind: DomainNameKind = "dns"): 
   if (ascii.length > MAX_NAME_LENGTH) return { ok: false, error: `A domain can be at most ${MAX_NAME_LENGTH} characters long` };
   return { ok: true, ascii, unicode: labels.join("."), labels: asciiLabels };
 }
-
-/** The Unicode form of an ASCII name, for display; the name itself when it does not decode. */
-export function domainNameToUnicode(ascii: string): string {
-  const result = toUnicode(ascii, BASE);
-  return result.error ? ascii : result.domain;
-}

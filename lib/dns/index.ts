@@ -23,7 +23,7 @@ export { describeExpected, formatReportTable, groupVerdict, reportExitCode } fro
 export type { ParseResult, ServerAddress } from "./servers";
 export { formatServerAddress, parseResolvConf, parseServerList, readSystemResolvers } from "./servers";
 export type { DomainNameKind, DomainNameResult, MappedText } from "./idna";
-export { domainNameToAscii, domainNameToUnicode, findInvisibleCharacter, mapDomainText } from "./idna";
+export { domainNameToAscii, findInvisibleCharacter, mapDomainText } from "./idna";
 export type { NameResult } from "./names";
 export { InvalidNameError, isIpLiteral, isSubdomainOf, nameAndAncestors, normalizeName, relativeName, sameName, toAsciiName, tryAsciiName } from "./names";
 export type { CnameLink, DnsRecord, LookupOutcome, OutcomeKind, QueryType } from "./types";

@@ -1,4 +1,4 @@
-import { domainNameToAscii, domainNameToUnicode, mapDomainText } from "@/lib/dns/idna";
+import { domainNameToAscii, mapDomainText } from "@/lib/dns/idna";
 
 /**
  * Rules for a domain an organisation registers (not for every DNS name: no underscores here), and
@@ -25,10 +25,6 @@ export function checkHostname(input: string): HostnameCheck {
   if (result.labels.length < 2) return { ok: false, error: "Enter a full domain with at least two parts, such as example.com" };
   if (/^\d+$/.test(result.labels[result.labels.length - 1]!)) return { ok: false, error: "That looks like an IP address; enter a domain name" };
   return { ok: true, ascii: result.ascii, unicode: result.unicode };
-}
-
-export function toUnicodeName(ascii: string): string {
-  return domainNameToUnicode(ascii);
 }
 
 /** True when `name` is `parent` or below it (both ASCII, lower-case). */
