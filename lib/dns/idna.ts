@@ -78,15 +78,26 @@ function invisibleMessage(found: { description: string; position: number }): str
 }
 
 /**
- * Trims and maps `input` by UTS #46 (lower case, fullwidth and compatibility forms, ideographic
- * full stops become dots) without validating labels: for single labels with rules of their own,
- * such as the platform label. Refuses invisible and control characters.
+ * The first two steps every name and label goes through: trim, refuse invisible and control
+ * characters, then UTS #46 mapping (lower case, fullwidth and compatibility forms, ideographic full
+ * stops become dots; xn-- labels decoded). `invalid` says whether UTS #46 found a label it cannot
+ * accept (a disallowed code point, punycode that does not decode).
  */
-export function mapDomainText(input: string): MappedText {
+function mapName(input: string, options: Options = BASE): { ok: true; trimmed: string; mapped: string; invalid: boolean } | { ok: false; error: string } {
   const trimmed = input.trim();
   const invisible = findInvisibleCharacter(trimmed);
   if (invisible) return { ok: false, error: invisibleMessage(invisible) };
-  return { ok: true, value: toUnicode(trimmed, { ...BASE, ignoreInvalidPunycode: true }).domain };
+  const result = toUnicode(trimmed, options);
+  return { ok: true, trimmed, mapped: result.domain, invalid: result.error };
+}
+
+/**
+ * Trimmed and mapped by UTS #46 without validating labels: for single labels with rules of their
+ * own, such as the platform label (`ＡＣＭＥ-Sec ` → `acme-sec`).
+ */
+export function mapDomainText(input: string): MappedText {
+  const result = mapName(input, { ...BASE, ignoreInvalidPunycode: true });
+  return result.ok ? { ok: true, value: result.mapped } : result;
 }
 
 /** Why one label (as typed, before decoding) is refused by UTS #46 processing; null if it is not. */
@@ -131,24 +142,21 @@ const DOTS = /[.\u3002\uff0e\uff61]/;
  * need a registrable domain ask for more labels themselves.
  */
 export function domainNameToAscii(input: string, kind: DomainNameKind = "dns"): DomainNameResult {
-  const trimmed = input.trim();
-  if (trimmed === "") return { ok: false, error: "Enter a domain name" };
-  const invisible = findInvisibleCharacter(trimmed);
-  if (invisible) return { ok: false, error: invisibleMessage(invisible) };
-
-  const mapped = toUnicode(trimmed, BASE);
-  if (mapped.error) {
-    for (const raw of trimmed.split(DOTS)) {
+  if (input.trim() === "") return { ok: false, error: "Enter a domain name" };
+  const mapped = mapName(input);
+  if (!mapped.ok) return mapped;
+  if (mapped.invalid) {
+    for (const raw of mapped.trimmed.split(DOTS)) {
       const problem = raw === "" ? null : diagnoseLabel(raw);
       if (problem) return { ok: false, error: problem };
     }
   }
-  let unicode = mapped.domain;
+  let unicode = mapped.mapped;
   if (unicode.endsWith(".") && unicode.length > 1) unicode = unicode.slice(0, -1);
   if (unicode === "" || unicode === ".") return { ok: false, error: "Enter a domain name" };
   const labels = unicode.split(".");
   if (labels.some((label) => label === "")) return { ok: false, error: "A domain cannot have empty parts (two dots in a row, or a leading dot)" };
-  if (mapped.error) return { ok: false, error: `"${unicode}" is not a valid domain name` };
+  if (mapped.invalid) return { ok: false, error: `"${unicode}" is not a valid domain name` };
 
   if (toUnicode(unicode, STRICT).error) {
     for (const label of labels) {
