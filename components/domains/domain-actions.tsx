@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { checkHostname } from "@/lib/domains/hostname";
 
 export function DeleteDomainButton({
   domain,
@@ -28,7 +29,10 @@ export function DeleteDomainButton({
   const [deleteRoutes, setDeleteRoutes] = useState(false);
   const [errors, setErrors] = useState<{ confirmation?: string; deleteRoutes?: string; form?: string }>({});
   const [pending, start] = useTransition();
-  const matches = confirmation.trim().toLowerCase() === domain.displayName.toLowerCase();
+  // Compared as the server does: normalised (case, fullwidth forms), so what it accepts enables the button.
+  const typed = checkHostname(confirmation);
+  const expected = checkHostname(domain.displayName);
+  const matches = typed.ok && expected.ok && typed.ascii === expected.ascii;
 
   return (
     <>

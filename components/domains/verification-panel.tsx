@@ -133,15 +133,24 @@ export function VerificationPanel({
             ) : null}
           </p>
         </div>
-        <Button
-          variant="secondary"
-          onClick={() => checkNow.mutate()}
-          pending={checkNow.isPending}
-          disabled={!canManage}
-          title={canManage ? undefined : MANAGE_REQUIRED_HINT}
-        >
-          <RefreshCw aria-hidden /> {checkNow.isPending ? "Checking…" : "Check now"}
-        </Button>
+        <div className="flex flex-col items-end gap-1">
+          <Button
+            variant="secondary"
+            onClick={() => checkNow.mutate()}
+            pending={checkNow.isPending}
+            disabled={!canManage}
+            title={canManage ? undefined : MANAGE_REQUIRED_HINT}
+            aria-describedby={canManage ? undefined : "check-now-hint"}
+          >
+            <RefreshCw aria-hidden /> {checkNow.isPending ? "Checking…" : "Check now"}
+          </Button>
+          {canManage ? null : (
+            // A check changes the status and sends notifications and webhooks: not for view-only access.
+            <p id="check-now-hint" className="max-w-64 text-right text-xs text-slate-500">
+              {MANAGE_REQUIRED_HINT} to check now; checks also run automatically.
+            </p>
+          )}
+        </div>
       </div>
       <div className="px-5">
         {error ? (

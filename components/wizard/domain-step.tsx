@@ -13,7 +13,12 @@ import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/domain-schem
 import { checkHostname, checkPlatformLabel } from "@/lib/domains/hostname";
 import type { DomainView } from "@/lib/domains/view-types";
 
-type Availability = { state: "idle" } | { state: "checking" } | { state: "available"; ascii: string; unicode: string } | { state: "taken"; reason: string };
+type Availability =
+  | { state: "idle" }
+  | { state: "checking" }
+  /** `normalized`: what was typed is not how the name is written (case, fullwidth forms…). */
+  | { state: "available"; ascii: string; unicode: string; normalized: boolean }
+  | { state: "taken"; reason: string };
 
 function useDebouncedValue(value: string, delayMs: number): string {
   const [debounced, setDebounced] = useState(value);
@@ -43,13 +48,15 @@ function useAvailability(kind: "custom" | "platform", value: string, localError:
 async function customAvailability(value: string): Promise<Availability> {
   const result = await checkDomainAvailabilityAction({ domain: value });
   if (!result.ok) return { state: "taken", reason: result.error };
-  return result.data.available ? { state: "available", ascii: result.data.ascii, unicode: result.data.unicode } : { state: "taken", reason: result.data.reason };
+  if (!result.data.available) return { state: "taken", reason: result.data.reason };
+  return { state: "available", ascii: result.data.ascii, unicode: result.data.unicode, normalized: result.data.unicode !== value };
 }
 
 async function labelAvailability(value: string): Promise<Availability> {
   const result = await checkPlatformLabelAvailabilityAction({ label: value });
   if (!result.ok) return { state: "taken", reason: result.error };
-  return result.data.available ? { state: "available", ascii: result.data.ascii, unicode: result.data.unicode } : { state: "taken", reason: result.data.reason };
+  if (!result.data.available) return { state: "taken", reason: result.data.reason };
+  return { state: "available", ascii: result.data.ascii, unicode: result.data.unicode, normalized: result.data.label !== value };
 }
 
 function AvailabilityNote({ availability, id }: { availability: Availability; id: string }) {
@@ -67,6 +74,10 @@ function AvailabilityNote({ availability, id }: { availability: Availability; id
         {availability.unicode !== availability.ascii ? (
           <span className="font-normal text-slate-600">
             {" "}· shown as <strong>{availability.unicode}</strong>, stored and published in DNS as <span className="font-mono">{availability.ascii}</span>
+          </span>
+        ) : availability.normalized ? (
+          <span className="font-normal text-slate-600">
+            {" "}· registered as <span className="font-mono">{availability.ascii}</span>
           </span>
         ) : null}
       </p>
@@ -104,6 +115,7 @@ export function DomainStep({
   const [pending, setPending] = useState(false);
   const local = own ? checkHostname(value) : checkPlatformLabel(value);
   const localError = !value.trim() ? null : local.ok ? null : local.error;
+  const exampleLabel = local.ok && "label" in local ? local.label : "acme";
   const availability = useAvailability(own ? "custom" : "platform", value, localError, own ? customAvailability : labelAvailability);
   const shownError = serverError ?? (touched || value.length > 3 ? localError : null);
 
@@ -164,7 +176,7 @@ export function DomainStep({
         hint={
           own
             ? "A subdomain used only for support mail is best, e.g. help.acme.com. Internationalised names (bücher.de) are fine."
-            : `Customers will write to addresses such as support@${value.trim().toLowerCase() || "acme"}.${platformDomain}`
+            : `Customers will write to addresses such as support@${exampleLabel}.${platformDomain}`
         }
         error={shownError ?? undefined}
       >

@@ -2,7 +2,8 @@ import { z } from "zod";
 
 import { tryAsciiName } from "@/lib/dns/names";
 import { parseServerList } from "@/lib/dns/servers";
-import { checkHostname } from "@/lib/domains/hostname";
+import { mapDomainText } from "@/lib/dns/idna";
+import { checkHostname, DEFAULT_RESERVED_PLATFORM_LABELS } from "@/lib/domains/hostname";
 
 /**
  * Every environment variable the console reads, validated once. `loadConfig` returns all problems
@@ -38,7 +39,27 @@ const httpUrl = z
     }
   }, { message: "must be an http(s) URL such as https://console.example.com" });
 
-const hostname = z.string().refine((value) => checkHostname(value).ok, { message: "must be a domain name such as mail.example.net" });
+/** A host name, normalised (UTS #46, lower case, ASCII): the form every comparison and stored name uses. */
+const hostname = z.string().transform((value, ctx) => {
+  const checked = checkHostname(value);
+  if (checked.ok) return checked.ascii;
+  ctx.addIssue({ code: "custom", message: "must be a domain name such as mail.example.net" });
+  return z.NEVER;
+});
+
+/** Comma-separated single DNS labels, normalised like the labels admins type. */
+const labelList = z.string().transform((value, ctx) => {
+  const labels: string[] = [];
+  for (const entry of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+    const mapped = mapDomainText(entry);
+    if (!mapped.ok || !/^[a-z0-9-]{1,63}$/.test(mapped.value)) {
+      ctx.addIssue({ code: "custom", message: `has an invalid entry "${entry}" (expected labels such as www,mail,postmaster)` });
+      return z.NEVER;
+    }
+    labels.push(mapped.value);
+  }
+  return [...new Set(labels)];
+});
 
 const dnsName = z.string().transform((value, ctx) => {
   const result = tryAsciiName(value);
@@ -144,6 +165,8 @@ const envSchema = z
     DNS_ALLOW_PRIVATE_NAMESERVERS: booleanFlag.default(false),
     /** Tests only: the port of authoritative DNS servers (loopback fixtures cannot bind 53). */
     DNS_TEST_AUTHORITATIVE_PORT: integer(1, 65535).optional(),
+    /** Platform labels no organisation may register (replaces the default list). */
+    RESERVED_PLATFORM_LABELS: labelList.default([...DEFAULT_RESERVED_PLATFORM_LABELS]),
     MAX_DOMAINS_PER_ORGANIZATION: integer(1, 100_000).default(50),
     MAX_ROUTES_PER_DOMAIN: integer(1, 10_000_000).default(1000),
     SEED_DEMO_DATA: booleanFlag.optional(),

@@ -186,7 +186,17 @@ async function applyOne(client: pg.Client, file: MigrationFile): Promise<void> {
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new MigrationError(`Migration ${file.name} failed and was rolled back: ${detail}`);
+    throw new MigrationError(`Migration ${file.name} failed and was rolled back: ${describeSqlError(error)}`);
   }
+}
+
+/**
+ * A migration that finds data it cannot convert stops with RAISE EXCEPTION: its message names the
+ * rows and its HINT says what to do, so both are passed on as written (PostgreSQL's own `where`
+ * context, which points into PL/pgSQL, is left out).
+ */
+function describeSqlError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { detail, hint } = error as { detail?: unknown; hint?: unknown };
+  return [error.message, detail, hint].filter((part): part is string => typeof part === "string" && part !== "").join("\n");
 }

@@ -1,7 +1,7 @@
 /**
  * DNS verification engine: proves that a domain publishes the records an administrator
  * was asked to add, and explains precisely what is wrong when it does not. Plain Node
- * library (node built-ins, dns-packet, punycode); see docs/dns-engine.md. Its address
+ * library (node built-ins, dns-packet, tr46 for UTS #46 names); see docs/dns-engine.md. Its address
  * classification (./addresses) is also the webhook sender's, so the two policies share one table.
  */
 export type { ExpectedKind, ExpectedRecord, VerificationInput } from "./expected";
@@ -25,6 +25,8 @@ export type { AddressClass, AddressInfo, AddressRefusal, NameserverAddressPolicy
 export { ADDRESS_CLASS_DESCRIPTIONS, classifyAddress, describeAddress, nameserverAddressRefusal } from "./addresses";
 export type { ParseResult, ServerAddress } from "./servers";
 export { formatServerAddress, parseResolvConf, parseServerList, readSystemResolvers } from "./servers";
+export type { DomainNameKind, DomainNameResult, MappedText } from "./idna";
+export { domainNameToAscii, findInvisibleCharacter, mapDomainText } from "./idna";
 export type { NameResult } from "./names";
 export { InvalidNameError, isIpLiteral, isSubdomainOf, nameAndAncestors, normalizeName, relativeName, sameName, toAsciiName, tryAsciiName } from "./names";
 export type { CnameLink, DnsRecord, LookupOutcome, OutcomeKind, QueryType } from "./types";

@@ -12,6 +12,18 @@ describe("toAsciiName", () => {
     expect(toAsciiName("例え.テスト")).toBe("xn--r8jz45g.xn--zckzah");
   });
 
+  it("maps names by UTS #46: fullwidth forms, ideographic full stops, deviation characters kept", () => {
+    expect(toAsciiName("_dmarc.ｈｅｌｐ。Example．com")).toBe("_dmarc.help.example.com");
+    expect(toAsciiName("faß.de")).toBe("xn--fa-hia.de");
+  });
+
+  it("refuses what UTS #46 would silently change or cannot decode, saying why", () => {
+    expect(() => toAsciiName("exa\u00admple.com")).toThrow(/U\+00AD SOFT HYPHEN/);
+    expect(() => toAsciiName("exa\u200bmple.com")).toThrow(/U\+200B ZERO WIDTH SPACE/);
+    expect(() => toAsciiName("xn--abc.example")).toThrow(/"xn--abc" is not a valid internationalised label/);
+    expect(() => toAsciiName("1שלום.example")).toThrow(/bidi rule/);
+  });
+
   it("keeps underscore labels used by DKIM, DMARC and ownership records", () => {
     expect(toAsciiName("sel1._domainkey.acme.com")).toBe("sel1._domainkey.acme.com");
   });

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
-import punycode from "punycode/punycode.js";
+
+import { domainNameToAscii } from "./idna";
 
 /** Thrown by {@link toAsciiName} for names that can never be queried. */
 export class InvalidNameError extends Error {
@@ -14,15 +15,14 @@ export class InvalidNameError extends Error {
 
 export type NameResult = { ok: true; name: string } | { ok: false; error: string };
 
-// Letters, digits, hyphen and underscore: underscore labels (_dmarc, _domainkey,
-// ownership tokens) are the whole point of this library, so host-name rules are too strict.
-const LABEL_CHARS = /^[a-z0-9_-]+$/;
 const CANONICAL = /^[a-z0-9_-]{1,63}(\.[a-z0-9_-]{1,63})*$/;
 
 /**
- * Converts a domain name to its ASCII (A-label) form: trims, drops one trailing dot,
- * lowercases, converts Unicode labels to punycode and checks label/name lengths.
- * Throws {@link InvalidNameError}; use {@link tryAsciiName} for a result instead.
+ * Converts a domain name to its ASCII (A-label) form by UTS #46 (see ./idna.ts): trims, drops one
+ * trailing dot, maps case and compatibility forms, converts Unicode labels to punycode and checks
+ * label/name lengths. Underscore labels (_dmarc, _domainkey, ownership tokens) are the whole point
+ * of this library, so host-name rules do not apply. Throws {@link InvalidNameError}; use
+ * {@link tryAsciiName} for a result instead.
  */
 export function toAsciiName(input: string): string {
   const result = tryAsciiName(input);
@@ -32,32 +32,9 @@ export function toAsciiName(input: string): string {
 
 export function tryAsciiName(input: unknown): NameResult {
   if (typeof input !== "string") return { ok: false, error: "not a string" };
-  let name = input.trim();
-  if (name.endsWith(".")) name = name.slice(0, -1);
-  if (name === "") return { ok: false, error: "empty name" };
-  // NFC + lowercase approximates the UTS #46 mapping for the names people type.
-  name = name.normalize("NFC").toLowerCase();
-  // Ideographic and fullwidth dots are label separators in IDNA.
-  name = name.replace(/[\u3002\uff0e\uff61]/g, ".");
-  const labels = name.split(".");
-  const out: string[] = [];
-  for (const label of labels) {
-    if (label === "") return { ok: false, error: "empty label (two dots in a row or a leading dot)" };
-    let ascii: string;
-    try {
-      ascii = /^[\x00-\x7f]*$/.test(label) ? label : `xn--${punycode.encode(label)}`;
-    } catch {
-      return { ok: false, error: `label "${label}" cannot be converted to punycode` };
-    }
-    if (!LABEL_CHARS.test(ascii)) {
-      return { ok: false, error: `label "${label}" contains characters not allowed in DNS names` };
-    }
-    if (ascii.length > 63) return { ok: false, error: `label "${label}" is longer than 63 characters` };
-    out.push(ascii);
-  }
-  const joined = out.join(".");
-  if (joined.length > 253) return { ok: false, error: "name is longer than 253 characters" };
-  return { ok: true, name: joined };
+  if (input.trim() === "" || input.trim() === ".") return { ok: false, error: "empty name" };
+  const result = domainNameToAscii(input, "dns");
+  return result.ok ? { ok: true, name: result.ascii } : { ok: false, error: result.error };
 }
 
 /**

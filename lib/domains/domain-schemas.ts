@@ -18,14 +18,20 @@ export function scenarioKeepsCopies(scenario: Scenario): boolean {
 
 export const scenarioSchema = z.enum(SCENARIOS, { message: "Choose one of the four scenarios" });
 
-export const customDomainField = plainText().superRefine((value, ctx) => {
+/** The ASCII (A-label) form of a domain the admin typed, normalised by UTS #46. */
+export const customDomainField = plainText().transform((value, ctx) => {
   const checked = checkHostname(value);
-  if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.error });
+  if (checked.ok) return checked.ascii;
+  ctx.addIssue({ code: "custom", message: checked.error });
+  return z.NEVER;
 });
 
-export const platformLabelField = plainText().superRefine((value, ctx) => {
+/** The platform label, normalised (`ACME-SEC` and ` acme-sec ` are `acme-sec`). */
+export const platformLabelField = plainText().transform((value, ctx) => {
   const checked = checkPlatformLabel(value);
-  if (!checked.ok) ctx.addIssue({ code: "custom", message: checked.error });
+  if (checked.ok) return checked.label;
+  ctx.addIssue({ code: "custom", message: checked.error });
+  return z.NEVER;
 });
 
 export const registerDomainSchema = z.discriminatedUnion("kind", [

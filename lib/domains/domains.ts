@@ -11,7 +11,7 @@ import { ConflictError, LimitError, NotFoundError, ValidationError } from "@/lib
 import { generateDkimKey } from "./dkim";
 import type { registerDomainSchema } from "./domain-schemas";
 import { buildExpectedRecords, storedFromExpected } from "./expected-records";
-import { checkHostname, isSameOrSubdomain } from "./hostname";
+import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
 import type { PlatformSettings } from "./settings";
 
 /** Domains of one organisation. Every query is scoped by the organisation id from the session. */
@@ -26,6 +26,7 @@ const TAKEN_MESSAGE =
   "This domain is already registered to another organisation. If it belongs to you, contact support to have it released.";
 
 export type Availability = { available: true; ascii: string; unicode: string } | { available: false; reason: string };
+export type LabelAvailability = { available: true; ascii: string; unicode: string; label: string } | { available: false; reason: string };
 
 /** For the wizard's as-you-type check; says nothing about who holds a taken domain. */
 export async function checkCustomDomainAvailability(
@@ -49,10 +50,32 @@ export async function checkCustomDomainAvailability(
   return { available: true, ascii: checked.ascii, unicode: checked.unicode };
 }
 
-export async function checkPlatformLabelAvailability(db: DbClient, label: string, settings: PlatformSettings): Promise<Availability> {
+/**
+ * For the wizard's as-you-type check and for registration: takes the label as typed, normalises it
+ * (checkPlatformLabel) and says why it cannot be had — malformed, reserved, already this
+ * organisation's, or taken (without saying by whom).
+ */
+export async function checkPlatformLabelAvailability(
+  db: DbClient,
+  organizationId: string,
+  input: string,
+  settings: PlatformSettings,
+): Promise<LabelAvailability> {
+  const checked = checkPlatformLabel(input);
+  if (!checked.ok) return { available: false, reason: checked.error };
+  const { label } = checked;
   const name = `${label}.${settings.platformDomain}`;
-  const taken = await db.domain.findFirst({ where: { OR: [{ platformLabel: label }, { name }] }, select: { id: true } });
-  return taken ? { available: false, reason: `${name} is taken. Try another name.` } : { available: true, ascii: name, unicode: name };
+  if (settings.reservedPlatformLabels.includes(label)) {
+    return { available: false, reason: `"${label}" is reserved for the platform's own use. Choose another name, such as your company name.` };
+  }
+  const taken = await db.domain.findFirst({ where: { OR: [{ platformLabel: label }, { name }] }, select: { organizationId: true } });
+  if (taken) {
+    return {
+      available: false,
+      reason: taken.organizationId === organizationId ? `${name} is already yours: your organisation registered it earlier.` : `${name} is taken. Try another name.`,
+    };
+  }
+  return { available: true, ascii: name, unicode: name, label };
 }
 
 export async function registerDomain(
@@ -68,7 +91,7 @@ export async function registerDomain(
   const now = deps.now ?? new Date();
   try {
     if (input.kind === "platform") {
-      const availability = await checkPlatformLabelAvailability(db, input.label, deps.settings);
+      const availability = await checkPlatformLabelAvailability(db, organizationId, input.label, deps.settings);
       if (!availability.available) throw new ConflictError(availability.reason, { label: [availability.reason] });
       // The platform domain is ours: nothing for the admin to publish, so it is verified at once.
       return await db.domain.create({
@@ -78,7 +101,7 @@ export async function registerDomain(
           scenario: input.scenario,
           name: availability.ascii,
           displayName: availability.ascii,
-          platformLabel: input.label,
+          platformLabel: availability.label,
           status: "verified",
           verifiedAt: now,
           statusChangedAt: now,
@@ -178,8 +201,8 @@ export async function deleteDomain(
   input: { domainId: string; confirmation: string; deleteRoutes?: boolean },
 ) {
   const domain = await getDomain(db, organizationId, input.domainId);
-  const typed = input.confirmation.trim().toLowerCase().replace(/\.$/, "");
-  if (typed !== domain.name && typed !== domain.displayName.toLowerCase()) {
+  const typed = checkHostname(input.confirmation);
+  if (!typed.ok || typed.ascii !== domain.name) {
     throw new ValidationError("The name you typed does not match this domain.", { confirmation: [`Type ${domain.displayName} exactly to confirm`] });
   }
   const routeCount = await db.route.count({ where: { domainId: domain.id, organizationId } });

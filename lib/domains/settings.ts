@@ -8,6 +8,8 @@ export interface PlatformSettings {
   dkimSelector: string;
   dmarcReportAddress: string;
   maxDomainsPerOrganization: number;
+  /** Platform labels no organisation may take (normalised). */
+  reservedPlatformLabels: readonly string[];
 }
 
 /** The label of the ownership TXT record under each custom domain. */
@@ -22,5 +24,6 @@ export function platformSettings(config: AppConfig): PlatformSettings {
     dkimSelector: config.DKIM_SELECTOR,
     dmarcReportAddress: config.DMARC_REPORT_ADDRESS,
     maxDomainsPerOrganization: config.MAX_DOMAINS_PER_ORGANIZATION,
+    reservedPlatformLabels: config.RESERVED_PLATFORM_LABELS,
   };
 }

@@ -69,6 +69,7 @@ describeInBrowser("background checks and notifications", () => {
       dkimSelector: "erc1",
       dmarcReportAddress: "dmarc@platform.test",
       maxDomainsPerOrganization: 50,
+      reservedPlatformLabels: [],
     });
     world.publish(...asPublished(domain.records.map(expectedFromStored).filter((record) => record.kind === "ownership" || record.kind === "mx")));
     // Nobody presses "Check now": the worker's sweep finds the new domain and checks it.

@@ -181,6 +181,41 @@ describeInBrowser("set-up wizard", () => {
     await context.close();
   });
 
+  it("domain step: normalises what is typed and says why a name cannot be had (already yours, reserved, too short, invisible characters)", async () => {
+    const { context, page } = await adminPage();
+    await chooseScenario(page, "platform_domain");
+    const label = page.getByLabel("Your name under the platform domain");
+    const register = page.getByRole("button", { name: "Register name" });
+    // Scenario 3 registered "acme": however it is written, it is this organisation's already.
+    await label.fill("ＡＣＭＥ");
+    await page.getByText("acme.routing.platform.test is already yours: your organisation registered it earlier.").waitFor();
+    expect(await register.isDisabled()).toBe(true);
+    await label.fill("WWW");
+    await page.getByText(`"www" is reserved for the platform's own use. Choose another name, such as your company name.`).waitFor();
+    expect(await register.isDisabled()).toBe(true);
+    await label.fill("ab");
+    await label.blur();
+    await page.getByText("Use at least 3 characters").waitFor();
+    await label.fill(" Acme-Help ");
+    await page.getByText(/registered as acme-help\.routing\.platform\.test/).waitFor();
+    expect(await page.textContent("main")).toContain("support@acme-help.routing.platform.test");
+    await screenshot(page, "wizard-platform-label-normalised");
+    await register.click();
+    await stepHeading(page, "Addresses");
+    expect(await getDb().domain.count({ where: { name: "acme-help.routing.platform.test", platformLabel: "acme-help" } })).toBe(1);
+
+    await chooseScenario(page, "own_domain");
+    const domain = page.getByLabel("Your domain or subdomain");
+    await domain.fill("ｈｅｌｐ.ＡＣＭＥ.test");
+    await page.getByText("You have already registered this domain.").waitFor();
+    await domain.fill("he\u200blp.acme.test");
+    await page.getByText("The name contains an invisible or control character, U+200B ZERO WIDTH SPACE (character 3). Type the name again rather than pasting it").waitFor();
+    await domain.fill("xn--abc.acme.test");
+    await page.getByText('"xn--abc" is not a valid internationalised label: what follows xn-- must be punycode that decodes to Unicode').waitFor();
+    await screenshot(page, "wizard-domain-invalid-idn");
+    await context.close();
+  });
+
   it("scenario 2: lists the exact redirect for each mapped address, with instructions per mail system", async () => {
     const { context, page } = await adminPage();
     await chooseScenario(page, "own_domain_with_copies");
@@ -279,6 +314,21 @@ describeInBrowser("set-up wizard", () => {
     await confirm.click();
     await page.waitForURL(/\/domains$/);
     expect(await page.getByRole("row", { name: /help\.copies\.test/ }).count()).toBe(0);
+    await context.close();
+  });
+
+  it("a viewer sees the domain's verification but cannot start a check, and is told why", async () => {
+    const { context, page } = await newClient(browser(), undefined, app.url);
+    await page.goto("/signin");
+    await signIn(page, "viewer@acme.example", "acme-viewer-password");
+    await page.goto("/domains/help.acme.test");
+    await page.locator("#verification-heading").getByText("Verified").waitFor();
+    const checkNow = page.getByRole("button", { name: "Check now" });
+    expect(await checkNow.isDisabled()).toBe(true);
+    expect(await checkNow.getAttribute("title")).toBe("Requires the Routing > Email > Manage permission");
+    expect(await page.locator("#check-now-hint").textContent()).toBe("Requires the Routing > Email > Manage permission to check now; checks also run automatically.");
+    expect(await checkNow.getAttribute("aria-describedby")).toBe("check-now-hint");
+    await screenshot(page, "domain-page-viewer");
     await context.close();
   });
 });

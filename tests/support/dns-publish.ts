@@ -1,4 +1,5 @@
 import type { ExpectedRecord } from "@/lib/dns";
+import { DEFAULT_RESERVED_PLATFORM_LABELS } from "@/lib/domains/hostname";
 
 import type { FixtureRecord } from "./dns-server";
 
@@ -37,4 +38,5 @@ export const PLATFORM_TEST_SETTINGS = {
   dkimSelector: "erc1",
   dmarcReportAddress: "dmarc@platform.test",
   maxDomainsPerOrganization: 100,
+  reservedPlatformLabels: DEFAULT_RESERVED_PLATFORM_LABELS,
 };

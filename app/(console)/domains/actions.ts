@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { defineAction } from "@/lib/actions/define-action";
 import { recordAudit } from "@/lib/audit/audit";
+import { can } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";
 import { domainDependencies, verificationOptions } from "@/lib/domains/domain-context";
 import { deleteDomainSchema, domainIdSchema, registerDomainSchema } from "@/lib/domains/domain-schemas";
@@ -16,7 +17,6 @@ import {
   registerDomain,
   restartVerification,
 } from "@/lib/domains/domains";
-import { checkPlatformLabel } from "@/lib/domains/hostname";
 import { platformSettings } from "@/lib/domains/settings";
 import { verifyAndRecord } from "@/lib/domains/verification";
 import { buildDomainView } from "@/lib/domains/view";
@@ -34,11 +34,7 @@ export const checkDomainAvailabilityAction = defineAction(
 
 export const checkPlatformLabelAvailabilityAction = defineAction(
   { name: "checkPlatformLabelAvailability", ability: "manage", input: z.object({ label: plainText().max(100) }) },
-  async (input, { db }) => {
-    const checked = checkPlatformLabel(input.label);
-    if (!checked.ok) return { available: false as const, reason: checked.error };
-    return checkPlatformLabelAvailability(db, checked.label, platformSettings(getConfig()));
-  },
+  async (input, { actor, db }) => checkPlatformLabelAvailability(db, actor.organizationId, input.label, platformSettings(getConfig())),
 );
 
 export const registerDomainAction = defineAction(
@@ -80,15 +76,16 @@ export const checkDomainNowAction = defineAction(
 );
 
 /**
- * The verification panel's polling while a domain is pending. Viewers poll too (read-only); for them
- * and for domains no longer pending this only reads what the last check stored.
+ * The verification panel's polling while a domain is pending. Viewers poll too, but only read what
+ * the last check stored: a check changes the status and sends notifications and webhooks, which
+ * needs the manage permission (as "Check now" does).
  */
 export const refreshDomainAction = defineAction(
   { name: "refreshDomain", ability: "view", input: domainIdSchema },
   async (input, { actor, db }) => {
     const domain = await getDomain(db, actor.organizationId, input.domainId);
     const due = !domain.lastCheckedAt || Date.now() - domain.lastCheckedAt.getTime() >= MIN_CHECK_INTERVAL_MS;
-    if (domain.kind === "custom" && domain.status === "pending" && due) {
+    if (can(actor, "manage") && domain.kind === "custom" && domain.status === "pending" && due) {
       await verifyAndRecord(db, actor.organizationId, domain.id, "wizard", await verificationOptions());
       return buildDomainView(db, await getDomain(db, actor.organizationId, domain.id));
     }
