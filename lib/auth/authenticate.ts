@@ -3,7 +3,7 @@ import "server-only";
 import type { Database } from "@/lib/db/client";
 import { normaliseEmail } from "@/lib/accounts/schemas";
 
-import { checkLoginAllowance, clearAccountFailures, recordLoginFailure, type LoginLimits } from "./login-limiter";
+import { clearAccountFailures, forgetExpiredLoginFailures, reserveLoginAttempt, type LoginLimits } from "./login-limiter";
 import { verifyPassword } from "./password";
 import { createSession } from "./sessions";
 
@@ -14,7 +14,8 @@ export type AuthenticationResult =
 
 /**
  * Email + password sign-in. Unknown email and wrong password are one outcome ("invalid") and cost
- * the same time; failures count against the account and the client address.
+ * the same time; every attempt counts against the account and the client address before its
+ * password is checked, and only a correct password takes it back.
  */
 export async function authenticate(
   db: Database,
@@ -24,13 +25,13 @@ export async function authenticate(
   const email = normaliseEmail(attempt.email);
   if (!email || !attempt.password) return { ok: false, reason: "invalid" };
   const key = { email, clientAddress: attempt.clientAddress };
-  const allowance = await checkLoginAllowance(db, settings.limits, key);
-  if (!allowance.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: allowance.retryAfterSeconds };
+  const reservation = await reserveLoginAttempt(db, settings.limits, key);
+  if (!reservation.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: reservation.retryAfterSeconds };
 
   const user = await db.user.findUnique({ where: { email } });
   const valid = await verifyPassword(user?.passwordHash ?? null, attempt.password);
   if (!valid || !user) {
-    await recordLoginFailure(db, settings.limits, key);
+    await forgetExpiredLoginFailures(db, settings.limits);
     return { ok: false, reason: "invalid" };
   }
   await clearAccountFailures(db, email);
