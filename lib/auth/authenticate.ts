@@ -7,6 +7,8 @@ import { clearAccountFailures, forgetExpiredLoginFailures, reserveLoginAttempt, 
 import { verifyPassword } from "./password";
 import { createSession } from "./sessions";
 
+const MAX_EMAIL_LENGTH = 254;
+
 export type AuthenticationResult =
   | { ok: true; sessionId: string; user: { id: string; email: string; name: string } }
   | { ok: false; reason: "invalid" }
@@ -23,7 +25,8 @@ export async function authenticate(
   attempt: { email: string; password: string; clientAddress: string; userAgent?: string },
 ): Promise<AuthenticationResult> {
   const email = normaliseEmail(attempt.email);
-  if (!email || !attempt.password) return { ok: false, reason: "invalid" };
+  // No account has a longer address (and the limiter's column holds no more): nothing to check.
+  if (!email || email.length > MAX_EMAIL_LENGTH || !attempt.password) return { ok: false, reason: "invalid" };
   const key = { email, clientAddress: attempt.clientAddress };
   const reservation = await reserveLoginAttempt(db, settings.limits, key);
   if (!reservation.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: reservation.retryAfterSeconds };

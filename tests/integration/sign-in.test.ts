@@ -80,6 +80,11 @@ describe("sign-in", () => {
     expect(right).toMatchObject({ ok: false, reason: "rate_limited" });
   });
 
+  it("answers an over-long email like any unknown one, without an error", async () => {
+    const result = await authenticate(db, settings, { email: `${"a".repeat(300)}@acme.example`, password: "whatever-password", clientAddress: "10.8.0.1" });
+    expect(result).toEqual({ ok: false, reason: "invalid" });
+  });
+
   it("forgets old failures once they leave the window", async () => {
     const email = "viewer@acme.example";
     const old = new Date(Date.now() - 16 * 60_000);
