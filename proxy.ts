@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { REQUEST_PATH_HEADER } from "@/lib/http/client-address";
+import { createNonce, pageContentSecurityPolicy } from "@/lib/http/security-headers";
 
 const PUBLIC_PATHS = ["/signin"];
 
@@ -9,6 +10,10 @@ const PUBLIC_PATHS = ["/signin"];
  * A cheap first pass: visitors without a session cookie go straight to sign-in (and back
  * afterwards). The real checks — session row, licence, permission — happen in every page, server
  * action and route handler; this only saves a round of rendering and tells them the current URL.
+ *
+ * It also gives every page its Content-Security-Policy with a fresh nonce: set on the request,
+ * Next.js finds the nonce there and puts it on the scripts it renders (so pages must be rendered
+ * per request, which the console's are: they read the session).
  */
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
@@ -20,9 +25,13 @@ export function proxy(request: NextRequest) {
     if (path !== "/") target.searchParams.set("callbackUrl", path);
     return NextResponse.redirect(target);
   }
+  const policy = pageContentSecurityPolicy(createNonce(), { development: process.env.NODE_ENV === "development" });
   const headers = new Headers(request.headers);
   headers.set(REQUEST_PATH_HEADER, path);
-  return NextResponse.next({ request: { headers } });
+  headers.set("content-security-policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("content-security-policy", policy);
+  return response;
 }
 
 export const config = {

@@ -3,6 +3,12 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Toaster } from "sonner";
+import { z } from "zod";
+
+// zod probes whether it may compile validators with `new Function`; the Content-Security-Policy
+// (no 'unsafe-eval') refuses, and the refusal is reported as a violation on every page with a
+// form. In the browser it runs without compiling instead.
+if (typeof window !== "undefined") z.config({ jitless: true });
 
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(

@@ -1,7 +1,8 @@
 /**
  * The console's HTTP server: Next.js behind a thin Node server that stamps each request with its
- * client address and a request id (overwriting anything a client sent under those names), and
- * drains in-flight requests on SIGTERM. Started by scripts/start.ts; production can run it directly
+ * client address and a request id (overwriting anything a client sent under those names), drops
+ * the X-Forwarded-* headers unless a reverse proxy is trusted to have written them, puts the
+ * security headers on every response, and drains in-flight requests on SIGTERM. Started by scripts/start.ts; production can run it directly
  * (`npm run serve`) after `npm run build` and `npm run db:migrate`.
  *
  * Paths with malformed percent escapes are made literal (lib/http/request-path.ts), so they reach the
@@ -20,10 +21,12 @@ import http from "node:http";
 
 import next from "next";
 
-import { loadConfig } from "../lib/config/env";
+import { isSecureUrl } from "../lib/auth/session-cookie";
+import { loadConfig, publicUrl } from "../lib/config/env";
 import { checkRequestBody, type BodyRefusal } from "../lib/http/body-limits";
+import { CLIENT_ADDRESS_HEADER, dropUntrustedRequestHeaders, REQUEST_ID_HEADER, resolveClientAddress } from "../lib/http/client-address";
 import { escapeMalformedPercents } from "../lib/http/request-path";
-import { CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, resolveClientAddress } from "../lib/http/client-address";
+import { baselineSecurityHeaders } from "../lib/http/security-headers";
 import { runShutdownHooks } from "../lib/jobs/shutdown";
 import { log } from "../lib/log";
 
@@ -33,6 +36,7 @@ const hostname = process.env.HOST || "0.0.0.0";
 const trustProxy = /^(1|true|yes)$/i.test(process.env.TRUST_PROXY ?? "");
 const loaded = loadConfig();
 const shutdownTimeoutMs = loaded.ok ? loaded.config.SHUTDOWN_TIMEOUT : 10_000;
+const securityHeaders = baselineSecurityHeaders({ https: loaded.ok && isSecureUrl(publicUrl(loaded.config)) });
 
 function refuseBody(response: http.ServerResponse, path: string, refusal: BodyRefusal): void {
   const api = path.startsWith("/api/");
@@ -66,11 +70,14 @@ async function main() {
       Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor,
       trustProxy,
     );
+    dropUntrustedRequestHeaders(request.headers, trustProxy);
     const incomingId = request.headers[REQUEST_ID_HEADER];
     const requestId = trustProxy && typeof incomingId === "string" && /^[\w-]{1,64}$/.test(incomingId) ? incomingId : randomUUID();
     request.headers[REQUEST_ID_HEADER] = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
     request.url = escapeMalformedPercents(request.url ?? "/");
+    // Pages get their own Content-Security-Policy from proxy.ts, which replaces this one.
+    for (const [name, value] of securityHeaders) response.setHeader(name, value);
     const started = performance.now();
     const path = (request.url ?? "/").split("?")[0] ?? "/";
     response.once("close", () => {

@@ -4,14 +4,16 @@ import { redirect } from "next/navigation";
 
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { getActor } from "@/lib/auth/gate";
+import { getConfig, publicUrl } from "@/lib/config/env";
 import { safeCallbackPath } from "@/lib/http/safe-redirect";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackPath = safeCallbackPath(params.callbackUrl);
-  if (await getActor()) redirect(callbackPath);
+  const actor = await getActor(); // first: reading the session marks the page per-request
+  const callbackPath = safeCallbackPath(params.callbackUrl, publicUrl(getConfig()));
+  if (actor) redirect(callbackPath);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">

@@ -6,7 +6,9 @@ import { NextResponse } from "next/server";
 
 import { checkAccess, type Actor } from "@/lib/auth/gate";
 import type { Ability } from "@/lib/auth/permissions";
+import { getConfig } from "@/lib/config/env";
 import { DomainError } from "@/lib/errors";
+import { isSameOriginRequest } from "@/lib/http/request-origin";
 import { log } from "@/lib/log";
 
 /**
@@ -31,28 +33,15 @@ export function apiError(code: string, error: string, extra: Record<string, unkn
   return NextResponse.json({ ok: false, code, error, ...extra }, { status: STATUS_BY_CODE[code] ?? 400, headers: { "Cache-Control": "no-store" } });
 }
 
-/**
- * Writes through a route handler must come from the console's own pages. Browsers send Origin on
- * every cross-site POST; session cookies are SameSite=Lax as well, this is the second lock.
- */
-function isSameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin) return true; // not a browser cross-site request (browsers always send Origin on POST)
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
 export function withApiAccess(
   options: { name: string; ability: Ability },
   handler: (request: Request, actor: Actor) => Promise<Response>,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     try {
-      if (request.method !== "GET" && request.method !== "HEAD" && !isSameOrigin(request)) {
+      // Writes must come from the console's own pages. Session cookies are SameSite=Lax as well;
+      // this is the second lock.
+      if (request.method !== "GET" && request.method !== "HEAD" && !isSameOriginRequest(request.headers, getConfig().TRUST_PROXY)) {
         return apiError("permission_required", "Requests to the console must come from its own pages; nothing was changed.");
       }
       const access = await checkAccess(options.ability);

@@ -6,6 +6,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { getConfig, publicUrl } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { clientAddressFrom } from "@/lib/http/client-address";
+import { sameOriginPath } from "@/lib/http/safe-redirect";
 
 import { authenticate } from "./authenticate";
 import { isSecureUrl, sessionCookieName } from "./session-cookie";
@@ -57,6 +58,11 @@ export function buildAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's own check joins any value starting with "/" onto the base URL, control
+      // characters included; ours resolves it as a browser would.
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${sameOriginPath(url, baseUrl) ?? "/"}`;
+      },
       jwt({ token, user }) {
         if (user && "sessionId" in user) token.sid = user.sessionId;
         return token;

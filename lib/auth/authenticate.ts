@@ -4,9 +4,11 @@ import type { Database } from "@/lib/db/client";
 import { normaliseEmail } from "@/lib/accounts/schemas";
 import { hasControlCharacter } from "@/lib/validation/plain-text";
 
-import { checkLoginAllowance, clearAccountFailures, recordLoginFailure, type LoginLimits } from "./login-limiter";
+import { clearAccountFailures, forgetExpiredLoginFailures, reserveLoginAttempt, type LoginLimits } from "./login-limiter";
 import { verifyPassword } from "./password";
 import { createSession } from "./sessions";
+
+const MAX_EMAIL_LENGTH = 254;
 
 export type AuthenticationResult =
   | { ok: true; sessionId: string; user: { id: string; email: string; name: string } }
@@ -15,7 +17,8 @@ export type AuthenticationResult =
 
 /**
  * Email + password sign-in. Unknown email and wrong password are one outcome ("invalid") and cost
- * the same time; failures count against the account and the client address.
+ * the same time; every attempt counts against the account and the client address before its
+ * password is checked, and only a correct password takes it back.
  */
 export async function authenticate(
   db: Database,
@@ -23,16 +26,17 @@ export async function authenticate(
   attempt: { email: string; password: string; clientAddress: string; userAgent?: string },
 ): Promise<AuthenticationResult> {
   const email = normaliseEmail(attempt.email);
-  // No account's email has a control character, and PostgreSQL would refuse a NUL byte in the query.
-  if (!email || !attempt.password || hasControlCharacter(email)) return { ok: false, reason: "invalid" };
+  // No account has a longer address (and the limiter's column holds no more), none has a control
+  // character, and PostgreSQL would refuse a NUL byte in the query: nothing to check.
+  if (!email || email.length > MAX_EMAIL_LENGTH || hasControlCharacter(email) || !attempt.password) return { ok: false, reason: "invalid" };
   const key = { email, clientAddress: attempt.clientAddress };
-  const allowance = await checkLoginAllowance(db, settings.limits, key);
-  if (!allowance.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: allowance.retryAfterSeconds };
+  const reservation = await reserveLoginAttempt(db, settings.limits, key);
+  if (!reservation.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: reservation.retryAfterSeconds };
 
   const user = await db.user.findUnique({ where: { email } });
   const valid = await verifyPassword(user?.passwordHash ?? null, attempt.password);
   if (!valid || !user) {
-    await recordLoginFailure(db, settings.limits, key);
+    await forgetExpiredLoginFailures(db, settings.limits);
     return { ok: false, reason: "invalid" };
   }
   await clearAccountFailures(db, email);

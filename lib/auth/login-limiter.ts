@@ -3,50 +3,53 @@ import "server-only";
 import type { Database } from "@/lib/db/client";
 
 /**
- * Limits failed sign-ins per account and per client address over a sliding window. Counts live in
+ * Limits sign-in attempts per account and per client address over a sliding window. Counts live in
  * PostgreSQL so every app instance sees the same numbers.
+ *
+ * An attempt is reserved — written as a failure — before its password is checked, under a lock
+ * per account and per address, and only if both counts are still under the limit. So however many
+ * attempts arrive at once, at most `maxFailures` passwords are checked per account (and per
+ * address) in a window; a correct password then removes the account's rows, its own included.
+ * The reservation is one SQL function, `reserve_login_attempt` (migration
+ * 20261130020000_login_attempt_reservation).
  */
 export interface LoginLimits {
   maxFailures: number;
   windowMinutes: number;
 }
 
-export type LoginAllowance = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type LoginReservation = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-export async function checkLoginAllowance(
+export async function reserveLoginAttempt(
   db: Database,
   limits: LoginLimits,
   attempt: { email: string; clientAddress: string },
   now = new Date(),
-): Promise<LoginAllowance> {
-  const since = new Date(now.getTime() - limits.windowMinutes * 60_000);
-  const rows = await db.$queryRaw<{ scope: string; failures: bigint; oldest: Date | null }[]>`
-    SELECT 'account' AS scope, count(*) AS failures, min(created_at) AS oldest
-      FROM login_failures WHERE email = ${attempt.email} AND created_at > ${since}
-    UNION ALL
-    SELECT 'client', count(*), min(created_at)
-      FROM login_failures WHERE client_address = ${attempt.clientAddress} AND created_at > ${since}`;
-  let retryAfterSeconds = 0;
-  for (const row of rows) {
-    if (Number(row.failures) < limits.maxFailures || !row.oldest) continue;
-    // Failures are not recorded while blocked, so the count drops below the limit as soon as the
-    // oldest counted failure leaves the window.
-    const freedAt = row.oldest.getTime() + limits.windowMinutes * 60_000;
+): Promise<LoginReservation> {
+  // One statement, so a reservation holds a database connection for a single round trip: the
+  // locking, counting and insert happen inside reserve_login_attempt (see its migration).
+  const [row] = await db.$queryRaw<
+    { reserved: boolean; account_failures: bigint; account_oldest: Date | null; client_failures: bigint; client_oldest: Date | null }[]
+  >`SELECT * FROM reserve_login_attempt(${attempt.email}, ${attempt.clientAddress}, ${now}, ${limits.windowMinutes * 60}::int, ${limits.maxFailures}::int)`;
+  if (!row) throw new Error("reserve_login_attempt returned no row");
+  if (row.reserved) return { allowed: true };
+  let retryAfterSeconds = 1;
+  for (const [failures, oldest] of [
+    [row.account_failures, row.account_oldest],
+    [row.client_failures, row.client_oldest],
+  ] as const) {
+    if (Number(failures) < limits.maxFailures || !oldest) continue;
+    // Nothing is written while blocked, so the count drops below the limit as soon as the oldest
+    // counted attempt leaves the window.
+    const freedAt = oldest.getTime() + limits.windowMinutes * 60_000;
     retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((freedAt - now.getTime()) / 1000));
   }
-  return retryAfterSeconds > 0 ? { allowed: false, retryAfterSeconds } : { allowed: true };
+  return { allowed: false, retryAfterSeconds };
 }
 
-export async function recordLoginFailure(
-  db: Database,
-  limits: LoginLimits,
-  attempt: { email: string; clientAddress: string },
-): Promise<void> {
-  await db.loginFailure.create({ data: { email: attempt.email, clientAddress: attempt.clientAddress } });
-  // Rows older than the window never count again; trimming here keeps the table small.
-  await db.loginFailure.deleteMany({
-    where: { createdAt: { lt: new Date(Date.now() - limits.windowMinutes * 60_000) } },
-  });
+/** Rows older than the window never count again; trimming after a failure keeps the table small. */
+export async function forgetExpiredLoginFailures(db: Database, limits: LoginLimits, now = new Date()): Promise<void> {
+  await db.loginFailure.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - limits.windowMinutes * 60_000) } } });
 }
 
 /** A correct password proves the account holder; their account's count starts again. */

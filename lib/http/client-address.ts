@@ -33,3 +33,17 @@ export function resolveClientAddress(socketAddress: string | undefined, forwarde
   }
   return (socketAddress ?? "unknown").replace(/^::ffff:/, "");
 }
+
+/** Written by a reverse proxy, and only meaningful when the operator trusts one (TRUST_PROXY). */
+const FORWARDING_HEADERS = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-for", "forwarded"];
+/** Headers the console sets on requests itself (proxy.ts); a client's own copy must never arrive. */
+const INTERNAL_HEADERS = ["content-security-policy", REQUEST_PATH_HEADER];
+
+/**
+ * Removes what a client may not decide. Next.js takes X-Forwarded-Host as the request's host when
+ * it checks a server action's Origin, so without a trusted proxy a client could name any host and
+ * pass the check; with the header gone, Next falls back to Host.
+ */
+export function dropUntrustedRequestHeaders(headers: Record<string, string | string[] | undefined>, trustProxy: boolean): void {
+  for (const name of trustProxy ? INTERNAL_HEADERS : [...FORWARDING_HEADERS, ...INTERNAL_HEADERS]) delete headers[name];
+}

@@ -84,7 +84,8 @@ describeInBrowser("background checks and notifications", () => {
     await popover.getByText("bell.acme.test is verified").waitFor();
     await screenshot(page, "notifications-bell");
     await popover.getByRole("button", { name: "Mark all read" }).click();
-    await expect.poll(() => bell.getAttribute("aria-label")).toBe("Notifications");
+    // A server action's round trip: longer than expect.poll's default second on a loaded machine.
+    await expect.poll(() => bell.getAttribute("aria-label"), { timeout: 15_000 }).toBe("Notifications");
     expect(await page.getByTestId("notification-count").count()).toBe(0);
     await context.close();
   });

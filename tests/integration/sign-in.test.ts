@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 
+import { createUser } from "@/lib/accounts/accounts";
 import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { authenticate } from "@/lib/auth/authenticate";
 import { findActor, endSession } from "@/lib/auth/sessions";
@@ -48,6 +49,40 @@ describe("sign-in", () => {
     // The same account from elsewhere is unaffected.
     const elsewhere = await authenticate(db, settings, { email: "admin@acme.example", password: "acme-admin-password", clientAddress: "10.2.0.2" });
     expect(elsewhere.ok).toBe(true);
+  });
+
+  it("checks at most the limit of passwords when 100 wrong ones arrive at once, then refuses the right one", async () => {
+    const email = "burst@acme.example";
+    await createUser(db, { organizationSlug: "acme", email, name: "Burst", password: "burst-right-password" });
+    // Every attempt from its own address: only the account's count can hold them back.
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, (_, index) =>
+        authenticate(db, settings, { email, password: `wrong-password-${index}`, clientAddress: `10.6.${index >> 8}.${index & 255}` }),
+      ),
+    );
+    const reasons = outcomes.map((outcome) => (outcome.ok ? "ok" : outcome.reason));
+    // "invalid" means a password was checked and found wrong: exactly the limit, never more.
+    expect(reasons.filter((reason) => reason === "invalid")).toHaveLength(settings.limits.maxFailures);
+    expect(reasons.filter((reason) => reason === "rate_limited")).toHaveLength(100 - settings.limits.maxFailures);
+    expect(await db.loginFailure.count({ where: { email } })).toBe(settings.limits.maxFailures);
+    const right = await authenticate(db, settings, { email, password: "burst-right-password", clientAddress: "10.6.9.9" });
+    expect(right).toMatchObject({ ok: false, reason: "rate_limited" });
+  });
+
+  it("holds the client address limit when one address tries 100 accounts at once", async () => {
+    const clientAddress = "10.7.0.1";
+    const outcomes = await Promise.all(
+      Array.from({ length: 100 }, (_, index) => authenticate(db, settings, { email: `spray-${index}@x.example`, password: "wrong-password!", clientAddress })),
+    );
+    expect(outcomes.filter((outcome) => !outcome.ok && outcome.reason === "invalid")).toHaveLength(settings.limits.maxFailures);
+    expect(await db.loginFailure.count({ where: { clientAddress } })).toBe(settings.limits.maxFailures);
+    const right = await authenticate(db, settings, { email: "viewer@acme.example", password: "acme-viewer-password", clientAddress });
+    expect(right).toMatchObject({ ok: false, reason: "rate_limited" });
+  });
+
+  it("answers an over-long email like any unknown one, without an error", async () => {
+    const result = await authenticate(db, settings, { email: `${"a".repeat(300)}@acme.example`, password: "whatever-password", clientAddress: "10.8.0.1" });
+    expect(result).toEqual({ ok: false, reason: "invalid" });
   });
 
   it("forgets old failures once they leave the window", async () => {

@@ -2,10 +2,12 @@ import type { NextConfig } from "next";
 import { describe, expect, it } from "vitest";
 
 import { checkRequestBody, MAX_REQUEST_BODY_BYTES } from "@/lib/http/body-limits";
-import { resolveClientAddress } from "@/lib/http/client-address";
+import { dropUntrustedRequestHeaders, resolveClientAddress } from "@/lib/http/client-address";
 import { readTextWithin } from "@/lib/http/read-body";
+import { isSameOriginRequest } from "@/lib/http/request-origin";
 import { escapeMalformedPercents } from "@/lib/http/request-path";
-import { safeCallbackPath } from "@/lib/http/safe-redirect";
+import { safeCallbackPath, sameOriginPath } from "@/lib/http/safe-redirect";
+import { baselineSecurityHeaders, createNonce, pageContentSecurityPolicy } from "@/lib/http/security-headers";
 
 describe("client address", () => {
   it("uses the socket peer unless a proxy is trusted", () => {
@@ -15,15 +17,129 @@ describe("client address", () => {
   });
 });
 
+const ORIGIN = "https://console.example.com";
+
 describe("sign-in callback", () => {
-  it("only returns to paths on this site", () => {
-    expect(safeCallbackPath("/queues?tab=1")).toBe("/queues?tab=1");
-    expect(safeCallbackPath("https://evil.example/")).toBe("/");
-    expect(safeCallbackPath("//evil.example")).toBe("/");
-    expect(safeCallbackPath("/\\evil.example")).toBe("/");
-    expect(safeCallbackPath("/signin?callbackUrl=/x")).toBe("/");
-    expect(safeCallbackPath(undefined)).toBe("/");
-    expect(safeCallbackPath(["/domains", "/x"])).toBe("/domains");
+  it("returns to paths on this site", () => {
+    expect(safeCallbackPath("/queues?tab=1", ORIGIN)).toBe("/queues?tab=1");
+    expect(safeCallbackPath("/routes?q=a%20b#top", ORIGIN)).toBe("/routes?q=a%20b#top");
+    expect(safeCallbackPath(`${ORIGIN}/domains`, ORIGIN)).toBe("/domains");
+    expect(safeCallbackPath(["/domains", "/x"], ORIGIN)).toBe("/domains");
+    // Re-serialised as the browser would send it, so a Location header never carries raw non-ASCII.
+    expect(safeCallbackPath("/routes?q=été", ORIGIN)).toBe("/routes?q=%C3%A9t%C3%A9");
+  });
+
+  it("sends anything that would leave the site home", () => {
+    const escapes = [
+      "https://evil.example/",
+      "http://console.example.com/", // same host, another origin
+      "https://console.example.com:8443/",
+      "//evil.example",
+      "///evil.example",
+      "/\\evil.example",
+      "\\\\evil.example",
+      "\\/evil.example",
+      "/\t/evil.example/x", // the tab a browser drops: /%09/evil.example/x after one decoding
+      "/\n/evil.example",
+      "/\r\n/evil.example",
+      "\t//evil.example",
+      " //evil.example",
+      "/\u0000/evil.example",
+      "/\u007f/evil.example",
+      "/\u0085/evil.example",
+      "/..//evil.example",
+      "/.//evil.example",
+      "/a/../..//evil.example",
+      "javascript:alert(1)",
+      "JaVaScRiPt:alert(1)",
+      "data:text/html,<script>alert(1)</script>",
+      "https://console.example.com@evil.example/",
+      "",
+    ];
+    for (const value of escapes) expect(safeCallbackPath(value, ORIGIN), JSON.stringify(value)).toBe("/");
+  });
+
+  it("keeps encoded tricks as harmless paths on this site", () => {
+    // Decoded once already (by the query string), what is left stays a path here.
+    for (const value of ["/%09/evil.example/x", "/%2F%2Fevil.example", "/%5C%5Cevil.example", "%2F%2Fevil.example", "https:evil.example"]) {
+      const path = safeCallbackPath(value, ORIGIN);
+      expect(new URL(path, ORIGIN).origin, value).toBe(ORIGIN);
+      expect(path.startsWith("//"), value).toBe(false);
+    }
+  });
+
+  it("never returns to the sign-in page itself", () => {
+    expect(safeCallbackPath("/signin?callbackUrl=/x", ORIGIN)).toBe("/");
+    expect(safeCallbackPath("/signin", ORIGIN)).toBe("/");
+    expect(safeCallbackPath(undefined, ORIGIN)).toBe("/");
+  });
+
+  it("gives next-auth's redirects the same answer", () => {
+    expect(sameOriginPath("/\t/evil.example", ORIGIN)).toBeNull();
+    expect(sameOriginPath(`${ORIGIN}/signin`, ORIGIN)).toBe("/signin");
+  });
+});
+
+describe("same-origin writes", () => {
+  const headers = (values: Record<string, string>) => new Headers(values);
+
+  it("compares Origin with the Host the request was sent to", () => {
+    expect(isSameOriginRequest(headers({ host: "console.example.com", origin: "https://console.example.com" }), false)).toBe(true);
+    expect(isSameOriginRequest(headers({ host: "console.example.com", origin: "https://evil.example" }), false)).toBe(false);
+    expect(isSameOriginRequest(headers({ host: "console.example.com", origin: "null" }), false)).toBe(false);
+    expect(isSameOriginRequest(headers({ host: "console.example.com" }), false)).toBe(true);
+  });
+
+  it("lets X-Forwarded-Host name the host only behind a trusted proxy", () => {
+    const forged = headers({ host: "console.example.com", origin: "https://evil.example", "x-forwarded-host": "evil.example" });
+    expect(isSameOriginRequest(forged, false)).toBe(false);
+    expect(isSameOriginRequest(forged, true)).toBe(true);
+    const proxied = headers({ host: "10.0.0.5:3000", origin: "https://console.example.com", "x-forwarded-host": "console.example.com" });
+    expect(isSameOriginRequest(proxied, true)).toBe(true);
+    expect(isSameOriginRequest(proxied, false)).toBe(false);
+  });
+
+  it("drops forwarding headers a client sent unless a proxy is trusted, and internal ones always", () => {
+    const sent = () => ({
+      host: "console.example.com",
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      "x-forwarded-for": "198.51.100.1",
+      forwarded: "host=evil.example",
+      "content-security-policy": "script-src 'nonce-known'",
+      "x-erc-path": "//evil.example",
+    });
+    const untrusted: Record<string, string> = sent();
+    dropUntrustedRequestHeaders(untrusted, false);
+    expect(untrusted).toEqual({ host: "console.example.com" });
+    const trusted: Record<string, string> = sent();
+    dropUntrustedRequestHeaders(trusted, true);
+    expect(Object.keys(trusted).sort()).toEqual(["forwarded", "host", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto"]);
+  });
+});
+
+describe("security headers", () => {
+  it("lets only nonce-carrying scripts run on pages, and no one frame them", () => {
+    const nonce = createNonce();
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{24}$/);
+    expect(createNonce()).not.toBe(nonce);
+    const policy = pageContentSecurityPolicy(nonce, { development: false });
+    expect(policy).toContain(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic';`);
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("object-src 'none'");
+    expect(policy).not.toContain("unsafe-eval");
+    expect(pageContentSecurityPolicy(nonce, { development: true })).toContain("'unsafe-eval'");
+  });
+
+  it("asks for HSTS only when the console is reached over https", () => {
+    const names = (https: boolean) => baselineSecurityHeaders({ https }).map(([name]) => name);
+    expect(names(true)).toContain("Strict-Transport-Security");
+    expect(names(false)).not.toContain("Strict-Transport-Security");
+    expect(Object.fromEntries(baselineSecurityHeaders({ https: false }))).toMatchObject({
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "same-origin",
+      "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    });
   });
 });
 
