@@ -119,7 +119,8 @@ async function sharedBinaries(nativeDir: string, sharedDir: string): Promise<str
     await cp(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
     await writeFile(path.join(staging, MANIFEST), manifest);
     await chmod(staging, 0o755);
-    if (await exists(target)) await rm(target, { recursive: true, force: true });
+    // A damaged copy is replaced; one another start has just completed is kept.
+    if ((await exists(target)) && !(await intact(target, manifest))) await rm(target, { recursive: true, force: true });
     await rename(staging, target).catch(async (error: NodeJS.ErrnoException) => {
       if (!(await intact(target, manifest))) throw error;
     });

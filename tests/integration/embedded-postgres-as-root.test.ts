@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -94,13 +94,27 @@ describe.skipIf(!isRoot)("the embedded database when started as root from a fold
     expect(where).not.toContain(closed);
     expect(logs.join("\n")).toMatch(/postgres.*cannot enter/);
 
+    const copy = /binaries are copied to (\S+) and/.exec(logs.join("\n"))?.[1];
+    expect(copy).toMatch(new RegExp(`^${shared}/postgres-`));
+    const copiedAt = (await stat(path.join(copy!, "bin"))).mtimeMs;
+
     const second = await prepareDatabase(config, { root: project, log: () => {}, sharedDir: shared });
     try {
       expect(await query(second.url, "SELECT count(*)::int AS n FROM kept_across_starts")).toEqual([{ n: 0 }]);
     } finally {
       await second.stop();
     }
-  });
+    expect((await stat(path.join(copy!, "bin"))).mtimeMs).toBe(copiedAt); // reused, not copied again
+
+    // A temporary-file cleaner (or a full disk) took part of the copy: the next start repairs it.
+    await rm(path.join(copy!, "bin", "postgres"));
+    const third = await prepareDatabase(config, { root: project, log: () => {}, sharedDir: shared });
+    try {
+      expect(await query(third.url, "SELECT count(*)::int AS n FROM kept_across_starts")).toEqual([{ n: 0 }]);
+    } finally {
+      await third.stop();
+    }
+  }, 120_000); // three starts, the first with initdb: tens of seconds on a busy machine
 
   it("where no reachable place can be made, stops with one sentence saying why and what to do", async () => {
     const config = await configFor();

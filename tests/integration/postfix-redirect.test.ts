@@ -94,7 +94,7 @@ describe.skipIf(!available)("Postfix redirect that keeps a copy (scenario 2)", (
     // The same message, not a forward of it.
     expect(redirected!.header("message-id")).toBe(copy!.header("message-id"));
     expect(customerServer.messages).toEqual([]);
-  });
+  }, 60_000);
 
   it("as the instructions warn: with the original domain in virtual_alias_domains, the mailbox copy bounces", async () => {
     const before = { mailbox: mailbox.messages.length, gateway: gateway.messages.length };
@@ -107,5 +107,5 @@ describe.skipIf(!available)("Postfix redirect that keeps a copy (scenario 2)", (
     expect(bounce!.recipients).toEqual([customer]);
     expect(bounce!.raw).toContain("User unknown in virtual alias table");
     expect(mailbox.messages).toHaveLength(before.mailbox);
-  });
+  }, 60_000);
 });

@@ -118,8 +118,10 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     "inet_protocols = ipv4",
     "mynetworks = 127.0.0.0/8",
     "relayhost =",
+    // No DNS at all: servers are reached by address (transport_maps), clients are not looked up.
     "disable_dns_lookups = yes",
     "smtp_host_lookup = native",
+    "smtpd_peername_lookup = no",
     "biff = no",
     "alias_maps =",
     "alias_database =",

@@ -53,6 +53,8 @@ export async function startSmtpSink(options: { name?: string } = {}): Promise<Sm
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
+    // The default reverse lookup of each client would ask the machine's resolver, off loopback.
+    disableReverseLookup: true,
     // A client that keeps its connection open (Postfix caches them) must not hold up close().
     closeTimeout: 1_000,
     onData(stream, session, callback) {
