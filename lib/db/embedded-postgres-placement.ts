@@ -96,10 +96,21 @@ async function listTree(root: string): Promise<Entry[]> {
 }
 
 /** A copy is used only when every file is there as listed: a cleaner or a full disk may have left it half done. */
-async function intact(copy: string, manifest: string): Promise<boolean> {
-  const recorded = await readFile(path.join(copy, MANIFEST), "utf8").catch(() => undefined);
-  if (recorded !== manifest) return false;
-  return JSON.stringify(await listTree(copy).catch(() => [])) === manifest;
+async function intact(copy: string, fingerprint: string): Promise<boolean> {
+  const recorded = await readFile(path.join(copy, MANIFEST), "utf8")
+    .then((text) => JSON.parse(text) as { fingerprint?: string; files?: unknown })
+    .catch(() => undefined);
+  if (recorded?.fingerprint !== fingerprint) return false;
+  return JSON.stringify(await listTree(copy).catch(() => [])) === JSON.stringify(recorded.files);
+}
+
+/** Whatever the umask was when npm installed them: directories 0755, files readable (and runnable if they were) by all. */
+async function openToAll(root: string): Promise<void> {
+  for (const [relative, kind, , mode] of await listTree(root)) {
+    if (kind === "d") await chmod(path.join(root, relative), 0o755);
+    else if (kind === "f") await chmod(path.join(root, relative), mode & 0o111 ? mode | 0o555 : mode | 0o444);
+  }
+  await chmod(root, 0o755);
 }
 
 /** Copies the binaries package's `native` folder into the shared folder, once per version and content. */
@@ -107,22 +118,24 @@ async function sharedBinaries(nativeDir: string, sharedDir: string): Promise<str
   const version = await readFile(path.join(nativeDir, "..", "package.json"), "utf8")
     .then((text) => String((JSON.parse(text) as { version?: unknown }).version ?? "unknown"))
     .catch(() => "unknown");
-  const manifest = JSON.stringify(await listTree(nativeDir));
-  const fingerprint = createHash("sha256").update(manifest).digest("hex").slice(0, 12);
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify(await listTree(nativeDir)))
+    .digest("hex")
+    .slice(0, 12);
   const target = path.join(sharedDir, `postgres-${version.replace(/[^\w.-]/g, "_")}-${fingerprint}`);
-  if (await intact(target, manifest)) return target;
+  if (await intact(target, fingerprint)) return target;
 
   // Copied beside the target and renamed into place, so a start running at the same time never
   // sees half a copy; whichever rename lands first wins.
   const staging = `${target}.partial-${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
     await cp(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
-    await writeFile(path.join(staging, MANIFEST), manifest);
-    await chmod(staging, 0o755);
+    await openToAll(staging);
+    await writeFile(path.join(staging, MANIFEST), JSON.stringify({ fingerprint, files: await listTree(staging) }));
     // A damaged copy is replaced; one another start has just completed is kept.
-    if ((await exists(target)) && !(await intact(target, manifest))) await rm(target, { recursive: true, force: true });
+    if ((await exists(target)) && !(await intact(target, fingerprint))) await rm(target, { recursive: true, force: true });
     await rename(staging, target).catch(async (error: NodeJS.ErrnoException) => {
-      if (!(await intact(target, manifest))) throw error;
+      if (!(await intact(target, fingerprint))) throw error;
     });
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -156,10 +169,13 @@ async function prepareSharedDir(sharedDir: string, account: ServiceAccount): Pro
 }
 
 async function canRun(binary: string, account: ServiceAccount): Promise<string | null> {
+  const closed = await firstClosedDirectory(path.dirname(binary), account);
+  if (closed) return `the postgres account cannot enter ${closed}`;
+  // The way in is open and the copy is executable by all, so a refusal now comes from the mount.
   return execFileAsync(binary, ["--version"], { ...account }).then(
     () => null,
     (error: NodeJS.ErrnoException) =>
-      error.code === "EACCES" ? "its file system does not allow running programs (mounted noexec)" : `${path.basename(binary)} does not run (${error.message.trim()})`,
+      error.code === "EACCES" ? "its file system is mounted noexec, so no program can run from it" : `${path.basename(binary)} does not run: ${error.message.trim()}`,
   );
 }
 
@@ -221,7 +237,10 @@ export async function placeForServiceAccount(options: {
       blocker ??= closed;
       try {
         await prepareSharedDir(sharedDir, account);
-        await mkdir(path.dirname(shared), { recursive: true, mode: 0o755 });
+        await mkdir(path.dirname(shared), { recursive: true });
+        // Explicit modes: a strict umask must not close the way in.
+        await chmod(path.dirname(path.dirname(shared)), 0o755);
+        await chmod(path.dirname(shared), 0o755);
         await writeFile(
           path.join(path.dirname(shared), "belongs-to.txt"),
           `The embedded PostgreSQL cluster of the Email Routing Console whose data directory is ${requested}.\n`,
