@@ -38,6 +38,8 @@ export default defineConfig({
           globalSetup: ["tests/support/global-setup-browser.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // expect.poll's default of 1 s is too short for a page round trip on a busy 2-core machine.
+          expect: { poll: { timeout: 10_000 } },
           // One app server and one Chromium at a time fit the 2-core machines.
           fileParallelism: false,
         },

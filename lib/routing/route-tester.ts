@@ -11,7 +11,8 @@ import type { DbClient } from "@/lib/db/client";
 /**
  * "Where does mail to this address go?" — the route tester. Reads only; every query is scoped by
  * the organisation. For the two "keep copies" scenarios it also names the redirect rule the
- * admin's own mail system needs, because without it mail never reaches the registered address.
+ * admin's own mail system needs (one that keeps the original delivery and adds the registered
+ * address), because without it mail never reaches the registered address.
  */
 
 export type TestOutcome = "routed" | "invalid_address" | "unknown_domain" | "domain_not_verified" | "domain_error" | "no_route";
@@ -34,7 +35,7 @@ export interface RedirectAdvice {
   from: string | null;
   /** How to describe `from` when it is unknown, e.g. "support@<your own domain>". */
   fromPlaceholder: string;
-  /** The registered address the rule must redirect to. */
+  /** The registered address the rule must pass each message on to (while keeping the original delivery). */
   to: string;
   scenario: "own_domain_with_copies" | "platform_domain_with_copies";
 }
@@ -133,7 +134,7 @@ export async function testAddress(db: DbClient, organizationId: string, input: s
     const redirectTargets = await findRedirectTargets(db, organizationId, localPart, checked.domain);
     const summary =
       redirectTargets.length > 0
-        ? `${checked.unicodeDomain} is not registered here. If it is your own mail system, a redirect rule must send this address to a registered one (see below).`
+        ? `${checked.unicodeDomain} is not registered here. If it is your own mail system, a rule there must pass this address's mail on to a registered one, keeping your copy (see below).`
         : `${checked.unicodeDomain} is not one of your organisation's domains, so mail to this address never reaches the console.`;
     return { ...base, address, outcome: "unknown_domain", summary, redirectTargets };
   }

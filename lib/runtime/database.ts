@@ -5,7 +5,7 @@ import path from "node:path";
 import pg from "pg";
 
 import type { AppConfig } from "@/lib/config/env";
-import { inspectRunningServer, startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
+import { clusterDirectory, inspectRunningServer, startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { describeConnectionError } from "@/lib/db/errors";
 import { migrate } from "@/lib/db/migrate";
 
@@ -56,7 +56,12 @@ export async function assertReachable(url: string): Promise<void> {
  */
 export async function prepareDatabase(
   config: AppConfig,
-  options: { root: string; log: (line: string) => void },
+  options: {
+    root: string;
+    log: (line: string) => void;
+    /** As root: where the embedded server's binaries and cluster go when the postgres account cannot reach the project. */
+    sharedDir?: string;
+  },
 ): Promise<PreparedDatabase> {
   let url = config.DATABASE_URL;
   let server: EmbeddedPostgres | undefined;
@@ -68,6 +73,8 @@ export async function prepareDatabase(
         dataDir: path.join(dataDir, "postgres"),
         port: config.EMBEDDED_DATABASE_PORT,
         password,
+        projectRoot: options.root,
+        sharedDir: options.sharedDir,
         onLog: (line) => {
           if (/FATAL|PANIC|ERROR/.test(line)) options.log(`[postgres] ${line}`);
         },
@@ -77,7 +84,8 @@ export async function prepareDatabase(
     }
     await createDatabaseIfMissing(server.connectionString(), EMBEDDED_DATABASE_NAME);
     url = server.connectionString(EMBEDDED_DATABASE_NAME);
-    options.log(`Embedded PostgreSQL is running on 127.0.0.1:${server.port} (data in ${path.join(dataDir, "postgres")}).`);
+    if (server.note) options.log(server.note);
+    options.log(`Embedded PostgreSQL is running on 127.0.0.1:${server.port} (data in ${server.dataDir}).`);
   } else {
     await assertReachable(url);
   }
@@ -107,7 +115,7 @@ export async function withCommandDatabase<T>(
   }
   const dataDir = path.resolve(root, config.DATA_DIR);
   const password = await readOrCreateSecret(dataDir, "postgres-password", 24);
-  const running = await inspectRunningServer(path.join(dataDir, "postgres"));
+  const running = await inspectRunningServer(await clusterDirectory({ dataDir: path.join(dataDir, "postgres"), projectRoot: root }));
   if (running && !running.orphaned) {
     return run(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${EMBEDDED_DATABASE_NAME}`);
   }

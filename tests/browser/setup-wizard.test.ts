@@ -233,9 +233,17 @@ describeInBrowser("set-up wizard", () => {
     expect(await page.getByLabel("The domain customers write to today").inputValue()).toBe("copies.test");
     const rules = await page.getByTestId("redirect-rule").allTextContents();
     expect(rules).toEqual([expect.stringMatching(/^sales@copies\.test.*sales@help\.copies\.test/)]);
-    expect(await page.getByRole("tabpanel").textContent()).toContain("Redirect the message to… sales@help.copies.test");
+    // Each mail system's rule keeps the delivery to the admin's mailbox and adds ours, and says who the sender is.
+    const exchange = await page.getByTestId("exchange-rule").textContent();
+    expect(exchange).toContain("The recipient › is this personsales@copies.test");
+    expect(exchange).toContain("Add recipients › to the Bcc boxsales@help.copies.test");
+    expect(await page.getByRole("tabpanel").getByTestId("what-arrives").textContent()).toContain("From and Reply-To are the customer's");
+    await screenshot(page, "wizard-2-redirects-exchange");
+    await page.getByRole("tab", { name: "Google Workspace" }).click();
+    expect(await page.getByTestId("google-rule").textContent()).toContain("Add more recipients › Add › Basicsales@help.copies.test");
     await page.getByRole("tab", { name: "Postfix" }).click();
     expect(await page.getByRole("tabpanel").textContent()).toMatch(/sales@copies\.test\s+sales@copies\.test, sales@help\.copies\.test/);
+    expect(await page.getByRole("tabpanel").textContent()).toContain("virtual_alias_maps = hash:/etc/postfix/virtual");
     await screenshot(page, "wizard-2-redirects");
     await page.getByRole("button", { name: "Continue" }).click();
     await stepHeading(page, "Finish");
