@@ -1,4 +1,4 @@
-import punycode from "punycode/punycode.js";
+import { domainNameToAscii } from "@/lib/dns/idna";
 
 /**
  * Redirect rules for scenarios 2 and 4: the admin's own mail system sends each original address on
@@ -47,12 +47,8 @@ export interface MailSystemRule {
 export function asciiAddress(address: string): string {
   const at = address.lastIndexOf("@");
   if (at < 0) return address;
-  const domain = address.slice(at + 1);
-  try {
-    return `${address.slice(0, at)}@${punycode.toASCII(domain.toLowerCase())}`;
-  } catch {
-    return address;
-  }
+  const domain = domainNameToAscii(address.slice(at + 1));
+  return domain.ok ? `${address.slice(0, at)}@${domain.ascii}` : address;
 }
 
 function domainOf(address: string): string {
