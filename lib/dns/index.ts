@@ -36,3 +36,5 @@ export type { TxtValue } from "./txt";
 export { dkimPublicKey, findConcatenation, hasLiteralQuotes, joinTxtStrings, parseTagList, stripLiteralQuotes, toTxtValue } from "./txt";
 export type { SpfContributor, SpfFetcher, SpfFetchResult, SpfLookupCount, SpfRecord, SpfTerm } from "./spf";
 export { countSpfLookups, isSpfRecord, mergeSpfRecords, parseSpf, SPF_LOOKUP_LIMIT, spfIncludes } from "./spf";
+export type { NodeResolverOptions, NodeStyleResolver } from "./node-resolver";
+export { createNodeStyleResolver, DnsResolveError } from "./node-resolver";
