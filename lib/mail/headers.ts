@@ -77,7 +77,7 @@ export function storedHeaders(fields: readonly StoredHeader[]): StoredHeader[] {
 export type HeaderVerdict =
   | { ok: true; fields: StoredHeader[]; parts: MessageParts }
   | { ok: false; reason: "header_too_large"; headerBytes: number }
-  | { ok: false; reason: "mail_loop"; received: number };
+  | { ok: false; reason: "mail_loop"; received: number; fields: StoredHeader[]; parts: MessageParts };
 
 /**
  * The gateway's header limits: a header section over `maxHeaderBytes` is refused before it is
@@ -88,7 +88,7 @@ export function inspectHeaders(raw: Buffer, limits: { maxHeaderBytes: number; ma
   if (parts.headerBytes > limits.maxHeaderBytes) return { ok: false, reason: "header_too_large", headerBytes: parts.headerBytes };
   const fields = parseHeaderFields(raw.subarray(0, parts.headerBytes).toString("utf8"));
   const received = fields.filter((field) => field.name.toLowerCase() === "received").length;
-  if (received > limits.maxReceived) return { ok: false, reason: "mail_loop", received };
+  if (received > limits.maxReceived) return { ok: false, reason: "mail_loop", received, fields, parts };
   return { ok: true, fields, parts };
 }
 

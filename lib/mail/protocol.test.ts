@@ -28,7 +28,7 @@ describe("header section", () => {
     const huge = message(`Subject: x\r\nX-Filler: ${"a".repeat(5000)}\r\n\r\nbody`);
     expect(inspectHeaders(huge, { maxHeaderBytes: 4096, maxReceived: 50 })).toEqual({ ok: false, reason: "header_too_large", headerBytes: 5024 });
     const looping = message(`${"Received: from a by b; Tue, 1 Dec 2026 10:00:00 +0000\r\n".repeat(4)}Subject: x\r\n\r\nbody`);
-    expect(inspectHeaders(looping, { maxHeaderBytes: 65536, maxReceived: 3 })).toEqual({ ok: false, reason: "mail_loop", received: 4 });
+    expect(inspectHeaders(looping, { maxHeaderBytes: 65536, maxReceived: 3 })).toMatchObject({ ok: false, reason: "mail_loop", received: 4 });
     expect(inspectHeaders(looping, { maxHeaderBytes: 65536, maxReceived: 4 })).toMatchObject({ ok: true });
   });
 
