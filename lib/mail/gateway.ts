@@ -97,6 +97,8 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   let storing = 0;
   /** Refusal writes still under way (awaited on stop so none is lost). */
   const pendingWrites = new Set<Promise<unknown>>();
+  /** Each session's refusals are written in order, so a flood's count lands on its last stored row. */
+  const sessionWrites = new Map<string, Promise<unknown>>();
 
   const helo = (session: SMTPServerSession) => session.hostNameAppearsAs || null;
   const envelopeFrom = (session: SMTPServerSession) => (session.envelope.mailFrom ? session.envelope.mailFrom.address : null);
@@ -115,11 +117,17 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
       domainId: null,
       ...context,
     };
-    const write = recordRefusal(db, refusal, full, config.INBOUND_REFUSALS_PER_MINUTE)
+    const previous = sessionWrites.get(session.id) ?? Promise.resolve();
+    const write = previous
+      .then(() => recordRefusal(db, refusal, full, config.INBOUND_REFUSALS_PER_MINUTE))
       .then((outcome) => log[outcome === "stored" ? "info" : "debug"]({ session: session.id, client: full.clientAddress, reason: refusal.reason, code: refusal.code, recipient: full.recipient, outcome }, "refused"))
       .catch((error: unknown) => log.warn({ err: error, session: session.id, reason: refusal.reason }, "could not record a refusal"));
     pendingWrites.add(write);
-    void write.finally(() => pendingWrites.delete(write));
+    sessionWrites.set(session.id, write);
+    void write.finally(() => {
+      pendingWrites.delete(write);
+      if (sessionWrites.get(session.id) === write) sessionWrites.delete(session.id);
+    });
     return new SmtpReplyError(refusal);
   }
 

@@ -33,7 +33,6 @@ export function splitMessage(raw: Buffer): MessageParts {
 
 /** Text PostgreSQL accepts: no NUL characters (text and jsonb reject them). */
 export function storableText(value: string, maxLength?: number): string {
-  // eslint-disable-next-line no-control-regex
   const clean = value.replace(/\u0000/g, "\uFFFD");
   return maxLength !== undefined && clean.length > maxLength ? clean.slice(0, maxLength) : clean;
 }

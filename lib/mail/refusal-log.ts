@@ -10,7 +10,8 @@ import type { RefusalStage } from "./types";
 /**
  * Writes a refusal to the Messages log — capped, so a flood cannot fill the database: at most
  * `perMinute` rows per client address and recipient domain each minute; beyond that the refusal is
- * only counted, in `suppressed` of the last row stored for that client and domain.
+ * only counted, in `suppressed` of the last row stored for that client and domain (the number
+ * dropped that minute so far).
  */
 export interface RefusalContext {
   gateway: string;
@@ -35,8 +36,10 @@ export type RecordOutcome = "stored" | "suppressed";
 export async function recordRefusal(db: DbClient, refusal: Refusal, context: RefusalContext, perMinute: number, now = new Date()): Promise<RecordOutcome> {
   const hits = await countHit(db, `refusals:${context.clientAddress}:${context.recipientDomain}`, now);
   if (hits > perMinute) {
+    // The counter knows exactly how many were dropped this minute; setting (not adding) it keeps the
+    // total right whichever of several concurrent writers lands last.
     await db.$executeRaw`
-      UPDATE inbound_refusals SET suppressed = suppressed + 1
+      UPDATE inbound_refusals SET suppressed = GREATEST(suppressed, ${hits - perMinute})
        WHERE id = (SELECT id FROM inbound_refusals
                     WHERE client_address = ${context.clientAddress} AND recipient_domain = ${context.recipientDomain}
                       AND created_at >= ${windowStart(now)}
