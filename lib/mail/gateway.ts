@@ -401,7 +401,9 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   timer.unref();
   log.info({ host, port, mode, tls: tls.source, hostname }, "inbound SMTP gateway listening");
 
-  const inTransaction = () => [...server.connections].some((connection) => connection.session.envelope.mailFrom) || storing > 0;
+  // A connection still in its greeting has no envelope yet.
+  const transactionOpen = (connection: { session?: SMTPServerSession }) => Boolean(connection.session?.envelope?.mailFrom);
+  const inTransaction = () => [...server.connections].some(transactionOpen) || storing > 0;
 
   let stopping: Promise<void> | null = null;
   return {
@@ -415,7 +417,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
         log.info({ connections: server.connections.size }, "inbound gateway draining: finishing transactions in progress");
         // Idle connections are told to come back later now; those in a transaction finish it first.
         for (const connection of server.connections) {
-          if (!connection.session.envelope.mailFrom) connection.send(SHUTTING_DOWN.code, `${SHUTTING_DOWN.enhancedStatus} ${SHUTTING_DOWN.text}`);
+          if (!transactionOpen(connection)) connection.send(SHUTTING_DOWN.code, `${SHUTTING_DOWN.enhancedStatus} ${SHUTTING_DOWN.text}`);
         }
         const deadline = Date.now() + timeoutMs;
         while (inTransaction() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
