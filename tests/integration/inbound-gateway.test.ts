@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 
 import nodemailer from "nodemailer";
@@ -164,6 +165,27 @@ describe("accepting mail for routed addresses", () => {
       { by: "mx.acme-own.test", ip: "198.51.100.7", delaySeconds: null },
       { by: "relay.acme-own.test", delaySeconds: 2 },
     ]);
+  });
+});
+
+describe("authentication", () => {
+  it("verifies a DKIM signature against the key the sender publishes (through our resolver)", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const published = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+    dns.publish({ name: "s1._domainkey.sender.test", type: "TXT", data: `v=DKIM1; k=rsa; p=${published}` });
+    const transport = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port,
+      secure: false,
+      ignoreTLS: true,
+      name: "client.sender.test",
+      dkim: { domainName: "sender.test", keySelector: "s1", privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString() },
+    });
+    const info = await transport.sendMail({ from: "news@sender.test", to: "support@help.acme.test", subject: "Signed", text: "Signed hello" });
+    transport.close();
+    const stored = await db.inboundMessage.findUniqueOrThrow({ where: { id: queuedId(info.response)! } });
+    expect(stored).toMatchObject({ dkim: "pass", dmarc: "pass" });
+    expect(stored.authDetails).toMatchObject({ dkim: [{ domain: "sender.test", selector: "s1", verdict: "pass", aligned: true }] });
   });
 });
 
