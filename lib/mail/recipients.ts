@@ -34,13 +34,14 @@ export async function decideRecipient(db: DbClient, address: string, platformDom
     case "routed":
       return { accepted: true, domain: resolved.domain!, route: resolved.route! };
     case "invalid_address": {
-      if (!host.ok) return { accepted: false, refusal: refusals.invalidAddress(address, resolved.error ?? "Not an email address."), domain: null, recipientDomain };
+      if (atSign < 0) return { accepted: false, refusal: refusals.invalidAddress(address, `"${address}" has no domain.`), domain: null, recipientDomain };
       // The local part cannot be a route, but the domain may well be ours: then it is an unknown address.
-      const domain = await db.domain.findUnique({ where: { name: host.ascii }, select: { id: true, organizationId: true } });
-      if (domain || ours(host.ascii)) {
+      const domain = host.ok ? await db.domain.findUnique({ where: { name: host.ascii }, select: { id: true, organizationId: true } }) : null;
+      if (domain || (host.ok && ours(host.ascii))) {
         return { accepted: false, refusal: refusals.unknownAddress(address, `${address} cannot be a route address: ${resolved.error ?? "invalid"}.`), domain, recipientDomain };
       }
-      return { accepted: false, refusal: refusals.relayDenied(address, host.ascii), domain: null, recipientDomain };
+      // Address literals, single-label hosts and the like are nobody's domain here.
+      return { accepted: false, refusal: refusals.relayDenied(address, recipientDomain), domain: null, recipientDomain };
     }
     case "unknown_domain":
       if (ours(recipientDomain)) {

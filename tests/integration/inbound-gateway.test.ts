@@ -251,6 +251,17 @@ describe("refusals", () => {
     expect(await db.inboundDelivery.count({ where: { recipient: "victim@elsewhere.test" } })).toBe(0);
   });
 
+  it("501 5.1.3 for an address without a domain, 550 5.1.1 for a local part no route can have, 550 5.7.1 for address literals", async () => {
+    const { client } = await SmtpClient.connect(port);
+    await client.send("EHLO client.sender.test");
+    await client.send("MAIL FROM:<customer@sender.test>");
+    expect(await client.send("RCPT TO:<postmaster>")).toMatchObject({ code: 501, text: "5.1.3 <postmaster>: Bad recipient address syntax" });
+    expect(await client.send("RCPT TO:<user@[192.0.2.1]>")).toMatchObject({ code: 550, text: "5.7.1 <user@[192.0.2.1]>: Relay access denied" });
+    // Longer than any route pattern may be, on a domain of ours: an unknown address, not bad syntax.
+    expect(await client.send(`RCPT TO:<${"a".repeat(70)}@help.acme.test>`)).toMatchObject({ code: 550, text: expect.stringMatching(/^5\.1\.1 /) });
+    client.close();
+  });
+
   it("552 for a message over INBOUND_MAX_MESSAGE_SIZE, announced in EHLO and checked at MAIL FROM", async () => {
     const { client } = await SmtpClient.connect(port);
     const ehlo = await client.send("EHLO client.sender.test");
