@@ -92,13 +92,17 @@ export function outcomeFor(status: DomainStatusName, hasRoute: boolean): Address
   return hasRoute ? "routed" : "no_route";
 }
 
-/** The routed addresses on a domain most like `address` (trigram similarity), for "did you mean". */
-export async function closestRoutes(db: DbClient, domain: { id: string; organizationId: string; name: string }, localPart: string, limit = 3): Promise<string[]> {
-  const address = `${localPart}@${domain.name}`.toLowerCase();
+/**
+ * The routed addresses on a domain whose local part is most like `localPart` (trigram similarity
+ * over the indexed pattern_key), for "did you mean". Whole addresses would all look alike: they
+ * share the domain.
+ */
+export async function closestRoutes(db: DbClient, domain: { id: string; organizationId: string }, localPart: string, limit = 3): Promise<string[]> {
+  const key = localPart.toLowerCase();
   const rows = await db.$queryRaw<{ address: string }[]>`
     SELECT address FROM routes
-     WHERE organization_id = ${domain.organizationId}::uuid AND domain_id = ${domain.id}::uuid AND address % ${address}
-     ORDER BY similarity(address, ${address}) DESC, address
+     WHERE organization_id = ${domain.organizationId}::uuid AND domain_id = ${domain.id}::uuid AND pattern_key % ${key}
+     ORDER BY similarity(pattern_key, ${key}) DESC, address
      LIMIT ${limit}`;
   return rows.map((row) => row.address);
 }

@@ -227,6 +227,10 @@ describe("refusals", () => {
       envelopeFrom: "customer@sender.test",
     });
     expect(refusal!.closestRoutes[0]).toBe("support@help.acme.test");
+    // Nothing alike: no suggestions rather than every route on the domain.
+    await sendMail(port, { from: "customer@sender.test", to: ["nobody@help.acme.test"], message: message() });
+    const [unlike] = await eventually("the refusal to be logged", async () => ((await refusalsFor("nobody@help.acme.test")).length ? refusalsFor("nobody@help.acme.test") : null));
+    expect(unlike).toMatchObject({ closestRoutes: [], explanation: "No route for nobody@help.acme.test; help.acme.test has no route like it." });
     // An unused platform label is ours too: unknown address, not a relay attempt.
     const label = await sendMail(port, { from: "customer@sender.test", to: [`support@nobody.${PLATFORM_DOMAIN}`], message: message() });
     expect(label.rcpts[0]?.code).toBe(550);
