@@ -1,7 +1,8 @@
 /**
  * Runs once when Next's server starts (`npm start`, `npm run serve`, `next dev`). Starts the
- * background job worker inside the web instance unless WORKER_MODE=off (docs/decisions/005).
- * The import is dynamic and behind the runtime check so the edge bundle never sees Node modules.
+ * background job worker (unless WORKER_MODE=off, docs/decisions/005) and the inbound SMTP gateway
+ * (unless INBOUND_MODE=off, docs/decisions/008) inside the web instance. The imports are dynamic
+ * and behind the runtime check so the edge bundle never sees Node modules.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -9,4 +10,6 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { startInProcessWorker } = await import("./lib/jobs/in-process");
   startInProcessWorker();
+  const { startInProcessGateway } = await import("./lib/mail/in-process");
+  startInProcessGateway();
 }

@@ -5,9 +5,10 @@
  * first, on Ctrl-C or SIGTERM. `--dev` serves with `next dev` instead of a production build.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import path from "node:path";
 
-import { DEMO_ACCOUNTS, seedDemoData } from "@/lib/accounts/demo-seed";
+import { DEMO_ACCOUNTS, seedDemoData, seedDemoMailRouting } from "@/lib/accounts/demo-seed";
 import { formatConfigProblems, loadConfig, publicUrl } from "@/lib/config/env";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { ensureBuild } from "@/lib/runtime/build";
@@ -31,6 +32,24 @@ async function waitUntilServing(url: string, server: ChildProcess): Promise<void
   throw new StartupError(`The web server did not answer at ${url} within two minutes.`);
 }
 
+/** The in-process SMTP gateway starts with Next's server; give it a few seconds to listen. */
+async function smtpListening(port: number, timeoutMs = 15_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const connected = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ port, host: "127.0.0.1" });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (connected) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
 async function main(): Promise<number> {
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
   const embedded = !process.env.DATABASE_URL;
@@ -52,6 +71,8 @@ async function main(): Promise<number> {
   const database = await prepareDatabase(config, { root, log: say });
   let server: ChildProcess | undefined;
   let shuttingDown = false;
+  let demoAddresses: string[] = [];
+  const smtpHost = config.INBOUND_SMTP_HOST ?? host;
   const shutdown = async (code: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
@@ -76,6 +97,7 @@ async function main(): Promise<number> {
     const seed = config.SEED_DEMO_DATA ?? database.embedded;
     if (seed) {
       await seedDemoData(getDb());
+      demoAddresses = await seedDemoMailRouting(getDb(), config.PLATFORM_DOMAIN);
       await disconnectDb();
     }
     if (!dev) await ensureBuild(root, say);
@@ -83,7 +105,7 @@ async function main(): Promise<number> {
     server = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/serve.ts"), ...(dev ? ["--dev"] : [])], {
       cwd: root,
       stdio: "inherit",
-      env: { ...process.env, DATABASE_URL: database.url, HOST: host, PORT: String(config.PORT), NEXTAUTH_URL: url },
+      env: { ...process.env, DATABASE_URL: database.url, HOST: host, PORT: String(config.PORT), NEXTAUTH_URL: url, INBOUND_SMTP_HOST: smtpHost },
     });
     server.once("exit", (code) => {
       if (!shuttingDown) {
@@ -103,6 +125,15 @@ async function main(): Promise<number> {
   if (config.SEED_DEMO_DATA ?? database.embedded) {
     say("Demo sign-in details:");
     for (const account of DEMO_ACCOUNTS) say(`  ${account.email.padEnd(28)} ${account.password.padEnd(28)} ${account.role}`);
+  }
+  if (config.INBOUND_MODE === "in-process") {
+    if (await smtpListening(config.INBOUND_SMTP_PORT)) {
+      say(`Inbound SMTP gateway is listening on ${smtpHost}:${config.INBOUND_SMTP_PORT}.`);
+      const [first] = demoAddresses;
+      if (first) say(`  Try: swaks --server 127.0.0.1:${config.INBOUND_SMTP_PORT} --to ${first} --from customer@example.com`);
+    } else {
+      say(`Inbound SMTP gateway is not listening on port ${config.INBOUND_SMTP_PORT} yet (see the log above; set INBOUND_SMTP_PORT to a free port).`);
+    }
   }
   say("Press Ctrl-C to stop.");
   await new Promise(() => {}); // runs until a signal arrives

@@ -59,3 +59,59 @@ export async function seedDemoData(db: Database): Promise<void> {
     await upsertUser(db, { ...user, permissions: [...user.permissions] });
   }
 }
+
+/** The addresses the demo organisation receives mail at once `npm start` is up (its platform label). */
+export const DEMO_MAIL_LABEL = "acme";
+export const DEMO_MAIL_ROUTES = [
+  { pattern: "support", queue: "Support" },
+  { pattern: "sales", queue: "Sales" },
+] as const;
+
+/**
+ * Gives the demo organisation (Acme) a platform label and routes, so a fresh local install accepts
+ * mail at support@acme.<PLATFORM_DOMAIN> on the inbound SMTP gateway straight away. Kept apart from
+ * seedDemoData: tests that build their own domains and routes start from accounts only. Leaves
+ * anything an admin changed alone (creates what is missing, never overwrites).
+ */
+export async function seedDemoMailRouting(db: Database, platformDomain: string): Promise<string[]> {
+  const acme = await db.organization.findUnique({ where: { slug: "acme" }, select: { id: true } });
+  if (!acme) return [];
+  const name = `${DEMO_MAIL_LABEL}.${platformDomain}`;
+  let domain = await db.domain.findUnique({ where: { name }, select: { id: true, organizationId: true } });
+  if (!domain) {
+    const taken = await db.domain.findUnique({ where: { platformLabel: DEMO_MAIL_LABEL }, select: { id: true } });
+    if (taken) return [];
+    domain = await db.domain.create({
+      data: {
+        organizationId: acme.id,
+        kind: "platform",
+        scenario: "platform_domain",
+        name,
+        displayName: name,
+        platformLabel: DEMO_MAIL_LABEL,
+        status: "verified",
+        verifiedAt: new Date(),
+      },
+      select: { id: true, organizationId: true },
+    });
+  }
+  if (domain.organizationId !== acme.id) return [];
+  const addresses: string[] = [];
+  for (const { pattern, queue: queueName } of DEMO_MAIL_ROUTES) {
+    const nameKey = queueName.toLowerCase();
+    const queue = await db.queue.upsert({
+      where: { organizationId_nameKey: { organizationId: acme.id, nameKey } },
+      create: { organizationId: acme.id, name: queueName, nameKey },
+      update: {},
+      select: { id: true },
+    });
+    const address = `${pattern}@${name}`;
+    await db.route.upsert({
+      where: { domainId_patternKey: { domainId: domain.id, patternKey: pattern } },
+      create: { organizationId: acme.id, domainId: domain.id, pattern, patternKey: pattern, address, queueId: queue.id, fromName: `Acme ${queueName}` },
+      update: {},
+    });
+    addresses.push(address);
+  }
+  return addresses;
+}

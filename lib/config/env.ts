@@ -120,6 +120,24 @@ const duration = (minMs: number, maxMs: number) =>
     return ms;
   });
 
+/** "25MB", "512KB", "1048576": bytes. KB and MB are 1024-based, as mail servers count. */
+const BYTE_UNITS = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+
+const byteSize = (min: number, max: number) =>
+  z.string().transform((value, ctx) => {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb)?\s*$/i.exec(value);
+    if (!match) {
+      ctx.addIssue({ code: "custom", message: "must be a size such as 25MB, 512KB or a number of bytes" });
+      return z.NEVER;
+    }
+    const bytes = Math.round(Number(match[1]) * BYTE_UNITS[(match[2] ?? "b").toLowerCase() as keyof typeof BYTE_UNITS]);
+    if (bytes < min || bytes > max) {
+      ctx.addIssue({ code: "custom", message: `must be between ${min} and ${max} bytes` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
@@ -191,6 +209,25 @@ const envSchema = z
     WEBHOOK_TIMEOUT: duration(500, MINUTE).default(10 * SECOND),
     WEBHOOK_MAX_ATTEMPTS: integer(1, 50).default(8),
     WEBHOOK_RETRY_INTERVAL: duration(100, HOUR).default(30 * SECOND),
+    /** The inbound SMTP gateway: in this process (default), or only in `npm run inbound`. */
+    INBOUND_MODE: z.enum(["in-process", "off"], { message: "must be in-process or off" }).default("in-process"),
+    INBOUND_SMTP_PORT: integer(1, 65535).default(2525),
+    /** Interface the gateway binds; like HOST, loopback by default with the embedded database. */
+    INBOUND_SMTP_HOST: z.string().min(1).optional(),
+    /** The name the gateway greets with and writes in Received headers (default: the first INBOUND_MX_HOSTS entry). */
+    INBOUND_HOSTNAME: hostname.optional(),
+    INBOUND_TLS_CERT: z.string().min(1).optional(),
+    INBOUND_TLS_KEY: z.string().min(1).optional(),
+    INBOUND_MAX_MESSAGE_SIZE: byteSize(1024, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+    INBOUND_MAX_HEADER_SIZE: byteSize(1024, 64 * 1024 * 1024).default(256 * 1024),
+    INBOUND_MAX_RECIPIENTS: integer(1, 10_000).default(100),
+    INBOUND_MAX_RECEIVED_HEADERS: integer(5, 1000).default(50),
+    INBOUND_RATE_CONNECTIONS_PER_MINUTE: integer(1, 1_000_000).default(300),
+    INBOUND_RATE_MESSAGES_PER_MINUTE: integer(1, 1_000_000).default(600),
+    INBOUND_REFUSALS_PER_MINUTE: integer(1, 100_000).default(20),
+    INBOUND_AUTH_DEADLINE: duration(100, MINUTE).default(5 * SECOND),
+    INBOUND_SOCKET_TIMEOUT: duration(SECOND, 30 * MINUTE).default(MINUTE),
+    MESSAGE_RETENTION_DAYS: integer(1, 3650).default(30),
   })
   .superRefine((env, ctx) => {
     // pg-boss hands a job to another worker once it has been active this long: a healthy check or
@@ -202,6 +239,12 @@ const envSchema = z
         path: ["JOB_EXPIRY"],
         message: `must be at least ${formatDuration(longestJob)} (DNS_DEADLINE_MS or WEBHOOK_TIMEOUT plus 2s), or running jobs would be retried elsewhere while still running`,
       });
+    }
+    if ((env.INBOUND_TLS_CERT === undefined) !== (env.INBOUND_TLS_KEY === undefined)) {
+      ctx.addIssue({ code: "custom", path: [env.INBOUND_TLS_CERT ? "INBOUND_TLS_KEY" : "INBOUND_TLS_CERT"], message: "must be set together with INBOUND_TLS_CERT / INBOUND_TLS_KEY (the certificate and its private key)" });
+    }
+    if (env.INBOUND_MAX_HEADER_SIZE > env.INBOUND_MAX_MESSAGE_SIZE) {
+      ctx.addIssue({ code: "custom", path: ["INBOUND_MAX_HEADER_SIZE"], message: "must not be larger than INBOUND_MAX_MESSAGE_SIZE" });
     }
     if (env.CHECK_PENDING_MAX_INTERVAL < env.CHECK_PENDING_FIRST_INTERVAL) {
       ctx.addIssue({ code: "custom", path: ["CHECK_PENDING_MAX_INTERVAL"], message: "must not be shorter than CHECK_PENDING_FIRST_INTERVAL" });

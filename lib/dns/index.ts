@@ -61,3 +61,5 @@ export {
   spfIncludes,
   spfWithIncludeFirst,
 } from "./spf";
+export type { NodeResolverOptions, NodeStyleResolver } from "./node-resolver";
+export { createNodeStyleResolver, DnsResolveError } from "./node-resolver";

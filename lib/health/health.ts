@@ -5,6 +5,7 @@ import pg from "pg";
 import type { AppConfig } from "@/lib/config/env";
 import { getMigrationStatus } from "@/lib/db/migrate";
 import { inProcessWorkerStatus } from "@/lib/jobs/worker-state";
+import { inProcessGateway } from "@/lib/mail/gateway-state";
 
 /**
  * What /api/health reports to load balancers and operators: the database answers, its schema is
@@ -21,6 +22,7 @@ export interface HealthReport {
     database: { status: CheckStatus; latencyMs?: number; error?: string };
     migrations: { status: CheckStatus; applied?: number; pending?: number; failed?: number; changed?: number; unknown?: number; error?: string };
     worker: { status: CheckStatus; mode: AppConfig["WORKER_MODE"]; alive?: number; lastHeartbeatAt?: string | null; error?: string };
+    inbound: { status: CheckStatus; mode: AppConfig["INBOUND_MODE"]; port?: number | null; alive?: number; error?: string };
   };
 }
 
@@ -90,6 +92,7 @@ export async function checkHealth(config: AppConfig, options: { url?: string; ti
     database: { status: "fail", error: "not configured" },
     migrations: { status: "fail", error: "database unavailable" },
     worker: { status: "fail", mode: config.WORKER_MODE, error: "database unavailable" },
+    inbound: checkInboundLocally(config),
   };
 
   let client: pg.PoolClient | null = null;
@@ -124,6 +127,7 @@ export async function checkHealth(config: AppConfig, options: { url?: string; ti
       checks.migrations = { status: "fail", error: describeDatabaseError(error) };
     }
     checks.worker = await checkWorker(client, config, now, timeoutMs);
+    checks.inbound = await countGateways(client, checks.inbound, config, now, timeoutMs);
     client.release();
   }
 
@@ -152,4 +156,36 @@ async function checkWorker(client: pg.PoolClient, config: AppConfig, now: Date, 
   if (local.status.state !== "running") return { status: "fail", ...base, error: "job worker stopping" };
   if (!heartbeat || heartbeat < since) return { status: "fail", ...base, error: "job worker has not reported in" };
   return { status: "ok", ...base };
+}
+
+/**
+ * The inbound SMTP gateway. In-process: this instance's gateway must be listening (it is one of
+ * the MX hosts). Off: the gateways are other processes (`npm run inbound`, one per MX host); their
+ * count is reported but does not fail this web instance, since a load balancer taking the console
+ * out of rotation would not bring a gateway back.
+ */
+function checkInboundLocally(config: AppConfig): HealthReport["checks"]["inbound"] {
+  if (config.INBOUND_MODE === "off") return { status: "ok", mode: "off" };
+  const local = inProcessGateway();
+  const status = local?.status() ?? null;
+  if (!local) return { status: "fail", mode: "in-process", error: "inbound gateway not running" };
+  if (!status) return { status: "fail", mode: "in-process", error: local.error ? `inbound gateway not listening: ${local.error}` : "inbound gateway starting" };
+  if (status.state !== "listening") return { status: "fail", mode: "in-process", port: status.port, error: `inbound gateway ${status.state}` };
+  return { status: "ok", mode: "in-process", port: status.port };
+}
+
+async function countGateways(
+  client: pg.PoolClient,
+  check: HealthReport["checks"]["inbound"],
+  config: AppConfig,
+  now: Date,
+  timeoutMs: number,
+): Promise<HealthReport["checks"]["inbound"]> {
+  const since = new Date(now.getTime() - heartbeatWindowMs(config));
+  try {
+    const result = await withTimeout(client.query<{ alive: number }>("SELECT count(*)::int AS alive FROM inbound_gateway_heartbeats WHERE seen_at > $1", [since]), timeoutMs);
+    return { ...check, alive: result.rows[0]?.alive ?? 0 };
+  } catch {
+    return check;
+  }
 }

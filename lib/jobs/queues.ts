@@ -15,6 +15,8 @@ export const QUEUES = {
   webhookDelivery: "webhook-delivery",
   /** Re-enqueues checks and deliveries that are due but have no job (the safety net). */
   sweep: "job-sweep",
+  /** Deletes inbound mail and refusals past MESSAGE_RETENTION_DAYS (lib/mail/retention.ts); at most hourly. */
+  mailRetention: "mail-retention",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -42,6 +44,7 @@ function queueOptions(config: AppConfig): Record<QueueName, Omit<PgBoss.Queue, "
     [QUEUES.domainCheck]: { policy: "stately", retryLimit: 5, retryDelay: 1, retryBackoff: true, expireInSeconds },
     [QUEUES.webhookDelivery]: { policy: "stately", retryLimit: 5, retryDelay: 1, retryBackoff: true, expireInSeconds },
     [QUEUES.sweep]: { policy: "standard", retryLimit: 0, expireInSeconds },
+    [QUEUES.mailRetention]: { policy: "standard", retryLimit: 2, retryDelay: 60, expireInSeconds: Math.max(expireInSeconds, 600) },
   };
 }
 

@@ -8,6 +8,7 @@ import PgBoss from "pg-boss";
 import type { AppConfig } from "@/lib/config/env";
 import { getDb, type Database } from "@/lib/db/client";
 import { log as rootLog, type Logger } from "@/lib/log";
+import { pruneInboundMail } from "@/lib/mail/retention";
 import { attemptDelivery } from "@/lib/webhooks/deliveries";
 import { webhookDependencies } from "@/lib/webhooks/settings";
 
@@ -142,6 +143,10 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
     if (!job) return;
     return run(QUEUES.sweep, job, () => sweepDueWork(db, config));
   });
+  await boss.work(QUEUES.mailRetention, workOptions, async ([job]) => {
+    if (!job) return;
+    return run(QUEUES.mailRetention, job, () => pruneInboundMail(db, config));
+  });
 
   async function heartbeat(): Promise<void> {
     if (state !== "running") return;
@@ -158,6 +163,8 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
       // At most one sweep per interval across all workers: the throttle is a unique index in pg-boss.
       const sweepSeconds = Math.max(1, Math.round(config.JOB_SWEEP_INTERVAL / 1000));
       await boss.sendThrottled(QUEUES.sweep, {}, {}, sweepSeconds, "sweep");
+      // Retention runs at most once an hour across all workers (the same unique-index throttle).
+      await boss.sendThrottled(QUEUES.mailRetention, {}, {}, 3600, "mail-retention");
     } catch (error) {
       if (!heartbeatFailing) log.warn({ err: error }, "job worker cannot reach the database; retrying");
       heartbeatFailing = true;

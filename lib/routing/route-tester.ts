@@ -1,8 +1,6 @@
 import "server-only";
 
-import type { Prisma } from "@/lib/db/client";
-
-import { checkEmailAddress } from "./address";
+import { closestRoutes, findRouteFor, resolveAddress, type AddressOutcome, type ResolvedRoute } from "./address-resolution";
 import { findOriginalDomains } from "./original-domain";
 import { routeStatusFor, routeStatusReason, type DomainStatusName } from "./route-status";
 import type { RouteStatus } from "./route-schemas";
@@ -15,7 +13,7 @@ import type { DbClient } from "@/lib/db/client";
  * address), because without it mail never reaches the registered address.
  */
 
-export type TestOutcome = "routed" | "invalid_address" | "unknown_domain" | "domain_not_verified" | "domain_error" | "no_route";
+export type TestOutcome = AddressOutcome;
 
 type Scenario = "own_domain" | "own_domain_with_copies" | "platform_domain" | "platform_domain_with_copies";
 
@@ -68,19 +66,7 @@ export interface AddressTestResult {
   redirectTargets: RedirectTarget[];
 }
 
-const routeSelect = {
-  id: true,
-  pattern: true,
-  priority: true,
-  queue: { select: { name: true } },
-  spamQueue: { select: { name: true } },
-  language: { select: { name: true } },
-  skills: { select: { skill: { select: { name: true } } } },
-} satisfies Prisma.RouteSelect;
-
-type SelectedRoute = Prisma.RouteGetPayload<{ select: typeof routeSelect }>;
-
-function toTestedRoute(route: SelectedRoute, domain: { displayName: string; status: DomainStatusName }): TestedRoute {
+function toTestedRoute(route: ResolvedRoute, domain: { displayName: string; status: DomainStatusName }): TestedRoute {
   return {
     id: route.id,
     address: `${route.pattern}@${domain.displayName}`,
@@ -91,10 +77,6 @@ function toTestedRoute(route: SelectedRoute, domain: { displayName: string; stat
     language: route.language?.name ?? null,
     status: routeStatusFor(domain.status),
   };
-}
-
-function findRoute(db: DbClient, organizationId: string, domainId: string, localPart: string) {
-  return db.route.findFirst({ where: { organizationId, domainId, patternKey: localPart.toLowerCase() }, select: routeSelect });
 }
 
 function redirectAdvice(localPart: string, domain: { displayName: string; scenario: Scenario }, originalDomain: string | null): RedirectAdvice | null {
@@ -108,61 +90,50 @@ function redirectAdvice(localPart: string, domain: { displayName: string; scenar
   };
 }
 
-async function nearMisses(db: DbClient, organizationId: string, domainId: string, address: string): Promise<string[]> {
-  // Trigram similarity over the indexed address column; the threshold keeps unrelated ones out.
-  const rows = await db.$queryRaw<{ address: string }[]>`
-    SELECT address FROM routes
-     WHERE organization_id = ${organizationId}::uuid AND domain_id = ${domainId}::uuid AND address % ${address}
-     ORDER BY similarity(address, ${address}) DESC, address
-     LIMIT 3`;
-  return rows.map((row) => row.address);
-}
-
 export async function testAddress(db: DbClient, organizationId: string, input: string): Promise<AddressTestResult> {
   const base = { input, domain: null, route: null, suggestions: [], redirect: null, redirectTargets: [] };
-  const checked = checkEmailAddress(input);
-  if (!checked.ok) return { ...base, address: null, outcome: "invalid_address", summary: checked.error };
-  const { localPart } = checked;
-  const address = `${localPart}@${checked.unicodeDomain}`;
+  // The same resolution the inbound gateway applies to RCPT TO, limited to this organisation.
+  const resolved = await resolveAddress(db, input, { organizationId });
+  if (!resolved.address) return { ...base, address: null, outcome: "invalid_address", summary: resolved.error ?? "This is not an email address" };
+  const { localPart, unicodeDomain } = resolved.address;
+  const address = `${localPart}@${unicodeDomain}`;
 
-  const domain = await db.domain.findFirst({
-    where: { organizationId, name: checked.domain },
-    select: { id: true, name: true, displayName: true, status: true, scenario: true },
-  });
-
+  const domain = resolved.domain;
   if (!domain) {
-    const redirectTargets = await findRedirectTargets(db, organizationId, localPart, checked.domain);
+    const redirectTargets = await findRedirectTargets(db, organizationId, localPart, resolved.address.domain);
     const summary =
       redirectTargets.length > 0
-        ? `${checked.unicodeDomain} is not registered here. If it is your own mail system, a rule there must pass this address's mail on to a registered one, keeping your copy (see below).`
-        : `${checked.unicodeDomain} is not one of your organisation's domains, so mail to this address never reaches the console.`;
+        ? `${unicodeDomain} is not registered here. If it is your own mail system, a rule there must pass this address's mail on to a registered one, keeping your copy (see below).`
+        : `${unicodeDomain} is not one of your organisation's domains, so mail to this address never reaches the console.`;
     return { ...base, address, outcome: "unknown_domain", summary, redirectTargets };
   }
 
   const testedDomain: TestedDomain = { id: domain.id, name: domain.displayName, status: domain.status, scenario: domain.scenario };
-  const found = await findRoute(db, organizationId, domain.id, localPart);
-  const route = found ? toTestedRoute(found, domain) : null;
+  const route = resolved.route ? toTestedRoute(resolved.route, domain) : null;
   const originals = await findOriginalDomains(db, organizationId, [domain]);
   const redirect = redirectAdvice(localPart, domain, originals.get(domain.id) ?? null);
-  const common = { ...base, address, domain: testedDomain, route, redirect };
+  const common = { ...base, address, domain: testedDomain, route, redirect, outcome: resolved.outcome };
 
-  if (domain.status === "pending") {
-    const then = route ? ` Once it is, this address will reach the ${route.queueName} queue.` : " There is no route for this address yet either.";
-    return { ...common, outcome: "domain_not_verified", summary: `${domain.displayName} is not verified yet, so mail is not received.${then}` };
+  switch (resolved.outcome) {
+    case "domain_not_verified": {
+      const then = route ? ` Once it is, this address will reach the ${route.queueName} queue.` : " There is no route for this address yet either.";
+      return { ...common, summary: `${domain.displayName} is not verified yet, so mail is not received.${then}` };
+    }
+    case "domain_error":
+      return { ...common, summary: routeStatusReason(domain.status, domain.displayName) };
+    case "no_route": {
+      const suggestions = await closestRoutes(db, domain, localPart);
+      return {
+        ...common,
+        suggestions,
+        summary: `${domain.displayName} receives mail, but no route exists for "${localPart}", so mail to this address is refused.`,
+      };
+    }
+    default: {
+      const warning = domain.status === "degraded" ? ` ${routeStatusReason(domain.status, domain.displayName)}` : "";
+      return { ...common, summary: `Mail to ${address} is delivered to the ${route?.queueName ?? "route's"} queue.${warning}` };
+    }
   }
-  if (domain.status === "degraded" || domain.status === "failed") {
-    return { ...common, outcome: "domain_error", summary: routeStatusReason(domain.status, domain.displayName) };
-  }
-  if (!route) {
-    const suggestions = await nearMisses(db, organizationId, domain.id, `${localPart}@${domain.name}`.toLowerCase());
-    return {
-      ...common,
-      outcome: "no_route",
-      suggestions,
-      summary: `${domain.displayName} receives mail, but no route exists for "${localPart}", so mail to this address is not delivered to any queue.`,
-    };
-  }
-  return { ...common, outcome: "routed", summary: `Mail to ${address} is delivered to the ${route.queueName} queue.` };
 }
 
 /**
@@ -182,7 +153,7 @@ async function findRedirectTargets(db: DbClient, organizationId: string, localPa
   for (const candidate of candidates) {
     const original = originals.get(candidate.id) ?? null;
     if (original !== null && original !== asciiDomain) continue;
-    const found = await findRoute(db, organizationId, candidate.id, localPart);
+    const found = await findRouteFor(db, { id: candidate.id, organizationId }, localPart);
     // Without a recorded original domain, a platform domain is a guess: only one with this route.
     if (original === null && !found) continue;
     targets.push({

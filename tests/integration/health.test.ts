@@ -2,7 +2,13 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { GET as health } from "@/app/api/health/route";
 import { closeHealthPool, checkHealth, type HealthReport } from "@/lib/health/health";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+import { findFreePort } from "@/lib/db/embedded-postgres";
 import { startInProcessWorker } from "@/lib/jobs/in-process";
+import { startInProcessGateway } from "@/lib/mail/in-process";
 import { runShutdownHooks } from "@/lib/jobs/shutdown";
 
 import { configWith, eventually } from "../support/jobs";
@@ -23,6 +29,12 @@ Object.assign(process.env, {
   JOB_SWEEP_INTERVAL: "1s",
   JOB_POLL_INTERVAL: "500ms",
   SHUTDOWN_TIMEOUT: "2s",
+  INBOUND_MODE: "in-process",
+  INBOUND_SMTP_HOST: "127.0.0.1",
+  INBOUND_SMTP_PORT: String(await findFreePort()),
+  DATA_DIR: await mkdtemp(path.join(os.tmpdir(), "erc-health-")),
+  // Nothing is resolved in this file; the gateway still must never be handed the system's resolver.
+  DNS_RESOLVERS: "127.0.0.1:9",
 });
 
 afterAll(async () => {
@@ -40,23 +52,30 @@ async function probe(): Promise<{ status: number; body: HealthReport; text: stri
 }
 
 describe("/api/health", () => {
-  it("is 503 until this instance's job worker runs, then 200 with every check", async () => {
+  it("is 503 until this instance's job worker and inbound gateway run, then 200 with every check", async () => {
     const before = await probe();
     expect(before.status).toBe(503);
     expect(before.body.checks).toMatchObject({
       database: { status: "ok" },
       migrations: { status: "ok", pending: 0 },
       worker: { status: "fail", mode: "in-process", error: "job worker not running" },
+      inbound: { status: "fail", mode: "in-process", error: "inbound gateway not running", alive: 0 },
     });
 
     startInProcessWorker();
+    startInProcessGateway();
     const healthy = await eventually("the worker to report in", async () => {
       const result = await probe();
       return result.status === 200 ? result : null;
     });
     expect(healthy.body).toMatchObject({
       status: "ok",
-      checks: { database: { status: "ok", latencyMs: expect.any(Number) }, migrations: { status: "ok" }, worker: { status: "ok", alive: 1 } },
+      checks: {
+        database: { status: "ok", latencyMs: expect.any(Number) },
+        migrations: { status: "ok" },
+        worker: { status: "ok", alive: 1 },
+        inbound: { status: "ok", mode: "in-process", port: Number(process.env.INBOUND_SMTP_PORT), alive: 1 },
+      },
     });
   });
 

@@ -11,6 +11,8 @@ export interface AppServer {
 
 export async function startAppServer(root: string, env: Record<string, string>): Promise<AppServer> {
   const port = await findFreePort();
+  // The console's own inbound SMTP gateway (INBOUND_MODE=in-process) gets a free loopback port too.
+  const smtpPort = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/serve.ts")], {
     cwd: root,
@@ -21,6 +23,8 @@ export async function startAppServer(root: string, env: Record<string, string>):
       PORT: String(port),
       HOST: "127.0.0.1",
       NEXTAUTH_URL: url,
+      INBOUND_SMTP_HOST: "127.0.0.1",
+      INBOUND_SMTP_PORT: String(smtpPort),
       LOG_LEVEL: "warn",
       ...env,
     },

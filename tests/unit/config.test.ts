@@ -75,4 +75,23 @@ describe("configuration", () => {
   it("treats empty variables as unset", () => {
     expect(loadConfig({ NODE_ENV: "development", PORT: "", DATABASE_URL: "" })).toMatchObject({ ok: true, config: { PORT: 3000 } });
   });
+
+  it("reads the inbound gateway's limits, with sizes in KB or MB", () => {
+    expect(loadConfig({ NODE_ENV: "development" })).toMatchObject({
+      ok: true,
+      config: { INBOUND_MODE: "in-process", INBOUND_SMTP_PORT: 2525, INBOUND_MAX_MESSAGE_SIZE: 25 * 1024 * 1024, MESSAGE_RETENTION_DAYS: 30 },
+    });
+    expect(loadConfig({ NODE_ENV: "development", INBOUND_MAX_MESSAGE_SIZE: "512KB", INBOUND_MAX_HEADER_SIZE: "2048" })).toMatchObject({
+      ok: true,
+      config: { INBOUND_MAX_MESSAGE_SIZE: 512 * 1024, INBOUND_MAX_HEADER_SIZE: 2048 },
+    });
+    const bad = loadConfig({ NODE_ENV: "development", INBOUND_MAX_MESSAGE_SIZE: "lots", INBOUND_MODE: "sometimes" });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems.map((problem) => problem.variable).sort()).toEqual(["INBOUND_MAX_MESSAGE_SIZE", "INBOUND_MODE"]);
+    expect(loadConfig({ NODE_ENV: "development", INBOUND_TLS_CERT: "/tmp/cert.pem" })).toMatchObject({
+      ok: false,
+      problems: [{ variable: "INBOUND_TLS_KEY", message: expect.stringContaining("set together") }],
+    });
+  });
 });

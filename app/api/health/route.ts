@@ -3,7 +3,8 @@ import { checkHealth } from "@/lib/health/health";
 
 /**
  * For load balancers and orchestrators: 200 when the database answers, its migrations are this
- * release's and a job worker is alive; 503 otherwise. The JSON body lists each check. Public (no
+ * release's, a job worker is alive and (INBOUND_MODE=in-process) this instance's inbound SMTP gateway
+ * is listening; 503 otherwise. The JSON body lists each check. Public (no
  * session) and free of secrets; proxy.ts leaves /api/ alone.
  */
 export const dynamic = "force-dynamic";

@@ -1,0 +1,141 @@
+import "server-only";
+
+import { authenticate, type AuthenticateResult, type AuthStatus } from "mailauth";
+
+import { createNodeStyleResolver, type ServerAddress } from "@/lib/dns";
+
+import type { AuthDetails, AuthVerdict } from "./types";
+
+/**
+ * SPF, DKIM, DMARC and ARC of an incoming message, by mailauth. Every DNS query goes to OUR
+ * configured resolvers through lib/dns (never the operating system's), and the whole verification
+ * is bounded by a deadline: a slow or silent DNS server turns into `temperror` verdicts, not into
+ * an SMTP session held open. BIMI is off (it fetches logos over HTTPS, and we show none).
+ */
+export interface AuthenticationInput {
+  raw: Buffer;
+  clientAddress: string;
+  helo: string;
+  envelopeFrom: string;
+  /** Our host name, written into the Authentication-Results header. */
+  mta: string;
+}
+
+export interface AuthenticationSettings {
+  resolvers: readonly ServerAddress[];
+  /** Per DNS query. */
+  timeoutMs: number;
+  /** For the whole verification. */
+  deadlineMs: number;
+}
+
+export interface Authentication {
+  spf: AuthVerdict;
+  dkim: AuthVerdict;
+  dmarc: AuthVerdict;
+  arc: AuthVerdict;
+  /** The policy the From domain's DMARC record applies to this message (p=, or sp= for a subdomain). */
+  dmarcPolicy: string | null;
+  details: AuthDetails;
+  /** Header lines to put on top of the stored message (Authentication-Results, Received-SPF). */
+  headers: string;
+}
+
+function verdict(status: AuthStatus | undefined): AuthVerdict {
+  const result = status?.result;
+  if (result === undefined || result === "skipped") return "none";
+  return result === "temperr" ? "temperror" : result;
+}
+
+function timedOut(input: AuthenticationInput): Authentication {
+  const headers = `Authentication-Results: ${input.mta}; spf=temperror; dkim=temperror; dmarc=temperror (verification deadline reached)\r\n`;
+  return {
+    spf: "temperror",
+    dkim: "temperror",
+    dmarc: "temperror",
+    arc: "temperror",
+    dmarcPolicy: null,
+    headers,
+    details: {
+      spf: { domain: null, verdict: "temperror", explanation: "verification deadline reached", lookups: null },
+      dkim: [],
+      dmarc: { domain: null, verdict: "temperror", policy: null, spfAligned: null, dkimAligned: null },
+      arc: { verdict: "temperror", instances: 0 },
+      authenticationResults: headers.trim(),
+      timedOut: true,
+    },
+  };
+}
+
+export function summarize(result: AuthenticateResult): Omit<Authentication, "headers"> {
+  const signatures = result.dkim.results ?? [];
+  const dkim: AuthVerdict =
+    signatures.length === 0 ? "none" : signatures.some((signature) => verdict(signature.status) === "pass") ? "pass" : verdict(signatures[0]!.status);
+  const spf = result.spf ? verdict(result.spf.status) : "none";
+  const dmarc = result.dmarc ? verdict(result.dmarc.status) : "none";
+  const arc = result.arc ? verdict(result.arc.status) : "none";
+  const dmarcPolicy = result.dmarc && result.dmarc.policy ? result.dmarc.policy.toLowerCase() : null;
+  const authenticationResults = /^Authentication-Results:.*$/ms.exec(result.headers)?.[0] ?? "";
+  return {
+    spf,
+    dkim,
+    dmarc,
+    arc,
+    dmarcPolicy,
+    details: {
+      spf: {
+        domain: result.spf ? result.spf.domain : null,
+        verdict: spf,
+        explanation: result.spf ? (result.spf.status.comment ?? null) : null,
+        lookups: result.spf ? (result.spf.lookups?.count ?? null) : null,
+      },
+      dkim: signatures.map((signature) => ({
+        domain: signature.signingDomain ?? null,
+        selector: signature.selector ?? null,
+        verdict: verdict(signature.status),
+        aligned: Boolean(signature.status.aligned),
+        explanation: typeof signature.status.comment === "string" ? signature.status.comment : null,
+      })),
+      dmarc: {
+        domain: result.dmarc ? result.dmarc.domain : null,
+        verdict: dmarc,
+        policy: dmarcPolicy,
+        spfAligned: result.dmarc ? result.dmarc.alignment?.spf?.result || null : null,
+        dkimAligned: result.dmarc ? result.dmarc.alignment?.dkim?.result || null : null,
+      },
+      arc: { verdict: arc, instances: result.arc && typeof result.arc.i === "number" ? result.arc.i : 0 },
+      authenticationResults: authenticationResults.replace(/\r\n/g, "\n"),
+      timedOut: false,
+    },
+  };
+}
+
+export async function authenticateMessage(input: AuthenticationInput, settings: AuthenticationSettings): Promise<Authentication> {
+  const controller = new AbortController();
+  const resolver = createNodeStyleResolver({ resolvers: settings.resolvers, timeoutMs: Math.min(settings.timeoutMs, settings.deadlineMs), signal: controller.signal });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve(null);
+    }, settings.deadlineMs);
+  });
+  try {
+    const result = await Promise.race([
+      authenticate(input.raw, {
+        ip: input.clientAddress,
+        helo: input.helo,
+        sender: input.envelopeFrom || undefined,
+        mta: input.mta,
+        resolver: resolver as (name: string, rrtype: string) => Promise<string[]>,
+        disableBimi: true,
+      }),
+      deadline,
+    ]);
+    if (!result) return timedOut(input);
+    return { ...summarize(result), headers: result.headers };
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}

@@ -1,0 +1,40 @@
+import "server-only";
+
+import { isIPv6 } from "node:net";
+
+import type { DbClient } from "@/lib/db/client";
+
+/**
+ * One-minute counters in PostgreSQL, shared by every gateway instance: a client that spreads its
+ * connections over all our MX hosts is counted once. Each hit is one upsert that returns the new
+ * count, so the check and the increment are atomic without locks held across commands.
+ */
+export const WINDOW_MS = 60_000;
+
+export function windowStart(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
+}
+
+/**
+ * Whom a limit counts: an IPv4 address, or an IPv6 address's /64 (one host usually holds a whole
+ * /64, so counting single IPv6 addresses would let it rotate past any limit).
+ */
+export function clientKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(address)) return address;
+  const [head = "", tail = ""] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::") ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+/** Adds one hit to `key` in the current minute and returns the minute's count so far. */
+export async function countHit(db: DbClient, key: string, now = new Date()): Promise<number> {
+  const rows = await db.$queryRaw<{ hits: number }[]>`
+    INSERT INTO inbound_rate_counters (key, window_start, hits) VALUES (${key}, ${windowStart(now)}, 1)
+    ON CONFLICT (key, window_start) DO UPDATE SET hits = inbound_rate_counters.hits + 1
+    RETURNING hits`;
+  return rows[0]?.hits ?? 1;
+}

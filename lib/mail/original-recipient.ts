@@ -1,0 +1,44 @@
+import { addressesIn, headerValues } from "./headers";
+import type { StoredHeader } from "./types";
+
+/**
+ * In the "keep copies" scenarios (2 and 4) the customer writes to the organisation's own address
+ * (support@acme.com) and their mail server redirects a copy to the registered one
+ * (support@help.acme.com), which is the envelope recipient we see. The address the customer wrote
+ * to survives in the headers: `X-Original-To` or `Delivered-To` when the redirecting server adds
+ * them (Postfix does on local delivery), and otherwise in `To`/`Cc`, since a redirect — unlike a
+ * forward — keeps the message as the customer sent it.
+ *
+ * The console's redirect rules keep the local part (support@acme.com → support@help.acme.com), so
+ * a To/Cc address counts when it has the same local part or is on the original domain the admin
+ * named in the wizard. Anything else (the customer wrote to someone else and Bcc'd us) is not
+ * claimed. Returns null when the customer wrote to the envelope recipient itself.
+ */
+export function findOriginalRecipient(
+  envelopeRecipient: string,
+  fields: readonly StoredHeader[],
+  options: { originalDomain?: string | null } = {},
+): string | null {
+  const envelope = envelopeRecipient.toLowerCase();
+  const localPart = envelope.slice(0, envelope.lastIndexOf("@"));
+  const originalDomain = options.originalDomain?.toLowerCase() ?? null;
+  const other = (address: string) => address.toLowerCase() !== envelope;
+  const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1).toLowerCase();
+  const localOf = (address: string) => address.slice(0, address.lastIndexOf("@")).toLowerCase();
+
+  const explicit = [...headerValues(fields, "X-Original-To"), ...headerValues(fields, "Delivered-To")].flatMap(addressesIn).filter(other);
+  const visible = [...headerValues(fields, "To"), ...headerValues(fields, "Cc")].flatMap(addressesIn);
+  if (visible.some((address) => !other(address)) && explicit.length === 0) return null;
+  const listed = visible.filter(other);
+
+  const onOriginalDomain = (address: string) => originalDomain !== null && domainOf(address) === originalDomain;
+  const sameLocal = (address: string) => localOf(address) === localPart;
+  return (
+    explicit.find(onOriginalDomain) ??
+    explicit[0] ??
+    listed.find((address) => onOriginalDomain(address) && sameLocal(address)) ??
+    listed.find(sameLocal) ??
+    listed.find(onOriginalDomain) ??
+    null
+  );
+}

@@ -1,0 +1,81 @@
+import "server-only";
+
+import type { DbClient } from "@/lib/db/client";
+
+import { countHit, windowStart } from "./counters";
+import { storableText } from "./headers";
+import { replyLine, type Refusal } from "./replies";
+import type { RefusalStage } from "./types";
+
+/**
+ * Writes a refusal to the Messages log — capped, so a flood cannot fill the database: at most
+ * `perMinute` rows per client address and recipient domain each minute; beyond that the refusal is
+ * only counted, in `suppressed` of the last row stored for that client and domain (the number
+ * dropped that minute so far).
+ */
+export interface RefusalContext {
+  gateway: string;
+  sessionId: string;
+  clientAddress: string;
+  helo: string | null;
+  stage: RefusalStage;
+  envelopeFrom: string | null;
+  recipient: string | null;
+  /** Lower-case ASCII; empty when the refusal concerns no recipient. */
+  recipientDomain: string;
+  organizationId: string | null;
+  domainId: string | null;
+  subject?: string | null;
+  messageIdHeader?: string | null;
+  traceToken?: string | null;
+  size?: number | null;
+}
+
+export type RecordOutcome = "stored" | "suppressed";
+
+export async function recordRefusal(db: DbClient, refusal: Refusal, context: RefusalContext, perMinute: number, now = new Date()): Promise<RecordOutcome> {
+  const hits = await countHit(db, `refusals:${context.clientAddress}:${context.recipientDomain}`, now);
+  if (hits > perMinute) {
+    // The counter knows exactly how many were dropped this minute; setting (not adding) it keeps the
+    // total right whichever of several concurrent writers lands last.
+    await db.$executeRaw`
+      UPDATE inbound_refusals SET suppressed = GREATEST(suppressed, ${hits - perMinute})
+       WHERE id = (SELECT id FROM inbound_refusals
+                    WHERE client_address = ${context.clientAddress} AND recipient_domain = ${context.recipientDomain}
+                      AND created_at >= ${windowStart(now)}
+                    ORDER BY created_at DESC LIMIT 1)`;
+    return "suppressed";
+  }
+  const text = (value: string | null | undefined, max: number) => (value ? storableText(value, max) : null);
+  const searchText = [context.recipient, context.envelopeFrom, context.subject, context.messageIdHeader, context.clientAddress, refusal.reason]
+    .filter(Boolean)
+    .join(" ")
+    .toLowerCase();
+  await db.inboundRefusal.create({
+    data: {
+      createdAt: now,
+      organizationId: context.organizationId,
+      domainId: context.domainId,
+      gateway: context.gateway,
+      sessionId: context.sessionId,
+      clientAddress: context.clientAddress,
+      helo: text(context.helo, 255),
+      stage: context.stage,
+      envelopeFrom: text(context.envelopeFrom, 320),
+      recipient: text(context.recipient, 320),
+      recipientDomain: storableText(context.recipientDomain, 253),
+      subject: text(context.subject, 998),
+      messageIdHeader: text(context.messageIdHeader, 998),
+      traceToken: text(context.traceToken, 128),
+      size: context.size ?? null,
+      code: refusal.code,
+      enhancedStatus: refusal.enhancedStatus,
+      reply: storableText(replyLine(refusal), 1000),
+      reason: refusal.reason,
+      explanation: storableText(refusal.explanation),
+      closestRoutes: refusal.closestRoutes ?? [],
+      searchText: storableText(searchText),
+    },
+  });
+  return "stored";
+}

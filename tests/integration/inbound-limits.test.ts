@@ -1,0 +1,111 @@
+import { afterAll, describe, expect, it } from "vitest";
+
+import { getDb } from "@/lib/db/client";
+import { startWorker, type JobEvent } from "@/lib/jobs/worker";
+import { QUEUES } from "@/lib/jobs/queues";
+import { startGateway } from "@/lib/mail/gateway";
+import { pruneInboundMail } from "@/lib/mail/retention";
+
+import { atStartOfAMinute, inboundConfig, seedInboundWorld, startSenderDns } from "../support/inbound";
+import { configWith, eventually } from "../support/jobs";
+import { message, sendMail, SmtpClient } from "../support/smtp";
+
+/**
+ * Limits that hold across gateway instances (counted in PostgreSQL), the cap on stored refusals,
+ * and retention. Two gateways share this file's database, as two MX hosts would share one.
+ */
+const db = getDb();
+await seedInboundWorld(db);
+const dns = await startSenderDns();
+const { config } = await inboundConfig(dns, {
+  INBOUND_RATE_CONNECTIONS_PER_MINUTE: "4",
+  INBOUND_RATE_MESSAGES_PER_MINUTE: "3",
+  INBOUND_REFUSALS_PER_MINUTE: "2",
+});
+const first = await startGateway({ config, mode: "separate", host: "127.0.0.1", port: 0 });
+const second = await startGateway({ config, mode: "separate", host: "127.0.0.1", port: 0 });
+
+afterAll(async () => {
+  await Promise.all([first.stop(2_000), second.stop(2_000)]);
+  await dns.close();
+});
+
+describe("per-client limits, counted across instances", () => {
+  it("answers 421 4.7.0 to a client's connection over the per-minute limit, wherever it connects", async () => {
+    await atStartOfAMinute();
+    const client = { localAddress: "127.0.0.31" };
+    const greetings = [];
+    for (const port of [first.port, second.port, first.port, second.port, first.port]) {
+      const { client: connection, greeting } = await SmtpClient.connect(port, client);
+      greetings.push(greeting.code);
+      connection.close();
+    }
+    expect(greetings).toEqual([220, 220, 220, 220, 421]);
+    const { greeting: other } = await SmtpClient.connect(second.port, { localAddress: "127.0.0.32" });
+    expect(other.code).toBe(220);
+    const refusal = await eventually("the refusal to be logged", () => db.inboundRefusal.findFirst({ where: { clientAddress: "127.0.0.31", reason: "connection_rate_limited" } }));
+    expect(refusal).toMatchObject({ stage: "connect", code: 421, enhancedStatus: "4.7.0", organizationId: null });
+  });
+
+  it("answers 450 4.7.1 to MAIL FROM over the per-minute message limit, across instances", async () => {
+    await atStartOfAMinute();
+    const codes: number[] = [];
+    for (const port of [first.port, second.port, first.port, second.port]) {
+      const sent = await sendMail(port, { from: "customer@sender.test", to: ["support@help.acme.test"], message: message(), localAddress: "127.0.0.33" });
+      codes.push(sent.mail.code);
+      if (sent.mail.code !== 250) expect(sent.mail.text).toBe("4.7.1 Too much mail from your address, try again later");
+    }
+    expect(codes).toEqual([250, 250, 250, 450]);
+  });
+});
+
+describe("refusals are capped per client and recipient domain each minute", () => {
+  it("stores the first ones and counts the rest on the last stored", async () => {
+    await atStartOfAMinute();
+    const { client } = await SmtpClient.connect(first.port, { localAddress: "127.0.0.34" });
+    await client.send("EHLO flood.sender.test");
+    await client.send("MAIL FROM:<flood@sender.test>");
+    for (let index = 0; index < 6; index++) expect((await client.send(`RCPT TO:<user${index}@relay-target.test>`)).code).toBe(550);
+    client.close();
+    const rows = await eventually("the counts to settle", async () => {
+      const found = await db.inboundRefusal.findMany({ where: { clientAddress: "127.0.0.34" }, orderBy: { createdAt: "asc" } });
+      return found.length === 2 && found[1]!.suppressed === 4 ? found : null;
+    });
+    expect(rows.map((row) => row.recipient)).toEqual(["user0@relay-target.test", "user1@relay-target.test"]);
+  });
+});
+
+describe("retention", () => {
+  it("deletes messages (with their deliveries) and refusals older than MESSAGE_RETENTION_DAYS, and spent counters", async () => {
+    const sent = await sendMail(first.port, { from: "customer@sender.test", to: ["support@help.acme.test"], message: message(), localAddress: "127.0.0.35" });
+    const id = /queued as ([0-9a-f-]{36})/.exec(sent.data?.text ?? "")![1]!;
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    await db.inboundMessage.update({ where: { id }, data: { receivedAt: old } });
+    const recent = await sendMail(first.port, { from: "customer@sender.test", to: ["support@help.acme.test"], message: message(), localAddress: "127.0.0.35" });
+    const recentId = /queued as ([0-9a-f-]{36})/.exec(recent.data?.text ?? "")![1]!;
+    await db.inboundRefusal.updateMany({ where: { clientAddress: "127.0.0.34" }, data: { createdAt: old } });
+
+    const result = await pruneInboundMail(db, { MESSAGE_RETENTION_DAYS: 30 }, new Date(Date.now() + 2 * 3_600_000));
+    expect(result.messages).toBe(1);
+    expect(result.refusals).toBe(2);
+    expect(result.counters).toBeGreaterThan(0);
+    expect(await db.inboundMessage.count({ where: { id } })).toBe(0);
+    expect(await db.inboundDelivery.count({ where: { messageId: id } })).toBe(0);
+    expect(await db.inboundMessage.count({ where: { id: recentId } })).toBe(1);
+  });
+
+  it("runs as a job on the background worker", async () => {
+    const events: JobEvent[] = [];
+    const worker = await startWorker({
+      config: configWith({ WORKER_HEARTBEAT_INTERVAL: "1s", JOB_SWEEP_INTERVAL: "1s", JOB_POLL_INTERVAL: "500ms" }),
+      mode: "separate",
+      onJob: (event) => events.push(event),
+    });
+    try {
+      const done = await eventually("the retention job to run", async () => events.find((event) => event.queue === QUEUES.mailRetention && event.phase === "end"));
+      expect(done.result).toMatchObject({ messages: expect.any(Number), refusals: expect.any(Number) });
+    } finally {
+      await worker.stop(2_000);
+    }
+  });
+});
