@@ -81,7 +81,8 @@ interface Child {
 async function startChild(role: string, env: Record<string, string>, quiet = false): Promise<Child> {
   const child = fork(SCRIPT, [], {
     cwd: ROOT,
-    execArgv: EXEC_ARGV,
+    // ERC_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server processes there (node --cpu-prof).
+    execArgv: process.env.ERC_BENCH_CPU_PROF && role !== "clients" ? [...EXEC_ARGV, "--cpu-prof", `--cpu-prof-dir=${process.env.ERC_BENCH_CPU_PROF}`] : EXEC_ARGV,
     env: { ...process.env, ...env, ERC_BENCH_ROLE: role },
     // The gateway logs a line per message on stdout, as in production; nobody reads it here.
     stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit", "ipc"],
@@ -435,7 +436,7 @@ async function main(): Promise<void> {
     ]);
     const queues: string[] = [];
     for (const name of ["Support", "Billing", "Returns", "Sales", "Spam review"]) {
-      queues.push((await one<{ id: string }>(`INSERT INTO queues (organization_id, name, name_key, updated_at) VALUES ($1, $2, lower($2), now()) RETURNING id`, [id, name])).id);
+      queues.push((await one<{ id: string }>(`INSERT INTO queues (organization_id, name, name_key, updated_at) VALUES ($1, $2, $3, now()) RETURNING id`, [id, name, name.toLowerCase()])).id);
     }
     const language = (await one<{ id: string }>(`INSERT INTO languages (organization_id, name, name_key, updated_at) VALUES ($1, 'English', 'english', now()) RETURNING id`, [id])).id;
     const skill = (await one<{ id: string }>(`INSERT INTO skills (organization_id, name, name_key, updated_at) VALUES ($1, 'Billing', 'billing', now()) RETURNING id`, [id])).id;
