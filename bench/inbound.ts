@@ -389,8 +389,49 @@ interface PhaseResult {
   postgresCpu: number;
   dnsCpu: number;
   dnsQueries: number;
+  /** Queries by type and name (sender numbers folded into N), per message sent. */
+  dnsByName: [string, number][];
   stored: number | null;
   deliveries: number | null;
+}
+
+/**
+ * The route lookup the gateway makes for RCPT TO, on its own: the SQL resolveAddress sends (caught
+ * from Prisma's query events) under EXPLAIN ANALYZE, and its latency with nothing else running.
+ */
+async function explainRouteLookup(url: string, domains: string[]): Promise<{ queries: number; plans: string[][]; idleMs: number[] }> {
+  const { PrismaClient } = await import("../lib/db/generated/client");
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const { resolveAddress } = await import("../lib/routing/address-resolution");
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [{ emit: "event", level: "query" }] });
+  try {
+    const captured: { query: string; params: string }[] = [];
+    client.$on("query", (event) => captured.push({ query: event.query, params: event.params }));
+    const pick = random(7);
+    const address = () => {
+      const route = 1 + Math.floor(pick() * ROUTES);
+      return `agent${route}@${domains[route % domains.length]}`;
+    };
+    for (let index = 0; index < 20; index++) await resolveAddress(client, address());
+    const idleMs: number[] = [];
+    for (let index = 0; index < 200; index++) {
+      const started = performance.now();
+      const resolved = await resolveAddress(client, address());
+      idleMs.push(performance.now() - started);
+      if (resolved.outcome !== "routed") throw new Error(`the route lookup did not find a seeded route (${resolved.input}: ${resolved.outcome})`);
+    }
+    captured.length = 0;
+    await resolveAddress(client, address());
+    const lookups = captured.splice(0);
+    const plans: string[][] = [];
+    for (const { query, params } of lookups) {
+      const rows = await client.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${query}`, ...(JSON.parse(params) as unknown[]));
+      plans.push(rows.map((row) => row["QUERY PLAN"]));
+    }
+    return { queries: lookups.length, plans, idleMs };
+  } finally {
+    await client.$disconnect();
+  }
 }
 
 async function main(): Promise<void> {
@@ -527,6 +568,14 @@ async function main(): Promise<void> {
       postgresCpu: pgAfter - pgBefore,
       dnsCpu: seconds(dnsCpu),
       dnsQueries: world.resolver.queries.length - queriesBefore,
+      dnsByName: [
+        ...world.resolver.queries
+          .slice(queriesBefore)
+          .reduce((counts, query) => {
+            const key = `${query.type} ${query.name.replace(/\d+/g, "N")}`;
+            return counts.set(key, (counts.get(key) ?? 0) + 1);
+          }, new Map<string, number>()),
+      ].map(([key, count]): [string, number] => [key, count / round.sent]),
       stored: count && before.count ? count.messages - before.count.messages : null,
       deliveries: count && before.count ? count.deliveries - before.count.deliveries : null,
     };
@@ -545,6 +594,7 @@ async function main(): Promise<void> {
   for (const { set } of sets) results.set(set, { discard: discards.get(set)!, gateway: await phase(gateway, set, true) });
   await stopChild(gateway);
   await stopChild(clients).catch(() => undefined);
+  const lookup = await explainRouteLookup(url, domainSpecs.map((spec) => spec.name));
 
   // ---- the table -----------------------------------------------------------------------------
   const ms = (value: number) => (Number.isNaN(value) ? "—" : `${value.toFixed(value < 10 ? 2 : 1)} ms`);
@@ -572,10 +622,17 @@ async function main(): Promise<void> {
     line("CPU: 20 clients process", cpu(g.clientsCpu, g.round.wallMs), cpu(d.clientsCpu, d.round.wallMs));
     line("CPU: DNS servers", cpu(g.dnsCpu, g.round.wallMs), cpu(d.dnsCpu, d.round.wallMs));
     line("DNS queries per message", (g.dnsQueries / g.round.sent).toFixed(2), (d.dnsQueries / d.round.sent).toFixed(2));
+    console.log(`    mailauth's lookups per message: ${g.dnsByName.map(([key, perMessage]) => `${key} ×${perMessage.toFixed(2)}`).join(", ")}`);
     line("stored rows: messages / deliveries", `${g.stored} / ${g.deliveries}`, "—", `of ${g.round.accepted} answered 250`);
     line("failures", String(g.round.failures), String(d.round.failures), g.round.firstFailure ?? d.round.firstFailure ?? "");
     console.log("");
   }
+  console.log(
+    `Route lookup as the gateway makes it (resolveAddress: ${lookup.queries} ${lookup.queries === 1 ? "query" : "queries"}), alone on an idle gateway: ` +
+      `p50 ${ms(percentile(lookup.idleMs, 0.5))}, p99 ${ms(percentile(lookup.idleMs, 0.99))} over ${lookup.idleMs.length} lookups. EXPLAIN ANALYZE:`,
+  );
+  for (const plan of lookup.plans) console.log(plan.map((planLine) => `    ${planLine}`).join("\n"));
+  console.log("");
   console.log(`Targets (≥ ${TARGET_RATIO}× the discard ceiling, routing p99 ≤ ${TARGET_ROUTING_P99_MS} ms): ${allMet ? "all met" : "NOT all met"}.`);
   console.log("PostgreSQL is durable (fsync, synchronous_commit on). CPU is the share of one core over the measured run's wall time.");
 }
