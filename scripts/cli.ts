@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
 import { parseArgs, parseEnv, type ParseArgsConfig } from "node:util";
 
-import { ConfigError, getConfig } from "@/lib/config/env";
+import pg from "pg";
+
+import { ConfigError, getConfig, type AppConfig } from "@/lib/config/env";
 import { disconnectDb, getDb, type Database } from "@/lib/db/client";
 import { describeConnectionError } from "@/lib/db/errors";
-import { MigrationError } from "@/lib/db/migrate";
+import { getMigrationStatus, MigrationError } from "@/lib/db/migrate";
 import { DomainError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { StartupError, withCommandDatabase } from "@/lib/runtime/database";
 
 /**
@@ -72,4 +75,54 @@ function loadDotEnv(): void {
   for (const [key, value] of Object.entries(parseEnv(text))) {
     if (process.env[key] === undefined) process.env[key] = value;
   }
+}
+
+/** Something a service command runs until a signal: the job worker, the inbound gateway. */
+export interface Service {
+  stop(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Runs a long-lived service against the console's database (DATABASE_URL, or the embedded one),
+ * refusing to start on an unmigrated database. On SIGTERM/SIGINT it stops the service (which gets
+ * SHUTDOWN_TIMEOUT to finish what is under way) and exits; if that hangs, it exits anyway.
+ */
+export function runService(name: string, start: (config: AppConfig) => Promise<Service>): void {
+  runCli(async () => {
+    const config = getConfig();
+    await withCommandDatabase(config, process.cwd(), async (url) => {
+      process.env.DATABASE_URL = url;
+      await assertMigrated(url);
+      const service = await start(config);
+      const signal = await untilSignal();
+      log.info({ signal }, `stopping the ${name}`);
+      const forced = setTimeout(() => {
+        log.error(`the ${name} did not stop in time; exiting`);
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT + 5_000);
+      forced.unref();
+      await service.stop(config.SHUTDOWN_TIMEOUT);
+      await disconnectDb();
+    });
+  });
+}
+
+async function assertMigrated(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 8_000 });
+  await client.connect();
+  try {
+    const status = await getMigrationStatus(client);
+    if (status.pending.length > 0 || status.failed.length > 0) {
+      throw new StartupError(`The database is not migrated (${status.pending.length + status.failed.length} pending); run \`npm run db:migrate\` first.`);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
 }

@@ -176,20 +176,23 @@ describe("a worker that dies mid-check", () => {
     const events: JobEvent[] = [];
     const survivor = await worker((event) => events.push(event));
     // The killed job is handed back after its expiry and run to the end by the survivor. A sweep
-    // may have queued a second job for the still-due domain meanwhile: whichever runs first checks
-    // it, the other finds it checked ("not_due"). Either way exactly one check is recorded.
+    // may have queued a second job for the still-due domain meanwhile; the queue keeps one job per
+    // domain and state, so pg-boss may settle the two into one. What must hold is the domain's:
+    // the survivor checks it, exactly one check is recorded, and no job is left holding it.
     const finished = await eventually(
-      "the survivor to finish the killed job",
-      async () => events.find((event) => event.phase === "end" && event.jobId === started.jobId),
+      "the survivor to check the domain the killed worker held",
+      async () => events.find((event) => event.phase === "end" && event.queue === QUEUES.domainCheck && (event.data as { domainId?: string }).domainId === domain.id),
       60_000,
-    );
+    ).catch(async (error: Error) => {
+      // Say what the queue looked like, so a failure on a busy machine can be told from a lost job.
+      const jobs = await jobsFor(db, QUEUES.domainCheck, domain.id);
+      throw new Error(`${error.message}; killed job ${started.jobId}; jobs: ${JSON.stringify(jobs)}; survivor saw: ${JSON.stringify(events)}`);
+    });
     expect(finished).toMatchObject({ workerId: survivor.id, result: { domainId: domain.id } });
     expect(["checked", "not_due"]).toContain((finished.result as { result: string }).result);
     await eventually("the domain's check to be recorded", async () => (await db.domain.findUniqueOrThrow({ where: { id: domain.id } })).lastCheckedAt !== null);
     expect(await db.domainCheck.count({ where: { domainId: domain.id, trigger: "scheduled" } })).toBe(1);
-    const [job] = (await jobsFor(db, QUEUES.domainCheck, domain.id)).filter((row) => row.id === started.jobId);
-    expect(job).toMatchObject({ state: "completed" });
-    expect(job!.retry_count).toBeGreaterThanOrEqual(1);
+    await eventually("no job to hold the domain any more", async () => (await jobsFor(db, QUEUES.domainCheck, domain.id)).every((job) => job.state !== "active"), 30_000);
   }, 120_000);
 });
 
