@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 
 import nodemailer from "nodemailer";
@@ -47,8 +48,9 @@ async function seedAcme() {
   const { acme } = await seedRoutingOrganizations(db);
   const help = await makeDomain(db, acme.id, "help.acme.test", { scenario: "own_domain_with_copies" });
   const label = await makeDomain(db, acme.id, `acme.${PLATFORM_DOMAIN}`, { scenario: "platform_domain_with_copies" });
-  const [support, platformDesk, billing, returns, english, french] = await Promise.all([
+  const [support, spamReview, platformDesk, billing, returns, english, french] = await Promise.all([
     makeQueue(db, acme.id, "Support"),
+    makeQueue(db, acme.id, "Spam review"),
     makeQueue(db, acme.id, "Platform desk"),
     makeSkill(db, acme.id, "Billing"),
     makeSkill(db, acme.id, "Returns"),
@@ -57,9 +59,9 @@ async function seedAcme() {
   ]);
   const helpRoute = await makeRoute(db, acme.id, help, "support", support.id, { skillIds: [billing.id], priority: 3 });
   const platformRoute = await makeRoute(db, acme.id, label, "support", platformDesk.id, { skillIds: [returns.id], priority: 8 });
-  await db.route.update({ where: { id: helpRoute.id }, data: { languageId: english.id } });
+  await db.route.update({ where: { id: helpRoute.id }, data: { languageId: english.id, spamQueueId: spamReview.id } });
   await db.route.update({ where: { id: platformRoute.id }, data: { languageId: french.id } });
-  return { acme, routes: { help: helpRoute, platform: platformRoute }, queues: { support, platformDesk }, skills: { billing, returns } };
+  return { acme, routes: { help: helpRoute, platform: platformRoute }, queues: { support, spamReview, platformDesk }, skills: { billing, returns } };
 }
 
 /** Acme's own Postfix for one scenario: acme.test is its domain; the redirect target is our gateway. */
@@ -75,12 +77,18 @@ async function acmeMailServer(rule: RedirectRule, extraMainCf: string[] = []): P
   return postfix;
 }
 
-async function sendAsCustomer(postfix: PostfixInstance, subject: string, to = "support@acme.test") {
-  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: postfix.port, secure: false, ignoreTLS: true, name: "mx.sender.test" });
+async function sendAsCustomer(
+  postfix: PostfixInstance,
+  subject: string,
+  options: { from?: string; to?: string; dkim?: { domainName: string; keySelector: string; privateKey: string } } = {},
+) {
+  const from = options.from ?? customer;
+  const to = options.to ?? "support@acme.test";
+  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: postfix.port, secure: false, ignoreTLS: true, name: "mx.sender.test", dkim: options.dkim });
   try {
     return await transport.sendMail({
-      envelope: { from: customer, to: [to] },
-      from: `Jo Customer <${customer}>`,
+      envelope: { from, to: [to] },
+      from: `Jo Customer <${from}>`,
       replyTo: "jo.replies@sender.test",
       to: `Acme Support <${to}>`,
       subject,
@@ -197,6 +205,32 @@ describe.skipIf(!available)("a customer's Postfix redirecting with a copy, into 
     expect(postfixHop(delivery.message.hops as unknown as Hop[])).toMatchObject({ ip: "127.0.0.1", for: "support@acme.test" });
     // Only the platform route got it: nothing went to help.acme.test from this message.
     expect(await db.inboundDelivery.count({ where: { message: { subject } } })).toBe(1);
+  }, 120_000);
+
+  it("a customer domain with DMARC reject whose SPF cannot cover the redirect: DKIM-signed mail passes DMARC through Postfix, unsigned mail goes to the spam queue", async () => {
+    // strict.sender.test lets only its own server (192.0.2.1) send; Acme's Postfix relaying the copy
+    // fails SPF, as redirects do. A signature survives, because Postfix changes nothing it covers.
+    const strict = "jo@strict.sender.test";
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    dns.publish(
+      { name: "strict.sender.test", type: "TXT", data: "v=spf1 ip4:192.0.2.1 -all" },
+      { name: "_dmarc.strict.sender.test", type: "TXT", data: "v=DMARC1; p=reject" },
+      { name: "k1._domainkey.strict.sender.test", type: "TXT", data: `v=DKIM1; k=rsa; p=${publicKey.export({ type: "spki", format: "der" }).toString("base64")}` },
+    );
+    const postfix = await acmeMailServer(scenario2);
+    const dkim = { domainName: "strict.sender.test", keySelector: "k1", privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+    await sendAsCustomer(postfix, "Signed and redirected", { from: strict, dkim });
+    await sendAsCustomer(postfix, "Unsigned and redirected", { from: strict });
+
+    const signed = await storedDelivery(postfix, "support@help.acme.test", "Signed and redirected");
+    expect(signed.message).toMatchObject({ spf: "fail", dkim: "pass", dmarc: "pass" });
+    expect(signed).toMatchObject({ status: "queued", queueName: "Support", originalRecipient: "support@acme.test" });
+    const unsigned = await storedDelivery(postfix, "support@help.acme.test", "Unsigned and redirected");
+    expect(unsigned.message).toMatchObject({ spf: "fail", dmarc: "fail", dmarcPolicy: "reject" });
+    expect(unsigned).toMatchObject({ status: "spam", queueId: world.queues.spamReview.id, queueName: "Spam review", originalRecipient: "support@acme.test" });
+    // The admin's mailbox got both, as before.
+    await mailboxCopy(postfix, "Signed and redirected");
+    await mailboxCopy(postfix, "Unsigned and redirected");
   }, 120_000);
 
   it("as the instructions warn: with the original domain in virtual_alias_domains, the mailbox copy bounces (ours still arrives)", async () => {
