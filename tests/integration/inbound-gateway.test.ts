@@ -224,6 +224,26 @@ describe("DMARC", () => {
   });
 });
 
+describe("DMARC policies", () => {
+  it("files a failing message under p=quarantine like p=reject, and one under p=none as ordinary mail (the policy only asks for reports)", async () => {
+    dns.publish(
+      { name: "q.spoofed.test", type: "TXT", data: "v=spf1 ip4:192.0.2.1 -all" },
+      { name: "_dmarc.q.spoofed.test", type: "TXT", data: "v=DMARC1; p=quarantine" },
+      { name: "n.spoofed.test", type: "TXT", data: "v=spf1 ip4:192.0.2.1 -all" },
+      { name: "_dmarc.n.spoofed.test", type: "TXT", data: "v=DMARC1; p=none" },
+    );
+    const quarantined = await sendMail(port, { from: "billing@q.spoofed.test", to: ["support@help.acme.test"], message: message({ from: "Billing <billing@q.spoofed.test>" }) });
+    const id = queuedId(quarantined.data?.text)!;
+    expect(await db.inboundMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ dmarc: "fail", dmarcPolicy: "quarantine" });
+    expect(await deliveriesOf(id)).toMatchObject([{ status: "spam", queueName: "Spam review" }]);
+
+    const monitored = await sendMail(port, { from: "billing@n.spoofed.test", to: ["support@help.acme.test"], message: message({ from: "Billing <billing@n.spoofed.test>" }) });
+    const noneId = queuedId(monitored.data?.text)!;
+    expect(await db.inboundMessage.findUniqueOrThrow({ where: { id: noneId } })).toMatchObject({ dmarc: "fail", dmarcPolicy: "none" });
+    expect(await deliveriesOf(noneId)).toMatchObject([{ status: "queued", queueName: "Support" }]);
+  });
+});
+
 describe("refusals", () => {
   it("550 5.1.1 for an unknown address on one of our domains, naming the closest routes in the log", async () => {
     const sent = await sendMail(port, { from: "customer@sender.test", to: ["suport@help.acme.test"], message: message() });
