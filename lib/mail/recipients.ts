@@ -34,7 +34,14 @@ export async function decideRecipient(db: DbClient, address: string, platformDom
     case "routed":
       return { accepted: true, domain: resolved.domain!, route: resolved.route! };
     case "invalid_address": {
-      if (atSign < 0) return { accepted: false, refusal: refusals.invalidAddress(address, `"${address}" has no domain.`), domain: null, recipientDomain };
+      if (atSign < 0) {
+        // RFC 5321 lets <postmaster> go without a domain: valid syntax, but this host keeps no mailbox of its own.
+        if (address.toLowerCase() === "postmaster") {
+          const why = "RCPT TO:<postmaster> (no domain) is the receiving host's own postmaster; the gateway delivers only to routes on organisations' domains and has none.";
+          return { accepted: false, refusal: refusals.unknownAddress(address, why), domain: null, recipientDomain };
+        }
+        return { accepted: false, refusal: refusals.invalidAddress(address, `"${address}" has no domain.`), domain: null, recipientDomain };
+      }
       // The local part cannot be a route, but the domain may well be ours: then it is an unknown address.
       const domain = host.ok ? await db.domain.findUnique({ where: { name: host.ascii }, select: { id: true, organizationId: true } }) : null;
       if (domain || (host.ok && ours(host.ascii))) {
@@ -58,6 +65,7 @@ export async function decideRecipient(db: DbClient, address: string, platformDom
     }
     case "no_route": {
       const domain = resolved.domain!;
+      if (resolved.address!.localPart.toLowerCase() === "postmaster") return { accepted: false, refusal: refusals.noPostmasterRoute(address, domain.displayName), domain, recipientDomain };
       const closest = await closestRoutes(db, domain, resolved.address!.localPart);
       return { accepted: false, refusal: refusals.noRoute(address, domain.displayName, closest), domain, recipientDomain };
     }

@@ -48,6 +48,22 @@ export const refusals = {
       closestRoutes: closest,
     };
   },
+  /**
+   * postmaster@ a domain that receives mail, without a route: refused like any address without a
+   * route (docs/inbound.md, "postmaster@"), but the log says why it matters and how to receive it.
+   */
+  noPostmasterRoute(address: string, domain: string): Refusal {
+    return {
+      code: 550,
+      enhancedStatus: "5.1.1",
+      text: `<${address}>: Recipient address rejected: no such address here`,
+      reason: "no_route",
+      explanation:
+        `No route for ${address}. Other mail servers' operators write to postmaster@ about delivery problems, and RFC 5321 expects it ` +
+        `to reach someone on every domain that receives mail: add a route for postmaster@${domain} to receive it in a queue.`,
+      closestRoutes: [],
+    };
+  },
   /** Any other address under a domain of ours (an unregistered platform label, an invalid local part). */
   unknownAddress(address: string, why: string): Refusal {
     return { code: 550, enhancedStatus: "5.1.1", text: `<${address}>: Recipient address rejected: no such address here`, reason: "no_route", explanation: why };

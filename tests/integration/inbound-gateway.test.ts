@@ -9,6 +9,7 @@ import { startGateway } from "@/lib/mail/gateway";
 
 import { inboundConfig, PLATFORM_DOMAIN, seedInboundWorld, startSenderDns } from "../support/inbound";
 import { eventually } from "../support/jobs";
+import { makeRoute } from "../support/routing-fixtures";
 import { dataPayload, message, sendMail, SmtpClient } from "../support/smtp";
 
 /**
@@ -103,6 +104,22 @@ describe("accepting mail for routed addresses", () => {
     expect(headerless.data?.code).toBe(250);
     const bare = await db.inboundMessage.findUniqueOrThrow({ where: { id: queuedId(headerless.data?.text)! } });
     expect(bare).toMatchObject({ subject: null, messageIdHeader: null, headerFrom: null, envelopeFrom: "", headers: [] });
+  });
+
+  it("accepts malformed messages as received: no From, Date or Message-ID, a header line without a colon, raw non-UTF-8 header bytes, NUL and overlong lines", async () => {
+    const malformed = Buffer.concat([
+      Buffer.from("Subject: Broken but delivered\r\nthis header line has no colon\r\nX-Legacy: caf", "latin1"),
+      Buffer.from([0xe9, 0xff]),
+      Buffer.from(`\r\n\r\nA NUL byte: \u0000 here\r\n${"z".repeat(2_000)}\r\nlast line\r\n`, "latin1"),
+    ]);
+    const sent = await sendMail(port, { from: "client@sender.test", to: ["support@help.acme.test"], message: malformed });
+    expect(sent.data?.code).toBe(250);
+    const stored = await db.inboundMessage.findUniqueOrThrow({ where: { id: queuedId(sent.data?.text)! } });
+    // Kept byte for byte for whoever opens it; the log fields that have no source are empty, not invented.
+    expect(gunzipSync(stored.rawGzip).includes(malformed)).toBe(true);
+    expect(stored).toMatchObject({ headerFrom: null, messageIdHeader: null, sentAt: null, size: malformed.length });
+    const [delivery] = await deliveriesOf(stored.id);
+    expect(delivery).toMatchObject({ recipient: "support@help.acme.test", status: "queued", queueName: "Support" });
   });
 
   it("delivers a message with 100 recipients across routes of two organisations, each organisation seeing only its own", async () => {
@@ -207,6 +224,26 @@ describe("DMARC", () => {
   });
 });
 
+describe("DMARC policies", () => {
+  it("files a failing message under p=quarantine like p=reject, and one under p=none as ordinary mail (the policy only asks for reports)", async () => {
+    dns.publish(
+      { name: "q.spoofed.test", type: "TXT", data: "v=spf1 ip4:192.0.2.1 -all" },
+      { name: "_dmarc.q.spoofed.test", type: "TXT", data: "v=DMARC1; p=quarantine" },
+      { name: "n.spoofed.test", type: "TXT", data: "v=spf1 ip4:192.0.2.1 -all" },
+      { name: "_dmarc.n.spoofed.test", type: "TXT", data: "v=DMARC1; p=none" },
+    );
+    const quarantined = await sendMail(port, { from: "billing@q.spoofed.test", to: ["support@help.acme.test"], message: message({ from: "Billing <billing@q.spoofed.test>" }) });
+    const id = queuedId(quarantined.data?.text)!;
+    expect(await db.inboundMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ dmarc: "fail", dmarcPolicy: "quarantine" });
+    expect(await deliveriesOf(id)).toMatchObject([{ status: "spam", queueName: "Spam review" }]);
+
+    const monitored = await sendMail(port, { from: "billing@n.spoofed.test", to: ["support@help.acme.test"], message: message({ from: "Billing <billing@n.spoofed.test>" }) });
+    const noneId = queuedId(monitored.data?.text)!;
+    expect(await db.inboundMessage.findUniqueOrThrow({ where: { id: noneId } })).toMatchObject({ dmarc: "fail", dmarcPolicy: "none" });
+    expect(await deliveriesOf(noneId)).toMatchObject([{ status: "queued", queueName: "Support" }]);
+  });
+});
+
 describe("refusals", () => {
   it("550 5.1.1 for an unknown address on one of our domains, naming the closest routes in the log", async () => {
     const sent = await sendMail(port, { from: "customer@sender.test", to: ["suport@help.acme.test"], message: message() });
@@ -255,15 +292,47 @@ describe("refusals", () => {
     expect(await db.inboundDelivery.count({ where: { recipient: "victim@elsewhere.test" } })).toBe(0);
   });
 
-  it("501 5.1.3 for an address without a domain, 550 5.1.1 for a local part no route can have, 550 5.7.1 for address literals", async () => {
+  it("501 for an address without a domain, 550 5.1.1 for a local part no route can have, 550 5.7.1 for address literals", async () => {
     const { client } = await SmtpClient.connect(port);
     await client.send("EHLO client.sender.test");
     await client.send("MAIL FROM:<customer@sender.test>");
-    expect(await client.send("RCPT TO:<postmaster>")).toMatchObject({ code: 501, text: "5.1.3 <postmaster>: Bad recipient address syntax" });
+    // smtp-server answers this itself (only <postmaster> may go without a domain: see the postmaster test).
+    expect(await client.send("RCPT TO:<support>")).toMatchObject({ code: 501, text: "Error: Bad recipient address syntax" });
     expect(await client.send("RCPT TO:<user@[192.0.2.1]>")).toMatchObject({ code: 550, text: "5.7.1 <user@[192.0.2.1]>: Relay access denied" });
     // Longer than any route pattern may be, on a domain of ours: an unknown address, not bad syntax.
     expect(await client.send(`RCPT TO:<${"a".repeat(70)}@help.acme.test>`)).toMatchObject({ code: 550, text: expect.stringMatching(/^5\.1\.1 /) });
     client.close();
+  });
+
+  it("postmaster@ a verified domain is refused 550 5.1.1 until the admin routes it, with the log saying why it matters; then it reaches the route's queue", async () => {
+    const refused = await sendMail(port, { from: "mailer-daemon@sender.test", to: ["postmaster@help.acme.test"], message: message({ subject: "Delivery problem" }) });
+    expect(refused.rcpts[0]).toMatchObject({ code: 550, text: "5.1.1 <postmaster@help.acme.test>: Recipient address rejected: no such address here" });
+    expect(refused.data).toBeNull();
+    const [refusal] = await eventually("the refusal to be logged", async () => ((await refusalsFor("postmaster@help.acme.test")).length ? refusalsFor("postmaster@help.acme.test") : null));
+    expect(refusal).toMatchObject({
+      organizationId: world.acme.id,
+      domainId: world.domains.help.id,
+      reason: "no_route",
+      closestRoutes: [],
+      explanation: expect.stringMatching(/RFC 5321 .*add a route for postmaster@help\.acme\.test to receive it in a queue\.$/),
+    });
+    // RFC 5321 allows <postmaster> without a domain: valid syntax (not 501), but this host has no mailbox of its own.
+    const { client } = await SmtpClient.connect(port);
+    await client.send("EHLO client.sender.test");
+    await client.send("MAIL FROM:<mailer-daemon@sender.test>");
+    expect(await client.send("RCPT TO:<Postmaster>")).toMatchObject({ code: 550, text: "5.1.1 <Postmaster>: Recipient address rejected: no such address here" });
+    client.close();
+    // Not on a domain that is still pending either: the sender retries like for any address there.
+    const pending = await sendMail(port, { from: "mailer-daemon@sender.test", to: ["postmaster@new.acme.test"], message: message() });
+    expect(pending.rcpts[0]?.code).toBe(450);
+
+    // Once the admin creates the route, postmaster@ is an address like any other (any case).
+    const route = await makeRoute(db, world.acme.id, world.domains.help, "postmaster", world.queues.support.id);
+    const routed = await sendMail(port, { from: "mailer-daemon@sender.test", to: ["PostMaster@help.acme.test"], message: message({ subject: "Delivery problem" }) });
+    expect(routed.rcpts[0]?.code).toBe(250);
+    expect(routed.data?.code).toBe(250);
+    const [delivery] = await deliveriesOf(queuedId(routed.data?.text)!);
+    expect(delivery).toMatchObject({ organizationId: world.acme.id, routeId: route.id, queueName: "Support", status: "queued" });
   });
 
   it("552 for a message over INBOUND_MAX_MESSAGE_SIZE, announced in EHLO and checked at MAIL FROM", async () => {

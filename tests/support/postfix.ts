@@ -1,18 +1,21 @@
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
 import { findFreePort } from "@/lib/db/embedded-postgres";
+import { postfixCopyConfig, type RedirectRule } from "@/lib/domains/redirects";
 
 /**
  * A private Postfix instance on loopback, as a real peer for mail tests (the customer's own mail
  * server, a sender's server…). Debian's Postfix, run as root with its own configuration, queue and
  * log under a temporary directory; it listens on 127.0.0.1:<random port> and reaches other servers
  * only through `transports` (domain → loopback port), since it cannot be pointed at a test resolver.
+ * Mail for any other domain is bounced by Postfix's `error` agent without a lookup: the instance
+ * never asks the machine's resolver and never connects anywhere off loopback.
  *
  *   const postfix = await startPostfix({
  *     transports: { "acme.test": mailbox.port },
@@ -60,6 +63,12 @@ export interface PostfixInstance {
   /** Runs a Postfix command line (e.g. "postmap /…/virtual") against this instance's configuration. */
   run(commandLine: string): Promise<string>;
   maillog(): Promise<string>;
+  /** Process ids of this instance's Postfix processes (the master and its daemons) still alive. */
+  processes(): Promise<number[]>;
+  /**
+   * Stops Postfix, waits until none of its processes is left and removes the files. Processes that
+   * outlive `postfix stop` by 10 s are killed, and then it throws, naming them.
+   */
   stop(): Promise<void>;
 }
 
@@ -75,6 +84,17 @@ function privateMasterCf(stock: string, port: number): string {
       return fields.join(" ");
     })
     .join("\n");
+}
+
+/** Every Postfix process works inside its queue directory: that is how this instance's are told apart from any other's. */
+async function processesWorkingIn(directory: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => null);
+    if (cwd !== null && (cwd === directory || cwd.startsWith(`${directory}/`) || cwd.startsWith(`${directory} `))) found.push(Number(entry));
+  }
+  return found;
 }
 
 async function waitForListener(port: number, deadline: number): Promise<boolean> {
@@ -106,7 +126,10 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
 
   const port = await findFreePort();
   const setup = options.configure?.(configDir) ?? {};
-  const transports = Object.entries(options.transports ?? {}).map(([domain, to]) => `${domain} smtp:[127.0.0.1]:${to}`);
+  const transports = Object.entries(options.transports ?? {}).map(([domain, to]) => {
+    if (!Number.isInteger(to) || to <= 0 || to > 65_535) throw new Error(`transport for ${domain}: ${to} is not a port`);
+    return `${domain} smtp:[127.0.0.1]:${to}`;
+  });
   const transportFile = path.join(configDir, "transport");
   const mainCf = [
     "compatibility_level = 3.6",
@@ -120,8 +143,15 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     "relayhost =",
     // No DNS at all: servers are reached by address (transport_maps), clients are not looked up.
     "disable_dns_lookups = yes",
+    "smtp_dns_support_level = disabled",
     "smtp_host_lookup = native",
+    "lmtp_host_lookup = native",
     "smtpd_peername_lookup = no",
+    // Only transport_maps entries (all [127.0.0.1]:port) are delivered; everything else, bounces and
+    // postmaster notices included, is bounced on the spot by the error agent, never looked up.
+    "default_transport = error:5.7.1 this test's Postfix delivers only to loopback servers in transport_maps",
+    "relay_transport = error:5.7.1 this test's Postfix delivers only to loopback servers in transport_maps",
+    "smtp_bind_address = 127.0.0.1",
     "biff = no",
     "alias_maps =",
     "alias_database =",
@@ -142,11 +172,13 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     if (stopped) return;
     stopped = true;
     try {
+      // Waits for the master to exit (up to 5 s, then kill -9 of its process group).
       execFileSync(POSTFIX_PATH, ["-c", configDir, "stop"], { env, stdio: "ignore", timeout: 20_000 });
     } catch {
       // not running (start failed before the master came up)
     }
   };
+  const processes = () => processesWorkingIn(queueDir);
   // A test run that dies halfway must not leave a mail server behind.
   process.once("exit", stopNow);
 
@@ -159,10 +191,26 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
       return `${stdout}${stderr}`;
     },
     maillog,
+    processes,
     async stop() {
       process.off("exit", stopNow);
       stopNow();
+      // Daemons leave when the master tells them to; one that has not after 10 s is killed.
+      const deadline = Date.now() + 10_000;
+      let left = await processes();
+      while (left.length > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        left = await processes();
+      }
+      for (const pid of left) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
       await rm(root, { recursive: true, force: true });
+      if (left.length > 0) throw new Error(`Postfix processes ${left.join(", ")} outlived "postfix stop" and were killed`);
     },
   };
 
@@ -173,8 +221,45 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     if (!(await waitForListener(port, Date.now() + 10_000))) throw new Error(`Postfix did not listen on 127.0.0.1:${port}`);
   } catch (error) {
     const log = await maillog();
-    await instance.stop();
+    await instance.stop().catch(() => undefined);
     throw new Error(`Could not start a private Postfix: ${(error as Error).message}\n${log}`);
   }
   return instance;
+}
+
+export interface CustomerMailServerOptions {
+  /** The redirect rules, written into Postfix exactly as the console shows them (`postfixCopyConfig`). */
+  rules: readonly RedirectRule[];
+  /** Domains this server receives mail for and hands on to the admin's mailbox (`relay_domains`). */
+  ownDomains: readonly string[];
+  /** Domain → loopback port: the admin's mailbox, our gateway, the customer's server for bounces. */
+  transports: Record<string, number>;
+  /** More main.cf lines, after the console's (e.g. a mistake the instructions warn about). */
+  extraMainCf?: string[];
+}
+
+/**
+ * The admin's own Postfix in scenarios 2 and 4: the console's Postfix lines (main.cf setting, the
+ * virtual alias table) written into its configuration, and the console's commands run against it
+ * as shown to the admin.
+ */
+export async function startCustomerMailServer(options: CustomerMailServerOptions): Promise<PostfixInstance> {
+  const postfix = await startPostfix({
+    transports: options.transports,
+    configure: (dir) => {
+      const generated = postfixCopyConfig(options.rules, { mapFile: path.join(dir, "virtual") });
+      return {
+        mainCf: [`relay_domains = ${options.ownDomains.join(", ")}`, ...generated.mainCf, ...(options.extraMainCf ?? [])],
+        files: { [generated.mapFile]: generated.virtualMap },
+      };
+    },
+  });
+  try {
+    for (const command of postfixCopyConfig(options.rules, { mapFile: path.join(postfix.configDir, "virtual") }).commands) await postfix.run(command);
+  } catch (error) {
+    const log = await postfix.maillog();
+    await postfix.stop().catch(() => undefined);
+    throw new Error(`The console's Postfix commands failed: ${(error as Error).message}\n${log}`);
+  }
+  return postfix;
 }
