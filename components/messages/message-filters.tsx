@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState, useTransition, type ReactNode } from "react";
 
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { Input, Select } from "@/components/ui/input";
 import { messagesHref, type MessageFilterKey } from "@/lib/messages/schemas";
 import { MESSAGE_STATUSES, MESSAGE_STATUS_LABELS, type MessageFilterLabels } from "@/lib/messages/types";
@@ -81,10 +82,14 @@ export function MessageFilters({
         apply({ q: text.trim() || undefined });
       }}
     >
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,2fr)_repeat(5,minmax(0,1fr))]">
-        <Field id="messages-search" label="Search">
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-[minmax(0,2fr)_repeat(5,minmax(0,1fr))]">
+        <Field id="messages-search" label="Search" className="col-span-2 sm:col-span-3 lg:col-span-1">
           <div className="relative">
-            <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400" aria-hidden />
+            {pending ? (
+              <Loader2 className="pointer-events-none absolute left-2.5 top-2.5 size-4 animate-spin text-slate-400" aria-hidden />
+            ) : (
+              <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400" aria-hidden />
+            )}
             <Input
               id="messages-search"
               name="q"
@@ -135,46 +140,46 @@ export function MessageFilters({
         </Field>
       </div>
       {current.route ? <input type="hidden" name="route" value={current.route} /> : null}
-      <div className="flex min-h-8 flex-wrap items-center gap-2">
-        {chips.map((chip) => (
-          <span key={chip.key} className="inline-flex max-w-full items-center gap-1 rounded-full bg-brand-50 py-0.5 pl-2.5 pr-1 text-xs font-medium text-brand-700 ring-1 ring-brand-100">
-            <span className="truncate">{chip.label}</span>
-            <button type="button" className="rounded-full p-0.5 hover:bg-brand-100" aria-label={`Remove the filter: ${chip.label}`} onClick={() => apply({ [chip.key]: undefined })}>
-              <X className="size-3.5" aria-hidden />
-            </button>
-          </span>
-        ))}
-        {filtered ? (
-          <Button
-            type="button"
-            variant="ghost"
-            size="sm"
-            onClick={() => {
-              setText("");
-              apply({ q: undefined, status: undefined, route: undefined, queue: undefined, domain: undefined, from: undefined, to: undefined });
-            }}
-          >
-            <X aria-hidden /> Clear filters
-          </Button>
-        ) : null}
-        <noscript>
-          <Button type="submit" size="sm">
-            Apply filters
-          </Button>
-        </noscript>
-        {pending ? (
-          <span className="inline-flex items-center gap-1.5 text-xs text-slate-500" role="status">
-            <Loader2 className="size-3.5 animate-spin" aria-hidden /> Updating…
-          </span>
-        ) : null}
-      </div>
+      {chips.length > 0 || filtered ? (
+        <div className="flex flex-wrap items-center gap-2">
+          {chips.map((chip) => (
+            <span key={chip.key} className="inline-flex max-w-full items-center gap-1 rounded-full bg-brand-50 py-0.5 pl-2.5 pr-1 text-xs font-medium text-brand-700 ring-1 ring-brand-100">
+              <span className="min-w-0 [overflow-wrap:anywhere]">{chip.label}</span>
+              <button type="button" className="shrink-0 rounded-full p-0.5 hover:bg-brand-100" aria-label={`Remove the filter: ${chip.label}`} onClick={() => apply({ [chip.key]: undefined })}>
+                <X className="size-3.5" aria-hidden />
+              </button>
+            </span>
+          ))}
+          {filtered ? (
+            <Button
+              type="button"
+              variant="ghost"
+              size="sm"
+              onClick={() => {
+                setText("");
+                apply({ q: undefined, status: undefined, route: undefined, queue: undefined, domain: undefined, from: undefined, to: undefined });
+              }}
+            >
+              <X aria-hidden /> Clear filters
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
+      <span role="status" className="sr-only">
+        {pending ? "Updating the list…" : ""}
+      </span>
+      <noscript>
+        <Button type="submit" size="sm">
+          Apply filters
+        </Button>
+      </noscript>
     </form>
   );
 }
 
-function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+function Field({ id, label, className, children }: { id: string; label: string; className?: string; children: ReactNode }) {
   return (
-    <div className="min-w-0">
+    <div className={cn("min-w-0", className)}>
       <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
         {label}
       </label>

@@ -3,7 +3,7 @@ import Link from "next/link";
 
 import { LocalTime } from "@/components/ui/local-time";
 import { formatBytes } from "@/lib/mail/replies";
-import type { DeliveryListRow, MessageListRow, RefusalListRow } from "@/lib/messages/types";
+import { REFUSAL_REASON_LABELS, type DeliveryListRow, type MessageListRow, type RefusalListRow } from "@/lib/messages/types";
 
 import { MessageStatusBadge, VerdictBadge } from "./status-badges";
 
@@ -17,17 +17,17 @@ export function hrefOf(row: MessageListRow): string {
 
 function Sender({ row }: { row: MessageListRow }) {
   const sender = row.envelopeFrom === null ? "—" : row.envelopeFrom === "" ? "<> (bounce)" : row.envelopeFrom;
-  return <span className="block truncate" title={sender}>{sender}</span>;
+  return <span className="block [overflow-wrap:anywhere]">{sender}</span>;
 }
 
 function Recipient({ row }: { row: MessageListRow }) {
   return (
     <>
-      <span className="block truncate font-medium text-slate-900" title={row.recipient ?? undefined}>
+      <span className="block font-medium text-slate-900 [overflow-wrap:anywhere]">
         {row.recipient ?? "(no recipient)"}
       </span>
       {row.kind === "delivery" && row.originalRecipient && row.originalRecipient.toLowerCase() !== row.recipient.toLowerCase() ? (
-        <span className="block truncate text-xs text-slate-500" title={`The customer wrote to ${row.originalRecipient}`}>
+        <span className="block text-xs text-slate-500 [overflow-wrap:anywhere]" title={`The customer wrote to ${row.originalRecipient}`}>
           originally {row.originalRecipient}
         </span>
       ) : null}
@@ -48,15 +48,22 @@ function Checks({ row }: { row: DeliveryListRow }) {
 function Destination({ row }: { row: DeliveryListRow }) {
   return (
     <>
-      <span className="block truncate font-mono text-xs text-slate-600" title={`Route ${row.routeAddress}`}>
+      <span className="block font-mono text-xs text-slate-600 [overflow-wrap:anywhere]" title={`Route ${row.routeAddress}`}>
         {row.routeAddress}
       </span>
       <span className="flex items-center gap-1 text-slate-800">
         <ArrowRight className="size-3.5 shrink-0 text-slate-400" aria-label="into" />
-        <span className="truncate">{row.queueName}</span>
+        <span className="min-w-0 [overflow-wrap:anywhere]">{row.queueName}</span>
       </span>
     </>
   );
+}
+
+/** The line's title: its subject, or for an attempt refused before DATA, what was refused. */
+function Title({ row }: { row: MessageListRow }) {
+  if (row.subject) return <>{row.subject}</>;
+  if (row.kind === "refusal") return <>{REFUSAL_REASON_LABELS[row.reason] ?? "Refused"}</>;
+  return <span className="font-normal italic text-slate-500">(no subject)</span>;
 }
 
 function RefusalReply({ row }: { row: RefusalListRow }) {
@@ -79,8 +86,8 @@ export function MessageTable({ rows }: { rows: MessageListRow[] }) {
         <col className="w-[22%]" />
         <col />
         <col className="w-[18%]" />
-        <col className="w-[7.5rem]" />
-        <col className="w-[6.5rem]" />
+        <col className="w-[8rem]" />
+        <col className="w-[8rem]" />
       </colgroup>
       <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
         <tr>
@@ -106,10 +113,10 @@ export function MessageTable({ rows }: { rows: MessageListRow[] }) {
               <Recipient row={row} />
             </td>
             <td className="px-4 py-2.5">
-              <Link href={hrefOf(row)} className="block truncate font-medium text-slate-900 hover:underline" title={row.subject ?? undefined}>
-                {row.subject ?? <span className="font-normal italic text-slate-500">(no subject)</span>}
+              <Link href={hrefOf(row)} className="line-clamp-2 font-medium text-slate-900 [overflow-wrap:anywhere] hover:underline" title={row.subject ?? undefined}>
+                <Title row={row} />
               </Link>
-              {row.kind === "refusal" ? <span className="line-clamp-2 text-xs text-slate-600">{row.explanation}</span> : null}
+              {row.kind === "refusal" ? <span className="mt-0.5 line-clamp-3 text-xs text-slate-600 [overflow-wrap:anywhere]">{row.explanation}</span> : null}
             </td>
             <td className="px-4 py-2.5">{row.kind === "delivery" ? <Destination row={row} /> : <RefusalReply row={row} />}</td>
             <td className="px-4 py-2.5">{row.kind === "delivery" ? <Checks row={row} /> : <span className="text-xs text-slate-400">—</span>}</td>
@@ -135,7 +142,9 @@ export function MessageCards({ rows }: { rows: MessageListRow[] }) {
                 <LocalTime value={row.at} withSeconds />
               </span>
             </span>
-            <span className="block truncate font-medium text-slate-900">{row.subject ?? <span className="font-normal italic text-slate-500">(no subject)</span>}</span>
+            <span className="line-clamp-2 font-medium text-slate-900 [overflow-wrap:anywhere]">
+              <Title row={row} />
+            </span>
             <span className="block text-sm text-slate-700">
               <span className="text-xs text-slate-500">From </span>
               <Sender row={row} />
@@ -145,6 +154,7 @@ export function MessageCards({ rows }: { rows: MessageListRow[] }) {
             {row.kind === "delivery" ? (
               <>
                 <span className="block text-sm">
+                  <span className="text-xs text-slate-500">Route </span>
                   <Destination row={row} />
                 </span>
                 <span className="flex flex-wrap items-center gap-2">

@@ -10,12 +10,17 @@ import { VerdictBadge } from "./status-badges";
 /** The pieces of a message's page: facts as a list, the checks, the hops, the headers. */
 
 export function Facts({ children }: { children: ReactNode }) {
-  return <dl className="space-y-3 text-sm">{children}</dl>;
+  // Sized by its card, not the window: label beside value only where the card is wide enough for an address.
+  return (
+    <div className="@container">
+      <dl className="space-y-3 text-sm">{children}</dl>
+    </div>
+  );
 }
 
 export function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid gap-0.5 sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-4">
+    <div className="grid gap-0.5 @lg:grid-cols-[10rem_minmax(0,1fr)] @lg:gap-4">
       <dt className="text-slate-600">{label}</dt>
       <dd className="min-w-0 break-words text-slate-900">{children}</dd>
     </div>

@@ -67,7 +67,7 @@ export interface RefusalListRow {
   enhancedStatus: string;
   reason: string;
   explanation: string;
-  /** More refusals like it in the same minute, counted but not stored. */
+  /** More refusals from the same client in the same minute, counted but not stored. */
   suppressed: number;
 }
 

@@ -97,14 +97,17 @@ describeInBrowser("the Messages log", () => {
   });
 
   it("lists a delivered message and a refused attempt sent over SMTP, and search narrows the list", async () => {
+    // Written a minute ago and handed on by the customer's server five seconds later (RFC 5322 dates).
+    const rfc5322 = (date: Date) => date.toUTCString().replace(/GMT$/, "+0000");
+    const written = new Date(Date.now() - 60_000);
     const delivered = await sendOverSmtp({
       from: "Customer <customer@sender.test>",
       to: SUPPORT,
       subject: SUBJECT,
       text: "My order has not arrived.",
       // A hop before ours, as the customer's own mail server would have written it.
-      headers: { Received: "from laptop.sender.test (laptop.sender.test [192.0.2.10]) by mail.sender.test with ESMTPSA id 4711; Tue, 01 Dec 2026 09:59:58 +0000" },
-      date: new Date("2026-12-01T09:59:55Z"),
+      headers: { Received: `from laptop.sender.test (laptop.sender.test [192.0.2.10]) by mail.sender.test with ESMTPSA id 4711; ${rfc5322(new Date(written.getTime() + 5_000))}` },
+      date: written,
     });
     messageId = /queued as ([0-9a-f-]{36})/.exec(delivered.response ?? "")?.[1] ?? "";
     expect(messageId, delivered.response).not.toBe("");
@@ -164,10 +167,10 @@ describeInBrowser("the Messages log", () => {
 
     const headers = page.getByTestId("headers-table");
     expect(await headers.textContent()).toContain(`Subject${SUBJECT}`);
-    expect(await headers.textContent()).toContain("Authentication-Results");
     const hops = page.getByTestId("hop");
     await expect.poll(() => hops.count()).toBeGreaterThanOrEqual(2);
-    expect(await hops.first().textContent()).toContain("mail.sender.test");
+    expect(await hops.first().textContent()).toContain("by mail.sender.test");
+    expect(await hops.first().textContent()).toContain("+5 s");
     expect(await hops.last().textContent()).toContain("Received here");
     expect(await page.getByTestId("auth-spf").textContent()).toContain("SPF pass");
     expect(await page.getByTestId("delivery").textContent()).toContain(SUPPORT);

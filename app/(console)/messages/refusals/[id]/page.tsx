@@ -71,7 +71,7 @@ export default async function RefusalPage({ params }: { params: Promise<{ id: st
             </div>
             {refusal.suppressed > 0 ? (
               <p className="text-sm text-slate-700">
-                {refusal.suppressed.toLocaleString("en")} more {refusal.suppressed === 1 ? "refusal" : "refusals"} from this client to this domain in the same minute
+                {refusal.suppressed.toLocaleString("en")} more {refusal.suppressed === 1 ? "refusal" : "refusals"} from this client in the same minute
                 {refusal.suppressed === 1 ? " was" : " were"} counted but not stored, so a flood cannot fill the log.
               </p>
             ) : null}
