@@ -79,11 +79,12 @@ describe("refusals are capped per client and recipient domain each minute", () =
     await atStartOfAMinute();
     // One made-up domain per attempt would get past a cap per domain; the client-wide one holds,
     // wherever the client connects.
-    for (const [index, port] of [first.port, second.port, first.port, second.port, first.port, second.port, first.port].entries()) {
+    // (Two sessions, one per gateway, stay under this file's connection and message limits.)
+    for (const [port, indexes] of [[first.port, [0, 1, 2, 3]], [second.port, [4, 5, 6]]] as const) {
       const { client } = await SmtpClient.connect(port, { localAddress: "127.0.0.36" });
       await client.send("EHLO cycle.sender.test");
-      await client.send("MAIL FROM:<cycle@sender.test>");
-      expect((await client.send(`RCPT TO:<user@made-up-${index}.test>`)).code).toBe(550);
+      expect((await client.send("MAIL FROM:<cycle@sender.test>")).code).toBe(250);
+      for (const index of indexes) expect((await client.send(`RCPT TO:<user@made-up-${index}.test>`)).code).toBe(550);
       await client.send("QUIT");
       client.close();
     }
