@@ -122,7 +122,7 @@ export function MessageFilters({
             ))}
           </Select>
         </Field>
-        <Field id="messages-domain" label="Domain">
+        <Field id="messages-domain" label="Domain" className="col-span-2 sm:col-span-1">
           <Select id="messages-domain" name="domain" value={current.domain ?? ""} onChange={(event) => apply({ domain: event.target.value || undefined })}>
             <option value="">All domains</option>
             {domains.map((domain) => (

@@ -103,10 +103,11 @@ export function HopsTimeline({ hops, sentAt }: { hops: HopView[]; sentAt: string
 export function HeadersTable({ headers }: { headers: StoredHeader[] }) {
   if (headers.length === 0) return <p className="text-sm text-slate-600">The message had no header fields.</p>;
   return (
-    <table className="w-full table-fixed text-left text-xs" data-testid="headers-table">
+    // On a phone each field's name sits above its value, which then gets the card's whole width.
+    <table className="block w-full text-left text-xs sm:table sm:table-fixed" data-testid="headers-table">
       <caption className="sr-only">Header fields, in the order received</caption>
       <colgroup>
-        <col className="w-28 sm:w-44" />
+        <col className="sm:w-44" />
         <col />
       </colgroup>
       <thead className="sr-only">
@@ -115,13 +116,13 @@ export function HeadersTable({ headers }: { headers: StoredHeader[] }) {
           <th scope="col">Value</th>
         </tr>
       </thead>
-      <tbody className="divide-y divide-slate-100 font-mono">
+      <tbody className="block divide-y divide-slate-100 font-mono sm:table-row-group">
         {headers.map((header, index) => (
-          <tr key={index} className="align-top">
-            <th scope="row" className="break-words py-1.5 pr-3 font-medium text-slate-600">
+          <tr key={index} className="block py-1.5 align-top sm:table-row sm:py-0">
+            <th scope="row" className="block break-words font-medium text-slate-600 sm:table-cell sm:py-1.5 sm:pr-3">
               {header.name}
             </th>
-            <td className="whitespace-pre-wrap break-all py-1.5 text-slate-900">{header.value}</td>
+            <td className="block whitespace-pre-wrap break-all text-slate-900 sm:table-cell sm:py-1.5">{header.value}</td>
           </tr>
         ))}
       </tbody>
