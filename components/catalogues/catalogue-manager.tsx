@@ -32,6 +32,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/actions/result";
+import { messagesHref } from "@/lib/messages/schemas";
+import { recentMessagesLabel } from "@/lib/messages/types";
 import { CATALOGUE_NOUNS, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/routing/catalogue-schemas";
 
 export interface CatalogueRow {
@@ -40,6 +42,8 @@ export interface CatalogueRow {
   description: string;
   version: number;
   routeCount: number;
+  /** Queues: messages delivered into it in the last days (absent when none). */
+  recentMessages?: number;
 }
 
 type Saved = { id: string; name: string };
@@ -324,6 +328,11 @@ export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKin
                           {routesLabel(row.routeCount)}
                         </Link>
                       )}
+                      {kind === "queue" && row.recentMessages ? (
+                        <Link href={messagesHref({ queue: row.id })} className="block text-xs text-brand-700 underline-offset-4 hover:underline">
+                          {recentMessagesLabel(row.recentMessages)}
+                        </Link>
+                      ) : null}
                     </td>
                     <td className="px-5 py-3">
                       <RowActions

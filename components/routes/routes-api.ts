@@ -3,6 +3,9 @@ import type { RoutePage } from "@/lib/routing/route-types";
 
 /** Client side of GET /api/routes: query keys, URLs, and errors a person can read. */
 
+/** A page of routes as GET /api/routes sends it: with each route's messages of the last 7 days (absent when none). */
+export type RouteListPage = RoutePage & { recentMessages?: Record<string, number> };
+
 export const DEFAULT_QUERY: ListRoutesQuery = { q: undefined, domain: undefined, queue: undefined, status: undefined, sort: "address", dir: "asc", page: 1, size: 50 };
 
 export class RequestFailed extends Error {
@@ -44,7 +47,7 @@ export async function readJson<T>(response: Response): Promise<T> {
   return body;
 }
 
-export async function fetchRoutePage(query: ListRoutesQuery, signal?: AbortSignal): Promise<RoutePage> {
+export async function fetchRoutePage(query: ListRoutesQuery, signal?: AbortSignal): Promise<RouteListPage> {
   const response = await fetch(`/api/routes?${queryParams(query).toString()}`, { signal, headers: { Accept: "application/json" } });
-  return readJson<RoutePage>(response);
+  return readJson<RouteListPage>(response);
 }

@@ -36,14 +36,16 @@ import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Select } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
+import { messagesHref } from "@/lib/messages/schemas";
+import { recentMessagesLabel } from "@/lib/messages/types";
 import { PAGE_SIZES, ROUTE_STATUSES, type ListRoutesQuery, type RouteSort } from "@/lib/routing/route-schemas";
 import { ROUTE_STATUS_LABELS, routeStatusReason } from "@/lib/routing/route-status";
-import type { RoutePage, RouteRow } from "@/lib/routing/route-types";
+import type { RouteRow } from "@/lib/routing/route-types";
 
 import { RouteForm, type RouteLookups } from "./route-form";
 import { RouteImportDialog } from "./route-import-dialog";
 import { RouteStatusBadge } from "./route-status-badge";
-import { fetchRoutePage, queryParams, routesQueryKey } from "./routes-api";
+import { fetchRoutePage, queryParams, routesQueryKey, type RouteListPage } from "./routes-api";
 
 type Editing = { mode: "create" } | { mode: "edit"; route: RouteRow };
 
@@ -87,7 +89,7 @@ function PageJump({ page, pageCount, onPage }: { page: number; pageCount: number
   );
 }
 
-function Pagination({ page, isFetching, onPage }: { page: RoutePage; isFetching: boolean; onPage: (page: number) => void }) {
+function Pagination({ page, isFetching, onPage }: { page: RouteListPage; isFetching: boolean; onPage: (page: number) => void }) {
   const first = page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1;
   const last = Math.min(page.page * page.pageSize, page.total);
   return (
@@ -161,7 +163,7 @@ export function RoutesWorkspace({
   canManage: boolean;
   lookups: RouteLookups;
   initialQuery: ListRoutesQuery;
-  initialPage: RoutePage;
+  initialPage: RouteListPage;
 }) {
   const pathname = usePathname();
   const queryClient = useQueryClient();
@@ -390,6 +392,11 @@ export function RoutesWorkspace({
                       <td className="px-4 py-2.5 text-slate-800">
                         {route.queueName}
                         {route.spamQueueName ? <span className="block text-xs text-slate-500">spam → {route.spamQueueName}</span> : null}
+                        {data.recentMessages?.[route.id] ? (
+                          <Link href={messagesHref({ route: route.id })} className="block text-xs text-brand-700 underline-offset-4 hover:underline">
+                            {recentMessagesLabel(data.recentMessages[route.id]!)}
+                          </Link>
+                        ) : null}
                       </td>
                       <td className="hidden px-4 py-2.5 md:table-cell">
                         <div className="flex max-w-[14rem] flex-wrap gap-1">
@@ -431,7 +438,15 @@ export function RoutesWorkspace({
           <DialogContent
             size="lg"
             title={editing.mode === "edit" ? `Edit ${editing.route.address}` : "New route"}
-            description={editing.mode === "edit" ? undefined : "Deliver mail sent to an address on one of your domains into a queue."}
+            description={
+              editing.mode === "edit" ? (
+                <Link href={messagesHref({ route: editing.route.id })} className="text-brand-700 underline-offset-4 hover:underline">
+                  Recent messages to {editing.route.address}
+                </Link>
+              ) : (
+                "Deliver mail sent to an address on one of your domains into a queue."
+              )
+            }
           >
             <RouteForm
               key={editing.mode === "edit" ? editing.route.id : "new"}

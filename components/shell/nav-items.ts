@@ -1,4 +1,4 @@
-import { Bell, Globe, Inbox, LayoutDashboard, ListOrdered, ScrollText, Wand2, type LucideIcon } from "lucide-react";
+import { Bell, Globe, Inbox, LayoutDashboard, ListOrdered, Mails, ScrollText, Wand2, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -12,6 +12,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/domains", label: "Domains", icon: Globe },
   { href: "/routes", label: "Routes", icon: ListOrdered },
   { href: "/queues", label: "Queues", icon: Inbox },
+  { href: "/messages", label: "Messages", icon: Mails },
   { href: "/audit", label: "Audit log", icon: ScrollText },
   { href: "/notifications", label: "Notifications", icon: Bell },
 ];

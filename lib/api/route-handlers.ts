@@ -36,8 +36,17 @@ export function apiError(code: string, error: string, extra: Record<string, unkn
 export function withApiAccess(
   options: { name: string; ability: Ability },
   handler: (request: Request, actor: Actor) => Promise<Response>,
-): (request: Request) => Promise<Response> {
-  return async (request) => {
+): (request: Request) => Promise<Response>;
+/** `Context` is what Next passes a route handler second: `{ params: Promise<{ id: string }> }` for a dynamic segment. */
+export function withApiAccess<Context>(
+  options: { name: string; ability: Ability },
+  handler: (request: Request, actor: Actor, context: Context) => Promise<Response>,
+): (request: Request, context: Context) => Promise<Response>;
+export function withApiAccess<Context>(
+  options: { name: string; ability: Ability },
+  handler: (request: Request, actor: Actor, context: Context) => Promise<Response>,
+): (request: Request, context: Context) => Promise<Response> {
+  return async (request, context) => {
     try {
       // Writes must come from the console's own pages. Session cookies are SameSite=Lax as well;
       // this is the second lock.
@@ -57,7 +66,7 @@ export function withApiAccess(
           permission: decision.permission,
         });
       }
-      return await handler(request, access.actor);
+      return await handler(request, access.actor, context);
     } catch (error) {
       if (error instanceof DomainError) {
         return apiError(error.code, error.message, error.fieldErrors ? { fieldErrors: error.fieldErrors } : {});

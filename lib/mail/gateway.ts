@@ -127,6 +127,8 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   /** Each session's refusals are written in order, so a flood's count lands on its last stored row. */
   const sessionWrites = new Map<string, Promise<unknown>>();
 
+  const refusalCaps = { perMinute: config.INBOUND_REFUSALS_PER_MINUTE, perClientPerMinute: config.INBOUND_REFUSALS_PER_CLIENT_PER_MINUTE };
+
   const helo = (session: SMTPServerSession) => session.hostNameAppearsAs || null;
   const envelopeFrom = (session: SMTPServerSession) => (session.envelope.mailFrom ? session.envelope.mailFrom.address : null);
 
@@ -146,7 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     };
     const previous = sessionWrites.get(session.id) ?? Promise.resolve();
     const write = previous
-      .then(() => recordRefusal(db, refusal, full, config.INBOUND_REFUSALS_PER_MINUTE))
+      .then(() => recordRefusal(db, refusal, full, refusalCaps))
       .then((outcome) => log[outcome === "stored" ? "info" : "debug"]({ session: session.id, client: full.clientAddress, reason: refusal.reason, code: refusal.code, recipient: full.recipient, outcome }, "refused"))
       .catch((error: unknown) => log.warn({ err: error, session: session.id, reason: refusal.reason }, "could not record a refusal"));
     pendingWrites.add(write);

@@ -2,16 +2,18 @@ import "server-only";
 
 import type { DbClient } from "@/lib/db/client";
 
-import { countHit, windowStart } from "./counters";
+import { clientKey, countHit, windowStart } from "./counters";
 import { storableText } from "./headers";
 import { replyLine, type Refusal } from "./replies";
 import type { RefusalStage } from "./types";
 
 /**
  * Writes a refusal to the Messages log — capped, so a flood cannot fill the database: at most
- * `perMinute` rows per client address and recipient domain each minute; beyond that the refusal is
- * only counted, in `suppressed` of the last row stored for that client and domain (the number
- * dropped that minute so far).
+ * `perMinute` rows per client address and recipient domain each minute, and at most
+ * `perClientPerMinute` per client (an IPv6 /64) whatever the domains, so cycling through made-up
+ * domains does not get past the first cap. Beyond either, the refusal is only counted, in
+ * `suppressed` of the last row stored for that client (and domain) that minute. Both counters
+ * live in PostgreSQL, so the caps hold across gateway instances.
  */
 export interface RefusalContext {
   gateway: string;
@@ -33,7 +35,13 @@ export interface RefusalContext {
 
 export type RecordOutcome = "stored" | "suppressed";
 
-export async function recordRefusal(db: DbClient, refusal: Refusal, context: RefusalContext, perMinute: number, now = new Date()): Promise<RecordOutcome> {
+export interface RefusalCaps {
+  perMinute: number;
+  perClientPerMinute: number;
+}
+
+export async function recordRefusal(db: DbClient, refusal: Refusal, context: RefusalContext, caps: RefusalCaps, now = new Date()): Promise<RecordOutcome> {
+  const { perMinute } = caps;
   const hits = await countHit(db, `refusals:${context.clientAddress}:${context.recipientDomain}`, now);
   if (hits > perMinute) {
     // The counter knows exactly how many were dropped this minute; setting (not adding) it keeps the
@@ -43,6 +51,16 @@ export async function recordRefusal(db: DbClient, refusal: Refusal, context: Ref
        WHERE id = (SELECT id FROM inbound_refusals
                     WHERE client_address = ${context.clientAddress} AND recipient_domain = ${context.recipientDomain}
                       AND created_at >= ${windowStart(now)}
+                    ORDER BY created_at DESC LIMIT 1)`;
+    return "suppressed";
+  }
+  const clientHits = await countHit(db, `refusals-client:${clientKey(context.clientAddress)}`, now);
+  if (clientHits > caps.perClientPerMinute) {
+    // Each dropped refusal adds one to the client's last stored row of the minute (whatever its domain).
+    await db.$executeRaw`
+      UPDATE inbound_refusals SET suppressed = suppressed + 1
+       WHERE id = (SELECT id FROM inbound_refusals
+                    WHERE client_address = ${context.clientAddress} AND created_at >= ${windowStart(now)}
                     ORDER BY created_at DESC LIMIT 1)`;
     return "suppressed";
   }

@@ -21,6 +21,7 @@ const { config } = await inboundConfig(dns, {
   INBOUND_RATE_CONNECTIONS_PER_MINUTE: "4",
   INBOUND_RATE_MESSAGES_PER_MINUTE: "3",
   INBOUND_REFUSALS_PER_MINUTE: "2",
+  INBOUND_REFUSALS_PER_CLIENT_PER_MINUTE: "3",
 });
 const first = await startGateway({ config, mode: "separate", host: "127.0.0.1", port: 0 });
 const second = await startGateway({ config, mode: "separate", host: "127.0.0.1", port: 0 });
@@ -72,6 +73,27 @@ describe("refusals are capped per client and recipient domain each minute", () =
       return found.length === 2 && found[1]!.suppressed === 4 ? found : null;
     });
     expect(rows.map((row) => row.recipient)).toEqual(["user0@relay-target.test", "user1@relay-target.test"]);
+  });
+
+  it("caps a client that cycles through domains, across instances, and counts the rest", async () => {
+    await atStartOfAMinute();
+    // One made-up domain per attempt would get past a cap per domain; the client-wide one holds,
+    // wherever the client connects.
+    // (Two sessions, one per gateway, stay under this file's connection and message limits.)
+    for (const [port, indexes] of [[first.port, [0, 1, 2, 3]], [second.port, [4, 5, 6]]] as const) {
+      const { client } = await SmtpClient.connect(port, { localAddress: "127.0.0.36" });
+      await client.send("EHLO cycle.sender.test");
+      expect((await client.send("MAIL FROM:<cycle@sender.test>")).code).toBe(250);
+      for (const index of indexes) expect((await client.send(`RCPT TO:<user@made-up-${index}.test>`)).code).toBe(550);
+      await client.send("QUIT");
+      client.close();
+    }
+    const rows = await eventually("the counts to settle", async () => {
+      const found = await db.inboundRefusal.findMany({ where: { clientAddress: "127.0.0.36" }, orderBy: { createdAt: "asc" } });
+      // Refusals are written after the reply, so which stored row a count lands on may vary; the total may not.
+      return found.length === 3 && found.reduce((sum, row) => sum + row.suppressed, 0) === 4 ? found : null;
+    });
+    expect(rows.map((row) => row.recipientDomain).sort()).toEqual(["made-up-0.test", "made-up-1.test", "made-up-2.test"]);
   });
 });
 

@@ -6,6 +6,8 @@ import { findFreePort } from "@/lib/db/embedded-postgres";
 /** Runs the built console (scripts/serve.ts, as production does) for browser tests. */
 export interface AppServer {
   url: string;
+  /** The port of the console's in-process inbound SMTP gateway (on 127.0.0.1). */
+  smtpPort: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startAppServer(root: string, env: Record<string, string>):
   }
   return {
     url,
+    smtpPort,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");

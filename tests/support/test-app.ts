@@ -28,6 +28,8 @@ export const TEST_APP_ENV: Record<string, string> = {
 
 export interface TestApp {
   url: string;
+  /** The in-process inbound SMTP gateway's port on 127.0.0.1. */
+  smtpPort: number;
   databaseUrl: string;
   stop(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export async function startTestApp(adminUrl: string, env: Record<string, string>
   const app = await startAppServer(PROJECT_ROOT, { ...TEST_APP_ENV, DATABASE_URL: url, ...env });
   return {
     url: app.url,
+    smtpPort: app.smtpPort,
     databaseUrl: url,
     async stop() {
       await app.stop();

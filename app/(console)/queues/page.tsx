@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
+import { countRecentMessages } from "@/lib/messages/queries";
 import { listCatalogue } from "@/lib/routing/catalogues";
 
 export const metadata: Metadata = { title: "Queues" };
@@ -21,6 +22,8 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
     listCatalogue(db, actor.organizationId, "skill"),
     listCatalogue(db, actor.organizationId, "language"),
   ]);
+  const recentMessages = await countRecentMessages(actor, "queue", queues.map((queue) => queue.id));
+  const queueRows = queues.map((queue) => ({ ...queue, recentMessages: recentMessages[queue.id] }));
   return (
     <>
       <PageHeader
@@ -28,7 +31,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
         description="The catalogues routes draw from: queues where email lands, and the skills and languages a route can ask of the agents who answer it."
       />
       {canManage ? null : <ReadOnlyNotice />}
-      <CatalogueTabs initialTab={tab} canManage={canManage} catalogues={{ queues, skills, languages }} />
+      <CatalogueTabs initialTab={tab} canManage={canManage} catalogues={{ queues: queueRows, skills, languages }} />
     </>
   );
 }

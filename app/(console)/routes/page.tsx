@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
+import { countRecentMessages } from "@/lib/messages/queries";
 import { listCatalogueEntries } from "@/lib/routing/catalogues";
 import { listRoutes } from "@/lib/routing/route-list";
 import { listRoutesQuerySchema } from "@/lib/routing/route-schemas";
@@ -30,6 +31,7 @@ export default async function RoutesPage({ searchParams }: { searchParams: Promi
     listCatalogueEntries(db, organizationId, "language"),
     listRoutes(db, organizationId, query),
   ]);
+  const recentMessages = await countRecentMessages(actor, "route", page.rows.map((route) => route.id));
   const lookups = {
     domains: domains.map((domain) => ({ id: domain.id, name: domain.displayName, status: domain.status })),
     queues: queues.map(({ id, name }) => ({ id, name })),
@@ -48,7 +50,7 @@ export default async function RoutesPage({ searchParams }: { searchParams: Promi
         canManage={canManage}
         lookups={lookups}
         initialQuery={{ ...query, page: page.page }}
-        initialPage={page}
+        initialPage={{ ...page, recentMessages }}
       />
     </>
   );

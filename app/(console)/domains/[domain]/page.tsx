@@ -75,6 +75,7 @@ export default async function DomainPage({ params }: { params: Promise<{ domain:
           <Link href={`/routes?domain=${view.id}`} className={buttonVariants({ variant: "secondary" })}>
             <ListOrdered aria-hidden /> {routeCount} {routeCount === 1 ? "route" : "routes"}
           </Link>
+          <Link href={`/messages?domain=${view.id}`} className={buttonVariants({ variant: "secondary" })}>Messages</Link>
           {view.status === "failed" ? <RestartVerificationButton domainId={view.id} canManage={canManage} /> : null}
           <DeleteDomainButton domain={view} routeCount={routeCount} canManage={canManage} />
         </div>

@@ -1,0 +1,176 @@
+import { ArrowRight } from "lucide-react";
+import Link from "next/link";
+
+import { LocalTime } from "@/components/ui/local-time";
+import { formatBytes } from "@/lib/mail/replies";
+import { REFUSAL_REASON_LABELS, type DeliveryListRow, type MessageListRow, type RefusalListRow } from "@/lib/messages/types";
+
+import { MessageStatusBadge, VerdictBadge } from "./status-badges";
+
+/**
+ * The log's rows: a table on wide screens, cards on narrow ones (the same rows, each a link to its
+ * page). Rendered on the server; only the times are localised in the browser.
+ */
+export function hrefOf(row: MessageListRow): string {
+  return row.kind === "delivery" ? `/messages/${row.messageId}` : `/messages/refusals/${row.id}`;
+}
+
+function Sender({ row }: { row: MessageListRow }) {
+  const sender = row.envelopeFrom === null ? "—" : row.envelopeFrom === "" ? "<> (bounce)" : row.envelopeFrom;
+  return <span className="block [overflow-wrap:anywhere]">{sender}</span>;
+}
+
+function Recipient({ row }: { row: MessageListRow }) {
+  return (
+    <>
+      <span className="block font-medium text-slate-900 [overflow-wrap:anywhere]">
+        {row.recipient ?? "(no recipient)"}
+      </span>
+      {row.kind === "delivery" && row.originalRecipient && row.originalRecipient.toLowerCase() !== row.recipient.toLowerCase() ? (
+        <span className="block text-xs text-slate-500 [overflow-wrap:anywhere]" title={`The customer wrote to ${row.originalRecipient}`}>
+          originally {row.originalRecipient}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+function Checks({ row }: { row: DeliveryListRow }) {
+  return (
+    <span className="flex flex-wrap gap-1">
+      <VerdictBadge check="SPF" verdict={row.auth.spf} />
+      <VerdictBadge check="DKIM" verdict={row.auth.dkim} />
+      <VerdictBadge check="DMARC" verdict={row.auth.dmarc} />
+    </span>
+  );
+}
+
+function Destination({ row }: { row: DeliveryListRow }) {
+  return (
+    <>
+      <span className="block font-mono text-xs text-slate-600 [overflow-wrap:anywhere]" title={`Route ${row.routeAddress}`}>
+        {row.routeAddress}
+      </span>
+      <span className="flex items-center gap-1 text-slate-800">
+        <ArrowRight className="size-3.5 shrink-0 text-slate-400" aria-label="into" />
+        <span className="min-w-0 [overflow-wrap:anywhere]">{row.queueName}</span>
+      </span>
+    </>
+  );
+}
+
+/** The line's title: its subject, or for an attempt refused before DATA, what was refused. */
+function Title({ row }: { row: MessageListRow }) {
+  if (row.subject) return <>{row.subject}</>;
+  if (row.kind === "refusal") return <>{REFUSAL_REASON_LABELS[row.reason] ?? "Refused"}</>;
+  return <span className="font-normal italic text-slate-500">(no subject)</span>;
+}
+
+function RefusalReply({ row }: { row: RefusalListRow }) {
+  return (
+    <>
+      <span className="block font-mono text-xs text-red-800">
+        {row.code} {row.enhancedStatus}
+      </span>
+      {row.suppressed > 0 ? <span className="block text-xs text-slate-500">+{row.suppressed.toLocaleString("en")} more not stored</span> : null}
+    </>
+  );
+}
+
+export function MessageTable({ rows }: { rows: MessageListRow[] }) {
+  return (
+    <table className="hidden w-full table-fixed text-left text-sm lg:table" data-testid="messages-table">
+      <caption className="sr-only">Messages and refused attempts, newest first</caption>
+      <colgroup>
+        <col className="w-[9.5rem]" />
+        <col className="w-[22%]" />
+        <col />
+        <col className="w-[18%]" />
+        <col className="w-[8rem]" />
+        <col className="w-[8rem]" />
+      </colgroup>
+      <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+        <tr>
+          <th scope="col" className="px-4 py-2 font-medium">Received</th>
+          <th scope="col" className="px-4 py-2 font-medium">From → to</th>
+          <th scope="col" className="px-4 py-2 font-medium">Subject</th>
+          <th scope="col" className="px-4 py-2 font-medium">Route → queue</th>
+          <th scope="col" className="px-4 py-2 font-medium">Checks</th>
+          <th scope="col" className="px-4 py-2 font-medium">Status</th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-200">
+        {rows.map((row) => (
+          <tr key={`${row.kind}:${row.id}`} className="align-top hover:bg-slate-50" data-testid="message-row">
+            <td className="px-4 py-2.5 text-xs text-slate-600">
+              <Link href={hrefOf(row)} className="text-brand-700 underline-offset-4 hover:underline">
+                <LocalTime value={row.at} withSeconds />
+              </Link>
+              {row.size !== null ? <span className="mt-0.5 block">{formatBytes(row.size)}</span> : null}
+            </td>
+            <td className="px-4 py-2.5 text-slate-700">
+              <Sender row={row} />
+              <Recipient row={row} />
+            </td>
+            <td className="px-4 py-2.5">
+              <Link href={hrefOf(row)} className="line-clamp-2 font-medium text-slate-900 [overflow-wrap:anywhere] hover:underline" title={row.subject ?? undefined}>
+                <Title row={row} />
+              </Link>
+              {row.kind === "refusal" ? <span className="mt-0.5 line-clamp-3 text-xs text-slate-600 [overflow-wrap:anywhere]">{row.explanation}</span> : null}
+            </td>
+            <td className="px-4 py-2.5">{row.kind === "delivery" ? <Destination row={row} /> : <RefusalReply row={row} />}</td>
+            <td className="px-4 py-2.5">{row.kind === "delivery" ? <Checks row={row} /> : <span className="text-xs text-slate-400">—</span>}</td>
+            <td className="px-4 py-2.5">
+              <MessageStatusBadge status={row.status} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function MessageCards({ rows }: { rows: MessageListRow[] }) {
+  return (
+    <ul className="divide-y divide-slate-200 lg:hidden" aria-label="Messages and refused attempts, newest first" data-testid="messages-cards">
+      {rows.map((row) => (
+        <li key={`${row.kind}:${row.id}`} data-testid="message-card">
+          <Link href={hrefOf(row)} className="block min-w-0 space-y-1.5 px-4 py-3 hover:bg-slate-50">
+            <span className="flex flex-wrap items-center justify-between gap-2">
+              <MessageStatusBadge status={row.status} />
+              <span className="text-xs text-slate-600">
+                <LocalTime value={row.at} withSeconds />
+              </span>
+            </span>
+            <span className="line-clamp-2 font-medium text-slate-900 [overflow-wrap:anywhere]">
+              <Title row={row} />
+            </span>
+            <span className="block text-sm text-slate-700">
+              <span className="text-xs text-slate-500">From </span>
+              <Sender row={row} />
+              <span className="text-xs text-slate-500">To </span>
+              <Recipient row={row} />
+            </span>
+            {row.kind === "delivery" ? (
+              <>
+                <span className="block text-sm">
+                  <span className="text-xs text-slate-500">Route </span>
+                  <Destination row={row} />
+                </span>
+                <span className="flex flex-wrap items-center gap-2">
+                  <Checks row={row} />
+                  <span className="text-xs text-slate-500">{formatBytes(row.size)}</span>
+                </span>
+              </>
+            ) : (
+              <span className="block text-sm">
+                <RefusalReply row={row} />
+                <span className="block text-xs text-slate-600">{row.explanation}</span>
+              </span>
+            )}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
