@@ -112,8 +112,10 @@ async function verifiedDomainEvent(name: string) {
     resolvers: world.resolvers,
     authoritativePort: world.authoritativePort,
     allowPrivateNameservers: true,
-    timeoutMs: 300,
-    retries: 0,
+    // Loopback answers in a millisecond, but a busy machine can hold a reply past a tight timeout,
+    // which would turn this set-up step into a temporary failure.
+    timeoutMs: 2_000,
+    retries: 1,
   });
   expect(outcome.event).toBe("verified");
   return domain;
