@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { AlertTriangle, ArrowRight, CheckCircle2, Circle, Loader2, MinusCircle, XCircle } from "lucide-react";
 import Link from "next/link";
 
+import { watchTestMessageAction } from "@/app/(console)/test-messages/actions";
 import { RedirectInstructions } from "@/components/domains/redirect-instructions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -16,9 +17,9 @@ export const testMessageQueryKey = (id: string) => ["test-message", id] as const
 const POLL_MS = 1_000;
 
 export async function fetchTrace(id: string): Promise<TestMessageTrace> {
-  const response = await fetch(`/api/test-messages/${encodeURIComponent(id)}`, { cache: "no-store", headers: { accept: "application/json" } });
-  if (!response.ok) throw new Error(`test message: HTTP ${response.status}`);
-  return (await response.json()) as TestMessageTrace;
+  const result = await watchTestMessageAction({ id });
+  if (!result.ok) throw new Error(result.error);
+  return result.data;
 }
 
 const STAGE_LOOK: Record<StageStatus, { Icon: typeof CheckCircle2; classes: string; label: string }> = {

@@ -232,9 +232,11 @@ const envSchema = z
     TEST_MESSAGE_TIMEOUT: duration(SECOND, HOUR).default(3 * MINUTE),
     /** Test messages an organisation may send per hour (they are real mail to real servers). */
     TEST_MESSAGES_PER_HOUR: integer(1, 1000).default(10),
-    /** Deliver test messages to MX hosts at loopback and private addresses (on-premises mail servers, tests). */
+    /** Development and tests only: deliver test messages to MX hosts at loopback and private addresses. */
     TEST_MESSAGE_ALLOW_PRIVATE_TARGETS: booleanFlag.default(false),
-    /** Tests only: the SMTP port of every MX host (loopback fixtures cannot bind 25). */
+    /** How long a test message waits for a mail server's greeting and each reply (and to connect). */
+    TEST_MESSAGE_SMTP_TIMEOUT: duration(SECOND, 10 * MINUTE).default(30 * SECOND),
+    /** Tests and development only: the SMTP port of every MX host (loopback fixtures cannot bind 25). */
     TEST_MESSAGE_SMTP_PORT: integer(1, 65535).optional(),
   })
   .superRefine((env, ctx) => {

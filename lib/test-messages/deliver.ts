@@ -8,7 +8,7 @@ import { log } from "@/lib/log";
 
 import { composeTestMessage } from "./message";
 import type { TestMessageSettings } from "./settings";
-import { DEFAULT_SMTP_TIMEOUTS, deliverOnce, type SmtpTimeouts } from "./smtp";
+import { deliverOnce } from "./smtp";
 import type { MxExchangerRecord, MxRecord, SendFailure, SmtpAttempt, SmtpRecord } from "./types";
 
 /**
@@ -23,7 +23,6 @@ import type { MxExchangerRecord, MxRecord, SendFailure, SmtpAttempt, SmtpRecord 
 export interface DeliveryDependencies {
   settings: TestMessageSettings;
   dns: Pick<VerifyOptions, "resolvers" | "timeoutMs" | "retries" | "deadlineMs" | "authoritativePort" | "allowPrivateNameservers">;
-  smtpTimeouts?: SmtpTimeouts;
 }
 
 export type DeliveryOutcome = { outcome: "sent" } | { outcome: "failed"; failure: SendFailure } | { outcome: "skipped" };
@@ -85,7 +84,7 @@ export async function deliverTestMessage(db: Database, id: string, deps: Deliver
       const attempt = await deliverOnce(
         candidate,
         { heloName: deps.settings.heloName, envelopeFrom: row.envelopeFrom, recipient: row.targetAddress, raw },
-        deps.smtpTimeouts ?? DEFAULT_SMTP_TIMEOUTS,
+        deps.settings.smtpTimeouts,
       );
       smtp.attempts.push(attempt);
       await db.testMessage.update({ where: { id }, data: { smtp: smtp as unknown as Prisma.InputJsonValue } });

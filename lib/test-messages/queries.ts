@@ -123,10 +123,6 @@ export function traceSettings(config: AppConfig): TraceSettings {
 
 // Entry points for pages and route handlers (which never touch the database client themselves).
 
-export function readTestMessageTrace(organizationId: string, id: string): Promise<TestMessageTrace> {
-  return getTestMessageTrace(getDb(), organizationId, id, traceSettings(getConfig()));
-}
-
 export interface TestMessagePanelData {
   targets: TestTarget[];
   recent: TestMessageSummary[];

@@ -5,6 +5,7 @@ import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { gatewayHostname } from "@/lib/mail/gateway";
 
 import type { DeliveryDependencies } from "./deliver";
+import type { SmtpTimeouts } from "./smtp";
 
 /** What traced test messages need from configuration (lib/config/env.ts). */
 export interface TestMessageSettings {
@@ -15,6 +16,8 @@ export interface TestMessageSettings {
   allowPrivateTargets: boolean;
   /** 25, or the tests' port (TEST_MESSAGE_SMTP_PORT). */
   smtpPort: number;
+  /** Connecting, the greeting and each reply (TEST_MESSAGE_SMTP_TIMEOUT). */
+  smtpTimeouts: SmtpTimeouts;
   /** The envelope sender and From are at this domain. */
   platformDomain: string;
   /** The name the console gives in EHLO and in the Message-ID: our gateway's, the host mail from us comes from. */
@@ -29,6 +32,7 @@ export function testMessageSettings(config: AppConfig): TestMessageSettings {
     perHour: config.TEST_MESSAGES_PER_HOUR,
     allowPrivateTargets: config.TEST_MESSAGE_ALLOW_PRIVATE_TARGETS,
     smtpPort: config.TEST_MESSAGE_SMTP_PORT ?? 25,
+    smtpTimeouts: { connectMs: config.TEST_MESSAGE_SMTP_TIMEOUT, greetingMs: config.TEST_MESSAGE_SMTP_TIMEOUT, socketMs: config.TEST_MESSAGE_SMTP_TIMEOUT },
     platformDomain: config.PLATFORM_DOMAIN,
     heloName: gatewayHostname(config),
     inboundHosts: config.INBOUND_MX_HOSTS.map((host) => host.exchange),

@@ -23,8 +23,6 @@ export interface SmtpTimeouts {
   socketMs: number;
 }
 
-export const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = { connectMs: 15_000, greetingMs: 30_000, socketMs: 60_000 };
-
 export interface SmtpMessage {
   heloName: string;
   envelopeFrom: string;
@@ -40,7 +38,8 @@ function replyText(text: string | undefined): string | null {
   return value ? value.slice(0, 500) : null;
 }
 
-function describeFailure(error: SmtpError, target: SmtpTarget, timeouts: SmtpTimeouts): Pick<SmtpAttempt, "outcome" | "reply" | "code" | "command" | "error"> {
+/** `answered`: the server had sent anything at all (a greeting) before the failure. */
+function describeFailure(error: SmtpError, target: SmtpTarget, timeouts: SmtpTimeouts, answered: boolean): Pick<SmtpAttempt, "outcome" | "reply" | "code" | "command" | "error"> {
   const where = `${target.exchange} (${target.address} port ${target.port})`;
   const reply = replyText(error.response);
   const code = error.responseCode ?? null;
@@ -51,10 +50,11 @@ function describeFailure(error: SmtpError, target: SmtpTarget, timeouts: SmtpTim
   const message = error.message ?? String(error);
   if (/ECONNREFUSED/.test(message)) return { outcome: "connection_refused", reply: null, code: null, command: null, error: `${where} refused the connection (nothing listens on that port).` };
   if (error.code === "ETIMEDOUT") {
-    const what = /greeting/i.test(message)
-      ? `${where} accepted the connection but sent no greeting within ${timeouts.greetingMs / 1000} s.`
-      : /connection timeout/i.test(message)
-        ? `Connecting to ${where} timed out after ${timeouts.connectMs / 1000} s.`
+    // nodemailer's greeting and idle timers both fire when a server accepts and stays silent.
+    const what = /connection timeout/i.test(message)
+      ? `Connecting to ${where} timed out after ${timeouts.connectMs / 1000} s.`
+      : !answered
+        ? `${where} accepted the connection but sent no greeting within ${Math.min(timeouts.greetingMs, timeouts.socketMs) / 1000} s.`
         : `${where} stopped answering for ${timeouts.socketMs / 1000} s.`;
     return { outcome: "timed_out", reply, code, command, error: what };
   }
@@ -65,9 +65,8 @@ function describeFailure(error: SmtpError, target: SmtpTarget, timeouts: SmtpTim
   return { outcome: "connection_failed", reply, code, command, error: `Delivery to ${where} failed: ${message.slice(0, 300)}` };
 }
 
-export function deliverOnce(target: SmtpTarget, message: SmtpMessage, timeouts: SmtpTimeouts = DEFAULT_SMTP_TIMEOUTS): Promise<SmtpAttempt> {
-  const at = new Date().toISOString();
-  const base = { exchange: target.exchange, address: target.address, port: target.port, at };
+export function deliverOnce(target: SmtpTarget, message: SmtpMessage, timeouts: SmtpTimeouts): Promise<SmtpAttempt> {
+  const base = { exchange: target.exchange, address: target.address, port: target.port };
   return new Promise<SmtpAttempt>((resolve) => {
     let settled = false;
     const connection = new SMTPConnection({
@@ -83,20 +82,22 @@ export function deliverOnce(target: SmtpTarget, message: SmtpMessage, timeouts: 
       socketTimeout: timeouts.socketMs,
       logger: false,
     });
-    const finish = (attempt: Omit<SmtpAttempt, keyof typeof base | "tls">) => {
+    const finish = (attempt: Omit<SmtpAttempt, keyof typeof base | "tls" | "at">) => {
       if (settled) return;
       settled = true;
+      // The stage's time is when the server answered (or the attempt ended), not when it began.
+      const at = new Date().toISOString();
       const tls = connection.secure;
       if (attempt.outcome === "accepted") connection.quit();
       else connection.close();
-      resolve({ ...base, ...attempt, tls });
+      resolve({ ...base, ...attempt, at, tls });
     };
-    connection.on("error", (error: SmtpError) => finish(describeFailure(error, target, timeouts)));
+    connection.on("error", (error: SmtpError) => finish(describeFailure(error, target, timeouts, Boolean(connection.lastServerResponse))));
     connection.on("end", () => finish({ outcome: "connection_failed", reply: null, code: null, command: null, error: `${target.exchange} (${target.address}) closed the connection.` }));
     connection.connect((connectError) => {
-      if (connectError) return finish(describeFailure(connectError, target, timeouts));
+      if (connectError) return finish(describeFailure(connectError, target, timeouts, Boolean(connection.lastServerResponse)));
       connection.send({ from: message.envelopeFrom, to: [message.recipient] }, message.raw, (error, info) => {
-        if (error) return finish(describeFailure(error, target, timeouts));
+        if (error) return finish(describeFailure(error, target, timeouts, Boolean(connection.lastServerResponse)));
         const reply = replyText(info.response);
         finish({ outcome: "accepted", reply, code: Number(/^\d{3}/.exec(reply ?? "")?.[0] ?? 250), command: "DATA", error: null });
       });

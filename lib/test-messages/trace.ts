@@ -133,6 +133,11 @@ function smtpStage(row: TraceRow, mx: TraceStage): TraceStage {
   return stage("smtp", "failed", attemptLine(last), { at: last.at, details });
 }
 
+/** `postfix.test (Postfix)` → `postfix.test`: the host name without the comment a server adds. */
+function hostOf(value: string | null): string | null {
+  return value?.trim().split(/\s+/)[0] || null;
+}
+
 function hopLine(hop: Hop): string {
   const from = hop.from ? `from ${hop.from}` : "";
   const by = hop.by ? `${hop.by}` : "a server";
@@ -212,8 +217,9 @@ export function buildTrace(row: TraceRow, evidence: TraceEvidence, context: { no
       "done",
       arrived.hops.length === 0
         ? "Straight to our gateway: no other server in between."
-        : `Through ${arrived.hops.map((hop) => hop.by ?? "a server").join(" → ")} before our gateway.`,
-      { at: arrived.hops.at(-1)?.at ?? null, details: hopDetails },
+        : `Through ${arrived.hops.map((hop) => hostOf(hop.by) ?? "a server").join(" → ")} before our gateway.`,
+      // A Received time has whole seconds; with no hop in between, the path ended at our gateway.
+      { at: arrived.hops.at(-1)?.at ?? arrived.receivedAt.toISOString(), details: hopDetails },
     );
     arrival = stage("arrival", "done", `Received by our gateway and stored as message ${arrived.id}.`, {
       at: arrived.receivedAt.toISOString(),

@@ -48,6 +48,7 @@ export interface SmtpAttempt {
   exchange: string;
   address: string;
   port: number;
+  /** When the server's last reply came (or the attempt ended without one). */
   at: string;
   outcome: "accepted" | "refused" | "deferred" | "connection_refused" | "timed_out" | "connection_failed";
   /** The server's reply line(s) as sent, when it answered. */
