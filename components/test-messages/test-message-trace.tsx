@@ -2,7 +2,6 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { AlertTriangle, ArrowRight, CheckCircle2, Circle, Loader2, MinusCircle, XCircle } from "lucide-react";
-import Link from "next/link";
 
 import { watchTestMessageAction } from "@/app/(console)/test-messages/actions";
 import { RedirectInstructions } from "@/components/domains/redirect-instructions";
@@ -61,17 +60,7 @@ function Stage({ stage, start }: { stage: TraceStage; start: string }) {
             </span>
           ) : null}
         </div>
-        <p className="break-words text-sm text-slate-700">
-          {stage.summary}
-          {stage.href ? (
-            <>
-              {" "}
-              <Link href={stage.href} className="font-medium text-brand-700 underline-offset-2 hover:underline">
-                Open the message
-              </Link>
-            </>
-          ) : null}
-        </p>
+        <p className="break-words text-sm text-slate-700">{stage.summary}</p>
         {stage.details.length > 0 ? (
           <ul className="mt-1 space-y-0.5 text-xs text-slate-500">
             {stage.details.map((detail, index) => (

@@ -52,7 +52,6 @@ async function evidenceFor(db: DbClient, organizationId: string, row: StoredRow)
       select: {
         id: true,
         receivedAt: true,
-        gateway: true,
         hops: true,
         deliveries: {
           where: { organizationId },

@@ -42,7 +42,6 @@ export interface TraceRow {
 export interface ArrivedMessage {
   id: string;
   receivedAt: Date;
-  gateway: string;
   hops: Hop[];
   deliveries: { recipient: string; routeAddress: string; originalRecipient: string | null; queueName: string; status: DeliveryStatus }[];
 }
@@ -72,8 +71,8 @@ const LABELS: Record<TraceStage["key"], string> = {
 
 const minutes = (ms: number) => (ms % 60_000 === 0 ? `${ms / 60_000} minute${ms === 60_000 ? "" : "s"}` : `${Math.round(ms / 1000)} seconds`);
 
-function stage(key: TraceStage["key"], status: StageStatus, summary: string, extra: Partial<Pick<TraceStage, "at" | "details" | "href">> = {}): TraceStage {
-  return { key, label: LABELS[key], status, summary, at: extra.at ?? null, details: extra.details ?? [], href: extra.href ?? null };
+function stage(key: TraceStage["key"], status: StageStatus, summary: string, extra: Partial<Pick<TraceStage, "at" | "details">> = {}): TraceStage {
+  return { key, label: LABELS[key], status, summary, at: extra.at ?? null, details: extra.details ?? [] };
 }
 
 function domainOf(address: string): string {
@@ -221,11 +220,7 @@ export function buildTrace(row: TraceRow, evidence: TraceEvidence, context: { no
       // A Received time has whole seconds; with no hop in between, the path ended at our gateway.
       { at: arrived.hops.at(-1)?.at ?? arrived.receivedAt.toISOString(), details: hopDetails },
     );
-    arrival = stage("arrival", "done", `Received by our gateway and stored as message ${arrived.id}.`, {
-      at: arrived.receivedAt.toISOString(),
-      details: [`Gateway instance ${arrived.gateway}.`],
-      href: `/messages/${arrived.id}`,
-    });
+    arrival = stage("arrival", "done", `Received by our gateway and stored as message ${arrived.id}.`, { at: arrived.receivedAt.toISOString() });
     const original = delivery.originalRecipient ? [`Originally sent to ${delivery.originalRecipient}.`] : [];
     routeStage = stage("route", "done", `${delivery.routeAddress}`, { at: arrived.receivedAt.toISOString(), details: [`Envelope recipient ${delivery.recipient}.`, ...original] });
     queue = stage(
@@ -255,7 +250,12 @@ export function buildTrace(row: TraceRow, evidence: TraceEvidence, context: { no
 
   let state: TraceState;
   let diagnosis: TraceDiagnosis | null = null;
-  if (arrived && delivery) {
+  // Our gateway stores a message before it answers 250, so a direct delivery is seen arriving a
+  // moment before the console has its reply: the trace ends once the reply is recorded too (or, if
+  // the sender never recorded it, at the deadline).
+  if (arrived && delivery && row.status === "sending" && !expired) {
+    state = "in_progress";
+  } else if (arrived && delivery) {
     state = "delivered";
     diagnosis =
       delivery.status === "queued"

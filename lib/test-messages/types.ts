@@ -82,8 +82,6 @@ export interface TraceStage {
   at: string | null;
   summary: string;
   details: string[];
-  /** A page with more (the stored message in the Messages log). */
-  href: string | null;
 }
 
 export interface TraceHop {

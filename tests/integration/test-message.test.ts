@@ -135,7 +135,7 @@ describe("scenario 1: the domain's MX is our gateway", () => {
 
     // What arrived is the message the console sent, found by its token, in the route's queue.
     const stored = await db.inboundMessage.findFirstOrThrow({ where: { traceToken: row.token }, include: { deliveries: true } });
-    expect(stageOf(trace, "arrival").href).toBe(`/messages/${stored.id}`);
+    expect(stageOf(trace, "arrival").summary).toBe(`Received by our gateway and stored as message ${stored.id}.`);
     expect(stored.envelopeFrom).toBe(`trace-${row.token}@${PLATFORM_TEST_ENV.PLATFORM_DOMAIN}`);
     expect(stored.deliveries.map((delivery) => [delivery.routeId, delivery.queueName])).toEqual([[world.routes.support.id, "Support"]]);
 
