@@ -108,8 +108,8 @@ describeInBrowser("traced test message", () => {
       expect(await stage.textContent()).toMatch(/\+\d+(\.\d)? s/);
       expect(await stage.locator("svg.text-emerald-600").count(), `${STAGES[index]} is green`).toBe(1);
     }
-    await trace.getByText("inbound-1.platform.test (127.0.0.1), preference 10: our inbound host.").waitFor();
-    await trace.getByText("Queued in Support.").waitFor();
+    await trace.getByText("inbound-1.platform.test (127.0.0.1), preference 10: our inbound host.", { exact: true }).waitFor();
+    await trace.getByText("Queued in Support.", { exact: true }).waitFor();
     expect(await trace.getByTestId("trace-diagnosis").getAttribute("data-code")).toBe("delivered");
     const seen = await page.evaluate(() => (window as unknown as { stagesSeen: Record<string, string[]> }).stagesSeen);
     for (const key of ["mx", "smtp", "hops", "arrival", "route", "queue"]) expect(seen[key]?.at(-1), key).toBe("done");
@@ -118,6 +118,23 @@ describeInBrowser("traced test message", () => {
 
     await panelScreenshot(page, "test-message-panel-desktop");
     await screenshot(page, "test-message-domain-page");
+    await context.close();
+  });
+
+  it("send one from the route tester, for the address just tested, and follow it there", async () => {
+    const { context, page } = await newClient(browser(), undefined, app.url);
+    await signIn(page, "admin@acme.example", "acme-admin-password");
+    await page.goto("/routes");
+    const tester = page.getByRole("search", { name: "Test an address" });
+    await tester.getByLabel("Address to test").fill("Support@help.acme.test");
+    await tester.getByRole("button", { name: "Test address" }).click();
+    const result = page.getByTestId("tester-result");
+    await result.getByText("Routed").waitFor();
+    await result.getByRole("button", { name: "Send a test message to support@help.acme.test" }).click();
+    const trace = result.getByTestId("test-message-trace");
+    await expect.poll(() => trace.getAttribute("data-state"), { timeout: 60_000 }).toBe("delivered");
+    expect(await trace.locator("[data-testid=trace-stage][data-status=done]").count()).toBe(6);
+    await screenshot(page, "test-message-route-tester");
     await context.close();
   });
 
