@@ -88,7 +88,7 @@ async function watch(id: string): Promise<TestMessageTrace> {
 }
 
 /** Sends as Acme's admin, runs the sending job, then watches the trace (as the page does) until it ends. */
-async function sendAndFollow(address: string, deps: Awaited<ReturnType<typeof sending>>, before?: (id: string) => Promise<void>) {
+async function sendAndFollow(address: string, deps: ReturnType<typeof sending>, before?: (id: string) => Promise<void>) {
   await actAs("admin@acme.example");
   const sent = await sendTestMessageAction({ address });
   if (!sent.ok) throw new Error(`sending to ${address}: ${sent.error}`);
