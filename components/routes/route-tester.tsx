@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 
 import { testAddressAction } from "@/app/(console)/routes/actions";
 import { RedirectInstructions } from "@/components/domains/redirect-instructions";
+import { SendTestMessageButton } from "@/components/test-messages/test-message-panel";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, fieldA11y } from "@/components/ui/field";
@@ -64,7 +65,7 @@ function RedirectRule({ redirect }: { redirect: RedirectAdvice }) {
   );
 }
 
-export function RouteTester() {
+export function RouteTester({ canManage }: { canManage: boolean }) {
   const [address, setAddress] = useState("");
   const [fieldError, setFieldError] = useState<string | undefined>();
   const [result, setResult] = useState<AddressTestResult | null>(null);
@@ -140,6 +141,7 @@ export function RouteTester() {
                 ))}
               </p>
             ) : null}
+            {result.outcome === "routed" && result.address ? <SendTestMessageButton key={result.address} address={result.address} canManage={canManage} /> : null}
             {result.redirect ? <RedirectRule redirect={result.redirect} /> : null}
             {result.redirectTargets.map((target) => (
               <div key={target.to} className="mt-4">
@@ -156,6 +158,9 @@ export function RouteTester() {
                     ? `With that redirect, mail reaches the ${target.route.queueName} queue${target.route.status === "active" ? "." : ` once ${target.domain.name} is verified.`}`
                     : `${target.domain.name} has no route for this address yet; create one so the redirected mail has a queue.`}
                 </p>
+                {target.route?.status === "active" && result.address ? (
+                  <SendTestMessageButton key={`${result.address}>${target.to}`} address={result.address} canManage={canManage} />
+                ) : null}
               </div>
             ))}
           </div>

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { plainText } from "@/lib/validation/plain-text";
 
 /** Filters of the audit log page (query string); anything malformed is ignored, not an error. */
-export const AUDIT_ENTITY_TYPES = ["route", "routes", "queue", "skill", "language", "domain", "webhook"] as const;
+export const AUDIT_ENTITY_TYPES = ["route", "routes", "queue", "skill", "language", "domain", "webhook", "test_message"] as const;
 
 export const AUDIT_ENTITY_LABELS: Record<(typeof AUDIT_ENTITY_TYPES)[number], string> = {
   route: "Routes",
@@ -13,6 +13,7 @@ export const AUDIT_ENTITY_LABELS: Record<(typeof AUDIT_ENTITY_TYPES)[number], st
   language: "Languages",
   domain: "Domains",
   webhook: "Webhooks",
+  test_message: "Test messages",
 };
 
 const text = (max: number) =>

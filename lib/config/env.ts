@@ -230,6 +230,16 @@ const envSchema = z
     INBOUND_AUTH_DEADLINE: duration(100, MINUTE).default(5 * SECOND),
     INBOUND_SOCKET_TIMEOUT: duration(SECOND, 30 * MINUTE).default(MINUTE),
     MESSAGE_RETENTION_DAYS: integer(1, 3650).default(30),
+    /** Traced test messages: how long a trace waits for the message at our gateway before it gives up. */
+    TEST_MESSAGE_TIMEOUT: duration(SECOND, HOUR).default(3 * MINUTE),
+    /** Test messages an organisation may send per hour (they are real mail to real servers). */
+    TEST_MESSAGES_PER_HOUR: integer(1, 1000).default(10),
+    /** Development and tests only: deliver test messages to MX hosts at loopback and private addresses. */
+    TEST_MESSAGE_ALLOW_PRIVATE_TARGETS: booleanFlag.default(false),
+    /** How long a test message waits for a mail server's greeting and each reply (and to connect). */
+    TEST_MESSAGE_SMTP_TIMEOUT: duration(SECOND, 10 * MINUTE).default(30 * SECOND),
+    /** Tests and development only: the SMTP port of every MX host (loopback fixtures cannot bind 25). */
+    TEST_MESSAGE_SMTP_PORT: integer(1, 65535).optional(),
   })
   .superRefine((env, ctx) => {
     // pg-boss hands a job to another worker once it has been active this long: a healthy check or

@@ -152,7 +152,8 @@ export interface AddressRefusal {
  * Why a nameserver address learned from DNS (glue, an A/AAAA answer) may not be queried, or null if
  * it may. By default only public unicast addresses are: anything else would let whoever controls a
  * domain's DNS make the console send packets into our own network and read back what answers.
- * Configured resolvers are operator configuration and are not judged here.
+ * Configured resolvers are operator configuration and are not judged here. The console's test
+ * messages apply the same rule to MX host addresses (lib/test-messages/deliver.ts).
  */
 export function nameserverAddressRefusal(address: string, policy: NameserverAddressPolicy): AddressRefusal | null {
   const info = describeAddress(address);

@@ -63,3 +63,5 @@ export {
 } from "./spf";
 export type { NodeResolverOptions, NodeStyleResolver } from "./node-resolver";
 export { createNodeStyleResolver, DnsResolveError } from "./node-resolver";
+export type { MailExchanger, MxLookup } from "./mx";
+export { findMailExchangers } from "./mx";

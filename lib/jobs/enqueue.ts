@@ -3,7 +3,7 @@ import "server-only";
 import { log } from "@/lib/log";
 
 import { getJobClient } from "./client";
-import { JOB_SCHEMA, QUEUES, type DomainCheckJob, type WebhookDeliveryJob } from "./queues";
+import { JOB_SCHEMA, QUEUES, type DomainCheckJob, type TestMessageJob, type WebhookDeliveryJob } from "./queues";
 
 /**
  * Puts the domain's next check on the queue at `at`, replacing a queued one (an admin's "Check now"
@@ -26,6 +26,12 @@ export async function enqueueWebhookDelivery(deliveryId: string, at: Date): Prom
   const boss = await getJobClient();
   const data: WebhookDeliveryJob = { deliveryId };
   await boss.send(QUEUES.webhookDelivery, data, { singletonKey: deliveryId, startAfter: at });
+}
+
+export async function enqueueTestMessage(testMessageId: string): Promise<void> {
+  const boss = await getJobClient();
+  const data: TestMessageJob = { testMessageId };
+  await boss.send(QUEUES.testMessage, data, { singletonKey: testMessageId });
 }
 
 /**

@@ -17,6 +17,8 @@ export const QUEUES = {
   sweep: "job-sweep",
   /** Deletes inbound mail and refusals past MESSAGE_RETENTION_DAYS (lib/mail/retention.ts); at most hourly. */
   mailRetention: "mail-retention",
+  /** Sends one traced test message (lib/test-messages/deliver.ts); singleton key = test message id. */
+  testMessage: "test-message",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -27,6 +29,10 @@ export interface DomainCheckJob {
 
 export interface WebhookDeliveryJob {
   deliveryId: string;
+}
+
+export interface TestMessageJob {
+  testMessageId: string;
 }
 
 /**
@@ -45,6 +51,9 @@ function queueOptions(config: AppConfig): Record<QueueName, Omit<PgBoss.Queue, "
     [QUEUES.webhookDelivery]: { policy: "stately", retryLimit: 5, retryDelay: 1, retryBackoff: true, expireInSeconds },
     [QUEUES.sweep]: { policy: "standard", retryLimit: 0, expireInSeconds },
     [QUEUES.mailRetention]: { policy: "standard", retryLimit: 2, retryDelay: 60, expireInSeconds: Math.max(expireInSeconds, 600) },
+    // Never retried: the message is real mail, and a retry could send it twice (the row's claim
+    // stops that too). An MX lookup and up to four SMTP attempts take minutes at worst.
+    [QUEUES.testMessage]: { policy: "stately", retryLimit: 0, expireInSeconds: Math.max(expireInSeconds, 600) },
   };
 }
 

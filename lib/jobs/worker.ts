@@ -9,13 +9,15 @@ import type { AppConfig } from "@/lib/config/env";
 import { getDb, type Database } from "@/lib/db/client";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { pruneInboundMail } from "@/lib/mail/retention";
+import { deliverTestMessage } from "@/lib/test-messages/deliver";
+import { deliveryDependencies } from "@/lib/test-messages/settings";
 import { attemptDelivery } from "@/lib/webhooks/deliveries";
 import { webhookDependencies } from "@/lib/webhooks/settings";
 
 import { describeBossError, lendJobClient, pgBossOptions, releaseJobClient } from "./client";
 import { runScheduledCheck } from "./domain-checks";
 import { enqueueWebhookDelivery } from "./enqueue";
-import { ensureQueues, QUEUES, type DomainCheckJob, type WebhookDeliveryJob } from "./queues";
+import { ensureQueues, QUEUES, type DomainCheckJob, type TestMessageJob, type WebhookDeliveryJob } from "./queues";
 import { sweepDueWork, type SweepResult } from "./sweep";
 
 /**
@@ -137,6 +139,13 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
         }
         return { deliveryId, ...outcome };
       });
+    });
+    await boss.work<TestMessageJob>(QUEUES.testMessage, workOptions, async ([job]) => {
+      if (!job) return;
+      return run(QUEUES.testMessage, job, async ({ testMessageId }) => ({
+        testMessageId,
+        ...(await deliverTestMessage(db, testMessageId, await deliveryDependencies(config))),
+      }));
     });
   }
   await boss.work(QUEUES.sweep, workOptions, async ([job]) => {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -99,7 +100,19 @@ async function buildWorld() {
   const admin = await actAs("admin@acme.example");
   const { webhook } = await saveWebhook(db, admin, { url: webhookUrl, enabled: true }, webhookDependencies(getConfig()));
   actAsNobody();
-  return { domain, platformDomain, failedDomain, support, spareQueue, billing, spareSkill, english, spareLanguage, route, webhook };
+  const testMessage = await db.testMessage.create({
+    data: {
+      organizationId: acme.id,
+      token: randomBytes(24).toString("hex"),
+      targetAddress: route.address,
+      routeAddress: route.address,
+      domainId: domain.id,
+      scenario: "own_domain",
+      envelopeFrom: `trace-${randomBytes(4).toString("hex")}@${PLATFORM_TEST_ENV.PLATFORM_DOMAIN}`,
+      createdByEmail: "admin@acme.example",
+    },
+  });
+  return { domain, platformDomain, failedDomain, support, spareQueue, billing, spareSkill, english, spareLanguage, route, webhook, testMessage };
 }
 type World = Awaited<ReturnType<typeof buildWorld>>;
 
@@ -156,6 +169,9 @@ const SAMPLES: Record<string, { ability: Ability; input: (world: World) => Recor
     input: (w) => ({ step: "addresses", scenario: "own_domain", domainId: w.domain.id, data: { originalDomain: "acme.test" } }),
   },
   resetWizardAction: { ability: "manage", input: () => ({}) },
+  // app/(console)/test-messages/actions.ts
+  sendTestMessageAction: { ability: "manage", input: () => ({ address: "support@help.acme.test" }) },
+  watchTestMessageAction: { ability: "view", input: (w) => ({ id: w.testMessage.id }) },
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ export async function clearRouting(db: Database): Promise<void> {
   await db.route.updateMany({ data: { replyRouteId: null } });
   await db.route.deleteMany();
   await db.auditEntry.deleteMany();
+  await db.testMessage.deleteMany();
   await db.wizardSession.deleteMany();
   await db.domain.deleteMany();
   await db.queue.deleteMany();

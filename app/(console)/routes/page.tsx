@@ -45,7 +45,7 @@ export default async function RoutesPage({ searchParams }: { searchParams: Promi
         description="Which queue each email address delivers into. A route receives mail once its domain is verified."
       />
       {canManage ? null : <ReadOnlyNotice />}
-      <RouteTester />
+      <RouteTester canManage={canManage} />
       <RoutesWorkspace
         canManage={canManage}
         lookups={lookups}

@@ -8,6 +8,7 @@ import { DnsRecords } from "@/components/domains/dns-records";
 import { DomainStatusBadge } from "@/components/domains/status-badges";
 import { VerificationPanel } from "@/components/domains/verification-panel";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
+import { TestMessagePanel } from "@/components/test-messages/test-message-panel";
 import { Alert } from "@/components/ui/alert";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -18,6 +19,7 @@ import { findDomainByName, getDomain } from "@/lib/domains/domains";
 import { SCENARIO_INFO } from "@/lib/domains/scenarios";
 import { buildDomainView } from "@/lib/domains/view";
 import { NotFoundError } from "@/lib/errors";
+import { readTestMessagePanel } from "@/lib/test-messages/queries";
 
 export const metadata: Metadata = { title: "Domain" };
 
@@ -50,9 +52,10 @@ export default async function DomainPage({ params }: { params: Promise<{ domain:
   const db = getDb();
   const domain = await findDomain(actor.organizationId, (await params).domain);
   if (!domain) notFound();
-  const [view, routeCount] = await Promise.all([
+  const [view, routeCount, testMessages] = await Promise.all([
     buildDomainView(db, domain),
     db.route.count({ where: { domainId: domain.id, organizationId: actor.organizationId } }),
+    readTestMessagePanel(actor.organizationId, domain.id),
   ]);
   const scenario = SCENARIO_INFO[domain.scenario];
 
@@ -105,6 +108,15 @@ export default async function DomainPage({ params }: { params: Promise<{ domain:
           </Card>
         </div>
       )}
+      <TestMessagePanel
+        {...testMessages}
+        canManage={canManage}
+        unavailable={
+          view.status === "pending" || view.status === "failed"
+            ? "Test messages can be sent once the domain is verified: until then our gateway would not accept them."
+            : undefined
+        }
+      />
     </>
   );
 }
