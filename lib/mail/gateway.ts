@@ -7,7 +7,7 @@ import path from "node:path";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 
 import type { AppConfig } from "@/lib/config/env";
-import { getDb, type Database } from "@/lib/db/client";
+import { getDb, getPool, type Database, type Queryable } from "@/lib/db/client";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { findOriginalDomains } from "@/lib/routing/original-domain";
@@ -39,6 +39,8 @@ export interface GatewayOptions {
   config: AppConfig;
   mode: GatewayMode;
   db?: Database;
+  /** The hot path's statements (counters, route lookup, storing); default: the pool under getDb(). */
+  pool?: Queryable;
   log?: Logger;
   /** Overrides INBOUND_SMTP_HOST / INBOUND_SMTP_PORT (tests listen on port 0). */
   host?: string;
@@ -104,6 +106,7 @@ export function protocolOptions(config: AppConfig, hostname: string, tls: Pick<T
 export async function startGateway(options: GatewayOptions): Promise<InboundGateway> {
   const { config, mode } = options;
   const db = options.db ?? getDb();
+  const pool = options.pool ?? getPool();
   const id = `${os.hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const log = (options.log ?? rootLog).child({ component: "inbound", gateway: id });
   const hostname = gatewayHostname(config);
@@ -163,7 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
 
     onConnect(session, callback) {
       if (state === "draining" || state === "stopped") return callback(new SmtpReplyError(SHUTTING_DOWN));
-      countHit(db, `connections:${clientKey(session.remoteAddress)}`)
+      countHit(pool, `connections:${clientKey(session.remoteAddress)}`)
         .then((hits) => {
           if (hits > config.INBOUND_RATE_CONNECTIONS_PER_MINUTE) {
             return callback(refuse(session, refusals.connectionRateLimited(config.INBOUND_RATE_CONNECTIONS_PER_MINUTE), { stage: "connect" }));
@@ -180,7 +183,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     onMailFrom(_address: SMTPServerAddress, session, callback) {
       if (state === "draining" || state === "stopped") return callback(new SmtpReplyError(SHUTTING_DOWN));
       transactions.set(session.id, { recipients: new Map() });
-      countHit(db, `messages:${clientKey(session.remoteAddress)}`)
+      countHit(pool, `messages:${clientKey(session.remoteAddress)}`)
         .then((hits) => {
           if (hits > config.INBOUND_RATE_MESSAGES_PER_MINUTE) {
             transactions.delete(session.id);
@@ -203,7 +206,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
       }
       const decided = options.onRecipientDecided;
       const decisionStarted = decided ? performance.now() : 0;
-      decideRecipient(db, address.address, config.PLATFORM_DOMAIN)
+      decideRecipient(db, address.address, config.PLATFORM_DOMAIN, pool)
         .then((decision) => {
           decided?.(performance.now() - decisionStarted, decision.accepted);
           if (!decision.accepted) {
@@ -348,7 +351,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     }
 
     try {
-      await storeMessage(db, {
+      await storeMessage(pool, {
         id: messageId,
         receivedAt,
         gateway: id,

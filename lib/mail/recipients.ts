@@ -1,6 +1,6 @@
 import "server-only";
 
-import type { DbClient } from "@/lib/db/client";
+import type { DbClient, Queryable } from "@/lib/db/client";
 import { checkHostname, isSameOrSubdomain } from "@/lib/domains/hostname";
 import { closestRoutes, resolveAddress, type ResolvedDomain, type ResolvedRoute } from "@/lib/routing/address-resolution";
 
@@ -22,8 +22,9 @@ export type RecipientDecision =
       recipientDomain: string;
     };
 
-export async function decideRecipient(db: DbClient, address: string, platformDomain: string): Promise<RecipientDecision> {
-  const resolved = await resolveAddress(db, address);
+/** `routes` answers the route lookup itself (the gateway passes its pg pool); the rarer refusal details come through Prisma. */
+export async function decideRecipient(db: DbClient, address: string, platformDomain: string, routes: DbClient | Queryable = db): Promise<RecipientDecision> {
+  const resolved = await resolveAddress(routes, address);
   const atSign = address.lastIndexOf("@");
   const rawDomain = atSign >= 0 ? address.slice(atSign + 1) : "";
   const host = checkHostname(rawDomain);
