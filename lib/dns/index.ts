@@ -62,4 +62,4 @@ export {
   spfWithIncludeFirst,
 } from "./spf";
 export type { NodeResolverOptions, NodeStyleResolver } from "./node-resolver";
-export { createNodeStyleResolver, DnsResolveError } from "./node-resolver";
+export { createNodeStyleResolver, DnsResolveError, ResolverCache } from "./node-resolver";

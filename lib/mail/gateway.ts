@@ -8,6 +8,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 
 import type { AppConfig } from "@/lib/config/env";
 import { getDb, getPool, type Database, type Queryable } from "@/lib/db/client";
+import { ResolverCache } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { findOriginalDomains } from "@/lib/routing/original-domain";
@@ -112,7 +113,13 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   const hostname = gatewayHostname(config);
   const startedAt = new Date();
   const dns = await dnsOptionsFrom(config);
-  const authSettings: AuthenticationSettings = { resolvers: dns.resolvers, timeoutMs: config.DNS_TIMEOUT_MS, deadlineMs: config.INBOUND_AUTH_DEADLINE };
+  const authSettings: AuthenticationSettings = {
+    resolvers: dns.resolvers,
+    timeoutMs: config.DNS_TIMEOUT_MS,
+    deadlineMs: config.INBOUND_AUTH_DEADLINE,
+    // Within TTLs, as any resolver would: a busy sender's records are asked once, not for each message.
+    cache: new ResolverCache(),
+  };
   const tls = await loadTlsFiles({
     certPath: config.INBOUND_TLS_CERT,
     keyPath: config.INBOUND_TLS_KEY,
