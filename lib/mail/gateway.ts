@@ -22,6 +22,7 @@ import { findOriginalRecipient } from "./original-recipient";
 import { receivedChain } from "./received";
 import { decideRecipient } from "./recipients";
 import { recordRefusal, type RefusalContext } from "./refusal-log";
+import { RouteCache, type RouteCacheStats } from "./route-cache";
 import { refusals, SHUTTING_DOWN, SmtpReplyError, type Refusal } from "./replies";
 import { storeMessage, type AcceptedRecipient } from "./store";
 import { loadTlsFiles, type TlsFiles } from "./tls";
@@ -46,6 +47,8 @@ export interface GatewayOptions {
   /** Overrides INBOUND_SMTP_HOST / INBOUND_SMTP_PORT (tests listen on port 0). */
   host?: string;
   port?: number;
+  /** Cache routing decisions, kept right by LISTEN/NOTIFY (lib/mail/route-cache.ts). Default true. */
+  routeCache?: boolean;
   /** Where a generated certificate is kept (default DATA_DIR). */
   dataDir?: string;
   /**
@@ -59,6 +62,8 @@ export interface InboundGateway {
   readonly id: string;
   readonly port: number;
   status(): GatewayStatus;
+  /** The routing decision cache's state, null when it is off. */
+  routeCache(): RouteCacheStats | null;
   /**
    * Stops taking mail: new connections and new transactions get 421, transactions already under
    * way finish (up to `timeoutMs`), then the listener closes.
@@ -127,6 +132,12 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     hostname,
   });
 
+  const connectionString = process.env.DATABASE_URL;
+  const routeCache = options.routeCache !== false && connectionString ? new RouteCache({ connectionString, log }) : null;
+  await routeCache?.start();
+  /** A hot-path statement failed: the database may be gone, so no routing decision is taken from memory. */
+  const databaseTrouble = () => routeCache?.invalidate();
+
   let state: GatewayState = "starting";
   let lastHeartbeatAt: Date | null = null;
   const transactions = new Map<string, Transaction>();
@@ -182,6 +193,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
         })
         .catch((error: unknown) => {
           // Limits fail open: without the database RCPT TO answers 451 anyway, and a limit must not stop mail on its own.
+          databaseTrouble();
           log.warn({ err: error, session: session.id }, "connection limit not checked: database unavailable");
           callback();
         });
@@ -199,6 +211,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
           callback();
         })
         .catch((error: unknown) => {
+          databaseTrouble();
           log.warn({ err: error, session: session.id }, "message limit not checked: database unavailable");
           callback();
         });
@@ -213,7 +226,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
       }
       const decided = options.onRecipientDecided;
       const decisionStarted = decided ? performance.now() : 0;
-      decideRecipient(db, address.address, config.PLATFORM_DOMAIN, pool)
+      decideRecipient(db, address.address, config.PLATFORM_DOMAIN, pool, routeCache)
         .then((decision) => {
           decided?.(performance.now() - decisionStarted, decision.accepted);
           if (!decision.accepted) {
@@ -236,6 +249,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
           callback();
         })
         .catch((error: unknown) => {
+          databaseTrouble();
           log.warn({ err: error, session: session.id }, "recipient not checked: database unavailable");
           callback(new SmtpReplyError(refusals.temporaryFailure()));
         });
@@ -381,6 +395,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
         recipients,
       });
     } catch (error) {
+      databaseTrouble();
       log.warn({ err: error, session: session.id }, "message not stored: answering 451");
       throw new SmtpReplyError(refusals.temporaryFailure());
     }
@@ -396,6 +411,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.server.off("listening", onListening);
+      void routeCache?.stop();
       reject(error);
     };
     const onListening = () => {
@@ -438,6 +454,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     id,
     port,
     status: () => ({ id, state, port, startedAt, lastHeartbeatAt }),
+    routeCache: () => routeCache?.stats() ?? null,
     stop(timeoutMs = config.SHUTDOWN_TIMEOUT) {
       stopping ??= (async () => {
         state = "draining";
@@ -452,6 +469,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
         state = "stopped";
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.allSettled([...pendingWrites]);
+        await routeCache?.stop();
         await db.inboundGatewayHeartbeat.deleteMany({ where: { id } }).catch(() => undefined);
         log.info("inbound gateway stopped");
       })();
