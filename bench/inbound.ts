@@ -645,11 +645,11 @@ async function main(): Promise<void> {
     console.log("");
   }
   console.log(
-    `Route lookup as the gateway makes it (resolveAddress: ${lookup.queries} ${lookup.queries === 1 ? "query" : "queries"}), alone on an idle gateway: ` +
+    `Route lookup through Prisma, as the route tester makes it (resolveAddress: ${lookup.queries} ${lookup.queries === 1 ? "query" : "queries"}), alone on an idle gateway: ` +
       `p50 ${ms(percentile(lookup.idleMs, 0.5))}, p99 ${ms(percentile(lookup.idleMs, 0.99))} over ${lookup.idleMs.length} lookups. EXPLAIN ANALYZE:`,
   );
   for (const plan of lookup.plans) console.log(plan.map((planLine) => `    ${planLine}`).join("\n"));
-  console.log(`The same lookup straight through a pg pool (a prepared statement, as the gateway sends it on a cache miss): p50 ${ms(percentile(lookup.idlePoolMs, 0.5))}, p99 ${ms(percentile(lookup.idlePoolMs, 0.99))}.`);
+  console.log(`The same lookup straight through a pg pool (a prepared statement, as the gateway sends it on a route cache miss): p50 ${ms(percentile(lookup.idlePoolMs, 0.5))}, p99 ${ms(percentile(lookup.idlePoolMs, 0.99))}.`);
   console.log("");
   console.log(`Targets (≥ ${TARGET_RATIO}× the discard ceiling, routing p99 ≤ ${TARGET_ROUTING_P99_MS} ms): ${allMet ? "all met" : "NOT all met"}.`);
   console.log("PostgreSQL is durable (fsync, synchronous_commit on). CPU is the share of one core over the measured run's wall time.");
