@@ -125,11 +125,15 @@ export class RouteCache {
     });
     this.client = client;
     client.on("notification", () => this.invalidate());
+    // Only this connection's own failures count: an old one's late events must not end its successor.
+    const lostThis = () => {
+      if (this.client === client) this.lost();
+    };
     client.on("error", (error) => {
       this.options.log.debug({ err: error }, "routing change listener failed");
-      this.lost();
+      lostThis();
     });
-    client.on("end", () => this.lost());
+    client.on("end", lostThis);
     try {
       await client.connect();
       await client.query(`LISTEN ${ROUTING_CHANGED_CHANNEL}`);
@@ -140,13 +144,13 @@ export class RouteCache {
       this.listens++;
       this.retryMs = this.options.retryMs ?? 1_000;
       this.probeTimer = setInterval(() => {
-        client.query("SELECT 1").catch(() => this.lost());
+        client.query("SELECT 1").catch(lostThis);
       }, this.options.probeMs ?? 10_000);
       this.probeTimer.unref();
       this.options.log.debug("listening for routing changes: routing decisions are cached");
     } catch (error) {
       this.options.log.debug({ err: error }, "routing change listener not connected: routing decisions are not cached");
-      this.lost();
+      lostThis();
     }
   }
 
@@ -159,8 +163,6 @@ export class RouteCache {
     this.invalidate();
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.probeTimer = null;
-    client.removeAllListeners("end");
-    client.on("error", () => undefined);
     void client.end().catch(() => undefined);
     if (this.stopped) return;
     const delay = this.retryMs;
