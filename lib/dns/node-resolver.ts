@@ -19,6 +19,8 @@ export interface NodeResolverOptions {
   /** Extra UDP attempts per server (default 0: the next resolver is the retry). */
   retries?: number;
   signal?: AbortSignal;
+  /** Answers kept within their TTL across resolvers that share it (e.g. one per gateway). */
+  cache?: ResolverCache;
 }
 
 export type NodeStyleResolver = (name: string, rrtype?: string) => Promise<unknown[]>;
@@ -65,10 +67,56 @@ function toNodeShape(type: QueryType, records: DnsRecord[]): unknown[] {
   });
 }
 
+type CachedAnswer = { records: unknown[] } | { code: "ENOTFOUND" | "ENODATA" };
+
+/**
+ * Definitive answers (records, NXDOMAIN, NODATA) kept for their TTL — a record's own, or for a
+ * negative answer the SOA's negative TTL (RFC 2308; none without an SOA) — capped at `maxTtlSeconds`.
+ * What says nothing about the name (timeouts, SERVFAIL, REFUSED) is never kept. Bounded: past
+ * `maxEntries` the oldest entry goes.
+ */
+export class ResolverCache {
+  private readonly entries = new Map<string, { expiresAt: number; answer: CachedAnswer }>();
+
+  constructor(
+    private readonly limits: { maxEntries: number; maxTtlSeconds: number } = { maxEntries: 10_000, maxTtlSeconds: 3_600 },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(name: string, type: string): CachedAnswer | undefined {
+    const key = `${name.toLowerCase().replace(/\.$/, "")}|${type}`;
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.answer;
+  }
+
+  set(name: string, type: string, answer: CachedAnswer, ttlSeconds: number | null): void {
+    if (ttlSeconds === null || ttlSeconds <= 0) return;
+    const key = `${name.toLowerCase().replace(/\.$/, "")}|${type}`;
+    this.entries.delete(key);
+    while (this.entries.size >= this.limits.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { expiresAt: this.now() + Math.min(ttlSeconds, this.limits.maxTtlSeconds) * 1000, answer });
+  }
+}
+
 export function createNodeStyleResolver(options: NodeResolverOptions, send?: Exchanger): NodeStyleResolver {
   return async (name: string, rrtype = "A") => {
     const type = rrtype.toUpperCase();
     if (!(QUERY_TYPES as readonly string[]).includes(type)) throw new DnsResolveError("ENODATA", name, type);
+    const cached = options.cache?.get(name, type);
+    if (cached) {
+      if ("code" in cached) throw new DnsResolveError(cached.code, name, type);
+      // A copy: callers may change what they are given.
+      return cached.records.map((record) => (Array.isArray(record) ? [...(record as unknown[])] : typeof record === "object" && record ? { ...record } : record));
+    }
     if (options.resolvers.length === 0) throw new DnsResolveError("ECONNREFUSED", name, type);
     let lastCode = "ESERVFAIL";
     for (const server of options.resolvers) {
@@ -81,11 +129,17 @@ export function createNodeStyleResolver(options: NodeResolverOptions, send?: Exc
         send,
       );
       switch (outcome.kind) {
-        case "answer":
-          return toNodeShape(type as QueryType, outcome.records);
+        case "answer": {
+          const records = toNodeShape(type as QueryType, outcome.records);
+          options.cache?.set(name, type, { records }, Math.min(outcome.ttl, ...outcome.chain.map((link) => link.ttl)));
+          return records;
+        }
         case "nxdomain":
+          options.cache?.set(name, type, { code: "ENOTFOUND" }, outcome.negativeTtl);
           throw new DnsResolveError("ENOTFOUND", name, type);
         case "nodata":
+          options.cache?.set(name, type, { code: "ENODATA" }, outcome.negativeTtl);
+          throw new DnsResolveError("ENODATA", name, type);
         case "cname":
           throw new DnsResolveError("ENODATA", name, type);
         case "invalid_name":

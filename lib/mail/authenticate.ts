@@ -2,7 +2,7 @@ import "server-only";
 
 import { authenticate, type AuthenticateResult, type AuthStatus } from "mailauth";
 
-import { createNodeStyleResolver, type ServerAddress } from "@/lib/dns";
+import { createNodeStyleResolver, type ResolverCache, type ServerAddress } from "@/lib/dns";
 
 import type { AuthDetails, AuthVerdict } from "./types";
 
@@ -27,6 +27,8 @@ export interface AuthenticationSettings {
   timeoutMs: number;
   /** For the whole verification. */
   deadlineMs: number;
+  /** Shared by a gateway's messages: SPF, DKIM keys and DMARC records are asked once per TTL, not per message. */
+  cache?: ResolverCache;
 }
 
 export interface Authentication {
@@ -112,7 +114,12 @@ export function summarize(result: AuthenticateResult): Omit<Authentication, "hea
 
 export async function authenticateMessage(input: AuthenticationInput, settings: AuthenticationSettings): Promise<Authentication> {
   const controller = new AbortController();
-  const resolver = createNodeStyleResolver({ resolvers: settings.resolvers, timeoutMs: Math.min(settings.timeoutMs, settings.deadlineMs), signal: controller.signal });
+  const resolver = createNodeStyleResolver({
+    resolvers: settings.resolvers,
+    timeoutMs: Math.min(settings.timeoutMs, settings.deadlineMs),
+    signal: controller.signal,
+    cache: settings.cache,
+  });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<null>((resolve) => {
     timer = setTimeout(() => {

@@ -7,7 +7,8 @@ import path from "node:path";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 
 import type { AppConfig } from "@/lib/config/env";
-import { getDb, type Database } from "@/lib/db/client";
+import { getDb, getPool, type Database, type Queryable } from "@/lib/db/client";
+import { ResolverCache } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { findOriginalDomains } from "@/lib/routing/original-domain";
@@ -21,6 +22,7 @@ import { findOriginalRecipient } from "./original-recipient";
 import { receivedChain } from "./received";
 import { decideRecipient } from "./recipients";
 import { recordRefusal, type RefusalContext } from "./refusal-log";
+import { RouteCache, type RouteCacheStats } from "./route-cache";
 import { refusals, SHUTTING_DOWN, SmtpReplyError, type Refusal } from "./replies";
 import { storeMessage, type AcceptedRecipient } from "./store";
 import { loadTlsFiles, type TlsFiles } from "./tls";
@@ -39,10 +41,14 @@ export interface GatewayOptions {
   config: AppConfig;
   mode: GatewayMode;
   db?: Database;
+  /** The hot path's statements (counters, route lookup, storing); default: the pool under getDb(). */
+  pool?: Queryable;
   log?: Logger;
   /** Overrides INBOUND_SMTP_HOST / INBOUND_SMTP_PORT (tests listen on port 0). */
   host?: string;
   port?: number;
+  /** Cache routing decisions, kept right by LISTEN/NOTIFY (lib/mail/route-cache.ts). Default true. */
+  routeCache?: boolean;
   /** Where a generated certificate is kept (default DATA_DIR). */
   dataDir?: string;
   /**
@@ -56,6 +62,8 @@ export interface InboundGateway {
   readonly id: string;
   readonly port: number;
   status(): GatewayStatus;
+  /** The routing decision cache's state, null when it is off. */
+  routeCache(): RouteCacheStats | null;
   /**
    * Stops taking mail: new connections and new transactions get 421, transactions already under
    * way finish (up to `timeoutMs`), then the listener closes.
@@ -104,18 +112,31 @@ export function protocolOptions(config: AppConfig, hostname: string, tls: Pick<T
 export async function startGateway(options: GatewayOptions): Promise<InboundGateway> {
   const { config, mode } = options;
   const db = options.db ?? getDb();
+  const pool = options.pool ?? getPool();
   const id = `${os.hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const log = (options.log ?? rootLog).child({ component: "inbound", gateway: id });
   const hostname = gatewayHostname(config);
   const startedAt = new Date();
   const dns = await dnsOptionsFrom(config);
-  const authSettings: AuthenticationSettings = { resolvers: dns.resolvers, timeoutMs: config.DNS_TIMEOUT_MS, deadlineMs: config.INBOUND_AUTH_DEADLINE };
+  const authSettings: AuthenticationSettings = {
+    resolvers: dns.resolvers,
+    timeoutMs: config.DNS_TIMEOUT_MS,
+    deadlineMs: config.INBOUND_AUTH_DEADLINE,
+    // Within TTLs, as any resolver would: a busy sender's records are asked once, not for each message.
+    cache: new ResolverCache(),
+  };
   const tls = await loadTlsFiles({
     certPath: config.INBOUND_TLS_CERT,
     keyPath: config.INBOUND_TLS_KEY,
     dataDir: options.dataDir ?? path.resolve(config.DATA_DIR),
     hostname,
   });
+
+  const connectionString = process.env.DATABASE_URL;
+  const routeCache = options.routeCache !== false && connectionString ? new RouteCache({ connectionString, log }) : null;
+  await routeCache?.start();
+  /** A hot-path statement failed: the database may be gone, so no routing decision is taken from memory. */
+  const databaseTrouble = () => routeCache?.invalidate();
 
   let state: GatewayState = "starting";
   let lastHeartbeatAt: Date | null = null;
@@ -165,7 +186,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
 
     onConnect(session, callback) {
       if (state === "draining" || state === "stopped") return callback(new SmtpReplyError(SHUTTING_DOWN));
-      countHit(db, `connections:${clientKey(session.remoteAddress)}`)
+      countHit(pool, `connections:${clientKey(session.remoteAddress)}`)
         .then((hits) => {
           if (hits > config.INBOUND_RATE_CONNECTIONS_PER_MINUTE) {
             return callback(refuse(session, refusals.connectionRateLimited(config.INBOUND_RATE_CONNECTIONS_PER_MINUTE), { stage: "connect" }));
@@ -174,6 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
         })
         .catch((error: unknown) => {
           // Limits fail open: without the database RCPT TO answers 451 anyway, and a limit must not stop mail on its own.
+          databaseTrouble();
           log.warn({ err: error, session: session.id }, "connection limit not checked: database unavailable");
           callback();
         });
@@ -182,7 +204,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     onMailFrom(_address: SMTPServerAddress, session, callback) {
       if (state === "draining" || state === "stopped") return callback(new SmtpReplyError(SHUTTING_DOWN));
       transactions.set(session.id, { recipients: new Map() });
-      countHit(db, `messages:${clientKey(session.remoteAddress)}`)
+      countHit(pool, `messages:${clientKey(session.remoteAddress)}`)
         .then((hits) => {
           if (hits > config.INBOUND_RATE_MESSAGES_PER_MINUTE) {
             transactions.delete(session.id);
@@ -191,6 +213,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
           callback();
         })
         .catch((error: unknown) => {
+          databaseTrouble();
           log.warn({ err: error, session: session.id }, "message limit not checked: database unavailable");
           callback();
         });
@@ -205,7 +228,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
       }
       const decided = options.onRecipientDecided;
       const decisionStarted = decided ? performance.now() : 0;
-      decideRecipient(db, address.address, config.PLATFORM_DOMAIN)
+      decideRecipient(db, address.address, config.PLATFORM_DOMAIN, pool, routeCache)
         .then((decision) => {
           decided?.(performance.now() - decisionStarted, decision.accepted);
           if (!decision.accepted) {
@@ -228,6 +251,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
           callback();
         })
         .catch((error: unknown) => {
+          databaseTrouble();
           log.warn({ err: error, session: session.id }, "recipient not checked: database unavailable");
           callback(new SmtpReplyError(refusals.temporaryFailure()));
         });
@@ -350,7 +374,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     }
 
     try {
-      await storeMessage(db, {
+      await storeMessage(pool, {
         id: messageId,
         receivedAt,
         gateway: id,
@@ -373,6 +397,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
         recipients,
       });
     } catch (error) {
+      databaseTrouble();
       log.warn({ err: error, session: session.id }, "message not stored: answering 451");
       throw new SmtpReplyError(refusals.temporaryFailure());
     }
@@ -388,6 +413,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.server.off("listening", onListening);
+      void routeCache?.stop();
       reject(error);
     };
     const onListening = () => {
@@ -430,6 +456,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     id,
     port,
     status: () => ({ id, state, port, startedAt, lastHeartbeatAt }),
+    routeCache: () => routeCache?.stats() ?? null,
     stop(timeoutMs = config.SHUTDOWN_TIMEOUT) {
       stopping ??= (async () => {
         state = "draining";
@@ -444,6 +471,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
         state = "stopped";
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.allSettled([...pendingWrites]);
+        await routeCache?.stop();
         await db.inboundGatewayHeartbeat.deleteMany({ where: { id } }).catch(() => undefined);
         log.info("inbound gateway stopped");
       })();

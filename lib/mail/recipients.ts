@@ -1,10 +1,11 @@
 import "server-only";
 
-import type { DbClient } from "@/lib/db/client";
+import type { DbClient, Queryable } from "@/lib/db/client";
 import { checkHostname, isSameOrSubdomain } from "@/lib/domains/hostname";
 import { closestRoutes, resolveAddress, type ResolvedDomain, type ResolvedRoute } from "@/lib/routing/address-resolution";
 
 import { refusals, type Refusal } from "./replies";
+import type { RouteCache } from "./route-cache";
 
 /**
  * RCPT TO: the gateway's half of the route tester's rule (lib/routing/address-resolution.ts).
@@ -22,8 +23,18 @@ export type RecipientDecision =
       recipientDomain: string;
     };
 
-export async function decideRecipient(db: DbClient, address: string, platformDomain: string): Promise<RecipientDecision> {
-  const resolved = await resolveAddress(db, address);
+/**
+ * `routes` answers the route lookup itself (the gateway passes its pg pool) and `cache` may answer
+ * it from memory (lib/mail/route-cache.ts); the rarer refusal details come through Prisma.
+ */
+export async function decideRecipient(
+  db: DbClient,
+  address: string,
+  platformDomain: string,
+  routes: DbClient | Queryable = db,
+  cache?: RouteCache | null,
+): Promise<RecipientDecision> {
+  const resolved = cache ? await cache.resolve(address, () => resolveAddress(routes, address)) : await resolveAddress(routes, address);
   const atSign = address.lastIndexOf("@");
   const rawDomain = atSign >= 0 ? address.slice(atSign + 1) : "";
   const host = checkHostname(rawDomain);

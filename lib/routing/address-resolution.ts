@@ -1,7 +1,7 @@
 import "server-only";
 
-import type { DbClient } from "@/lib/db/client";
-import { Prisma } from "@/lib/db/generated/client";
+import type { DbClient, Queryable } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 
 import { checkEmailAddress } from "./address";
 import type { DomainStatusName } from "./route-status";
@@ -60,19 +60,20 @@ export function domainReceivesMail(status: DomainStatusName): boolean {
  * not reveal another organisation's); without it the lookup spans all of them, which is safe
  * because a domain or platform label belongs to exactly one organisation.
  */
-export async function resolveAddress(db: DbClient, input: string, scope: { organizationId?: string } = {}): Promise<AddressResolution> {
+export async function resolveAddress(db: DbClient | Queryable, input: string, scope: { organizationId?: string } = {}): Promise<AddressResolution> {
   const checked = checkEmailAddress(input);
   if (!checked.ok) return { input, outcome: "invalid_address", address: null, error: checked.error, domain: null, route: null };
   const address = { localPart: checked.localPart, domain: checked.domain, unicodeDomain: checked.unicodeDomain };
-  const scoped = scope.organizationId ? Prisma.sql`AND d.organization_id = ${scope.organizationId}::uuid` : Prisma.empty;
-  const found = await lookUp(db, Prisma.sql`d.name = ${checked.domain} ${scoped}`, checked.localPart);
+  const found = scope.organizationId
+    ? await lookUp(db, "byNameInOrganization", [checked.domain, scope.organizationId], checked.localPart)
+    : await lookUp(db, "byName", [checked.domain], checked.localPart);
   if (!found) return { input, outcome: "unknown_domain", address, error: null, domain: null, route: null };
   const { domain, route } = found;
   return { input, outcome: outcomeFor(domain.status, route !== null), address, error: null, domain, route };
 }
 
 export async function findRouteFor(db: DbClient, domain: { id: string; organizationId: string }, localPart: string): Promise<ResolvedRoute | null> {
-  const found = await lookUp(db, Prisma.sql`d.id = ${domain.id}::uuid AND d.organization_id = ${domain.organizationId}::uuid`, localPart);
+  const found = await lookUp(db, "byId", [domain.id, domain.organizationId], localPart);
   return found?.route ?? null;
 }
 
@@ -97,14 +98,20 @@ interface LookupRow {
   skills: { id: string; name: string }[];
 }
 
+/** Which domain the lookup is about: $2 (and $3) of LOOKUP_SQL; $1 is the lower-cased local part. */
+const DOMAIN_CONDITIONS = {
+  byName: "d.name = $2",
+  byNameInOrganization: "d.name = $2 AND d.organization_id = $3::uuid",
+  byId: "d.id = $2::uuid AND d.organization_id = $3::uuid",
+} as const;
+
 /**
  * The domain and, on it, the route whose pattern is `localPart`, in ONE query: the gateway asks this for every RCPT TO, and the nested
  * Prisma select took seven round trips (domain, route, queue, spam queue, language, route skills,
  * skills), each waiting its turn on a busy gateway (bench/inbound.ts). Skills come in primary-key
  * order, as Prisma returned them.
  */
-async function lookUp(db: DbClient, domainCondition: Prisma.Sql, localPart: string): Promise<{ domain: ResolvedDomain; route: ResolvedRoute | null } | null> {
-  const rows = await db.$queryRaw<LookupRow[]>`
+const lookupSql = (condition: keyof typeof DOMAIN_CONDITIONS) => `
     SELECT d.id AS domain_id, d.organization_id, d.name, d.display_name, d.status::text AS status, d.scenario::text AS scenario, d.kind::text AS kind,
            r.id AS route_id, r.pattern, r.address, r.priority,
            q.id AS queue_id, q.name AS queue_name, sq.id AS spam_queue_id, sq.name AS spam_queue_name, l.id AS language_id, l.name AS language_name,
@@ -112,12 +119,28 @@ async function lookUp(db: DbClient, domainCondition: Prisma.Sql, localPart: stri
               FROM route_skills rs JOIN skills s ON s.id = rs.skill_id
              WHERE rs.route_id = r.id) AS skills
       FROM domains d
-      LEFT JOIN routes r ON r.domain_id = d.id AND r.organization_id = d.organization_id AND r.pattern_key = ${localPart.toLowerCase()}
+      LEFT JOIN routes r ON r.domain_id = d.id AND r.organization_id = d.organization_id AND r.pattern_key = $1
       LEFT JOIN queues q ON q.id = r.queue_id
       LEFT JOIN queues sq ON sq.id = r.spam_queue_id
       LEFT JOIN languages l ON l.id = r.language_id
-     WHERE ${domainCondition}
+     WHERE ${DOMAIN_CONDITIONS[condition]}
      LIMIT 1`;
+
+/**
+ * Through Prisma (the console), or straight through a pg pool (the gateway, for every RCPT TO: a
+ * named prepared statement, parsed and planned once per connection, without Prisma's per-query work).
+ */
+async function lookUp(
+  db: DbClient | Queryable,
+  condition: keyof typeof DOMAIN_CONDITIONS,
+  domainValues: string[],
+  localPart: string,
+): Promise<{ domain: ResolvedDomain; route: ResolvedRoute | null } | null> {
+  const values = [localPart.toLowerCase(), ...domainValues];
+  const rows =
+    "$queryRawUnsafe" in db
+      ? await db.$queryRawUnsafe<LookupRow[]>(lookupSql(condition), ...values)
+      : (await db.query<LookupRow>({ name: `route_lookup_${condition}`, text: lookupSql(condition), values })).rows;
   const row = rows[0];
   if (!row) return null;
   const domain: ResolvedDomain = {

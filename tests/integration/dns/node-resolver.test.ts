@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 
-import { createNodeStyleResolver } from "@/lib/dns/node-resolver";
+import { createNodeStyleResolver, ResolverCache } from "@/lib/dns/node-resolver";
 import { startDnsWorld } from "@/tests/support/dns-server";
 
 /**
@@ -38,5 +38,42 @@ describe("Node-style resolver over lib/dns", () => {
     await expect(resolve("1.2.0.192.in-addr.arpa", "PTR")).rejects.toMatchObject({ code: "ENODATA" });
     world.resolver.addRule({ name: "slow.mail.test", action: { kind: "drop" } });
     await expect(resolve("slow.mail.test", "TXT")).rejects.toMatchObject({ code: "ETIMEOUT" });
+  });
+
+  it("with a cache, asks once per TTL: answers and NXDOMAIN/NODATA are kept for their TTL, changes show after it, failures are never kept", async () => {
+    let now = 1_000_000;
+    const cache = new ResolverCache({ maxEntries: 100, maxTtlSeconds: 3_600 }, () => now);
+    const cached = createNodeStyleResolver({ resolvers: world.resolvers, timeoutMs: 300, cache });
+    world.publish({ name: "cached.mail.test", type: "TXT", ttl: 60, data: "v=spf1 -all" });
+    const asked = (name: string) => world.resolver.queries.filter((query) => query.name === name).length;
+
+    expect(await cached("cached.mail.test", "TXT")).toEqual([["v=spf1 -all"]]);
+    const answer = await cached("Cached.Mail.Test.", "TXT");
+    expect(answer).toEqual([["v=spf1 -all"]]);
+    (answer[0] as string[]).push("changed by the caller");
+    expect(await cached("cached.mail.test", "TXT")).toEqual([["v=spf1 -all"]]);
+    expect(asked("cached.mail.test")).toBe(1);
+
+    // The record changes: the old answer stands until its TTL has passed, then the new one is asked for.
+    world.unpublish("cached.mail.test", "TXT");
+    world.publish({ name: "cached.mail.test", type: "TXT", ttl: 60, data: "v=spf1 ip4:192.0.2.9 -all" });
+    now += 59_000;
+    expect(await cached("cached.mail.test", "TXT")).toEqual([["v=spf1 -all"]]);
+    now += 2_000;
+    expect(await cached("cached.mail.test", "TXT")).toEqual([["v=spf1 ip4:192.0.2.9 -all"]]);
+    expect(asked("cached.mail.test")).toBe(2);
+
+    await expect(cached("nothing.mail.test", "TXT")).rejects.toMatchObject({ code: "ENOTFOUND" });
+    await expect(cached("nothing.mail.test", "TXT")).rejects.toMatchObject({ code: "ENOTFOUND" });
+    expect(asked("nothing.mail.test")).toBe(1);
+    const before = asked("mx.mail.test");
+    await expect(cached("mx.mail.test", "TXT")).rejects.toMatchObject({ code: "ENODATA" });
+    await expect(cached("mx.mail.test", "TXT")).rejects.toMatchObject({ code: "ENODATA" });
+    expect(asked("mx.mail.test") - before).toBe(1);
+
+    world.resolver.addRule({ name: "flaky.mail.test", action: { kind: "drop" } });
+    await expect(cached("flaky.mail.test", "TXT")).rejects.toMatchObject({ code: "ETIMEOUT" });
+    await expect(cached("flaky.mail.test", "TXT")).rejects.toMatchObject({ code: "ETIMEOUT" });
+    expect(asked("flaky.mail.test")).toBe(2);
   });
 });
