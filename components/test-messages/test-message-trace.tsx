@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { AlertTriangle, ArrowRight, CheckCircle2, Circle, Loader2, MinusCircle, XCircle } from "lucide-react";
 
 import { watchTestMessageAction } from "@/app/(console)/test-messages/actions";
@@ -132,6 +133,13 @@ export function TestMessageTraceView({ id, initial }: { id: string; initial?: Te
           <Stage key={stage.key} stage={stage} start={trace.createdAt} />
         ))}
       </ol>
+      {trace.logPath ? (
+        <p className="mt-2 text-sm">
+          <Link href={trace.logPath} className="font-medium text-brand-700 underline-offset-4 hover:underline" data-testid="trace-log-link">
+            Open it in the Messages log
+          </Link>
+        </p>
+      ) : null}
       {diagnosis?.redirectRule ? (
         <div className="mt-3 rounded-md border border-slate-200 p-4 text-sm">
           <h3 className="mb-2 font-semibold text-slate-900">The rule your mail server needs</h3>

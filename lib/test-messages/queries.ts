@@ -68,7 +68,7 @@ async function evidenceFor(db: DbClient, organizationId: string, row: StoredRow)
       },
       orderBy: { createdAt: "asc" },
       take: 3,
-      select: { createdAt: true, recipient: true, reply: true, reason: true, explanation: true },
+      select: { id: true, createdAt: true, recipient: true, reply: true, reason: true, explanation: true },
     }),
   ]);
   return { messages: messages.map((message) => ({ ...message, hops: message.hops as unknown as Hop[] })), refusals };

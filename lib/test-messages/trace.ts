@@ -48,6 +48,7 @@ export interface ArrivedMessage {
 
 /** A refusal the gateway logged for this message (its token, or its unique envelope sender). */
 export interface GatewayRefusal {
+  id: string;
   createdAt: Date;
   recipient: string | null;
   reply: string;
@@ -304,6 +305,7 @@ export function buildTrace(row: TraceRow, evidence: TraceEvidence, context: { no
     state,
     deadline: deadline.toISOString(),
     stages: settled,
+    logPath: arrived && delivery ? `/messages/${arrived.id}` : refusal ? `/messages/refusals/${refusal.id}` : null,
     hops: (arrived?.hops ?? []).map((hop) => ({ from: hop.from, by: hop.by, with: hop.with, for: hop.for, ip: hop.ip, at: hop.at, delaySeconds: hop.delaySeconds })),
     diagnosis,
   };

@@ -127,6 +127,8 @@ export interface TestMessageTrace {
   /** When the trace gives up waiting for the message at our gateway. */
   deadline: string;
   stages: TraceStage[];
+  /** The Messages log page of what our gateway stored or refused for this message, once it did. */
+  logPath: string | null;
   hops: TraceHop[];
   diagnosis: TraceDiagnosis | null;
 }

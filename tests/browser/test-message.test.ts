@@ -118,6 +118,11 @@ describeInBrowser("traced test message", () => {
 
     await panelScreenshot(page, "test-message-panel-desktop");
     await screenshot(page, "test-message-domain-page");
+
+    // The trace leads to what our gateway stored: the message's page in the Messages log.
+    await trace.getByTestId("trace-log-link").click();
+    await page.waitForURL(/\/messages\/[0-9a-f-]{36}$/);
+    await page.getByText("Support", { exact: true }).first().waitFor();
     await context.close();
   });
 

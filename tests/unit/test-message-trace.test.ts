@@ -87,11 +87,12 @@ describe("buildTrace", () => {
   it("a gateway refusal outweighs the sender's own failure: the diagnosis names the missing route", () => {
     const trace = buildTrace(
       row({ status: "failed", failure: "smtp_refused", failureDetail: "550 5.1.1 no route", smtp: { attempts: [{ ...accepted.attempts[0]!, outcome: "refused", code: 550, reply: "550 5.1.1 no route", command: "RCPT TO" }] } }),
-      { messages: [], refusals: [{ createdAt: at(2), recipient: "support@help.acme.test", reply: "550 5.1.1 no route", reason: "no_route", explanation: "there is no route for support@help.acme.test" }] },
+      { messages: [], refusals: [{ id: "c0ffee00-0000-4000-8000-000000000001", createdAt: at(2), recipient: "support@help.acme.test", reply: "550 5.1.1 no route", reason: "no_route", explanation: "there is no route for support@help.acme.test" }] },
       { now: at(3), timeoutMs: TIMEOUT },
     );
     expect(trace.state).toBe("failed");
     expect(trace.diagnosis?.code).toBe("refused_no_route");
+    expect(trace.logPath).toBe("/messages/refusals/c0ffee00-0000-4000-8000-000000000001");
     expect(trace.stages.find((stage) => stage.key === "route")).toMatchObject({ status: "failed", summary: "No route for support@help.acme.test." });
   });
 });
