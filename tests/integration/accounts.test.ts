@@ -38,7 +38,8 @@ describe("demo seed", () => {
   });
 });
 
-describe("operator commands", () => {
+// Each test starts one or two command processes (tsx compiles on start): slow on a busy machine.
+describe("operator commands", { timeout: 120_000 }, () => {
   it("org:create and user:create create an organisation and a user", async () => {
     const org = await cli("org-create", ["--name", "Initech", "--slug", "initech", "--licence", "Genesys Cloud CX 2 Digital"]);
     expect(org).toMatchObject({ code: 0 });
