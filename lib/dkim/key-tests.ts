@@ -46,7 +46,7 @@ export async function selfTestKeys(domainName: string, targets: readonly KeyUnde
         { domain: domainName, selector: key.selector, publicKey: key.publicKey, privateKeyPem: openPrivateKey(key.privateKeySealed, settings.secretsKey) },
         settings,
       );
-      const code = reconcileWithDns(tested.code, dns);
+      const code = reconcileWithDns(tested.code, tested.seen, dns);
       const outcome = selfTestOutcome(code);
       return {
         recordId,

@@ -43,6 +43,8 @@ export interface SelfTestResult {
   message: string;
   /** mailauth's own comment ("bad signature", "no key", "DNS failure: ETIMEOUT"…), when it made one. */
   detail: string | null;
+  /** The record the resolvers returned, whitespace removed (as mailauth reads it), when there was one. */
+  seen: string | null;
   testedAt: Date;
 }
 
@@ -90,8 +92,8 @@ export function selfTestOutcome(code: SelfTestCode): SelfTestOutcome {
   return OUTCOMES[code];
 }
 
-function result(code: SelfTestCode, key: SelfTestKey, detail: string | null, testedAt: Date): SelfTestResult {
-  return { outcome: OUTCOMES[code], code, message: describeSelfTest(code, dkimRecordName(key.selector, key.domain), detail), detail, testedAt };
+function result(code: SelfTestCode, key: SelfTestKey, detail: string | null, testedAt: Date, seen: string | null = null): SelfTestResult {
+  return { outcome: OUTCOMES[code], code, message: describeSelfTest(code, dkimRecordName(key.selector, key.domain), detail), detail, seen, testedAt };
 }
 
 /** A message like the ones we send, small and complete enough for every header we sign. */
@@ -150,14 +152,9 @@ export async function runDkimSelfTest(key: SelfTestKey, settings: SelfTestSettin
   if (!key.privateKeyPem) return result("key_unavailable", key, null, now);
 
   const unsigned = testMessage(key.domain, now);
-  const signed = await dkimSign(unsigned, {
-    signingDomain: key.domain,
-    selector: key.selector,
-    privateKey: key.privateKeyPem,
-    algorithm: "rsa-sha256",
-    canonicalization: "relaxed/relaxed",
-    signTime: now,
-  }).catch(() => null);
+  const signature = { signingDomain: key.domain, selector: key.selector, privateKey: key.privateKeyPem, algorithm: "rsa-sha256", canonicalization: "relaxed/relaxed" };
+  // mailauth 4.13 signs what `signatureData` lists (its typings also show the fields at the top level, which it ignores).
+  const signed = await dkimSign(unsigned, { ...signature, signatureData: [signature], signTime: now }).catch(() => null);
   if (!signed || signed.errors.length > 0 || !signed.signatures.trim()) return result("key_unavailable", key, null, now);
   const message = signed.signatures + unsigned;
 
@@ -185,7 +182,8 @@ export async function runDkimSelfTest(key: SelfTestKey, settings: SelfTestSettin
     );
     if (!ours) return result("signature_invalid", key, "the signature was not found", now);
     const { code, detail } = classify(ours, key);
-    return result(code, key, detail?.slice(0, 500) ?? null, now);
+    const seen = (ours as { rr?: unknown }).rr;
+    return result(code, key, detail?.slice(0, 500) ?? null, now, typeof seen === "string" ? seen : null);
   } finally {
     clearTimeout(timer);
     controller.abort();

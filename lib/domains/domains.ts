@@ -185,7 +185,15 @@ export const domainPublicSelect = {
   nextCheckAt: true,
   version: true,
   createdAt: true,
-  records: { orderBy: { position: "asc" as const } },
+  records: {
+    orderBy: { position: "asc" as const },
+    // DKIM records: which key they publish (never the key's private half).
+    include: {
+      dkimKey: {
+        select: { id: true, selector: true, state: true, retireAfter: true, selfTestOutcome: true, selfTestCode: true, selfTestDetail: true, selfTestedAt: true },
+      },
+    },
+  },
 } as const;
 
 export async function getDomain(db: DbClient, organizationId: string, domainId: string) {

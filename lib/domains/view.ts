@@ -1,6 +1,8 @@
 import "server-only";
 
 import type { Database } from "@/lib/db/client";
+import { selfTestViewOf } from "@/lib/dkim/queries";
+import type { DkimKeyState } from "@/lib/dkim/types";
 import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
 
 import type { getDomain } from "./domains";
@@ -48,6 +50,16 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
       })),
       lastCheckedAt: record.lastCheckedAt?.toISOString() ?? null,
       ttl: SUGGESTED_TTL,
+      dkim: record.dkimKey
+        ? {
+            keyId: record.dkimKey.id,
+            selector: record.dkimKey.selector,
+            state: record.dkimKey.state as DkimKeyState,
+            retireAfter: record.dkimKey.retireAfter?.toISOString() ?? null,
+            dnsVerdict: check?.verdict ?? "pending",
+            selfTest: selfTestViewOf(record.dkimKey, record.name),
+          }
+        : null,
     };
   });
   return {
