@@ -1,6 +1,7 @@
 import "server-only";
 
-import type { DbClient, Prisma } from "@/lib/db/client";
+import type { DbClient } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 
 import { checkEmailAddress } from "./address";
 import type { DomainStatusName } from "./route-status";
@@ -20,30 +21,23 @@ import type { DomainStatusName } from "./route-status";
  */
 export type AddressOutcome = "routed" | "invalid_address" | "unknown_domain" | "domain_not_verified" | "domain_error" | "no_route";
 
-export const resolvedRouteSelect = {
-  id: true,
-  pattern: true,
-  address: true,
-  priority: true,
-  queue: { select: { id: true, name: true } },
-  spamQueue: { select: { id: true, name: true } },
-  language: { select: { id: true, name: true } },
-  skills: { select: { skill: { select: { id: true, name: true } } } },
-} satisfies Prisma.RouteSelect;
+/** A route as a resolution reads it (one query: `lookUp` below). */
+export type ResolvedRoute = Prisma.RouteGetPayload<{
+  select: {
+    id: true;
+    pattern: true;
+    address: true;
+    priority: true;
+    queue: { select: { id: true; name: true } };
+    spamQueue: { select: { id: true; name: true } };
+    language: { select: { id: true; name: true } };
+    skills: { select: { skill: { select: { id: true; name: true } } } };
+  };
+}>;
 
-export type ResolvedRoute = Prisma.RouteGetPayload<{ select: typeof resolvedRouteSelect }>;
-
-const domainSelect = {
-  id: true,
-  organizationId: true,
-  name: true,
-  displayName: true,
-  status: true,
-  scenario: true,
-  kind: true,
-} satisfies Prisma.DomainSelect;
-
-export type ResolvedDomain = Prisma.DomainGetPayload<{ select: typeof domainSelect }>;
+export type ResolvedDomain = Prisma.DomainGetPayload<{
+  select: { id: true; organizationId: true; name: true; displayName: true; status: true; scenario: true; kind: true };
+}>;
 
 export interface AddressResolution {
   input: string;
@@ -70,20 +64,85 @@ export async function resolveAddress(db: DbClient, input: string, scope: { organ
   const checked = checkEmailAddress(input);
   if (!checked.ok) return { input, outcome: "invalid_address", address: null, error: checked.error, domain: null, route: null };
   const address = { localPart: checked.localPart, domain: checked.domain, unicodeDomain: checked.unicodeDomain };
-  const domain = await db.domain.findFirst({
-    where: { name: checked.domain, ...(scope.organizationId ? { organizationId: scope.organizationId } : {}) },
-    select: domainSelect,
-  });
-  if (!domain) return { input, outcome: "unknown_domain", address, error: null, domain: null, route: null };
-  const route = await findRouteFor(db, domain, checked.localPart);
+  const scoped = scope.organizationId ? Prisma.sql`AND d.organization_id = ${scope.organizationId}::uuid` : Prisma.empty;
+  const found = await lookUp(db, Prisma.sql`d.name = ${checked.domain} ${scoped}`, checked.localPart);
+  if (!found) return { input, outcome: "unknown_domain", address, error: null, domain: null, route: null };
+  const { domain, route } = found;
   return { input, outcome: outcomeFor(domain.status, route !== null), address, error: null, domain, route };
 }
 
-export function findRouteFor(db: DbClient, domain: { id: string; organizationId: string }, localPart: string): Promise<ResolvedRoute | null> {
-  return db.route.findFirst({
-    where: { organizationId: domain.organizationId, domainId: domain.id, patternKey: localPart.toLowerCase() },
-    select: resolvedRouteSelect,
-  });
+export async function findRouteFor(db: DbClient, domain: { id: string; organizationId: string }, localPart: string): Promise<ResolvedRoute | null> {
+  const found = await lookUp(db, Prisma.sql`d.id = ${domain.id}::uuid AND d.organization_id = ${domain.organizationId}::uuid`, localPart);
+  return found?.route ?? null;
+}
+
+interface LookupRow {
+  domain_id: string;
+  organization_id: string;
+  name: string;
+  display_name: string;
+  status: ResolvedDomain["status"];
+  scenario: ResolvedDomain["scenario"];
+  kind: ResolvedDomain["kind"];
+  route_id: string | null;
+  pattern: string;
+  address: string;
+  priority: number;
+  queue_id: string;
+  queue_name: string;
+  spam_queue_id: string | null;
+  spam_queue_name: string | null;
+  language_id: string | null;
+  language_name: string | null;
+  skills: { id: string; name: string }[];
+}
+
+/**
+ * The domain and, on it, the route whose pattern is `localPart`, in ONE query: the gateway asks this for every RCPT TO, and the nested
+ * Prisma select took seven round trips (domain, route, queue, spam queue, language, route skills,
+ * skills), each waiting its turn on a busy gateway (bench/inbound.ts). Skills come in primary-key
+ * order, as Prisma returned them.
+ */
+async function lookUp(db: DbClient, domainCondition: Prisma.Sql, localPart: string): Promise<{ domain: ResolvedDomain; route: ResolvedRoute | null } | null> {
+  const rows = await db.$queryRaw<LookupRow[]>`
+    SELECT d.id AS domain_id, d.organization_id, d.name, d.display_name, d.status::text AS status, d.scenario::text AS scenario, d.kind::text AS kind,
+           r.id AS route_id, r.pattern, r.address, r.priority,
+           q.id AS queue_id, q.name AS queue_name, sq.id AS spam_queue_id, sq.name AS spam_queue_name, l.id AS language_id, l.name AS language_name,
+           (SELECT coalesce(json_agg(json_build_object('id', s.id, 'name', s.name) ORDER BY rs.skill_id), '[]'::json)
+              FROM route_skills rs JOIN skills s ON s.id = rs.skill_id
+             WHERE rs.route_id = r.id) AS skills
+      FROM domains d
+      LEFT JOIN routes r ON r.domain_id = d.id AND r.organization_id = d.organization_id AND r.pattern_key = ${localPart.toLowerCase()}
+      LEFT JOIN queues q ON q.id = r.queue_id
+      LEFT JOIN queues sq ON sq.id = r.spam_queue_id
+      LEFT JOIN languages l ON l.id = r.language_id
+     WHERE ${domainCondition}
+     LIMIT 1`;
+  const row = rows[0];
+  if (!row) return null;
+  const domain: ResolvedDomain = {
+    id: row.domain_id,
+    organizationId: row.organization_id,
+    name: row.name,
+    displayName: row.display_name,
+    status: row.status,
+    scenario: row.scenario,
+    kind: row.kind,
+  };
+  if (row.route_id === null) return { domain, route: null };
+  return {
+    domain,
+    route: {
+      id: row.route_id,
+      pattern: row.pattern,
+      address: row.address,
+      priority: row.priority,
+      queue: { id: row.queue_id, name: row.queue_name },
+      spamQueue: row.spam_queue_id === null ? null : { id: row.spam_queue_id, name: row.spam_queue_name ?? "" },
+      language: row.language_id === null ? null : { id: row.language_id, name: row.language_name ?? "" },
+      skills: row.skills.map((skill) => ({ skill })),
+    },
+  };
 }
 
 export function outcomeFor(status: DomainStatusName, hasRoute: boolean): AddressOutcome {

@@ -19,14 +19,15 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+/** `durable`: fsync and synchronous commit on, as in production (benchmarks that time COMMIT). */
+export async function startTestCluster(options: { durable?: boolean } = {}): Promise<TestCluster> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "erc-test-pg-"));
   await chmod(dir, 0o755); // the postgres account must reach the data directory
   const server = await startEmbeddedPostgres({
     dataDir: path.join(dir, "data"),
     port: await findFreePort(),
     password: "test-password",
-    ephemeral: true,
+    ephemeral: !options.durable,
   });
   const adminUrl = server.connectionString("postgres");
   const admin = new pg.Client({ connectionString: adminUrl });
