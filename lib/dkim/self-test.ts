@@ -68,7 +68,7 @@ export function describeSelfTest(code: SelfTestCode, recordName: string, detail:
     case "pass":
       return `A message signed with this key verified against the key published at ${recordName}: receivers will accept our signatures.`;
     case "key_mismatch":
-      return `${recordName} publishes a different key from this one, so receivers would reject mail we sign. Replace the record's value with the one shown.`;
+      return `The key published at ${recordName} does not match the key we sign with, so receivers would reject mail we sign. Replace the record's value with the one shown.`;
     case "no_key":
       return `No DKIM key is published at ${recordName}: the resolvers receivers use found no TXT record there. Publish the record shown.`;
     case "key_revoked":

@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { AppConfig } from "@/lib/config/env";
+import type { VerifyOptions } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 
 import type { SelfTestSettings } from "./self-test";
@@ -15,6 +16,8 @@ export interface DkimSettings {
   secretsKey: string | undefined;
   /** The configured resolvers and timeouts, as the self-test asks them. */
   selfTest: Omit<SelfTestSettings, "now">;
+  /** The DNS engine's options: the self-test looks at the key records afresh before it judges them. */
+  dns: VerifyOptions;
 }
 
 export async function dkimSettingsFrom(config: AppConfig): Promise<DkimSettings> {
@@ -24,5 +27,6 @@ export async function dkimSettingsFrom(config: AppConfig): Promise<DkimSettings>
     retiringPeriodMs: config.DKIM_RETIRING_PERIOD,
     secretsKey: config.SECRETS_KEY,
     selfTest: { resolvers: dns.resolvers, timeoutMs: config.DNS_TIMEOUT_MS, deadlineMs: config.DNS_DEADLINE_MS },
+    dns,
   };
 }

@@ -95,9 +95,12 @@ describe("the DKIM self-test", () => {
     await publish(domain, `v=DKIM1; k=rsa; p=${other.publicKey}`);
     const { panel, domain: view } = await selfTest(domain.id);
     expect(panel.active!.selfTest).toMatchObject({ outcome: "fail", code: "key_mismatch", detail: "bad signature" });
-    expect(panel.active!.selfTest!.message).toMatch(/publishes a different key/);
-    // The DNS engine had not looked yet: the record is not verified by a self-test alone.
-    expect(dkimRecord(view).verdict).toBe("pending");
+    expect(panel.active!.selfTest!.message).toBe(
+      "The key published at erc1._domainkey.other-key.acme.test does not match the key we sign with, so receivers would reject mail we sign. Replace the record's value with the one shown.",
+    );
+    // The self-test looked at the record afresh: it is failed at once, with what was found.
+    expect(dkimRecord(view)).toMatchObject({ verdict: "failed", found: [`v=DKIM1; k=rsa; p=${other.publicKey}`] });
+    expect(view.groups.sending).toBe("failed");
     const checked = await checkNow(domain.id);
     expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { selfTest: { code: "key_mismatch" } } });
     expect(checked.groups.sending).toBe("failed");
@@ -148,6 +151,46 @@ describe("the DKIM self-test", () => {
     world.publish({ name: dkimName, type: "TXT", data: dkimValue });
     const fixed = await checkNow(domain.id);
     expect(dkimRecord(fixed)).toMatchObject({ verdict: "verified", dkim: { selfTest: { outcome: "pass" } } });
+    expect(fixed.groups.sending).toBe("verified");
+  });
+
+  it("withdraws 'Sending ready' at once, shown and stored, when the published key is replaced by another or truncated", async () => {
+    const domain = await register("swapped.acme.test");
+    const { dkimName, dkimValue } = await publish(domain, expectedValue(domain));
+    const ready = await checkNow(domain.id);
+    expect(ready.groups.sending).toBe("verified");
+
+    const other = await generateDkimKey(Buffer.alloc(32, 6).toString("base64"));
+    const truncated = dkimValue.slice(0, -40);
+    for (const [published, code] of [
+      [`v=DKIM1; k=rsa; p=${other.publicKey}`, "key_mismatch"],
+      [truncated, "key_invalid"],
+    ] as const) {
+      world.unpublish(dkimName, "TXT");
+      world.publish({ name: dkimName, type: "TXT", data: published });
+
+      // "Run self-test" alone: the panel says why, and the domain is no longer ready to send.
+      const { panel, domain: tested } = await selfTest(domain.id);
+      expect(panel.active!.selfTest).toMatchObject({ outcome: "fail", code });
+      expect(panel.active!.selfTest!.message).toContain("erc1._domainkey.swapped.acme.test");
+      expect(panel.active!.recordVerdict).toBe("failed");
+      expect(dkimRecord(tested)).toMatchObject({ verdict: "failed", found: [published] });
+      expect(tested.groups.sending).toBe("failed");
+      // What the domains list reads is the stored verdict.
+      expect(await db.domainRecord.findFirst({ where: { domainId: domain.id, kind: "dkim" }, select: { verdict: true } })).toEqual({ verdict: "failed" });
+
+      // A full check agrees, and its stored run says sending failed.
+      const checked = await checkNow(domain.id);
+      expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { selfTest: { outcome: "fail", code } } });
+      expect(checked.groups.sending).toBe("failed");
+      expect(await db.domainCheck.findFirst({ where: { domainId: domain.id }, orderBy: { startedAt: "desc" } })).toMatchObject({ sending: "failed" });
+    }
+
+    // The right key again: the self-test alone gives readiness back, since it looked at the record too.
+    world.unpublish(dkimName, "TXT");
+    world.publish({ name: dkimName, type: "TXT", data: dkimValue });
+    const { panel, domain: fixed } = await selfTest(domain.id);
+    expect(panel.active!.selfTest).toMatchObject({ outcome: "pass" });
     expect(fixed.groups.sending).toBe("verified");
   });
 
