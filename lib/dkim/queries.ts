@@ -1,6 +1,8 @@
 import "server-only";
 
 import type { Database } from "@/lib/db/client";
+import { relativeName } from "@/lib/dns";
+import { domainZone } from "@/lib/domains/domain-zone";
 import { NotFoundError } from "@/lib/errors";
 
 import { dkimRecordName, dkimRecordValue } from "./keys";
@@ -64,6 +66,7 @@ export async function getDkimPanel(
     orderBy: { createdAt: "desc" },
     select: keyPublicSelect,
   });
+  const { zone } = await domainZone(db, domain);
   const views = keys.map((key): DkimKeyView => {
     const recordName = dkimRecordName(key.selector, domain.name);
     return {
@@ -71,6 +74,7 @@ export async function getDkimPanel(
       selector: key.selector,
       state: key.state as DkimKeyState,
       recordName,
+      relativeName: relativeName(recordName, zone),
       recordValue: dkimRecordValue(key.publicKey),
       recordVerdict: key.records[0]?.verdict ?? null,
       createdAt: key.createdAt.toISOString(),

@@ -48,6 +48,8 @@ export interface DkimKeyView {
   state: DkimKeyState;
   /** Fully qualified record name and the TXT value to publish there. */
   recordName: string;
+  /** The record name as typed at most DNS hosts: relative to the domain's zone. */
+  relativeName: string;
   recordValue: string;
   /** The record's verdict: the DNS engine's, and (for a found record) the self-test's. */
   recordVerdict: RecordVerdict | null;

@@ -7,7 +7,7 @@ import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/
 
 import type { getDomain } from "./domains";
 import { SUGGESTED_TTL, type DomainView, type RecordView } from "./view-types";
-import { guessZone } from "./zone";
+import { domainZone } from "./domain-zone";
 
 type StoredDomain = Awaited<ReturnType<typeof getDomain>>;
 
@@ -22,13 +22,7 @@ function groupVerdict(records: Pick<RecordView, "kind" | "required" | "verdict">
 
 /** What the domain pages and the wizard show: serialisable, without secrets. */
 export async function buildDomainView(db: Database, domain: StoredDomain): Promise<DomainView> {
-  const latest = await db.domainCheck.findFirst({
-    where: { domainId: domain.id },
-    orderBy: { startedAt: "desc" },
-    select: { report: true, startedAt: true },
-  });
-  const reportedZone = (latest?.report as { zone?: string | null } | null)?.zone ?? null;
-  const zone = reportedZone ?? guessZone(domain.name);
+  const { zone, confirmed } = await domainZone(db, domain);
   const records: RecordView[] = domain.records.map((record) => {
     const check = record.lastCheck as unknown as RecordCheck | null;
     return {
@@ -70,7 +64,7 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
     scenario: domain.scenario,
     status: domain.status,
     zone,
-    zoneConfirmed: reportedZone !== null,
+    zoneConfirmed: confirmed,
     lastCheckedAt: domain.lastCheckedAt?.toISOString() ?? null,
     nextCheckAt: domain.nextCheckAt?.toISOString() ?? null,
     verificationStartedAt: domain.verificationStartedAt.toISOString(),
