@@ -40,18 +40,20 @@ const OUTCOMES = {
   temporary_failure: { label: "Self-test could not finish", tone: "warning", Icon: AlertTriangle },
 } as const;
 
-function SelfTestResult({ test }: { test: SelfTestView | null }) {
+function SelfTestResult({ test, keyState, canManage }: { test: SelfTestView | null; keyState: DkimKeyState; canManage: boolean }) {
   if (!test) {
     return (
       <div className="flex flex-wrap items-center gap-2 text-sm text-slate-600" data-self-test="none">
         <Badge tone="neutral">
           <CircleDashed aria-hidden /> Not tested yet
         </Badge>
-        <span>The next check tests it, or run the self-test now.</span>
+        <span>{canManage ? "The next check tests it, or run the self-test now." : "The next automatic check tests it."}</span>
       </div>
     );
   }
-  const { label, tone, Icon } = OUTCOMES[test.outcome];
+  // A new key's record not published yet is the expected first step, not an alarm.
+  const { label, tone, Icon } =
+    keyState === "pending" && test.code === "no_key" ? { label: "Record not published yet", tone: "warning" as const, Icon: CircleDashed } : OUTCOMES[test.outcome];
   return (
     <div className="space-y-1" data-self-test={test.outcome} data-self-test-code={test.code}>
       <p className="flex flex-wrap items-center gap-2 text-sm">
@@ -62,7 +64,7 @@ function SelfTestResult({ test }: { test: SelfTestView | null }) {
           <RelativeTime iso={test.testedAt} /> (<LocalTime value={test.testedAt} />)
         </span>
       </p>
-      <p className="text-sm text-slate-800" data-testid="self-test-message">{test.message}</p>
+      <p className="text-sm text-slate-800 [overflow-wrap:anywhere]" data-testid="self-test-message">{test.message}</p>
       {test.outcome !== "pass" && test.detail ? <p className="text-xs text-slate-500">Mail servers would report: &ldquo;{test.detail}&rdquo;</p> : null}
     </div>
   );
@@ -188,7 +190,7 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
             <>
               <KeyHeading keyView={active} />
               <p className="break-all font-mono text-xs text-slate-600">{active.recordName}</p>
-              <SelfTestResult test={active.selfTest} />
+              <SelfTestResult test={active.selfTest} keyState={active.state} canManage={canManage} />
             </>
           ) : (
             <p className="text-sm text-slate-600">This domain has no signing key.</p>
@@ -206,7 +208,7 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
                 still on its way.
               </p>
               <KeyRecord keyView={pending} />
-              <SelfTestResult test={pending.selfTest} />
+              <SelfTestResult test={pending.selfTest} keyState={pending.state} canManage={canManage} />
               {canManage ? (
                 <div className="space-y-2">
                   <div className="flex flex-wrap items-center gap-2">
@@ -271,7 +273,7 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
                     ) : null}
                     : mail signed with it may still be on its way. We will tell you when it can be removed.
                   </p>
-                  <SelfTestResult test={key.selfTest} />
+                  <SelfTestResult test={key.selfTest} keyState={key.state} canManage={canManage} />
                 </li>
               ))}
               {retired.map((key) => (

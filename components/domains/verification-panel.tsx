@@ -57,7 +57,11 @@ function RecordResult({ record }: { record: RecordView }) {
           <p className="text-sm font-medium text-slate-900">{recordLabel(record)}</p>
           <p className="break-all font-mono text-xs text-slate-600">{record.name}</p>
         </div>
-        <VerdictBadge verdict={record.verdict} label={recordLabel(record)} />
+        <VerdictBadge
+          verdict={record.verdict}
+          label={recordLabel(record)}
+          text={record.verdict === "failed" && record.found.length > 0 ? "Does not match" : undefined}
+        />
       </div>
       <dl className="mt-2 grid gap-1 text-xs sm:grid-cols-[6rem_1fr]">
         <dt className="text-slate-500">Expected</dt>
@@ -81,7 +85,7 @@ function RecordResult({ record }: { record: RecordView }) {
         // The record looks right to the DNS engine and still fails receivers: its diagnoses cannot say why.
         <p className="mt-3 flex gap-2 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-800" data-self-test-code={selfTest.code}>
           <SeverityIcon severity={selfTest.outcome === "fail" ? "error" : "warning"} />
-          <span>DKIM self-test: {selfTest.message}</span>
+          <span className="min-w-0 [overflow-wrap:anywhere]">DKIM self-test: {selfTest.message}</span>
         </p>
       ) : null}
       {record.diagnoses.length > 0 ? (
@@ -89,7 +93,8 @@ function RecordResult({ record }: { record: RecordView }) {
           {record.diagnoses.map((diagnosis, index) => (
             <li key={index} className="flex gap-2 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-800" data-diagnosis={diagnosis.code}>
               <SeverityIcon severity={diagnosis.severity} />
-              <span>{diagnosis.message}</span>
+              {/* Messages quote whole record values (a DKIM key is one 400-character word): wrap anywhere on a phone. */}
+              <span className="min-w-0 [overflow-wrap:anywhere]">{diagnosis.message}</span>
             </li>
           ))}
         </ul>
