@@ -148,7 +148,9 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
     // The records list beside is rendered on the server: it gains or loses the new key's record.
     router.refresh();
   };
-  const selfTest = useMutation({ mutationFn: async () => unwrap(await runDkimSelfTestAction({ domainId })), onSuccess: applied });
+  // Two buttons run the self-test (the header's, and the new key's "Check the new record"): each shows its own failure.
+  const selfTest = useMutation({ mutationFn: async (_from: "header" | "pending") => unwrap(await runDkimSelfTestAction({ domainId })), onSuccess: applied });
+  const selfTestError = (from: "header" | "pending") => (selfTest.variables === from ? selfTest.error : null);
   const rotate = useMutation({ mutationFn: async () => unwrap(await rotateDkimKeyAction({ domainId })), onSuccess: applied });
   const switchKey = useMutation({ mutationFn: async (keyId: string) => unwrap(await switchDkimKeyAction({ domainId, keyId })), onSuccess: applied });
   const discard = useMutation({ mutationFn: async (keyId: string) => unwrap(await discardDkimKeyAction({ domainId, keyId })), onSuccess: applied });
@@ -170,10 +172,16 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
         </div>
         {canManage ? (
           <div className="flex flex-col items-end gap-1">
-            <Button variant="secondary" onClick={() => selfTest.mutate()} pending={selfTest.isPending} disabled={busy} aria-describedby={selfTest.error ? "dkim-self-test-error" : undefined}>
+            <Button
+              variant="secondary"
+              onClick={() => selfTest.mutate("header")}
+              pending={selfTest.isPending && selfTest.variables === "header"}
+              disabled={busy}
+              aria-describedby={selfTestError("header") ? "dkim-self-test-error" : undefined}
+            >
               <PlayCircle aria-hidden /> {selfTest.isPending ? "Testing…" : "Run self-test"}
             </Button>
-            <InlineError id="dkim-self-test-error" error={selfTest.error} />
+            <InlineError id="dkim-self-test-error" error={selfTestError("header")} />
           </div>
         ) : null}
       </div>
@@ -221,7 +229,13 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
                       <ArrowRightLeft aria-hidden /> Switch to {pending.selector}
                     </Button>
                     {panel.canSwitch ? null : (
-                      <Button variant="secondary" onClick={() => selfTest.mutate()} pending={selfTest.isPending} disabled={busy}>
+                      <Button
+                        variant="secondary"
+                        onClick={() => selfTest.mutate("pending")}
+                        pending={selfTest.isPending && selfTest.variables === "pending"}
+                        disabled={busy}
+                        aria-describedby={selfTestError("pending") ? "dkim-check-new-error" : undefined}
+                      >
                         <PlayCircle aria-hidden /> Check the new record
                       </Button>
                     )}
@@ -234,6 +248,7 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
                       ? "The new record is verified and its self-test passed: you can switch now."
                       : "Switch becomes available once the new record is published, verified and its self-test passes."}
                   </p>
+                  <InlineError id="dkim-check-new-error" error={selfTestError("pending")} />
                   <InlineError id="dkim-switch-error" error={switchKey.error} />
                   <InlineError id="dkim-discard-error" error={discard.error} />
                 </div>
