@@ -32,7 +32,13 @@ export function DnsRecords({ domain }: { domain: DomainView }) {
             <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
               <p className="text-sm font-semibold text-slate-900">
                 {record.type} · {PURPOSE[record.kind]}
-                {record.required ? null : <span className="ml-2 text-xs font-normal text-slate-500">(optional)</span>}
+                {record.dkim?.state === "pending" ? (
+                  <span className="ml-2 text-xs font-normal text-slate-500">(new key {record.dkim.selector}: publish it, then switch)</span>
+                ) : record.dkim?.state === "retiring" ? (
+                  <span className="ml-2 text-xs font-normal text-slate-500">(previous key {record.dkim.selector}: keep it until it is retired)</span>
+                ) : record.required ? null : (
+                  <span className="ml-2 text-xs font-normal text-slate-500">(optional)</span>
+                )}
               </p>
               <p className="text-xs text-slate-500">TTL {record.ttl} s (1 hour)</p>
             </div>

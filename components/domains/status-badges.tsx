@@ -12,8 +12,10 @@ const VERDICTS: Record<GroupVerdict, { label: string; tone: "success" | "danger"
   none: { label: "Not needed", tone: "neutral", Icon: HelpCircle },
 };
 
-export function VerdictBadge({ verdict, label }: { verdict: GroupVerdict; label?: string }) {
-  const { label: text, tone, Icon } = VERDICTS[verdict];
+/** `text` overrides the verdict's word where the record knows better (a value found that does not match). */
+export function VerdictBadge({ verdict, label, text: override }: { verdict: GroupVerdict; label?: string; text?: string }) {
+  const { label: word, tone, Icon } = VERDICTS[verdict];
+  const text = override ?? word;
   return (
     <Badge tone={tone} data-verdict={verdict}>
       <Icon aria-hidden />

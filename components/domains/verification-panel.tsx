@@ -41,16 +41,27 @@ function SeverityIcon({ severity }: { severity: "error" | "warning" | "info" }) 
   return <Info className="mt-0.5 size-4 shrink-0 text-brand-600" aria-label="Note" />;
 }
 
+const DKIM_STATE_NOTES = { active: "signing key", pending: "new key", retiring: "retiring key", retired: "retired key" } as const;
+
+function recordLabel(record: RecordView): string {
+  return record.dkim ? `${KIND_LABELS.dkim} · ${record.dkim.selector}, ${DKIM_STATE_NOTES[record.dkim.state]}` : KIND_LABELS[record.kind];
+}
+
 function RecordResult({ record }: { record: RecordView }) {
   const expected = record.kind === "mx" ? `${record.preference} ${record.value}` : record.value;
+  const selfTest = record.dkim?.selfTest;
   return (
     <li className="py-4" data-record-kind={record.kind} data-verdict={record.verdict}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="min-w-0">
-          <p className="text-sm font-medium text-slate-900">{KIND_LABELS[record.kind]}</p>
+          <p className="text-sm font-medium text-slate-900">{recordLabel(record)}</p>
           <p className="break-all font-mono text-xs text-slate-600">{record.name}</p>
         </div>
-        <VerdictBadge verdict={record.verdict} label={KIND_LABELS[record.kind]} />
+        <VerdictBadge
+          verdict={record.verdict}
+          label={recordLabel(record)}
+          text={record.verdict === "failed" && record.found.length > 0 ? "Does not match" : undefined}
+        />
       </div>
       <dl className="mt-2 grid gap-1 text-xs sm:grid-cols-[6rem_1fr]">
         <dt className="text-slate-500">Expected</dt>
@@ -70,12 +81,20 @@ function RecordResult({ record }: { record: RecordView }) {
           )}
         </dd>
       </dl>
+      {selfTest && selfTest.outcome !== "pass" && record.dkim?.dnsVerdict === "verified" ? (
+        // The record looks right to the DNS engine and still fails receivers: its diagnoses cannot say why.
+        <p className="mt-3 flex gap-2 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-800" data-self-test-code={selfTest.code}>
+          <SeverityIcon severity={selfTest.outcome === "fail" ? "error" : "warning"} />
+          <span className="min-w-0 [overflow-wrap:anywhere]">DKIM self-test: {selfTest.message}</span>
+        </p>
+      ) : null}
       {record.diagnoses.length > 0 ? (
         <ul className="mt-3 space-y-2" aria-label={`What we found about the ${KIND_LABELS[record.kind]} record`}>
           {record.diagnoses.map((diagnosis, index) => (
             <li key={index} className="flex gap-2 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-800" data-diagnosis={diagnosis.code}>
               <SeverityIcon severity={diagnosis.severity} />
-              <span>{diagnosis.message}</span>
+              {/* Messages quote whole record values (a DKIM key is one 400-character word): wrap anywhere on a phone. */}
+              <span className="min-w-0 [overflow-wrap:anywhere]">{diagnosis.message}</span>
             </li>
           ))}
         </ul>
@@ -109,7 +128,11 @@ export function VerificationPanel({
   });
   const checkNow = useMutation({
     mutationFn: async () => unwrap(await checkDomainNowAction({ domainId: initial.id, trigger: "manual" })),
-    onSuccess: (view) => queryClient.setQueryData(queryKey, view),
+    onSuccess: (view) => {
+      queryClient.setQueryData(queryKey, view);
+      // A check self-tests the DKIM keys too: the DKIM panel (domain page) shows their new results.
+      void queryClient.invalidateQueries({ queryKey: ["dkim", initial.id] });
+    },
   });
   const view = query.data;
   useEffect(() => {

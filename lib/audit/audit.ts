@@ -29,7 +29,17 @@ function toJson(value: unknown): Prisma.InputJsonValue | undefined {
   return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 }
 
-export async function recordAudit(db: Writer, actor: Pick<Actor, "organizationId" | "userId" | "email">, event: AuditEvent): Promise<void> {
+/** Who an entry names: a signed-in user, or the console itself for what it does on a schedule. */
+export type AuditActor = Pick<Actor, "organizationId" | "email"> & { userId: string | null };
+
+/** The console acting on its own (e.g. retiring a replaced DKIM key once its period is over). */
+export const AUTOMATIC_ACTOR_LABEL = "Console (automatic)";
+
+export function automaticActor(organizationId: string): AuditActor {
+  return { organizationId, userId: null, email: AUTOMATIC_ACTOR_LABEL };
+}
+
+export async function recordAudit(db: Writer, actor: AuditActor, event: AuditEvent): Promise<void> {
   await db.auditEntry.create({
     data: {
       organizationId: actor.organizationId,

@@ -175,6 +175,8 @@ const envSchema = z
       .string()
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: "must be one DNS label (letters, digits, hyphens)" })
       .default("erc1"),
+    /** How long a replaced DKIM key stays published (mail signed with it may still be on its way). */
+    DKIM_RETIRING_PERIOD: duration(HOUR, 90 * DAY).default(7 * DAY),
     DMARC_REPORT_ADDRESS: z.email({ message: "must be an email address" }).default("dmarc-reports@mail.routing.example"),
     DNS_RESOLVERS: serverList.optional(),
     DNS_TIMEOUT_MS: integer(100, 30_000).default(1500),

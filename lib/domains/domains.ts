@@ -1,14 +1,14 @@
 import "server-only";
 
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 import type { z } from "zod";
 
-import type { DbClient } from "@/lib/db/client";
+import type { DbClient, Prisma } from "@/lib/db/client";
+import { generateDkimKey } from "@/lib/dkim/keys";
 import { isUniqueViolation } from "@/lib/db/errors-prisma";
 import { ConflictError, LimitError, NotFoundError, ValidationError } from "@/lib/errors";
 
-import { generateDkimKey } from "./dkim";
 import type { registerDomainSchema } from "./domain-schemas";
 import { buildExpectedRecords, storedFromExpected } from "./expected-records";
 import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
@@ -116,27 +116,48 @@ export async function registerDomain(
     }
     const ownershipToken = randomBytes(24).toString("base64url");
     const dkim = await generateDkimKey(deps.secretsKey);
+    const dkimKeyId = randomUUID();
     const records = buildExpectedRecords(
       { name: availability.ascii, ownershipToken, dkimSelector: deps.settings.dkimSelector, dkimPublicKey: dkim.publicKey },
       deps.settings,
     );
-    return await db.domain.create({
-      data: {
-        organizationId,
-        kind: "custom",
-        scenario: input.scenario,
-        name: availability.ascii,
-        displayName: availability.unicode,
-        ownershipToken,
-        dkimSelector: deps.settings.dkimSelector,
-        dkimPublicKey: dkim.publicKey,
-        dkimPrivateKeySealed: dkim.privateKeySealed,
-        statusChangedAt: now,
-        verificationStartedAt: now,
-        records: { create: records.map((record, position) => storedFromExpected(record, position)) },
-      },
-      include: { records: { orderBy: { position: "asc" } } },
-    });
+    const create = async (tx: Prisma.TransactionClient) => {
+      const domain = await tx.domain.create({
+        data: {
+          organizationId,
+          kind: "custom",
+          scenario: input.scenario,
+          name: availability.ascii,
+          displayName: availability.unicode,
+          ownershipToken,
+          statusChangedAt: now,
+          verificationStartedAt: now,
+          // The first key signs from the start; rotating it later adds others (lib/dkim).
+          dkimKeys: {
+            create: {
+              id: dkimKeyId,
+              selector: deps.settings.dkimSelector,
+              publicKey: dkim.publicKey,
+              privateKeySealed: dkim.privateKeySealed,
+              state: "active",
+              createdAt: now,
+              activatedAt: now,
+            },
+          },
+        },
+        select: { id: true },
+      });
+      // After the key: each DKIM record row names the key it publishes.
+      await tx.domainRecord.createMany({
+        data: records.map((record, position) => ({
+          domainId: domain.id,
+          ...storedFromExpected(record, position),
+          ...(record.kind === "dkim" ? { dkimKeyId } : {}),
+        })),
+      });
+      return tx.domain.findUniqueOrThrow({ where: { id: domain.id }, include: { records: { orderBy: { position: "asc" } } } });
+    };
+    return await ("$transaction" in db ? db.$transaction(create) : create(db));
   } catch (error) {
     // Two organisations racing for the same name: the unique index decides, the loser hears why.
     if (isUniqueViolation(error)) {
@@ -162,10 +183,17 @@ export const domainPublicSelect = {
   graceStartedAt: true,
   lastCheckedAt: true,
   nextCheckAt: true,
-  dkimSelector: true,
   version: true,
   createdAt: true,
-  records: { orderBy: { position: "asc" as const } },
+  records: {
+    orderBy: { position: "asc" as const },
+    // DKIM records: which key they publish (never the key's private half).
+    include: {
+      dkimKey: {
+        select: { id: true, selector: true, state: true, retireAfter: true, selfTestOutcome: true, selfTestCode: true, selfTestDetail: true, selfTestedAt: true },
+      },
+    },
+  },
 } as const;
 
 export async function getDomain(db: DbClient, organizationId: string, domainId: string) {

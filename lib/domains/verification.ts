@@ -1,8 +1,10 @@
 import "server-only";
 
-import { verifyDomainRecords, type RecordCheck, type VerificationReport, type VerifyOptions } from "@/lib/dns";
+import { groupVerdict, verifyDomainRecords, type RecordCheck, type VerificationReport, type VerifyOptions } from "@/lib/dns";
 import { getConfig } from "@/lib/config/env";
 import type { Database, Prisma } from "@/lib/db/client";
+import { retireDueKeys } from "@/lib/dkim/key-records";
+import { LIVE_KEY_STATES, selfTestKeys, storeKeyTests, type KeyTestResult, type KeyUnderTest } from "@/lib/dkim/key-tests";
 import { NotFoundError } from "@/lib/errors";
 import { monitoringSettingsFrom, nextCheckAt, type MonitoringSettings } from "@/lib/jobs/check-schedule";
 import { enqueueAfterCheck } from "@/lib/jobs/enqueue";
@@ -43,6 +45,8 @@ export interface VerifyAndRecordOptions extends VerifyOptions {
   monitoring?: MonitoringSettings;
   /** Jitter source for the verified re-check interval (tests pass a fixed one). */
   random?: () => number;
+  /** Opens the DKIM private keys for the self-test; default SECRETS_KEY. */
+  secretsKey?: string;
 }
 
 interface LockedDomain extends DomainState {
@@ -71,11 +75,26 @@ export async function verifyAndRecord(
   options: VerifyAndRecordOptions,
 ): Promise<VerificationOutcome> {
   const { domain, input } = await loadExpectation(db, organizationId, domainId);
-  const report = await verifyDomainRecords(input, options);
+  const engineReport = await verifyDomainRecords(input, options);
   const now = options.now?.() ?? new Date();
   const settings = options.monitoring ?? monitoringSettingsFrom(getConfig());
   const policy = options.policy ?? settings.policy;
-  const startedAt = new Date(report.startedAt);
+  const startedAt = new Date(engineReport.startedAt);
+
+  // Each DKIM key is self-tested against its record (signed here, verified as receivers do): a
+  // DKIM record is verified only when both the DNS engine and the self-test say so.
+  const selfTests = await selfTestDkimKeys(db, domain, engineReport, now, options);
+  const testedRecords = new Map(selfTests.map((test) => [test.recordId, test]));
+  const checks = engineReport.checks.map((check, index): RecordCheck => {
+    const test = testedRecords.get(domain.records[index]?.id ?? "");
+    return test && test.recordVerdict !== "pending" ? { ...check, verdict: test.recordVerdict } : check;
+  });
+  const summary = {
+    ...engineReport.summary,
+    sending: groupVerdict(checks.filter((check) => check.expected.kind === "spf" || check.expected.kind === "dkim")),
+    overall: groupVerdict(checks),
+  };
+  const report: VerificationReport = { ...engineReport, summary };
 
   const applied = await db.$transaction(async (tx) => {
     const current = await lockDomain(tx, domain.id);
@@ -83,13 +102,16 @@ export async function verifyAndRecord(
     const change = nextDomainState(current, report.summary, now, policy);
     const next = nextCheckAt({ ...current, ...change }, now, { ...settings, policy }, options.random);
     for (const [index, record] of domain.records.entries()) {
-      const check: RecordCheck | undefined = report.checks[index];
+      const check: RecordCheck | undefined = engineReport.checks[index];
       if (!check) continue;
-      await tx.domainRecord.update({
+      // updateMany: a key change since the records were read may have removed this one.
+      await tx.domainRecord.updateMany({
         where: { id: record.id },
-        data: { verdict: check.verdict, lastCheckedAt: now, lastCheck: check as unknown as Prisma.InputJsonValue },
+        data: { verdict: checks[index]!.verdict, lastCheckedAt: now, lastCheck: check as unknown as Prisma.InputJsonValue },
       });
     }
+    await storeKeyTests(tx, selfTests, { recordVerdicts: false });
+    await retireDueKeys(tx, { id: domain.id, organizationId: current.organizationId, name: current.name, displayName: current.displayName }, now);
     await tx.domain.update({
       where: { id: domain.id },
       data: {
@@ -110,7 +132,7 @@ export async function verifyAndRecord(
         ownership: report.summary.ownership,
         inbound: report.summary.inbound,
         sending: report.summary.sending,
-        report: report as unknown as Prisma.InputJsonValue,
+        report: { ...report, dkimSelfTests: selfTests } as unknown as Prisma.InputJsonValue,
       },
     });
     const old = await tx.domainCheck.findMany({
@@ -171,6 +193,39 @@ export async function verifyAndRecord(
   }
   await enqueueAfterCheck(domain.id, applied.next, applied.deliveries);
   return { report, event: applied.change.event, status: applied.change.status, nextCheckAt: applied.next };
+}
+
+/**
+ * The domain's published (and to-be-published) keys, each tested against the check of its record:
+ * whenever DNS answered, found or not, so the result shown is never older than the record's verdict.
+ */
+async function selfTestDkimKeys(
+  db: Database,
+  domain: { id: string; name: string; records: { id: string; dkimKeyId: string | null }[] },
+  report: VerificationReport,
+  now: Date,
+  options: VerifyAndRecordOptions,
+): Promise<KeyTestResult[]> {
+  const keyIds = domain.records.flatMap((record) => (record.dkimKeyId ? [record.dkimKeyId] : []));
+  if (keyIds.length === 0) return [];
+  const keys = await db.dkimKey.findMany({
+    where: { id: { in: keyIds }, domainId: domain.id, state: { in: [...LIVE_KEY_STATES] } },
+    select: { id: true, selector: true, publicKey: true, privateKeySealed: true },
+  });
+  const byId = new Map(keys.map((key) => [key.id, key]));
+  const targets = domain.records.flatMap((record, index): KeyUnderTest[] => {
+    const key = record.dkimKeyId ? byId.get(record.dkimKeyId) : undefined;
+    const check = report.checks[index];
+    // DNS that just failed to answer would only fail the self-test the same way, a deadline later.
+    return key && check && check.verdict !== "temporary_failure" ? [{ recordId: record.id, key, dns: check }] : [];
+  });
+  return selfTestKeys(domain.name, targets, {
+    resolvers: options.resolvers,
+    timeoutMs: options.timeoutMs ?? 1500,
+    deadlineMs: options.deadlineMs ?? 8000,
+    now,
+    secretsKey: options.secretsKey ?? getConfig().SECRETS_KEY,
+  });
 }
 
 async function lockDomain(tx: Prisma.TransactionClient, domainId: string): Promise<LockedDomain | null> {

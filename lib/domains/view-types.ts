@@ -1,3 +1,4 @@
+import type { DkimKeyState, SelfTestView } from "@/lib/dkim/types";
 import type { DiagnosisCode, Severity, Verdict } from "@/lib/dns";
 
 import type { Scenario } from "./domain-schemas";
@@ -24,6 +25,17 @@ export interface RecordView {
   diagnoses: { code: DiagnosisCode; severity: Severity; message: string }[];
   lastCheckedAt: string | null;
   ttl: number;
+  /** DKIM records: the key published here, and its latest self-test (lib/dkim). */
+  dkim: {
+    keyId: string;
+    selector: string;
+    state: DkimKeyState;
+    /** Retiring keys: the record may be removed from this time on. */
+    retireAfter: string | null;
+    /** What the DNS engine alone said of the record (the verdict above also needs the self-test). */
+    dnsVerdict: RecordVerdict;
+    selfTest: SelfTestView | null;
+  } | null;
 }
 
 export interface DomainView {

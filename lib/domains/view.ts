@@ -1,11 +1,13 @@
 import "server-only";
 
 import type { Database } from "@/lib/db/client";
+import { selfTestViewOf } from "@/lib/dkim/queries";
+import type { DkimKeyState } from "@/lib/dkim/types";
 import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
 
 import type { getDomain } from "./domains";
 import { SUGGESTED_TTL, type DomainView, type RecordView } from "./view-types";
-import { guessZone } from "./zone";
+import { domainZone } from "./domain-zone";
 
 type StoredDomain = Awaited<ReturnType<typeof getDomain>>;
 
@@ -20,13 +22,7 @@ function groupVerdict(records: Pick<RecordView, "kind" | "required" | "verdict">
 
 /** What the domain pages and the wizard show: serialisable, without secrets. */
 export async function buildDomainView(db: Database, domain: StoredDomain): Promise<DomainView> {
-  const latest = await db.domainCheck.findFirst({
-    where: { domainId: domain.id },
-    orderBy: { startedAt: "desc" },
-    select: { report: true, startedAt: true },
-  });
-  const reportedZone = (latest?.report as { zone?: string | null } | null)?.zone ?? null;
-  const zone = reportedZone ?? guessZone(domain.name);
+  const { zone, confirmed } = await domainZone(db, domain);
   const records: RecordView[] = domain.records.map((record) => {
     const check = record.lastCheck as unknown as RecordCheck | null;
     return {
@@ -48,6 +44,16 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
       })),
       lastCheckedAt: record.lastCheckedAt?.toISOString() ?? null,
       ttl: SUGGESTED_TTL,
+      dkim: record.dkimKey
+        ? {
+            keyId: record.dkimKey.id,
+            selector: record.dkimKey.selector,
+            state: record.dkimKey.state as DkimKeyState,
+            retireAfter: record.dkimKey.retireAfter?.toISOString() ?? null,
+            dnsVerdict: check?.verdict ?? "pending",
+            selfTest: selfTestViewOf(record.dkimKey, record.name),
+          }
+        : null,
     };
   });
   return {
@@ -58,7 +64,7 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
     scenario: domain.scenario,
     status: domain.status,
     zone,
-    zoneConfirmed: reportedZone !== null,
+    zoneConfirmed: confirmed,
     lastCheckedAt: domain.lastCheckedAt?.toISOString() ?? null,
     nextCheckAt: domain.nextCheckAt?.toISOString() ?? null,
     verificationStartedAt: domain.verificationStartedAt.toISOString(),

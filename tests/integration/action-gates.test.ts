@@ -11,6 +11,7 @@ import type { ActionResult } from "@/lib/actions/result";
 import type { Ability } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
+import { dkimRecordName, dkimRecordValue, generateDkimKey } from "@/lib/dkim/keys";
 import { JOB_SCHEMA } from "@/lib/jobs/queues";
 import { webhookDependencies } from "@/lib/webhooks/settings";
 import { saveWebhook } from "@/lib/webhooks/webhooks";
@@ -82,6 +83,36 @@ for (const file of files.filter((file) => !inlineDirectives.includes(file))) {
 // What each action is called with. Ids come from this organisation's world (built afresh for
 // every action); the inputs are ones the admin gets accepted.
 
+const dkimKey = await generateDkimKey(process.env.SECRETS_KEY!);
+
+/** A DKIM key of the domain with its record; a pending one verified and self-tested, ready for the switch. */
+async function makeDkimKey(domain: { id: string; name: string }, selector: string, state: "active" | "pending", position: number) {
+  const key = await db.dkimKey.create({
+    data: {
+      domainId: domain.id,
+      selector,
+      publicKey: dkimKey.publicKey,
+      privateKeySealed: dkimKey.privateKeySealed,
+      state,
+      ...(state === "pending" ? { selfTestOutcome: "pass", selfTestCode: "pass", selfTestedAt: new Date() } : { activatedAt: new Date() }),
+    },
+  });
+  await db.domainRecord.create({
+    data: {
+      domainId: domain.id,
+      dkimKeyId: key.id,
+      kind: "dkim",
+      type: "TXT",
+      name: dkimRecordName(selector, domain.name),
+      value: dkimRecordValue(dkimKey.publicKey),
+      required: state === "active",
+      position,
+      verdict: "verified",
+    },
+  });
+  return key;
+}
+
 async function buildWorld() {
   await clearRouting(db);
   await db.webhookDelivery.deleteMany();
@@ -97,6 +128,8 @@ async function buildWorld() {
   const english = await makeLanguage(db, acme.id, "English");
   const spareLanguage = await makeLanguage(db, acme.id, "Spare language");
   const route = await makeRoute(db, acme.id, domain, "support", support.id, { skillIds: [billing.id] });
+  const activeKey = await makeDkimKey(domain, "erc1", "active", 0);
+  const pendingKey = await makeDkimKey(domain, "erc1-202611", "pending", 1);
   const admin = await actAs("admin@acme.example");
   const { webhook } = await saveWebhook(db, admin, { url: webhookUrl, enabled: true }, webhookDependencies(getConfig()));
   actAsNobody();
@@ -112,7 +145,7 @@ async function buildWorld() {
       createdByEmail: "admin@acme.example",
     },
   });
-  return { domain, platformDomain, failedDomain, support, spareQueue, billing, spareSkill, english, spareLanguage, route, webhook, testMessage };
+  return { domain, platformDomain, failedDomain, support, spareQueue, billing, spareSkill, english, spareLanguage, route, webhook, testMessage, activeKey, pendingKey };
 }
 type World = Awaited<ReturnType<typeof buildWorld>>;
 
@@ -125,6 +158,12 @@ const SAMPLES: Record<string, { ability: Ability; input: (world: World) => Recor
   refreshDomainAction: { ability: "view", input: (w) => ({ domainId: w.domain.id }) },
   deleteDomainAction: { ability: "manage", input: (w) => ({ domainId: w.domain.id, confirmation: "help.acme.test", deleteRoutes: true }) },
   restartVerificationAction: { ability: "manage", input: (w) => ({ domainId: w.failedDomain.id }) },
+  // app/(console)/domains/dkim-actions.ts
+  dkimPanelAction: { ability: "view", input: (w) => ({ domainId: w.domain.id }) },
+  runDkimSelfTestAction: { ability: "manage", input: (w) => ({ domainId: w.domain.id }) },
+  rotateDkimKeyAction: { ability: "manage", input: (w) => ({ domainId: w.failedDomain.id }) },
+  switchDkimKeyAction: { ability: "manage", input: (w) => ({ domainId: w.domain.id, keyId: w.pendingKey.id }) },
+  discardDkimKeyAction: { ability: "manage", input: (w) => ({ domainId: w.domain.id, keyId: w.pendingKey.id }) },
   // app/(console)/notifications/actions.ts
   markNotificationsReadAction: { ability: "view", input: () => ({ upTo: new Date().toISOString() }) },
   saveWebhookAction: { ability: "manage", input: (w) => ({ url: `${webhookUrl}/v2`, enabled: false, version: w.webhook.version }) },

@@ -47,14 +47,15 @@ describe("registering a custom domain", () => {
 
   it("keeps the DKIM private key sealed, openable only with the secrets key", async () => {
     const domain = await registerDomain(db, acme.id, { kind: "custom", scenario: "own_domain", domain: "help.acme.test" }, deps);
-    const stored = await db.domain.findUniqueOrThrow({ where: { id: domain.id } });
-    expect(stored.dkimPrivateKeySealed).toMatch(/^v1\./);
-    expect(stored.dkimPrivateKeySealed).not.toContain("PRIVATE KEY");
-    expect(open(stored.dkimPrivateKeySealed!, secretsKey)).toContain("-----BEGIN PRIVATE KEY-----");
-    expect(() => open(stored.dkimPrivateKeySealed!, Buffer.alloc(32, 9).toString("base64"))).toThrow();
-    expect(domain.records[3]!.value).toBe(`v=DKIM1; k=rsa; p=${stored.dkimPublicKey}`);
+    const stored = await db.dkimKey.findFirstOrThrow({ where: { domainId: domain.id } });
+    expect(stored).toMatchObject({ selector: "erc1", state: "active" });
+    expect(stored.privateKeySealed).toMatch(/^v1\./);
+    expect(stored.privateKeySealed).not.toContain("PRIVATE KEY");
+    expect(open(stored.privateKeySealed!, secretsKey)).toContain("-----BEGIN PRIVATE KEY-----");
+    expect(() => open(stored.privateKeySealed!, Buffer.alloc(32, 9).toString("base64"))).toThrow();
+    expect(domain.records[3]).toMatchObject({ value: `v=DKIM1; k=rsa; p=${stored.publicKey}`, dkimKeyId: stored.id });
     // What the pages load never includes the private key.
-    expect(JSON.stringify(await getDomain(db, acme.id, domain.id))).not.toContain(stored.dkimPrivateKeySealed!);
+    expect(JSON.stringify(await getDomain(db, acme.id, domain.id))).not.toContain(stored.privateKeySealed!);
   });
 
   it("refuses the platform domain and names under it", async () => {

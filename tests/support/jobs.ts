@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 import { loadConfig, type AppConfig } from "@/lib/config/env";
 import type { Database } from "@/lib/db/client";
-import { generateDkimKey } from "@/lib/domains/dkim";
+import { generateDkimKey } from "@/lib/dkim/keys";
 import { buildExpectedRecords, storedFromExpected } from "@/lib/domains/expected-records";
 import type { PlatformSettings } from "@/lib/domains/settings";
 import { JOB_SCHEMA, QUEUES } from "@/lib/jobs/queues";
@@ -48,26 +48,35 @@ export async function eventually<T>(what: string, probe: () => Promise<T | null 
   }
 }
 
-let sharedDkimKey: Promise<string> | undefined;
+/**
+ * SECRETS_KEY of the console under test: integration tests set it in their own environment
+ * (setup-integration.ts); browser tests' console has TEST_APP_ENV's, which this repeats.
+ */
+const consoleSecretsKey = () => process.env.SECRETS_KEY ?? Buffer.alloc(32, 2).toString("base64");
+
+const sharedDkimKeys = new Map<string, ReturnType<typeof generateDkimKey>>();
 
 /**
- * A custom domain with its expected records, inserted directly: registerDomain would generate a
- * 2048-bit RSA key per domain (~0.7 s each), which tests about checking and scheduling do not need.
- * One key is generated per test file and shared.
+ * A custom domain with its expected records and its active DKIM key, inserted directly:
+ * registerDomain would generate a 2048-bit RSA key per domain (~0.7 s each), which tests about
+ * checking and scheduling do not need. One key is generated per test file and shared; its private
+ * key is sealed with the console's SECRETS_KEY, so the console's DKIM self-test can use it.
  */
 export async function createCustomDomain(
   db: Database,
   organizationId: string,
   name: string,
   settings: PlatformSettings,
-  options: { now?: Date; status?: "pending" | "verified" } = {},
+  options: { now?: Date; status?: "pending" | "verified"; secretsKey?: string } = {},
 ) {
-  sharedDkimKey ??= generateDkimKey(Buffer.alloc(32, 7).toString("base64")).then((key) => key.publicKey);
-  const dkimPublicKey = await sharedDkimKey;
+  const secretsKey = options.secretsKey ?? consoleSecretsKey();
+  if (!sharedDkimKeys.has(secretsKey)) sharedDkimKeys.set(secretsKey, generateDkimKey(secretsKey));
+  const dkim = await sharedDkimKeys.get(secretsKey)!;
   const now = options.now ?? new Date();
   const ownershipToken = randomBytes(24).toString("base64url");
-  const records = buildExpectedRecords({ name, ownershipToken, dkimSelector: settings.dkimSelector, dkimPublicKey }, settings);
-  return db.domain.create({
+  const dkimKeyId = randomUUID();
+  const records = buildExpectedRecords({ name, ownershipToken, dkimSelector: settings.dkimSelector, dkimPublicKey: dkim.publicKey }, settings);
+  const domain = await db.domain.create({
     data: {
       organizationId,
       kind: "custom",
@@ -75,14 +84,17 @@ export async function createCustomDomain(
       name,
       displayName: name,
       ownershipToken,
-      dkimSelector: settings.dkimSelector,
-      dkimPublicKey,
       status: options.status ?? "pending",
       statusChangedAt: now,
       verificationStartedAt: now,
       ...(options.status === "verified" ? { verifiedAt: now } : {}),
-      records: { create: records.map((record, position) => storedFromExpected(record, position)) },
+      dkimKeys: {
+        create: { id: dkimKeyId, selector: settings.dkimSelector, publicKey: dkim.publicKey, privateKeySealed: dkim.privateKeySealed, state: "active", activatedAt: now },
+      },
     },
-    include: { records: { orderBy: { position: "asc" } } },
   });
+  await db.domainRecord.createMany({
+    data: records.map((record, position) => ({ domainId: domain.id, ...storedFromExpected(record, position), ...(record.kind === "dkim" ? { dkimKeyId } : {}) })),
+  });
+  return db.domain.findUniqueOrThrow({ where: { id: domain.id }, include: { records: { orderBy: { position: "asc" } } } });
 }

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 
+import { DkimPanel } from "@/components/domains/dkim-panel";
 import { DeleteDomainButton, RestartVerificationButton } from "@/components/domains/domain-actions";
 import { DnsRecords } from "@/components/domains/dns-records";
 import { DomainStatusBadge } from "@/components/domains/status-badges";
@@ -14,7 +15,9 @@ import { buttonVariants } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
+import { getConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
+import { getDkimPanel } from "@/lib/dkim/queries";
 import { findDomainByName, getDomain } from "@/lib/domains/domains";
 import { SCENARIO_INFO } from "@/lib/domains/scenarios";
 import { buildDomainView } from "@/lib/domains/view";
@@ -52,10 +55,11 @@ export default async function DomainPage({ params }: { params: Promise<{ domain:
   const db = getDb();
   const domain = await findDomain(actor.organizationId, (await params).domain);
   if (!domain) notFound();
-  const [view, routeCount, testMessages] = await Promise.all([
+  const [view, routeCount, testMessages, dkim] = await Promise.all([
     buildDomainView(db, domain),
     db.route.count({ where: { domainId: domain.id, organizationId: actor.organizationId } }),
     readTestMessagePanel(actor.organizationId, domain.id),
+    domain.kind === "custom" ? getDkimPanel(db, actor.organizationId, domain.id, { retiringPeriodMs: getConfig().DKIM_RETIRING_PERIOD }) : null,
   ]);
   const scenario = SCENARIO_INFO[domain.scenario];
 
@@ -99,8 +103,11 @@ export default async function DomainPage({ params }: { params: Promise<{ domain:
         </Card>
       ) : (
         <div className="grid gap-6 xl:grid-cols-2">
-          <VerificationPanel initial={view} canManage={canManage} />
-          <Card>
+          <div className="min-w-0 space-y-6">
+            <VerificationPanel initial={view} canManage={canManage} />
+            {dkim ? <DkimPanel initial={dkim} canManage={canManage} /> : null}
+          </div>
+          <Card className="min-w-0 self-start">
             <CardHeader title="Records to publish" description={`At the DNS host for ${view.zone}.`} />
             <CardBody>
               <DnsRecords domain={view} />

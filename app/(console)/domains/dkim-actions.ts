@@ -1,0 +1,56 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+
+import { defineAction, type ActionContext } from "@/lib/actions/define-action";
+import { getConfig } from "@/lib/config/env";
+import { discardDkimKey } from "@/lib/dkim/commands/discard-dkim-key";
+import { rotateDkimKey } from "@/lib/dkim/commands/rotate-dkim-key";
+import { runDkimSelfTest } from "@/lib/dkim/commands/run-dkim-self-test";
+import { switchDkimKey } from "@/lib/dkim/commands/switch-dkim-key";
+import { getDkimPanel } from "@/lib/dkim/queries";
+import { dkimDomainSchema, dkimKeySchema } from "@/lib/dkim/schemas";
+import { dkimSettingsFrom } from "@/lib/dkim/settings";
+import type { DkimActionResult } from "@/lib/dkim/types";
+import { getDomain } from "@/lib/domains/domains";
+import { buildDomainView } from "@/lib/domains/view";
+
+/** The panel and the domain as they are after an action: DKIM verdicts and the records list may have moved. */
+async function dkimState(domainId: string, { actor, db }: ActionContext): Promise<DkimActionResult> {
+  const settings = await dkimSettingsFrom(getConfig());
+  const [panel, domain] = await Promise.all([
+    getDkimPanel(db, actor.organizationId, domainId, settings),
+    getDomain(db, actor.organizationId, domainId).then((stored) => buildDomainView(db, stored)),
+  ]);
+  return { panel, domain };
+}
+
+/** The DKIM panel as stored (it follows the verification panel's checks). */
+export const dkimPanelAction = defineAction({ name: "dkimPanel", ability: "view", input: dkimDomainSchema }, async (input, { actor, db }) =>
+  getDkimPanel(db, actor.organizationId, input.domainId, await dkimSettingsFrom(getConfig())),
+);
+
+/** "Run DKIM self-test": signs and verifies now. Its results change DKIM verdicts, so it needs the manage permission like "Check now". */
+export const runDkimSelfTestAction = defineAction({ name: "runDkimSelfTest", ability: "manage", input: dkimDomainSchema }, async (input, context) => {
+  await runDkimSelfTest(context.db, context.actor.organizationId, input.domainId, await dkimSettingsFrom(getConfig()));
+  revalidatePath("/domains");
+  return dkimState(input.domainId, context);
+});
+
+export const rotateDkimKeyAction = defineAction({ name: "rotateDkimKey", ability: "manage", input: dkimDomainSchema }, async (input, context) => {
+  await rotateDkimKey(context.db, context.actor, input.domainId, await dkimSettingsFrom(getConfig()));
+  revalidatePath("/domains");
+  return dkimState(input.domainId, context);
+});
+
+export const switchDkimKeyAction = defineAction({ name: "switchDkimKey", ability: "manage", input: dkimKeySchema }, async (input, context) => {
+  await switchDkimKey(context.db, context.actor, input, await dkimSettingsFrom(getConfig()));
+  revalidatePath("/domains");
+  return dkimState(input.domainId, context);
+});
+
+export const discardDkimKeyAction = defineAction({ name: "discardDkimKey", ability: "manage", input: dkimKeySchema }, async (input, context) => {
+  await discardDkimKey(context.db, context.actor, input);
+  revalidatePath("/domains");
+  return dkimState(input.domainId, context);
+});

@@ -1,0 +1,75 @@
+import "server-only";
+
+import type { RecordCheck } from "@/lib/dns";
+import type { Prisma } from "@/lib/db/client";
+import type { RecordVerdict } from "@/lib/domains/view-types";
+
+import { openPrivateKey } from "./keys";
+import { runDkimSelfTest, selfTestOutcome, type SelfTestSettings } from "./self-test";
+import type { SelfTestCode, SelfTestOutcome } from "./types";
+import { dkimRecordVerdict, reconcileWithDns } from "./verdicts";
+
+/**
+ * Self-tests of a domain's keys, each against its own record: shared by verification (every check
+ * tests the keys whose records it just checked) and by the "Run DKIM self-test" button.
+ */
+
+/** A key still published (or to be): the ones that have a record. */
+export const LIVE_KEY_STATES = ["pending", "active", "retiring"] as const;
+
+export interface KeyUnderTest {
+  recordId: string;
+  key: { id: string; selector: string; publicKey: string; privateKeySealed: string | null };
+  /** The DNS engine's check of the key's record (null before the first check). */
+  dns: Pick<RecordCheck, "verdict" | "found"> | null;
+}
+
+export interface KeyTestResult {
+  recordId: string;
+  keyId: string;
+  outcome: SelfTestOutcome;
+  code: SelfTestCode;
+  detail: string | null;
+  testedAt: Date;
+  /** The record's verdict with the self-test joined in (lib/dkim/verdicts.ts). */
+  recordVerdict: RecordVerdict;
+}
+
+export interface KeyTestSettings extends SelfTestSettings {
+  secretsKey: string | undefined;
+}
+
+export async function selfTestKeys(domainName: string, targets: readonly KeyUnderTest[], settings: KeyTestSettings): Promise<KeyTestResult[]> {
+  return Promise.all(
+    targets.map(async ({ recordId, key, dns }) => {
+      const tested = await runDkimSelfTest(
+        { domain: domainName, selector: key.selector, publicKey: key.publicKey, privateKeyPem: openPrivateKey(key.privateKeySealed, settings.secretsKey) },
+        settings,
+      );
+      const code = reconcileWithDns(tested.code, tested.seen, dns);
+      const outcome = selfTestOutcome(code);
+      return {
+        recordId,
+        keyId: key.id,
+        outcome,
+        code,
+        detail: tested.detail,
+        testedAt: tested.testedAt,
+        recordVerdict: dkimRecordVerdict(dns?.verdict ?? "pending", { outcome }),
+      };
+    }),
+  );
+}
+
+/** Stores each key's latest self-test; with `recordVerdicts`, also each record's joined verdict. */
+export async function storeKeyTests(tx: Prisma.TransactionClient, results: readonly KeyTestResult[], options: { recordVerdicts: boolean }): Promise<void> {
+  for (const result of results) {
+    await tx.dkimKey.updateMany({
+      where: { id: result.keyId },
+      data: { selfTestOutcome: result.outcome, selfTestCode: result.code, selfTestDetail: result.detail, selfTestedAt: result.testedAt },
+    });
+    if (options.recordVerdicts) {
+      await tx.domainRecord.updateMany({ where: { id: result.recordId }, data: { verdict: result.recordVerdict } });
+    }
+  }
+}

@@ -1,0 +1,238 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+
+import { checkDomainNowAction, registerDomainAction } from "@/app/(console)/domains/actions";
+import { dkimPanelAction, runDkimSelfTestAction } from "@/app/(console)/domains/dkim-actions";
+import { seedDemoData } from "@/lib/accounts/demo-seed";
+import { open } from "@/lib/crypto/sealed-box";
+import { getDb } from "@/lib/db/client";
+import { generateDkimKey } from "@/lib/dkim/keys";
+import { formatServerAddress } from "@/lib/dns";
+import { expectedFromStored } from "@/lib/domains/expected-records";
+import type { DomainView } from "@/lib/domains/view-types";
+
+import { asPublished, PLATFORM_TEST_ENV, PLATFORM_TEST_ZONE } from "../support/dns-publish";
+import { startDnsWorld } from "../support/dns-server";
+import { actAs, actAsNobody } from "../support/request-context";
+
+/**
+ * The DKIM self-test against real DNS on loopback: the console signs with the domain's stored key
+ * and mailauth verifies against what the configured resolver returns, as a receiver would.
+ */
+
+const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }] });
+afterAll(() => world.close());
+Object.assign(process.env, PLATFORM_TEST_ENV, {
+  DNS_RESOLVERS: world.resolvers.map(formatServerAddress).join(","),
+  DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
+  DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
+  // Generous for a busy 2-core machine: every answer here comes from loopback.
+  DNS_TIMEOUT_MS: "1000",
+  DNS_DEADLINE_MS: "4000",
+});
+
+const db = getDb();
+await seedDemoData(db);
+const globex = await db.organization.findUniqueOrThrow({ where: { slug: "globex" } });
+
+/** Everything an action returned in this file: none of it may carry a private key. */
+const responses: unknown[] = [];
+function remember<T>(result: T): T {
+  responses.push(result);
+  return result;
+}
+
+async function register(name: string): Promise<DomainView> {
+  await actAs("admin@acme.example");
+  const result = remember(await registerDomainAction({ kind: "custom", scenario: "own_domain", domain: name, fromWizard: false }));
+  if (!result.ok) throw new Error(result.error);
+  return result.data;
+}
+
+/** Publishes what the admin was asked to, except the DKIM record, which `dkim` replaces (or leaves out). */
+async function publish(domain: DomainView, dkim?: string | string[]) {
+  const stored = await db.domainRecord.findMany({ where: { domainId: domain.id }, orderBy: { position: "asc" } });
+  const records = stored.map(expectedFromStored);
+  world.publish(...asPublished(records.filter((record) => record.kind !== "dkim" && record.kind !== "dmarc")));
+  const name = records.find((record) => record.kind === "dkim")!.name;
+  for (const value of dkim === undefined ? [] : Array.isArray(dkim) ? dkim : [dkim]) world.publish({ name, type: "TXT", data: value });
+  return { dkimName: name, dkimValue: records.find((record) => record.kind === "dkim")!.value };
+}
+
+async function selfTest(domainId: string) {
+  const result = remember(await runDkimSelfTestAction({ domainId }));
+  if (!result.ok) throw new Error(result.error);
+  return result.data;
+}
+
+async function checkNow(domainId: string) {
+  const result = remember(await checkDomainNowAction({ domainId, trigger: "manual" }));
+  if (!result.ok) throw new Error(result.error);
+  return result.data;
+}
+
+const dkimRecord = (view: DomainView) => view.records.find((record) => record.kind === "dkim" && record.dkim?.state === "active")!;
+const expectedValue = (view: DomainView) => dkimRecord(view).value;
+
+beforeEach(() => actAsNobody());
+
+describe("the DKIM self-test", () => {
+  it("passes when the domain publishes its key, and then the domain is ready to send", async () => {
+    const domain = await register("right.acme.test");
+    await publish(domain, expectedValue(domain));
+    const { panel } = await selfTest(domain.id);
+    expect(panel.active).toMatchObject({ selector: "erc1", state: "active", selfTest: { outcome: "pass", code: "pass", detail: null } });
+    expect(panel.active!.selfTest!.message).toContain("erc1._domainkey.right.acme.test");
+    expect(Date.now() - Date.parse(panel.active!.selfTest!.testedAt)).toBeLessThan(60_000);
+
+    const checked = await checkNow(domain.id);
+    expect(checked.groups).toEqual({ ownership: "verified", inbound: "verified", sending: "verified" });
+    expect(dkimRecord(checked)).toMatchObject({ verdict: "verified", dkim: { dnsVerdict: "verified", selfTest: { outcome: "pass" } } });
+    expect(await db.domainCheck.findFirst({ where: { domainId: domain.id }, orderBy: { startedAt: "desc" } })).toMatchObject({ sending: "verified" });
+  });
+
+  it("fails with a clear reason when another key is published at the selector", async () => {
+    const domain = await register("other-key.acme.test");
+    const other = await generateDkimKey(Buffer.alloc(32, 5).toString("base64"));
+    await publish(domain, `v=DKIM1; k=rsa; p=${other.publicKey}`);
+    const { panel, domain: view } = await selfTest(domain.id);
+    expect(panel.active!.selfTest).toMatchObject({ outcome: "fail", code: "key_mismatch", detail: "bad signature" });
+    expect(panel.active!.selfTest!.message).toBe(
+      "The key published at erc1._domainkey.other-key.acme.test does not match the key we sign with, so receivers would reject mail we sign. Replace the record's value with the one shown.",
+    );
+    // The self-test looked at the record afresh: it is failed at once, with what was found.
+    expect(dkimRecord(view)).toMatchObject({ verdict: "failed", found: [`v=DKIM1; k=rsa; p=${other.publicKey}`] });
+    expect(view.groups.sending).toBe("failed");
+    const checked = await checkNow(domain.id);
+    expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { selfTest: { code: "key_mismatch" } } });
+    expect(checked.groups.sending).toBe("failed");
+  });
+
+  it("fails with a clear reason when no key is published", async () => {
+    const domain = await register("none.acme.test");
+    await publish(domain);
+    const { panel } = await selfTest(domain.id);
+    expect(panel.active!.selfTest).toMatchObject({ outcome: "fail", code: "no_key", detail: "no key" });
+    expect(panel.active!.selfTest!.message).toMatch(/No DKIM key is published at erc1\._domainkey\.none\.acme\.test/);
+  });
+
+  it("fails with a clear reason when the key is revoked (an empty p=)", async () => {
+    const domain = await register("revoked.acme.test");
+    await publish(domain, "v=DKIM1; k=rsa; p=");
+    const { panel } = await selfTest(domain.id);
+    expect(panel.active!.selfTest).toMatchObject({ outcome: "fail", code: "key_revoked" });
+    expect(panel.active!.selfTest!.message).toMatch(/revokes the key/);
+  });
+
+  it("reports DNS that does not answer as a temporary failure, not as the admin's mistake", async () => {
+    const domain = await register("slow.acme.test");
+    const { dkimName } = await publish(domain, expectedValue(domain));
+    // The resolver receivers would ask drops every query for the key; the domain's own nameservers answer.
+    world.resolver.addRule({ name: dkimName, type: "TXT", action: { kind: "drop" } });
+    const { panel } = await selfTest(domain.id);
+    expect(panel.active!.selfTest).toMatchObject({ outcome: "temporary_failure", code: "dns_error" });
+    expect(panel.active!.selfTest!.detail).toMatch(/ETIMEOUT|no answer within/);
+    expect(panel.active!.selfTest!.message).toMatch(/says nothing about your record/);
+
+    const checked = await checkNow(domain.id);
+    expect(dkimRecord(checked)).toMatchObject({ verdict: "temporary_failure", dkim: { dnsVerdict: "verified", selfTest: { outcome: "temporary_failure" } } });
+    expect(checked.groups.sending).toBe("temporary_failure");
+  });
+
+  it("keeps 'Sending ready' back while the self-test fails, even when the record's text looks right, and grants it once fixed", async () => {
+    const domain = await register("looks-right.acme.test");
+    // The same p= as expected, but declared an Ed25519 key: the DNS engine compares the key, receivers reject it.
+    const { dkimName, dkimValue } = await publish(domain, expectedValue(domain).replace("k=rsa", "k=ed25519"));
+    const checked = await checkNow(domain.id);
+    expect(checked.status).toBe("verified");
+    expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { dnsVerdict: "verified", selfTest: { outcome: "fail", code: "key_invalid" } } });
+    expect(checked.groups.sending).toBe("failed");
+    expect(await db.domainCheck.findFirst({ where: { domainId: domain.id }, orderBy: { startedAt: "desc" } })).toMatchObject({ sending: "failed" });
+
+    world.unpublish(dkimName, "TXT");
+    world.publish({ name: dkimName, type: "TXT", data: dkimValue });
+    const fixed = await checkNow(domain.id);
+    expect(dkimRecord(fixed)).toMatchObject({ verdict: "verified", dkim: { selfTest: { outcome: "pass" } } });
+    expect(fixed.groups.sending).toBe("verified");
+  });
+
+  it("withdraws 'Sending ready' at once, shown and stored, when the published key is replaced by another or truncated", async () => {
+    const domain = await register("swapped.acme.test");
+    const { dkimName, dkimValue } = await publish(domain, expectedValue(domain));
+    const ready = await checkNow(domain.id);
+    expect(ready.groups.sending).toBe("verified");
+
+    const other = await generateDkimKey(Buffer.alloc(32, 6).toString("base64"));
+    const truncated = dkimValue.slice(0, -40);
+    for (const [published, code] of [
+      [`v=DKIM1; k=rsa; p=${other.publicKey}`, "key_mismatch"],
+      [truncated, "key_invalid"],
+    ] as const) {
+      world.unpublish(dkimName, "TXT");
+      world.publish({ name: dkimName, type: "TXT", data: published });
+
+      // "Run self-test" alone: the panel says why, and the domain is no longer ready to send.
+      const { panel, domain: tested } = await selfTest(domain.id);
+      expect(panel.active!.selfTest).toMatchObject({ outcome: "fail", code });
+      expect(panel.active!.selfTest!.message).toContain("erc1._domainkey.swapped.acme.test");
+      expect(panel.active!.recordVerdict).toBe("failed");
+      expect(dkimRecord(tested)).toMatchObject({ verdict: "failed", found: [published] });
+      expect(tested.groups.sending).toBe("failed");
+      // What the domains list reads is the stored verdict.
+      expect(await db.domainRecord.findFirst({ where: { domainId: domain.id, kind: "dkim" }, select: { verdict: true } })).toEqual({ verdict: "failed" });
+
+      // A full check agrees, and its stored run says sending failed.
+      const checked = await checkNow(domain.id);
+      expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { selfTest: { outcome: "fail", code } } });
+      expect(checked.groups.sending).toBe("failed");
+      expect(await db.domainCheck.findFirst({ where: { domainId: domain.id }, orderBy: { startedAt: "desc" } })).toMatchObject({ sending: "failed" });
+    }
+
+    // The right key again: the self-test alone gives readiness back, since it looked at the record too.
+    world.unpublish(dkimName, "TXT");
+    world.publish({ name: dkimName, type: "TXT", data: dkimValue });
+    const { panel, domain: fixed } = await selfTest(domain.id);
+    expect(panel.active!.selfTest).toMatchObject({ outcome: "pass" });
+    expect(fixed.groups.sending).toBe("verified");
+  });
+
+  it("tells a resolver's cached 'no such record' from a missing record", async () => {
+    const domain = await register("cached.acme.test");
+    const { dkimName } = await publish(domain, expectedValue(domain));
+    world.resolver.cacheNegative(dkimName, { kind: "nxdomain", ttl: 900 });
+    const checked = await checkNow(domain.id);
+    expect(dkimRecord(checked)).toMatchObject({
+      verdict: "temporary_failure",
+      dkim: { dnsVerdict: "verified", selfTest: { outcome: "temporary_failure", code: "not_yet_visible" } },
+    });
+    expect(dkimRecord(checked).dkim!.selfTest!.message).toMatch(/clears by itself/);
+  });
+
+  it("runs only for an administrator who can manage, and only on the organisation's own domains", async () => {
+    const domain = await register("guarded.acme.test");
+    await publish(domain, expectedValue(domain));
+    await actAs("viewer@acme.example");
+    expect(remember(await runDkimSelfTestAction({ domainId: domain.id }))).toMatchObject({ ok: false, code: "permission_required" });
+    // A viewer reads the panel (state, no buttons) …
+    expect(remember(await dkimPanelAction({ domainId: domain.id }))).toMatchObject({ ok: true, data: { active: { selector: "erc1" } } });
+    expect(await db.dkimKey.findFirst({ where: { domainId: domain.id }, select: { selfTestedAt: true } })).toEqual({ selfTestedAt: null });
+
+    await db.domain.update({ where: { id: domain.id }, data: { organizationId: globex.id } });
+    await actAs("admin@acme.example");
+    expect(remember(await runDkimSelfTestAction({ domainId: domain.id }))).toMatchObject({ ok: false, code: "not_found" });
+    expect(remember(await dkimPanelAction({ domainId: domain.id }))).toMatchObject({ ok: false, code: "not_found" });
+  });
+
+  it("never puts a private key in what the actions return", async () => {
+    const keys = await db.dkimKey.findMany({ select: { privateKeySealed: true } });
+    expect(keys.length).toBeGreaterThan(0);
+    const payload = JSON.stringify(responses);
+    expect(payload).not.toMatch(/PRIVATE KEY|privateKey/);
+    for (const key of keys) {
+      const pem = open(key.privateKeySealed!, process.env.SECRETS_KEY!);
+      const base64 = pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
+      expect(payload).not.toContain(base64.slice(0, 64));
+      expect(payload).not.toContain(base64.slice(-64));
+      expect(payload).not.toContain(key.privateKeySealed!);
+    }
+  });
+});
