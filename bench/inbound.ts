@@ -25,7 +25,7 @@
  * Run: npx tsx bench/inbound.ts      ERC_BENCH_MESSAGES sets the measured count (default 2,000).
  * Prints figures; asserts nothing. Loopback only; bounded loops; stops itself after 20 minutes.
  */
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -33,8 +33,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { EXEC_ARGV, rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
+
 const SCRIPT = fileURLToPath(import.meta.url);
-const ROOT = path.resolve(path.dirname(SCRIPT), "..");
 const ROUTES = 100_000;
 const CLIENTS = 20;
 const WARM_UP = 200;
@@ -45,7 +46,6 @@ const SENDER_DOMAINS = ["shop.sender1.test", "sender2.test", "news.sender3.test"
 const PLAIN_DOMAIN = "plain.test";
 const TARGET_RATIO = 0.5;
 const TARGET_ROUTING_P99_MS = 2;
-const EXEC_ARGV = ["--conditions=react-server", "--import", "tsx"];
 
 // ---- small helpers shared by every role -------------------------------------------------------
 
@@ -661,21 +661,7 @@ if (role === "gateway" || role === "discard") {
 } else if (role === "clients") {
   await clientsRole();
 } else if (role === "main") {
-  const watchdog = setTimeout(() => {
-    console.error("The benchmark did not finish within 20 minutes; stopping it.");
-    void cleanUp().then(() => process.exit(2));
-  }, 20 * 60_000);
-  watchdog.unref();
-  try {
-    await main();
-  } catch (error) {
-    console.error("The benchmark failed:", error);
-    process.exitCode = 1;
-  } finally {
-    await cleanUp();
-  }
+  await runMeasured(main, cleanUp, 20);
 } else {
-  // Re-run under the react-server condition, where `server-only` modules may be imported.
-  const child = spawn(process.execPath, [...EXEC_ARGV, SCRIPT], { cwd: ROOT, stdio: "inherit", env: { ...process.env, ERC_BENCH_ROLE: "main", LOG_LEVEL: "silent" } });
-  child.on("exit", (code) => process.exit(code ?? 1));
+  rerunUnderReactServer(SCRIPT, { ERC_BENCH_ROLE: "main" });
 }

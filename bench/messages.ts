@@ -10,11 +10,10 @@
  * EXPLAIN ANALYZE); asserts nothing. Loopback only; bounded loops. Modules that touch the database
  * are marked server-only, so the script re-runs itself under the react-server condition.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+import { rerunUnderReactServer, runMeasured } from "./support/run";
+
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const REFUSALS = Number(process.env.BENCH_REFUSALS ?? 20_000);
 const RUNS = 30;
@@ -171,25 +170,7 @@ async function main(): Promise<void> {
 }
 
 if (process.env.ERC_BENCH_CHILD === "1") {
-  const watchdog = setTimeout(() => {
-    console.error("The benchmark did not finish within 15 minutes; stopping it.");
-    void cleanUp().then(() => process.exit(2));
-  }, 15 * 60_000);
-  watchdog.unref();
-  try {
-    await main();
-  } catch (error) {
-    console.error("The benchmark failed:", error);
-    process.exitCode = 1;
-  } finally {
-    await cleanUp();
-  }
+  await runMeasured(main, cleanUp, 15);
 } else {
-  // Re-run under the react-server condition, where `server-only` modules may be imported.
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, ERC_BENCH_CHILD: "1", LOG_LEVEL: "silent" },
-  });
-  child.on("exit", (code) => process.exit(code ?? 1));
+  rerunUnderReactServer(fileURLToPath(import.meta.url), { ERC_BENCH_CHILD: "1" }, process.argv.slice(2));
 }

@@ -13,12 +13,12 @@
  * react-server condition (as the npm scripts do). It uses the console's normal build (.next, or
  * NEXT_DIST_DIR), building it first when the sources changed.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+import { rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
+
 const ROUTES = 100_000;
 const DOMAINS = 4;
 const IMPORT_ROWS = 10_000;
@@ -342,23 +342,7 @@ function copyIn(client: import("pg").PoolClient, sql: string, data: string): Pro
 }
 
 if (process.env.ERC_BENCH_CHILD === "1") {
-  const watchdog = setTimeout(() => {
-    console.error("The benchmark did not finish within 20 minutes; stopping it.");
-    void cleanUp().then(() => process.exit(2));
-  }, 20 * 60_000);
-  watchdog.unref();
-  try {
-    await main();
-  } catch (error) {
-    console.error("The benchmark failed:", error);
-    process.exitCode = 1;
-  }
+  await runMeasured(main, cleanUp, 20);
 } else {
-  // Re-run under the react-server condition, where `server-only` modules may be imported.
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", fileURLToPath(import.meta.url)], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, ERC_BENCH_CHILD: "1", LOG_LEVEL: "silent" },
-  });
-  child.on("exit", (code) => process.exit(code ?? 1));
+  rerunUnderReactServer(fileURLToPath(import.meta.url), { ERC_BENCH_CHILD: "1" });
 }

@@ -1,0 +1,38 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository's root, for benchmarks that start the console's own pieces. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Node's flags for a process that may import the console's `server-only` modules. */
+export const EXEC_ARGV = ["--conditions=react-server", "--import", "tsx"];
+
+/**
+ * Runs a benchmark's measuring process: `main`, then `cleanUp` whatever happened; a watchdog stops
+ * it (cleaning up first) if it runs longer than `minutes`, so a hung run never outlives its budget.
+ */
+export async function runMeasured(main: () => Promise<void>, cleanUp: () => Promise<void>, minutes: number): Promise<void> {
+  const watchdog = setTimeout(() => {
+    console.error(`The benchmark did not finish within ${minutes} minutes; stopping it.`);
+    void cleanUp().then(() => process.exit(2));
+  }, minutes * 60_000);
+  watchdog.unref();
+  try {
+    await main();
+  } catch (error) {
+    console.error("The benchmark failed:", error);
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+/**
+ * Runs `script` again under the react-server condition (where `server-only` modules may be
+ * imported), with `env` added, and exits with its exit code.
+ */
+export function rerunUnderReactServer(script: string, env: Record<string, string>, args: string[] = []): void {
+  const child = spawn(process.execPath, [...EXEC_ARGV, script, ...args], { cwd: ROOT, stdio: "inherit", env: { ...process.env, LOG_LEVEL: "silent", ...env } });
+  child.on("exit", (code) => process.exit(code ?? 1));
+}
