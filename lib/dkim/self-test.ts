@@ -4,7 +4,7 @@ import { createPublicKey, randomBytes } from "node:crypto";
 
 import { dkimSign, dkimVerify, type DKIMResult } from "mailauth";
 
-import { createNodeStyleResolver, parseTagList, type ServerAddress } from "@/lib/dns";
+import { parseTagList, withResolverDeadline, type ServerAddress } from "@/lib/dns";
 
 import { dkimRecordName } from "./keys";
 import type { SelfTestCode, SelfTestOutcome } from "./types";
@@ -158,34 +158,15 @@ export async function runDkimSelfTest(key: SelfTestKey, settings: SelfTestSettin
   if (!signed || signed.errors.length > 0 || !signed.signatures.trim()) return result("key_unavailable", key, null, now);
   const message = signed.signatures + unsigned;
 
-  const controller = new AbortController();
-  const resolver = createNodeStyleResolver({
-    resolvers: settings.resolvers,
-    timeoutMs: Math.min(settings.timeoutMs, settings.deadlineMs),
-    signal: controller.signal,
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<null>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve(null);
-    }, settings.deadlineMs);
-  });
-  try {
-    const verified = await Promise.race([
-      dkimVerify(message, { resolver: resolver as (name: string, rrtype: string) => Promise<string[]>, curTime: now }),
-      deadline,
-    ]);
-    if (!verified) return result("dns_error", key, `no answer within ${Math.round(settings.deadlineMs / 100) / 10} s`, now);
-    const ours = verified.results.find(
-      (signature) => signature.signingDomain?.toLowerCase() === key.domain.toLowerCase() && signature.selector === key.selector,
-    );
-    if (!ours) return result("signature_invalid", key, "the signature was not found", now);
-    const { code, detail } = classify(ours, key);
-    const seen = (ours as { rr?: unknown }).rr;
-    return result(code, key, detail?.slice(0, 500) ?? null, now, typeof seen === "string" ? seen : null);
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
+  const verified = await withResolverDeadline({ resolvers: settings.resolvers, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs }, (resolver) =>
+    dkimVerify(message, { resolver, curTime: now }),
+  );
+  if (!verified) return result("dns_error", key, `no answer within ${Math.round(settings.deadlineMs / 100) / 10} s`, now);
+  const ours = verified.results.find(
+    (signature) => signature.signingDomain?.toLowerCase() === key.domain.toLowerCase() && signature.selector === key.selector,
+  );
+  if (!ours) return result("signature_invalid", key, "the signature was not found", now);
+  const { code, detail } = classify(ours, key);
+  const seen = (ours as { rr?: unknown }).rr;
+  return result(code, key, detail?.slice(0, 500) ?? null, now, typeof seen === "string" ? seen : null);
 }

@@ -62,6 +62,6 @@ export {
   spfWithIncludeFirst,
 } from "./spf";
 export type { NodeResolverOptions, NodeStyleResolver } from "./node-resolver";
-export { createNodeStyleResolver, DnsResolveError, ResolverCache } from "./node-resolver";
+export { createNodeStyleResolver, DnsResolveError, ResolverCache, withResolverDeadline } from "./node-resolver";
 export type { MailExchanger, MxLookup } from "./mx";
 export { findMailExchangers } from "./mx";

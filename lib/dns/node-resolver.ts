@@ -166,3 +166,31 @@ export function createNodeStyleResolver(options: NodeResolverOptions, send?: Exc
     throw new DnsResolveError(lastCode, name, type);
   };
 }
+
+/**
+ * Runs `work` with a node-style resolver for the given servers, bounded as a whole by `deadlineMs`:
+ * past it every query still under way is aborted and the answer is `null` (each single query is
+ * bounded by the smaller of `timeoutMs` and the deadline). Used by mail authentication and the
+ * DKIM self-test, which hand the resolver to mailauth.
+ */
+export async function withResolverDeadline<T>(
+  options: Omit<NodeResolverOptions, "signal"> & { deadlineMs: number },
+  work: (resolver: (name: string, rrtype: string) => Promise<string[]>) => Promise<T>,
+): Promise<T | null> {
+  const { deadlineMs, ...resolverOptions } = options;
+  const controller = new AbortController();
+  const resolver = createNodeStyleResolver({ ...resolverOptions, timeoutMs: Math.min(options.timeoutMs, deadlineMs), signal: controller.signal });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve(null);
+    }, deadlineMs);
+  });
+  try {
+    return await Promise.race([work(resolver as (name: string, rrtype: string) => Promise<string[]>), deadline]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}

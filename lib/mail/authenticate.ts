@@ -2,7 +2,7 @@ import "server-only";
 
 import { authenticate, type AuthenticateResult, type AuthStatus } from "mailauth";
 
-import { createNodeStyleResolver, type ResolverCache, type ServerAddress } from "@/lib/dns";
+import { withResolverDeadline, type ResolverCache, type ServerAddress } from "@/lib/dns";
 
 import type { AuthDetails, AuthVerdict } from "./types";
 
@@ -113,36 +113,18 @@ export function summarize(result: AuthenticateResult): Omit<Authentication, "hea
 }
 
 export async function authenticateMessage(input: AuthenticationInput, settings: AuthenticationSettings): Promise<Authentication> {
-  const controller = new AbortController();
-  const resolver = createNodeStyleResolver({
-    resolvers: settings.resolvers,
-    timeoutMs: Math.min(settings.timeoutMs, settings.deadlineMs),
-    signal: controller.signal,
-    cache: settings.cache,
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<null>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve(null);
-    }, settings.deadlineMs);
-  });
-  try {
-    const result = await Promise.race([
+  const result = await withResolverDeadline(
+    { resolvers: settings.resolvers, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs, cache: settings.cache },
+    (resolver) =>
       authenticate(input.raw, {
         ip: input.clientAddress,
         helo: input.helo,
         sender: input.envelopeFrom || undefined,
         mta: input.mta,
-        resolver: resolver as (name: string, rrtype: string) => Promise<string[]>,
+        resolver,
         disableBimi: true,
       }),
-      deadline,
-    ]);
-    if (!result) return timedOut(input);
-    return { ...summarize(result), headers: result.headers };
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
+  );
+  if (!result) return timedOut(input);
+  return { ...summarize(result), headers: result.headers };
 }
