@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 
-import { createNodeStyleResolver, ResolverCache } from "@/lib/dns/node-resolver";
+import { createNodeStyleResolver, ResolverCache, withResolverDeadline } from "@/lib/dns/node-resolver";
 import { startDnsWorld } from "@/tests/support/dns-server";
 
 /**
@@ -77,3 +77,24 @@ describe("Node-style resolver over lib/dns", () => {
     expect(asked("flaky.mail.test")).toBe(2);
   });
 });
+
+describe("withResolverDeadline", () => {
+  it("gives the work's answer when DNS answers in time", async () => {
+    const answer = await withResolverDeadline({ resolvers: world.resolvers, timeoutMs: 1_000, deadlineMs: 5_000 }, (lookup) => lookup("mx.mail.test", "A"));
+    expect(answer).toEqual(["192.0.2.25"]);
+  });
+
+  it("answers null at the deadline, however many queries the work still waits on", async () => {
+    world.resolver.addRule({ name: "silent.mail.test", action: { kind: "drop" } });
+    let settled = false;
+    // Each query alone may wait 10 s; the deadline of 300 ms ends the whole work and aborts them.
+    const work = withResolverDeadline({ resolvers: world.resolvers, timeoutMs: 10_000, deadlineMs: 300 }, async (lookup) => {
+      const answers = await Promise.all([lookup("silent.mail.test", "TXT"), lookup("silent.mail.test", "MX")]);
+      settled = true;
+      return answers;
+    });
+    expect(await work).toBeNull();
+    expect(settled).toBe(false);
+  });
+});
+
