@@ -10,23 +10,24 @@ import { PrismaClient } from "./generated/client";
 export type Database = PrismaClient;
 export type { Prisma } from "./generated/client";
 
-const globalForDb = globalThis as unknown as { erconsoleDb?: { url: string; client: PrismaClient; pool: pg.Pool } };
+const globalForDb = globalThis as unknown as { erconsoleDb?: { url: string; client: PrismaClient; pool?: pg.Pool } };
 
-function connection(): { url: string; client: PrismaClient; pool: pg.Pool } {
+function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) {
     throw new Error("DATABASE_URL is not set: start the console with `npm start`, which provides it.");
   }
+  return url;
+}
+
+function connection(): { url: string; client: PrismaClient; pool?: pg.Pool } {
+  const url = databaseUrl();
   const existing = globalForDb.erconsoleDb;
   if (existing && existing.url === url) return existing;
-  // One pool per process, shared by Prisma and the inbound gateway's hot path (lib/mail/hot-path.ts),
-  // which sends its few statements straight to pg: a message costs one round trip, not Prisma's five.
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  // An idle connection the server dropped (restart, database down) must not crash the process; the
-  // next query reconnects or fails on its own.
-  pool.on("error", (error) => log.debug({ err: error }, "idle database connection lost"));
-  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
-  globalForDb.erconsoleDb = { url, client, pool };
+  // Prisma's adapter owns its pool: after $disconnect a client someone still holds connects again
+  // on its next query (a pool handed in from outside could not be used once ended).
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000 }) });
+  globalForDb.erconsoleDb = { url, client };
   return globalForDb.erconsoleDb;
 }
 
@@ -38,16 +39,26 @@ export function getDb(): PrismaClient {
   return connection().client;
 }
 
-/** The pg pool under getDb()'s client, for the few hot statements that skip Prisma. */
+/**
+ * A pg pool beside getDb()'s client, for the inbound gateway's few hot statements, which skip
+ * Prisma (counters, route lookup, the store in lib/mail and lib/routing): a message costs one round trip, not Prisma's five.
+ */
 export function getPool(): pg.Pool {
-  return connection().pool;
+  const current = connection();
+  if (!current.pool) {
+    current.pool = new pg.Pool({ connectionString: current.url, connectionTimeoutMillis: 5_000 });
+    // An idle connection the server dropped (restart, database down) must not crash the process; the
+    // next query reconnects or fails on its own.
+    current.pool.on("error", (error) => log.debug({ err: error }, "idle database connection lost"));
+  }
+  return current.pool;
 }
 
 export async function disconnectDb(): Promise<void> {
   const existing = globalForDb.erconsoleDb;
   globalForDb.erconsoleDb = undefined;
   await existing?.client.$disconnect();
-  await existing?.pool.end().catch(() => undefined);
+  await existing?.pool?.end().catch(() => undefined);
 }
 
 /** What the hot statements need of a pg pool or client. */
