@@ -4,7 +4,7 @@ import { authenticate, type AuthenticateResult, type AuthStatus } from "mailauth
 
 import { withResolverDeadline, type ResolverCache, type ServerAddress } from "@/lib/dns";
 
-import type { AuthDetails, AuthVerdict } from "./types";
+import type { AuthVerdict, AuthVerdicts } from "./types";
 
 /**
  * SPF, DKIM, DMARC and ARC of an incoming message, by mailauth. Every DNS query goes to OUR
@@ -31,14 +31,7 @@ export interface AuthenticationSettings {
   cache?: ResolverCache;
 }
 
-export interface Authentication {
-  spf: AuthVerdict;
-  dkim: AuthVerdict;
-  dmarc: AuthVerdict;
-  arc: AuthVerdict;
-  /** The policy the From domain's DMARC record applies to this message (p=, or sp= for a subdomain). */
-  dmarcPolicy: string | null;
-  details: AuthDetails;
+export interface Authentication extends AuthVerdicts {
   /** Header lines to put on top of the stored message (Authentication-Results, Received-SPF). */
   headers: string;
 }

@@ -45,6 +45,17 @@ export interface AuthDetails {
   timedOut: boolean;
 }
 
+/** A message's authentication verdicts, as the gateway stored them. */
+export interface AuthVerdicts {
+  spf: AuthVerdict;
+  dkim: AuthVerdict;
+  dmarc: AuthVerdict;
+  arc: AuthVerdict;
+  /** The policy the From domain's DMARC record applies to this message (p=, or sp= for a subdomain). */
+  dmarcPolicy: string | null;
+  details: AuthDetails;
+}
+
 export type DeliveryStatus = "queued" | "spam" | "flagged";
 export type RefusalStage = "connect" | "mail" | "rcpt" | "data";
 

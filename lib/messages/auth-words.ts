@@ -1,4 +1,4 @@
-import type { AuthDetails, AuthVerdict, DeliveryStatus } from "@/lib/mail/types";
+import type { AuthVerdict, AuthVerdicts, DeliveryStatus } from "@/lib/mail/types";
 
 import type { AuthCheckView } from "./types";
 
@@ -7,13 +7,7 @@ import type { AuthCheckView } from "./types";
  * for this message, and what the evidence was. Pure (the message page's view model calls it; unit
  * tests read it).
  */
-export interface AuthFacts {
-  spf: AuthVerdict;
-  dkim: AuthVerdict;
-  dmarc: AuthVerdict;
-  arc: AuthVerdict;
-  dmarcPolicy: string | null;
-  details: AuthDetails;
+export interface AuthFacts extends AuthVerdicts {
   clientAddress: string;
   envelopeFrom: string;
   /** What happened to this organisation's copies, to say what a DMARC failure led to. */
