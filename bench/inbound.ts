@@ -33,7 +33,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { EXEC_ARGV, rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
+import { EXEC_ARGV, percentile, rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const ROUTES = 100_000;
@@ -49,10 +49,6 @@ const TARGET_ROUTING_P99_MS = 2;
 
 // ---- small helpers shared by every role -------------------------------------------------------
 
-function percentile(samples: readonly number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
-}
 
 interface Cpu {
   user: number;

@@ -12,7 +12,7 @@
  */
 import { fileURLToPath } from "node:url";
 
-import { rerunUnderReactServer, runMeasured } from "./support/run";
+import { percentile, rerunUnderReactServer, runMeasured } from "./support/run";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const REFUSALS = Number(process.env.BENCH_REFUSALS ?? 20_000);
@@ -24,10 +24,6 @@ interface Stats {
   p95: number;
 }
 
-function percentile(samples: number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
-}
 
 async function sample(work: () => Promise<unknown>, runs = RUNS, warmUp = 3): Promise<Stats> {
   for (let index = 0; index < warmUp; index++) await work();

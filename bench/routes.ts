@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
+import { percentile, rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
 
 const ROUTES = 100_000;
 const DOMAINS = 4;
@@ -34,10 +34,6 @@ interface Stats {
   p95: number;
 }
 
-function percentile(samples: number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
-}
 
 function stats(samples: number[]): Stats {
   return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };

@@ -36,3 +36,10 @@ export function rerunUnderReactServer(script: string, env: Record<string, string
   const child = spawn(process.execPath, [...EXEC_ARGV, script, ...args], { cwd: ROOT, stdio: "inherit", env: { ...process.env, LOG_LEVEL: "silent", ...env } });
   child.on("exit", (code) => process.exit(code ?? 1));
 }
+
+/** The sample at `fraction` (0.5 for the median) of `samples`, by the nearest-rank method. */
+export function percentile(samples: readonly number[], fraction: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+}
+

@@ -8,7 +8,7 @@ import { expectedFromStored } from "@/lib/domains/expected-records";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
 import { asPublished, PLATFORM_TEST_ZONE } from "../support/dns-publish";
-import { startDnsWorld, type DnsWorld } from "../support/dns-server";
+import { loopbackDnsEnv, startDnsWorld, type DnsWorld } from "../support/dns-server";
 import { createCustomDomain } from "../support/jobs";
 import { startTestApp, TEST_APP_ENV, type TestApp } from "../support/test-app";
 
@@ -30,9 +30,7 @@ beforeAll(async () => {
   if (!inject("chromium")) return;
   world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }] });
   app = await startTestApp(inject("pgAdminUrl"), {
-    DNS_RESOLVERS: `127.0.0.1:${world.resolvers[0]!.port}`,
-    DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
-    DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
+    ...loopbackDnsEnv(world),
   });
   process.env.DATABASE_URL = app.databaseUrl;
   const db = getDb();

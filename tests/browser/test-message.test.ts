@@ -9,7 +9,7 @@ import { findFreePort } from "@/lib/db/embedded-postgres";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
 import { PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
-import { startDnsWorld, type DnsWorld } from "../support/dns-server";
+import { loopbackDnsEnv, startDnsWorld, type DnsWorld } from "../support/dns-server";
 import { createCustomDomain } from "../support/jobs";
 import { makeQueue, makeRoute } from "../support/routing-fixtures";
 import { startTestApp, type TestApp } from "../support/test-app";
@@ -36,9 +36,7 @@ beforeAll(async () => {
   // The console's gateway listens where the MX leads: loopback, on a port the sender is told to use.
   const smtpPort = await findFreePort();
   app = await startTestApp(inject("pgAdminUrl"), {
-    DNS_RESOLVERS: `127.0.0.1:${world.resolvers[0]!.port}`,
-    DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
-    DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
+    ...loopbackDnsEnv(world),
     INBOUND_SMTP_HOST: "127.0.0.1",
     INBOUND_SMTP_PORT: String(smtpPort),
     TEST_MESSAGE_SMTP_PORT: String(smtpPort),

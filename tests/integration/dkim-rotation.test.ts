@@ -6,14 +6,13 @@ import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { AUTOMATIC_ACTOR_LABEL } from "@/lib/audit/audit";
 import { open } from "@/lib/crypto/sealed-box";
 import { getDb } from "@/lib/db/client";
-import { formatServerAddress } from "@/lib/dns";
 import { verificationOptions } from "@/lib/domains/domain-context";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
 import type { DomainView } from "@/lib/domains/view-types";
 
 import { asPublished, PLATFORM_TEST_ENV, PLATFORM_TEST_ZONE } from "../support/dns-publish";
-import { startDnsWorld } from "../support/dns-server";
+import { loopbackDnsEnv, startDnsWorld } from "../support/dns-server";
 import { actAs, actAsNobody } from "../support/request-context";
 
 /**
@@ -25,9 +24,7 @@ import { actAs, actAsNobody } from "../support/request-context";
 const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }] });
 afterAll(() => world.close());
 Object.assign(process.env, PLATFORM_TEST_ENV, {
-  DNS_RESOLVERS: world.resolvers.map(formatServerAddress).join(","),
-  DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
-  DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
+  ...loopbackDnsEnv(world),
   // Generous for a busy 2-core machine: every answer here comes from loopback.
   DNS_TIMEOUT_MS: "1000",
   DNS_DEADLINE_MS: "8000",

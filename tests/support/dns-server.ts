@@ -43,7 +43,7 @@
 import dgram from "node:dgram";
 import net from "node:net";
 import * as dnsPacket from "dns-packet";
-import type { ServerAddress } from "../../lib/dns/servers";
+import { formatServerAddress, type ServerAddress } from "../../lib/dns/servers";
 
 export interface SoaFields {
   mname: string;
@@ -804,3 +804,16 @@ export async function startDnsWorld(options: DnsWorldOptions): Promise<DnsWorld>
     },
   };
 }
+
+/**
+ * The settings that point the console's DNS engine at a loopback world: its resolvers, the port
+ * its authoritative servers share, and permission to query nameservers on loopback.
+ */
+export function loopbackDnsEnv(world: Pick<DnsWorld, "resolvers" | "authoritativePort">): Record<string, string> {
+  return {
+    DNS_RESOLVERS: world.resolvers.map(formatServerAddress).join(","),
+    DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
+    DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
+  };
+}
+
