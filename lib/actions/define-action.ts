@@ -7,7 +7,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 
 import { checkAccess, type Actor } from "@/lib/auth/gate";
-import type { Ability } from "@/lib/auth/permissions";
+import { refusalMessage, type Ability } from "@/lib/auth/permissions";
 import { getDb, type Database } from "@/lib/db/client";
 import { DomainError, StaleVersionError, type FieldErrors } from "@/lib/errors";
 import { REQUEST_ID_HEADER } from "@/lib/http/client-address";
@@ -19,11 +19,6 @@ export interface ActionContext {
   actor: Actor;
   db: Database;
 }
-
-const ACCESS_MESSAGES = {
-  unauthenticated: "Your session has ended. Sign in again to continue; nothing was changed.",
-  licence_required: "Your organisation's licence does not include email routing; nothing was changed.",
-} as const;
 
 /** The id scripts/serve.ts stamped on this request, to find the action's failure among the access logs. */
 async function currentRequestId(): Promise<string | undefined> {
@@ -74,12 +69,7 @@ export function defineAction<Schema extends z.ZodType, Output>(
     try {
       const access = await checkAccess(options.ability);
       if (!access.ok) {
-        const { decision } = access;
-        const error =
-          decision.reason === "permission_required"
-            ? `You need the ${decision.label} permission (${decision.permission}) to do this; nothing was changed.`
-            : ACCESS_MESSAGES[decision.reason];
-        return { ok: false, code: decision.reason, error };
+        return { ok: false, code: access.decision.reason, error: refusalMessage(access.decision, { nothingChanged: true }) };
       }
       const parsed = options.input.safeParse(rawInput);
       if (!parsed.success) {

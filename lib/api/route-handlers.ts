@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 
 import { checkAccess, type Actor } from "@/lib/auth/gate";
-import type { Ability } from "@/lib/auth/permissions";
+import { refusalMessage, type Ability } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";
 import { DomainError } from "@/lib/errors";
 import { isSameOriginRequest } from "@/lib/http/request-origin";
@@ -56,15 +56,13 @@ export function withApiAccess<Context>(
       const access = await checkAccess(options.ability);
       if (!access.ok) {
         const { decision } = access;
-        if (decision.reason === "unauthenticated") return apiError("unauthenticated", "Your session has ended. Sign in again to continue.");
-        if (decision.reason === "licence_required") {
-          return apiError("licence_required", "Your organisation's licence does not include email routing.", {
-            qualifyingLicences: decision.qualifyingLicences,
-          });
-        }
-        return apiError("permission_required", `You need the ${decision.label} permission (${decision.permission}) to do this.`, {
-          permission: decision.permission,
-        });
+        const details =
+          decision.reason === "licence_required"
+            ? { qualifyingLicences: decision.qualifyingLicences }
+            : decision.reason === "permission_required"
+              ? { permission: decision.permission }
+              : {};
+        return apiError(decision.reason, refusalMessage(decision), details);
       }
       return await handler(request, access.actor, context);
     } catch (error) {

@@ -9,7 +9,7 @@ import { getConfig, publicUrl } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { REQUEST_PATH_HEADER } from "@/lib/http/client-address";
 
-import { decideAccess, type Ability, type AccessDecision } from "./permissions";
+import { decideAccess, type Ability, type AccessRefusal } from "./permissions";
 import { isSecureUrl, sessionCookieName } from "./session-cookie";
 import { findActor, type Actor } from "./sessions";
 
@@ -31,7 +31,7 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return findActor(getDb(), token.sid);
 });
 
-export type AccessCheck = { ok: true; actor: Actor } | { ok: false; decision: Exclude<AccessDecision, { allowed: true }> };
+export type AccessCheck = { ok: true; actor: Actor } | { ok: false; decision: AccessRefusal };
 
 export async function checkAccess(ability: Ability): Promise<AccessCheck> {
   const actor = await getActor();
@@ -52,9 +52,9 @@ export async function signInUrl(): Promise<string> {
 }
 
 /** Remembers, for this request, why access was refused, so the 403 page can say exactly that. */
-const refusal = cache((): { decision: Exclude<AccessDecision, { allowed: true }> | null } => ({ decision: null }));
+const refusal = cache((): { decision: AccessRefusal | null } => ({ decision: null }));
 
-export function getRefusal(): Exclude<AccessDecision, { allowed: true }> | null {
+export function getRefusal(): AccessRefusal | null {
   return refusal().decision;
 }
 

@@ -60,6 +60,23 @@ export type AccessDecision =
   | { allowed: false; reason: "licence_required"; qualifyingLicences: readonly string[] }
   | { allowed: false; reason: "permission_required"; permission: Permission; label: string };
 
+/** Why access was refused, when it was. */
+export type AccessRefusal = Exclude<AccessDecision, { allowed: true }>;
+
+/**
+ * What a refused admin is told, in the same words by server actions, route handlers and the UI.
+ * `nothingChanged` adds the reassurance a refused change owes ("nothing was changed").
+ */
+export function refusalMessage(refusal: AccessRefusal, options: { nothingChanged?: boolean } = {}): string {
+  const sentence =
+    refusal.reason === "unauthenticated"
+      ? "Your session has ended. Sign in again to continue"
+      : refusal.reason === "licence_required"
+        ? "Your organisation's licence does not include email routing"
+        : `You need the ${refusal.label} permission (${refusal.permission}) to do this`;
+  return options.nothingChanged ? `${sentence}; nothing was changed.` : `${sentence}.`;
+}
+
 /** The single answer to "may this user do X in this organisation". */
 export function decideAccess(subject: AccessSubject | null, ability: Ability): AccessDecision {
   if (!subject) return { allowed: false, reason: "unauthenticated" };

@@ -248,7 +248,7 @@ describe("notifications for admins", () => {
     expect(adminFeed).toMatchObject({ unread: 1, items: [{ kind: "domain.verified", title: "bell.acme.test is verified", unread: true }] });
 
     await actAs("admin@acme.example");
-    const response = await notificationsRoute();
+    const response = await notificationsRoute(new Request("http://localhost/api/notifications"));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ unread: 1, items: [{ domainId: domain.id }] });
 
@@ -268,12 +268,12 @@ describe("notifications for admins", () => {
     const { domain, publishReceiving } = await register("private.acme.test");
     publishReceiving();
     await check(domain.id);
-    expect((await notificationsRoute()).status).toBe(401);
+    expect((await notificationsRoute(new Request("http://localhost/api/notifications"))).status).toBe(401);
     await actAs("admin@globex.example");
-    expect((await notificationsRoute()).status).toBe(403);
+    expect((await notificationsRoute(new Request("http://localhost/api/notifications"))).status).toBe(403);
     await actAs("nopermission@acme.example");
-    expect((await notificationsRoute()).status).toBe(403);
+    expect((await notificationsRoute(new Request("http://localhost/api/notifications"))).status).toBe(403);
     await actAs("viewer@acme.example");
-    expect(await (await notificationsRoute()).json()).toMatchObject({ unread: 1 });
+    expect(await (await notificationsRoute(new Request("http://localhost/api/notifications"))).json()).toMatchObject({ unread: 1 });
   });
 });

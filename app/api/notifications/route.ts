@@ -1,4 +1,4 @@
-import { checkAccess } from "@/lib/auth/gate";
+import { withApiAccess } from "@/lib/api/route-handlers";
 import { getDb } from "@/lib/db/client";
 import { getNotificationFeed } from "@/lib/notifications/notifications";
 
@@ -7,12 +7,7 @@ export const dynamic = "force-dynamic";
 
 const BELL_SIZE = 10;
 
-export async function GET(): Promise<Response> {
-  const access = await checkAccess("view");
-  if (!access.ok) {
-    const status = access.decision.reason === "unauthenticated" ? 401 : 403;
-    return Response.json({ error: status === 401 ? "Sign in to see notifications." : "You cannot see this organisation's notifications." }, { status });
-  }
-  const feed = await getNotificationFeed(getDb(), access.actor, BELL_SIZE);
+export const GET = withApiAccess({ name: "notifications.feed", ability: "view" }, async (_request, actor) => {
+  const feed = await getNotificationFeed(getDb(), actor, BELL_SIZE);
   return Response.json(feed, { headers: { "cache-control": "no-store" } });
-}
+});
