@@ -2,7 +2,7 @@ import { Send } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
-import type { DeliveryView } from "@/lib/webhooks/deliveries";
+import type { DeliveryView } from "@/lib/notifications/types";
 
 import { TimeAgo } from "./time-ago";
 

@@ -10,7 +10,7 @@ import { toast } from "sonner";
 
 import { markNotificationsReadAction } from "@/app/(console)/notifications/actions";
 import { Button } from "@/components/ui/button";
-import type { NotificationFeed } from "@/lib/notifications/notifications";
+import type { NotificationFeed } from "@/lib/notifications/types";
 
 import { NotificationEntry } from "./notification-item";
 

@@ -2,7 +2,7 @@ import { AlertTriangle, Bell, CheckCircle2, RotateCcw, XCircle, type LucideIcon 
 import Link from "next/link";
 
 import { cn } from "@/components/ui/cn";
-import type { NotificationItem as Item } from "@/lib/notifications/notifications";
+import type { NotificationItem as Item } from "@/lib/notifications/types";
 
 import { TimeAgo } from "./time-ago";
 

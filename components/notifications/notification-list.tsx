@@ -9,7 +9,7 @@ import { toast } from "sonner";
 import { markNotificationsReadAction } from "@/app/(console)/notifications/actions";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
-import type { NotificationFeed } from "@/lib/notifications/notifications";
+import type { NotificationFeed } from "@/lib/notifications/types";
 
 import { NOTIFICATIONS_QUERY_KEY } from "./notification-bell";
 import { NotificationEntry } from "./notification-item";

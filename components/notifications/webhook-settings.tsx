@@ -27,7 +27,7 @@ import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
-import { saveWebhookSchema } from "@/lib/webhooks/schemas";
+import { saveWebhookSchema } from "@/lib/notifications/schemas";
 
 export interface WebhookView {
   url: string;

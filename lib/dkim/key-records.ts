@@ -3,7 +3,7 @@ import "server-only";
 import { automaticActor, recordAudit } from "@/lib/audit/audit";
 import type { Prisma } from "@/lib/db/client";
 import { NotFoundError } from "@/lib/errors";
-import { createNotification } from "@/lib/notifications/notifications";
+import { createNotification } from "@/lib/notifications/commands";
 
 import { dkimRecordName } from "./keys";
 

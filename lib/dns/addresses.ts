@@ -4,7 +4,7 @@ import { isIP } from "node:net";
  * What kind of network an IP address belongs to. Two parts of the console contact addresses that
  * someone outside our network chose, and must not be steered inward with them: webhooks (a URL an
  * admin typed) and this engine (nameserver addresses a domain's DNS publishes). Both classify with
- * this one table; each applies its own policy (lib/webhooks/address-guard.ts, `nameserverAddressRefusal`).
+ * this one table; each applies its own policy (lib/notifications/webhooks/address-guard.ts, `nameserverAddressRefusal`).
  *
  * - `loopback`: this machine (127.0.0.0/8, ::1).
  * - `private`: networks behind our edge: RFC 1918, carrier-grade NAT (100.64.0.0/10), unique-local

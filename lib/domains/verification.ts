@@ -10,8 +10,8 @@ import { monitoringSettingsFrom, nextCheckAt, type MonitoringSettings } from "@/
 import { enqueueAfterCheck } from "@/lib/jobs/enqueue";
 import { log } from "@/lib/log";
 import { describeDomainEvent, type MissingRecord } from "@/lib/notifications/messages";
-import { createNotification } from "@/lib/notifications/notifications";
-import { queueWebhookEvent } from "@/lib/webhooks/deliveries";
+import { createNotification } from "@/lib/notifications/commands";
+import { queueWebhookEvent } from "@/lib/notifications/webhooks/deliveries";
 
 import { expectedFromStored } from "./expected-records";
 import { nextDomainState, type DomainState, type DomainStatus, type StatusEvent, type StatusPolicy } from "./status";

@@ -11,8 +11,8 @@ import { log as rootLog, type Logger } from "@/lib/log";
 import { pruneInboundMail } from "@/lib/mail/retention";
 import { deliverTestMessage } from "@/lib/test-messages/deliver";
 import { deliveryDependencies } from "@/lib/test-messages/settings";
-import { attemptDelivery } from "@/lib/webhooks/deliveries";
-import { webhookDependencies } from "@/lib/webhooks/settings";
+import { attemptDelivery } from "@/lib/notifications/webhooks/deliveries";
+import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
 
 import { describeBossError, lendJobClient, pgBossOptions, releaseJobClient } from "./client";
 import { runScheduledCheck } from "./domain-checks";

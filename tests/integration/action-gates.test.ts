@@ -13,8 +13,8 @@ import { getConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { dkimRecordName, dkimRecordValue, generateDkimKey } from "@/lib/dkim/keys";
 import { JOB_SCHEMA } from "@/lib/jobs/queues";
-import { webhookDependencies } from "@/lib/webhooks/settings";
-import { saveWebhook } from "@/lib/webhooks/webhooks";
+import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
+import { saveWebhook } from "@/lib/notifications/webhooks/commands";
 
 import { PLATFORM_TEST_ENV } from "../support/dns-publish";
 import { actAs, actAsNobody } from "../support/request-context";

@@ -10,7 +10,7 @@ import { verifyAndRecord } from "@/lib/domains/verification";
 import { runScheduledCheck, scheduleDomainChecks } from "@/lib/jobs/domain-checks";
 import { stopJobClient } from "@/lib/jobs/client";
 import { sweepDueWork } from "@/lib/jobs/sweep";
-import { getNotificationFeed } from "@/lib/notifications/notifications";
+import { getNotificationFeed } from "@/lib/notifications/queries";
 
 import { asPublished, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { startDnsWorld } from "../support/dns-server";
@@ -244,7 +244,7 @@ describe("notifications for admins", () => {
     publishReceiving();
     await check(domain.id);
 
-    const adminFeed = await getNotificationFeed(db, { organizationId: acme.id, userId: admin.id });
+    const adminFeed = await getNotificationFeed({ organizationId: acme.id, userId: admin.id });
     expect(adminFeed).toMatchObject({ unread: 1, items: [{ kind: "domain.verified", title: "bell.acme.test is verified", unread: true }] });
 
     await actAs("admin@acme.example");
@@ -253,14 +253,14 @@ describe("notifications for admins", () => {
     expect(await response.json()).toMatchObject({ unread: 1, items: [{ domainId: domain.id }] });
 
     expect(await markNotificationsReadAction({ upTo: adminFeed.items[0]!.createdAt })).toMatchObject({ ok: true });
-    expect(await getNotificationFeed(db, { organizationId: acme.id, userId: admin.id })).toMatchObject({ unread: 0, items: [{ unread: false }] });
-    expect((await getNotificationFeed(db, { organizationId: acme.id, userId: viewer.id })).unread).toBe(1);
+    expect(await getNotificationFeed({ organizationId: acme.id, userId: admin.id })).toMatchObject({ unread: 0, items: [{ unread: false }] });
+    expect((await getNotificationFeed({ organizationId: acme.id, userId: viewer.id })).unread).toBe(1);
 
     // A notification after the newest one shown stays unread.
     world.unpublish("bell.acme.test", "MX");
     clock = new Date(Date.now() + 1000);
     await check(domain.id);
-    expect((await getNotificationFeed(db, { organizationId: acme.id, userId: admin.id })).unread).toBe(1);
+    expect((await getNotificationFeed({ organizationId: acme.id, userId: admin.id })).unread).toBe(1);
   });
 
   it("are only for signed-in users of the organisation", async () => {

@@ -16,9 +16,10 @@ import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
 import { stopJobClient } from "@/lib/jobs/client";
 import { startWorker, type JobWorker } from "@/lib/jobs/worker";
-import { attemptDelivery, listDeliveries } from "@/lib/webhooks/deliveries";
-import { webhookDependencies } from "@/lib/webhooks/settings";
-import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, verifySignature } from "@/lib/webhooks/signature";
+import { listDeliveries } from "@/lib/notifications/queries";
+import { attemptDelivery } from "@/lib/notifications/webhooks/deliveries";
+import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, verifySignature } from "@/lib/notifications/webhooks/signature";
 
 import { asPublished, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { startDnsWorld } from "../support/dns-server";
@@ -129,7 +130,7 @@ describe("delivering domain events", () => {
     const domain = await verifiedDomainEvent("hooked.acme.test");
 
     const [delivery] = await eventually("the delivery to succeed", async () => {
-      const rows = await listDeliveries(db, acme.id);
+      const rows = await listDeliveries(acme.id);
       return rows[0]?.status === "delivered" ? rows : null;
     });
     expect(delivery).toMatchObject({ event: "domain.verified", status: "delivered", attempts: 3, responseStatus: 200, error: null, nextAttemptAt: null });
@@ -167,7 +168,7 @@ describe("delivering domain events", () => {
     worker = await startWorker({ config, mode: "separate" });
     await verifiedDomainEvent("down.acme.test");
     const [delivery] = await eventually("the delivery to be given up", async () => {
-      const rows = await listDeliveries(db, acme.id);
+      const rows = await listDeliveries(acme.id);
       return rows[0]?.status === "failed" ? rows : null;
     });
     expect(delivery).toMatchObject({ attempts: 3, responseStatus: 500, nextAttemptAt: null });
@@ -181,7 +182,7 @@ describe("delivering domain events", () => {
     const webhook = await db.webhook.findUniqueOrThrow({ where: { organizationId: acme.id } });
     expect(await saveWebhookAction({ url: receiver.url, enabled: false, version: webhook.version })).toMatchObject({ ok: true });
     await verifiedDomainEvent("quiet.acme.test");
-    expect(await listDeliveries(db, acme.id)).toEqual([]);
+    expect(await listDeliveries(acme.id)).toEqual([]);
     expect(await db.notification.count({ where: { kind: "domain.verified", domain: { name: "quiet.acme.test" } } })).toBe(1);
   });
 });
@@ -194,7 +195,7 @@ describe("where webhooks may be sent", () => {
     world.publish({ name: "hooks.acme.test", type: "A", data: "10.20.30.40" });
     await createWebhook(`http://hooks.acme.test:${receiver.port}/in`);
     await verifiedDomainEvent("rebind.acme.test");
-    const [queued] = await listDeliveries(db, acme.id);
+    const [queued] = await listDeliveries(acme.id);
     const deps = webhookDependencies(config);
 
     expect(await attemptDelivery(db, queued!.id, deps)).toEqual({
@@ -241,7 +242,7 @@ describe("the webhook settings", () => {
     await new Promise((resolve) => receivers.pop()!.close(resolve));
     const refused = await sendTestWebhookAction({});
     expect(refused).toMatchObject({ ok: true, data: { delivered: false, status: null, error: expect.stringContaining("refused the connection") } });
-    expect((await listDeliveries(db, acme.id)).map((row) => [row.event, row.status])).toEqual([
+    expect((await listDeliveries(acme.id)).map((row) => [row.event, row.status])).toEqual([
       ["webhook.test", "failed"],
       ["webhook.test", "delivered"],
     ]);

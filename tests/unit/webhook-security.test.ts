@@ -2,9 +2,9 @@ import { createHmac } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
-import { checkWebhookUrl, refusalFor } from "@/lib/webhooks/address-guard";
-import { retryDelayMs } from "@/lib/webhooks/deliveries";
-import { generateWebhookSecret, signatureHeader, verifySignature } from "@/lib/webhooks/signature";
+import { checkWebhookUrl, refusalFor } from "@/lib/notifications/webhooks/address-guard";
+import { retryDelayMs } from "@/lib/notifications/webhooks/deliveries";
+import { generateWebhookSecret, signatureHeader, verifySignature } from "@/lib/notifications/webhooks/signature";
 
 const production = { requireHttps: true, allowLoopback: false };
 

@@ -5,11 +5,11 @@ import { z } from "zod";
 
 import { defineAction } from "@/lib/actions/define-action";
 import { getConfig } from "@/lib/config/env";
-import { markNotificationsRead } from "@/lib/notifications/notifications";
-import { sendTestEvent } from "@/lib/webhooks/deliveries";
-import { markNotificationsReadSchema, saveWebhookSchema, webhookVersionSchema } from "@/lib/webhooks/schemas";
-import { webhookDependencies } from "@/lib/webhooks/settings";
-import { deleteWebhook, revealWebhookSecret, rotateWebhookSecret, saveWebhook } from "@/lib/webhooks/webhooks";
+import { markNotificationsRead } from "@/lib/notifications/commands";
+import { sendTestEvent } from "@/lib/notifications/webhooks/deliveries";
+import { markNotificationsReadSchema, saveWebhookSchema, webhookVersionSchema } from "@/lib/notifications/schemas";
+import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
+import { deleteWebhook, revealWebhookSecret, rotateWebhookSecret, saveWebhook } from "@/lib/notifications/webhooks/commands";
 
 /** Read state is per user: anyone who may view the console marks their own notifications read. */
 export const markNotificationsReadAction = defineAction(

@@ -1,6 +1,5 @@
 import { withApiAccess } from "@/lib/api/route-handlers";
-import { getDb } from "@/lib/db/client";
-import { getNotificationFeed } from "@/lib/notifications/notifications";
+import { getNotificationFeed } from "@/lib/notifications/queries";
 
 /** The header bell's feed: unread count and the latest notifications of the signed-in admin's organisation. */
 export const dynamic = "force-dynamic";
@@ -8,6 +7,6 @@ export const dynamic = "force-dynamic";
 const BELL_SIZE = 10;
 
 export const GET = withApiAccess({ name: "notifications.feed", ability: "view" }, async (_request, actor) => {
-  const feed = await getNotificationFeed(getDb(), actor, BELL_SIZE);
+  const feed = await getNotificationFeed(actor, BELL_SIZE);
   return Response.json(feed, { headers: { "cache-control": "no-store" } });
 });

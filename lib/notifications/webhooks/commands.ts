@@ -10,7 +10,9 @@ import { isUniqueViolation } from "@/lib/db/errors-prisma";
 import { ConflictError, NotFoundError, StaleVersionError, ValidationError } from "@/lib/errors";
 
 import { checkWebhookUrl } from "./address-guard";
-import type { saveWebhookSchema } from "./schemas";
+import type { saveWebhookSchema } from "../schemas";
+import { toWebhookView, webhookViewSelect } from "../queries";
+import type { WebhookSettingsView } from "../types";
 import type { WebhookDependencies } from "./settings";
 import { generateWebhookSecret } from "./signature";
 
@@ -21,37 +23,6 @@ import { generateWebhookSecret } from "./signature";
  */
 
 type AuditActor = Pick<Actor, "organizationId" | "userId" | "email">;
-
-export interface WebhookSettingsView {
-  id: string;
-  url: string;
-  enabled: boolean;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-const publicSelect = { id: true, url: true, enabled: true, version: true, createdAt: true, updatedAt: true } as const;
-
-function toView(row: { id: string; url: string; enabled: boolean; version: number; createdAt: Date; updatedAt: Date }): WebhookSettingsView {
-  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
-}
-
-export async function getWebhookSettings(db: Database, organizationId: string): Promise<WebhookSettingsView | null> {
-  const row = await db.webhook.findUnique({ where: { organizationId }, select: publicSelect });
-  return row ? toView(row) : null;
-}
-
-/** The URL without its query string and fragment, for people who may read but not manage (a query may carry a token). */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const hidden = parsed.search || parsed.hash ? "?…" : "";
-    return `${parsed.origin}${parsed.pathname}${hidden}`;
-  } catch {
-    return "(invalid URL)";
-  }
-}
 
 function validatedUrl(url: string, deps: Pick<WebhookDependencies, "policy">): string {
   const checked = checkWebhookUrl(url, deps.policy);
@@ -67,7 +38,7 @@ export async function saveWebhook(
 ): Promise<{ webhook: WebhookSettingsView; created: boolean }> {
   const url = validatedUrl(input.url, deps);
   return db.$transaction(async (tx) => {
-    const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: publicSelect });
+    const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: webhookViewSelect });
     if (!existing) {
       if (input.version !== undefined) {
         throw new NotFoundError("This webhook was deleted by someone else. Save again to create a new one.");
@@ -75,24 +46,24 @@ export async function saveWebhook(
       try {
         const created = await tx.webhook.create({
           data: { organizationId: actor.organizationId, url, enabled: input.enabled, secretSealed: seal(generateWebhookSecret(), deps.secretsKey) },
-          select: publicSelect,
+          select: webhookViewSelect,
         });
         await recordAudit(tx, actor, { action: "webhook.create", entityType: "webhook", entityId: created.id, entityLabel: url, after: { url, enabled: created.enabled } });
-        return { webhook: toView(created), created: true };
+        return { webhook: toWebhookView(created), created: true };
       } catch (error) {
         if (isUniqueViolation(error)) throw new ConflictError("Someone else created a webhook at the same moment. Reload the page to see it.");
         throw error;
       }
     }
     if (input.version === undefined || input.version !== existing.version) {
-      throw new StaleVersionError("Someone else changed the webhook while you were editing it.", toView(existing));
+      throw new StaleVersionError("Someone else changed the webhook while you were editing it.", toWebhookView(existing));
     }
     const updated = await tx.webhook.updateMany({
       where: { id: existing.id, version: existing.version },
       data: { url, enabled: input.enabled, version: { increment: 1 } },
     });
-    if (updated.count === 0) throw new StaleVersionError("Someone else changed the webhook while you were editing it.", toView(existing));
-    const saved = await tx.webhook.findUniqueOrThrow({ where: { id: existing.id }, select: publicSelect });
+    if (updated.count === 0) throw new StaleVersionError("Someone else changed the webhook while you were editing it.", toWebhookView(existing));
+    const saved = await tx.webhook.findUniqueOrThrow({ where: { id: existing.id }, select: webhookViewSelect });
     await recordAudit(tx, actor, {
       action: existing.enabled !== saved.enabled && existing.url === saved.url ? (saved.enabled ? "webhook.enable" : "webhook.disable") : "webhook.update",
       entityType: "webhook",
@@ -101,7 +72,7 @@ export async function saveWebhook(
       before: { url: existing.url, enabled: existing.enabled },
       after: { url: saved.url, enabled: saved.enabled },
     });
-    return { webhook: toView(saved), created: false };
+    return { webhook: toWebhookView(saved), created: false };
   });
 }
 
@@ -120,21 +91,21 @@ export async function rotateWebhookSecret(
 ): Promise<{ secret: string; webhook: WebhookSettingsView }> {
   const secret = generateWebhookSecret();
   return db.$transaction(async (tx) => {
-    const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: publicSelect });
+    const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: webhookViewSelect });
     if (!existing) throw new NotFoundError("There is no webhook to rotate the secret of.");
     const updated = await tx.webhook.updateMany({
       where: { id: existing.id, version },
       data: { secretSealed: seal(secret, secretsKey), version: { increment: 1 } },
     });
-    if (updated.count === 0) throw new StaleVersionError("Someone else changed the webhook while you were looking at it.", toView(existing));
+    if (updated.count === 0) throw new StaleVersionError("Someone else changed the webhook while you were looking at it.", toWebhookView(existing));
     await recordAudit(tx, actor, { action: "webhook.rotate_secret", entityType: "webhook", entityId: existing.id, entityLabel: existing.url });
-    return { secret, webhook: toView(await tx.webhook.findUniqueOrThrow({ where: { id: existing.id }, select: publicSelect })) };
+    return { secret, webhook: toWebhookView(await tx.webhook.findUniqueOrThrow({ where: { id: existing.id }, select: webhookViewSelect })) };
   });
 }
 
 export async function deleteWebhook(db: Database, actor: AuditActor): Promise<void> {
   await db.$transaction(async (tx) => {
-    const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: publicSelect });
+    const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: webhookViewSelect });
     if (!existing) throw new NotFoundError("There is no webhook to delete.");
     await tx.webhook.delete({ where: { id: existing.id } });
     await recordAudit(tx, actor, {

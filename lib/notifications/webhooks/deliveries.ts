@@ -19,8 +19,6 @@ import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from
  * killed after sending, before recording) and should ignore repeats of the same delivery id.
  */
 
-export type DeliveryStatus = "pending" | "delivered" | "failed";
-
 const USER_AGENT = "EmailRoutingConsole-Webhooks/1.0";
 const MAX_RETRY_DELAY_MS = 3_600_000;
 
@@ -170,37 +168,3 @@ export async function sendTestEvent(
   return { deliveryId: id, result };
 }
 
-export interface DeliveryView {
-  id: string;
-  event: string;
-  status: DeliveryStatus;
-  attempts: number;
-  responseStatus: number | null;
-  error: string | null;
-  createdAt: string;
-  lastAttemptAt: string | null;
-  nextAttemptAt: string | null;
-  payload: unknown;
-}
-
-export const DELIVERY_LOG_SIZE = 50;
-
-export async function listDeliveries(db: Database, organizationId: string, limit = DELIVERY_LOG_SIZE): Promise<DeliveryView[]> {
-  const rows = await db.webhookDelivery.findMany({
-    where: { webhook: { organizationId } },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit,
-  });
-  return rows.map((row) => ({
-    id: row.id,
-    event: row.event,
-    status: row.status as DeliveryStatus,
-    attempts: row.attempts,
-    responseStatus: row.responseStatus,
-    error: row.error,
-    createdAt: row.createdAt.toISOString(),
-    lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
-    nextAttemptAt: row.nextAttemptAt?.toISOString() ?? null,
-    payload: row.payload,
-  }));
-}
