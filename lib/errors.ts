@@ -35,8 +35,9 @@ export class ConflictError extends DomainError {
 }
 
 /** The record changed since the admin loaded it; `current` lets the UI show what changed. */
-export class StaleVersionError extends DomainError {
-  constructor(message: string, readonly current: unknown) {
+/** A save refused because the record changed since it was read; `current` is the record as it is now. */
+export class StaleVersionError<Current = unknown> extends DomainError {
+  constructor(message: string, readonly current: Current) {
     super(message, "stale");
   }
 }

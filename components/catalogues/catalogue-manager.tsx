@@ -34,6 +34,7 @@ import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/actions/result";
 import { messagesHref } from "@/lib/messages/schemas";
 import { recentMessagesLabel } from "@/lib/messages/types";
+import type { CatalogueEntry } from "@/lib/routing/catalogues";
 import { CATALOGUE_NOUNS, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/routing/catalogue-schemas";
 
 export interface CatalogueRow {
@@ -49,7 +50,7 @@ export interface CatalogueRow {
 type Saved = { id: string; name: string };
 interface CatalogueActions {
   create: (input: { name: string; description?: string }) => Promise<ActionResult<Saved>>;
-  update: (input: { id: string; version: number; name: string; description?: string }) => Promise<ActionResult<Saved & { version: number }>>;
+  update: (input: { id: string; version: number; name: string; description?: string }) => Promise<ActionResult<Saved & { version: number }, CatalogueEntry>>;
   remove: (input: { id: string }) => Promise<ActionResult<{ id: string }>>;
 }
 
@@ -147,7 +148,7 @@ function EditDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalogu
       return;
     }
     if (result.code === "stale" && result.current) {
-      setStale({ current: { ...(result.current as CatalogueRow), routeCount: row.routeCount }, mine: values });
+      setStale({ current: { ...result.current, routeCount: row.routeCount }, mine: values });
       return;
     }
     const message = applyActionErrors(result, form.setError, ["name", "description"]);

@@ -67,7 +67,7 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
       return;
     }
     if (result.code === "stale" && result.current) {
-      const current = result.current as WebhookView;
+      const current = result.current;
       setVersion(current.version);
       setError("root", {
         message: `Someone else changed the webhook while you were editing it (it now sends to ${current.url}, ${current.enabled ? "enabled" : "disabled"}). Save again to replace their change with yours.`,

@@ -173,7 +173,7 @@ export function RouteForm({
       return;
     }
     if (result.code === "stale" && result.current) {
-      setStale({ current: result.current as StaleRoute, mine: values });
+      setStale({ current: result.current, mine: values });
       return;
     }
     placeErrors(result);

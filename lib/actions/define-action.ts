@@ -13,7 +13,7 @@ import { DomainError, StaleVersionError, type FieldErrors } from "@/lib/errors";
 import { REQUEST_ID_HEADER } from "@/lib/http/client-address";
 import { log } from "@/lib/log";
 
-import type { ActionResult } from "./result";
+import type { ActionResult, StaleShape } from "./result";
 
 export interface ActionContext {
   actor: Actor;
@@ -61,11 +61,11 @@ export function actionDefinition(action: unknown): ActionDefinition | undefined 
  * the form uses, before the body runs with the actor's organisation. Expected failures come back
  * as results; anything else is logged with a reference and reported without internals.
  */
-export function defineAction<Schema extends z.ZodType, Output>(
-  options: { name: string; ability: Ability; input: Schema },
+export function defineAction<Schema extends z.ZodType, Output, Current = never>(
+  options: { name: string; ability: Ability; input: Schema; stale?: StaleShape<Current> },
   body: (input: z.output<Schema>, context: ActionContext) => Promise<Output>,
-): (input: z.input<Schema>) => Promise<ActionResult<Output>> {
-  const action = async (rawInput: z.input<Schema>): Promise<ActionResult<Output>> => {
+): (input: z.input<Schema>) => Promise<ActionResult<Output, Current>> {
+  const action = async (rawInput: z.input<Schema>): Promise<ActionResult<Output, Current>> => {
     try {
       const access = await checkAccess(options.ability);
       if (!access.ok) {
@@ -90,7 +90,7 @@ export function defineAction<Schema extends z.ZodType, Output>(
           code: error.code,
           error: error.message,
           ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
-          ...(error instanceof StaleVersionError ? { current: error.current } : {}),
+          ...(error instanceof StaleVersionError ? { current: error.current as Current } : {}),
         };
       }
       const reference = randomUUID().slice(0, 8);

@@ -3,16 +3,17 @@ import "server-only";
 import type { Actor } from "@/lib/auth/sessions";
 import type { Database, Prisma } from "@/lib/db/client";
 
+import type { AuditAction, AuditEntityType } from "./types";
+
 /**
  * The audit log: every change to domains, routes, queues and catalogues records who, when, what,
  * and the values before and after. Call `recordAudit` with the transaction client of the change
  * itself, so a change never exists without its entry (and a rolled-back change leaves none).
  */
-export type AuditEntityType = "domain" | "route" | "queue" | "skill" | "language" | "routes" | "webhook" | "test_message";
 
 export interface AuditEvent {
   /** `<entity>.<verb>`, e.g. route.create, queue.rename, domain.delete, routes.import */
-  action: string;
+  action: AuditAction;
   entityType: AuditEntityType;
   entityId?: string | null;
   /** What an admin recognises: the address, the domain, the queue's name. */

@@ -4,6 +4,8 @@ import { randomBytes } from "node:crypto";
 
 import type { Database } from "@/lib/db/client";
 
+import { isPermission, type Permission } from "./permissions";
+
 /** The signed-in administrator, as every permission check and domain function sees them. */
 export interface Actor {
   sessionId: string;
@@ -14,7 +16,8 @@ export interface Actor {
   organizationName: string;
   organizationSlug: string;
   licences: string[];
-  permissions: string[];
+  /** Only permissions the console knows; anything else stored on the user grants nothing. */
+  permissions: Permission[];
 }
 
 export async function createSession(
@@ -53,7 +56,7 @@ export async function findActor(db: Database, sessionId: string, now = new Date(
     organizationName: user.organization.name,
     organizationSlug: user.organization.slug,
     licences: user.organization.licences,
-    permissions: user.permissions,
+    permissions: user.permissions.filter(isPermission),
   };
 }
 

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createRouteAction, deleteRouteAction, updateRouteAction } from "@/app/(console)/routes/actions";
 import { createQueueAction } from "@/app/(console)/queues/actions";
 import { recordAudit } from "@/lib/audit/audit";
-import { listAuditActions, listAuditEntries } from "@/lib/audit/audit-log";
-import { auditQuerySchema } from "@/lib/audit/audit-schemas";
+import { listAuditActions, listAuditEntries } from "@/lib/audit/queries";
+import { auditQuerySchema } from "@/lib/audit/schemas";
 import { getDb } from "@/lib/db/client";
 
 import { actAs } from "../support/request-context";
@@ -40,35 +40,35 @@ beforeAll(async () => {
 
 describe("the audit log", () => {
   it("lists the organisation's entries newest first, 50 to a page", async () => {
-    const first = await listAuditEntries(db, acme.id, query());
+    const first = await listAuditEntries(acme.id, query());
     // 1 queue + 61 creates + 1 update + 3 deletes + 1 domain + 1 legacy
     expect(first).toMatchObject({ total: 68, page: 1, pageCount: 2 });
     expect(first.entries).toHaveLength(50);
     expect(first.entries[0]).toMatchObject({ action: "domain.register", entityLabel: "help.acme.test" });
-    const second = await listAuditEntries(db, acme.id, query({ page: "2" }));
+    const second = await listAuditEntries(acme.id, query({ page: "2" }));
     expect(second.entries).toHaveLength(18);
     expect(second.entries.at(-1)).toMatchObject({ actorEmail: "former@acme.example" });
     expect(first.entries.some((entry) => entry.entityLabel === "Initech queue")).toBe(false);
-    expect((await listAuditEntries(db, initech.id, query())).entries.map((entry) => entry.entityLabel)).toEqual(["Initech queue"]);
+    expect((await listAuditEntries(initech.id, query())).entries.map((entry) => entry.entityLabel)).toEqual(["Initech queue"]);
   });
 
   it("filters by entity type, action, actor, date range and text", async () => {
-    expect((await listAuditEntries(db, acme.id, query({ entity: "queue" }))).total).toBe(2);
-    expect((await listAuditEntries(db, acme.id, query({ action: "route.delete" }))).entries.map((entry) => entry.entityLabel)).toEqual([
+    expect((await listAuditEntries(acme.id, query({ entity: "queue" }))).total).toBe(2);
+    expect((await listAuditEntries(acme.id, query({ action: "route.delete" }))).entries.map((entry) => entry.entityLabel)).toEqual([
       "bulk40@help.acme.test",
       "bulk20@help.acme.test",
       "bulk0@help.acme.test",
     ]);
-    expect((await listAuditEntries(db, acme.id, query({ actor: "FORMER" }))).total).toBe(1);
-    expect((await listAuditEntries(db, acme.id, query({ from: "2026-01-15", to: "2026-01-15" }))).entries.map((entry) => entry.entityLabel)).toEqual(["Legacy"]);
-    expect((await listAuditEntries(db, acme.id, query({ to: "2026-01-14" }))).total).toBe(0);
-    expect((await listAuditEntries(db, acme.id, query({ q: "bulk1" }))).total).toBe(11);
-    expect((await listAuditEntries(db, acme.id, query({ q: "_" }))).total).toBe(0);
-    expect(await listAuditActions(db, acme.id)).toEqual(["domain.register", "queue.create", "queue.delete", "route.create", "route.delete", "route.update"]);
+    expect((await listAuditEntries(acme.id, query({ actor: "FORMER" }))).total).toBe(1);
+    expect((await listAuditEntries(acme.id, query({ from: "2026-01-15", to: "2026-01-15" }))).entries.map((entry) => entry.entityLabel)).toEqual(["Legacy"]);
+    expect((await listAuditEntries(acme.id, query({ to: "2026-01-14" }))).total).toBe(0);
+    expect((await listAuditEntries(acme.id, query({ q: "bulk1" }))).total).toBe(11);
+    expect((await listAuditEntries(acme.id, query({ q: "_" }))).total).toBe(0);
+    expect(await listAuditActions(acme.id)).toEqual(["domain.register", "queue.create", "queue.delete", "route.create", "route.delete", "route.update"]);
   });
 
   it("keeps before and after of an update", async () => {
-    const [update] = (await listAuditEntries(db, acme.id, query({ action: "route.update" }))).entries;
+    const [update] = (await listAuditEntries(acme.id, query({ action: "route.update" }))).entries;
     expect(update?.before).toMatchObject({ fromName: "Acme", address: "support@help.acme.test" });
     expect(update?.after).toMatchObject({ fromName: "Acme Care", address: "support@help.acme.test" });
   });

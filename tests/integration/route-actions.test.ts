@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createRouteAction, deleteRouteAction, testAddressAction, updateRouteAction } from "@/app/(console)/routes/actions";
 import { getDb } from "@/lib/db/client";
 import type { CreateRouteInput } from "@/lib/routing/route-schemas";
-import { getRoute, listDomainRoutes, type StaleRoute } from "@/lib/routing/routes";
+import { getRoute, listDomainRoutes } from "@/lib/routing/routes";
 
 import { actAs, actAsNobody } from "../support/request-context";
 import {
@@ -396,7 +396,7 @@ describe("editing a route", () => {
     const stale = await updateRouteAction({ ...minimal(), id: route.id, version: 1, fromName: "My name" });
     expect(stale).toMatchObject({ ok: false, code: "stale" });
     if (stale.ok) return;
-    const current = stale.current as StaleRoute;
+    const current = stale.current!;
     expect(current.changedBy).toBe("viewer@acme.example");
     expect(current.route).toMatchObject({ fromName: "Their name", priority: 8, version: 2 });
     expect(await getRoute(db, acme.id, route.id)).toMatchObject({ fromName: "Their name", version: 2 });

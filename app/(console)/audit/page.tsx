@@ -11,10 +11,10 @@ import { Input, Select } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
 import { describeAction, diffAuditValues } from "@/lib/audit/audit-diff";
-import { listAuditActions, listAuditEntries } from "@/lib/audit/audit-log";
-import { AUDIT_ENTITY_LABELS, AUDIT_ENTITY_TYPES, auditQuerySchema, type AuditQuery } from "@/lib/audit/audit-schemas";
+import { readAuditPage } from "@/lib/audit/queries";
+import { AUDIT_ENTITY_LABELS, auditQuerySchema, type AuditQuery } from "@/lib/audit/schemas";
+import { AUDIT_ENTITY_TYPES } from "@/lib/audit/types";
 import { requirePageAccess } from "@/lib/auth/gate";
-import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -50,8 +50,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const actor = await requirePageAccess("view");
   const raw = await searchParams;
   const query = auditQuerySchema.parse(Object.fromEntries(Object.entries(raw).filter(([, value]) => typeof value === "string")));
-  const db = getDb();
-  const [log, actions] = await Promise.all([listAuditEntries(db, actor.organizationId, query), listAuditActions(db, actor.organizationId)]);
+  const { log, actions } = await readAuditPage(actor.organizationId, query);
   const filtered = Boolean(query.entity || query.action || query.actor || query.from || query.to || query.q);
 
   return (

@@ -4,9 +4,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
 import { defineAction } from "@/lib/actions/define-action";
+import { staleAs } from "@/lib/actions/result";
 import { getConfig } from "@/lib/config/env";
 import { markNotificationsRead } from "@/lib/notifications/commands";
 import { sendTestEvent } from "@/lib/notifications/webhooks/deliveries";
+import type { WebhookSettingsView } from "@/lib/notifications/types";
 import { markNotificationsReadSchema, saveWebhookSchema, webhookVersionSchema } from "@/lib/notifications/schemas";
 import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
 import { deleteWebhook, revealWebhookSecret, rotateWebhookSecret, saveWebhook } from "@/lib/notifications/webhooks/commands";
@@ -22,7 +24,7 @@ export const markNotificationsReadAction = defineAction(
 );
 
 export const saveWebhookAction = defineAction(
-  { name: "saveWebhook", ability: "manage", input: saveWebhookSchema },
+  { name: "saveWebhook", ability: "manage", input: saveWebhookSchema, stale: staleAs<WebhookSettingsView>() },
   async (input, { actor, db }) => {
     const saved = await saveWebhook(db, actor, input, webhookDependencies(getConfig()));
     revalidatePath("/notifications");
@@ -36,7 +38,7 @@ export const revealWebhookSecretAction = defineAction(
 );
 
 export const rotateWebhookSecretAction = defineAction(
-  { name: "rotateWebhookSecret", ability: "manage", input: webhookVersionSchema },
+  { name: "rotateWebhookSecret", ability: "manage", input: webhookVersionSchema, stale: staleAs<WebhookSettingsView>() },
   async (input, { actor, db }) => {
     const rotated = await rotateWebhookSecret(db, actor, input.version, webhookDependencies(getConfig()).secretsKey);
     revalidatePath("/notifications");

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 
 import { defineAction } from "@/lib/actions/define-action";
+import { staleAs } from "@/lib/actions/result";
 import {
   catalogueUsageSchema,
   createLanguageSchema,
@@ -12,7 +13,7 @@ import {
   updateLanguageSchema,
   updateSkillSchema,
 } from "@/lib/routing/catalogue-schemas";
-import { catalogueEntryUsage, createCatalogueItem, deleteCatalogueItem, updateCatalogueItem } from "@/lib/routing/catalogues";
+import { catalogueEntryUsage, createCatalogueItem, deleteCatalogueItem, updateCatalogueItem, type CatalogueEntry } from "@/lib/routing/catalogues";
 import { createQueueSchema, deleteQueueSchema, updateQueueSchema } from "@/lib/routing/queue-schemas";
 import { createQueue, deleteQueue, updateQueue } from "@/lib/routing/queues";
 
@@ -34,7 +35,7 @@ export const createQueueAction = defineAction(
 );
 
 export const updateQueueAction = defineAction(
-  { name: "updateQueue", ability: "manage", input: updateQueueSchema },
+  { name: "updateQueue", ability: "manage", input: updateQueueSchema, stale: staleAs<CatalogueEntry>() },
   async (input, { actor, db }) => {
     const queue = await updateQueue(db, actor, input);
     revalidateCatalogues();
@@ -61,7 +62,7 @@ export const createSkillAction = defineAction(
 );
 
 export const updateSkillAction = defineAction(
-  { name: "updateSkill", ability: "manage", input: updateSkillSchema },
+  { name: "updateSkill", ability: "manage", input: updateSkillSchema, stale: staleAs<CatalogueEntry>() },
   async (input, { actor, db }) => {
     const skill = await updateCatalogueItem(db, actor, "skill", input);
     revalidateCatalogues();
@@ -88,7 +89,7 @@ export const createLanguageAction = defineAction(
 );
 
 export const updateLanguageAction = defineAction(
-  { name: "updateLanguage", ability: "manage", input: updateLanguageSchema },
+  { name: "updateLanguage", ability: "manage", input: updateLanguageSchema, stale: staleAs<CatalogueEntry>() },
   async (input, { actor, db }) => {
     const language = await updateCatalogueItem(db, actor, "language", input);
     revalidateCatalogues();

@@ -1,10 +1,11 @@
 "use server";
 
 import { defineAction } from "@/lib/actions/define-action";
+import { staleAs } from "@/lib/actions/result";
 import { getConfig } from "@/lib/config/env";
 import { createRouteSchema, deleteRouteSchema, testAddressSchema, updateRouteSchema } from "@/lib/routing/route-schemas";
 import { testAddress } from "@/lib/routing/route-tester";
-import { createRoute, deleteRoute, updateRoute, type RouteLimits } from "@/lib/routing/routes";
+import { createRoute, deleteRoute, updateRoute, type RouteLimits, type StaleRoute } from "@/lib/routing/routes";
 
 function routeLimits(): RouteLimits {
   return { maxRoutesPerDomain: getConfig().MAX_ROUTES_PER_DOMAIN };
@@ -26,7 +27,7 @@ export const createRouteAction = defineAction(
 );
 
 export const updateRouteAction = defineAction(
-  { name: "updateRoute", ability: "manage", input: updateRouteSchema },
+  { name: "updateRoute", ability: "manage", input: updateRouteSchema, stale: staleAs<StaleRoute>() },
   async (input, { actor, db }) => {
     const route = await updateRoute(db, actor, input, routeLimits());
     return { id: route.id, address: route.address, version: route.version };

@@ -1,29 +1,11 @@
 import "server-only";
 
-import type { Database, Prisma } from "@/lib/db/client";
+import { getDb, type DbClient, type Prisma } from "@/lib/db/client";
 
-import { AUDIT_PAGE_SIZE, type AuditQuery } from "./audit-schemas";
+import { AUDIT_PAGE_SIZE, type AuditQuery } from "./schemas";
+import type { AuditLogPage } from "./types";
 
 /** Reading the audit log: one organisation's entries, newest first, filtered and paginated. */
-
-export interface AuditLogEntry {
-  id: string;
-  createdAt: string;
-  actorEmail: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  entityLabel: string;
-  before: unknown;
-  after: unknown;
-}
-
-export interface AuditLogPage {
-  entries: AuditLogEntry[];
-  total: number;
-  page: number;
-  pageCount: number;
-}
 
 /** Prisma's `contains` passes % and _ through to LIKE as wildcards; searches mean them literally. */
 function literal(text: string): string {
@@ -53,7 +35,7 @@ function whereFor(organizationId: string, query: AuditQuery): Prisma.AuditEntryW
   return where;
 }
 
-export async function listAuditEntries(db: Database, organizationId: string, query: AuditQuery): Promise<AuditLogPage> {
+export async function listAuditEntries(organizationId: string, query: AuditQuery, db: DbClient = getDb()): Promise<AuditLogPage> {
   const where = whereFor(organizationId, query);
   const total = await db.auditEntry.count({ where });
   const pageCount = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
@@ -83,8 +65,14 @@ export async function listAuditEntries(db: Database, organizationId: string, que
 }
 
 /** The actions that occur in this organisation's log, for the filter. */
-export async function listAuditActions(db: Database, organizationId: string): Promise<string[]> {
+export async function listAuditActions(organizationId: string, db: DbClient = getDb()): Promise<string[]> {
   const rows = await db.$queryRaw<{ action: string }[]>`
     SELECT DISTINCT action FROM audit_entries WHERE organization_id = ${organizationId}::uuid ORDER BY action`;
   return rows.map((row) => row.action);
+}
+
+/** The audit page: a page of entries and the actions to filter by. */
+export async function readAuditPage(organizationId: string, query: AuditQuery, db: DbClient = getDb()): Promise<{ log: AuditLogPage; actions: string[] }> {
+  const [log, actions] = await Promise.all([listAuditEntries(organizationId, query, db), listAuditActions(organizationId, db)]);
+  return { log, actions };
 }

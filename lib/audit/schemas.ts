@@ -2,10 +2,9 @@ import { z } from "zod";
 
 import { plainText } from "@/lib/validation/plain-text";
 
-/** Filters of the audit log page (query string); anything malformed is ignored, not an error. */
-export const AUDIT_ENTITY_TYPES = ["route", "routes", "queue", "skill", "language", "domain", "webhook", "test_message"] as const;
+import { AUDIT_ENTITY_TYPES, type AuditEntityType } from "./types";
 
-export const AUDIT_ENTITY_LABELS: Record<(typeof AUDIT_ENTITY_TYPES)[number], string> = {
+export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   route: "Routes",
   routes: "Route imports",
   queue: "Queues",
@@ -31,6 +30,7 @@ const day = z
   .optional()
   .catch(undefined);
 
+/** Filters of the audit log page (query string); anything malformed is ignored, not an error. */
 export const auditQuerySchema = z.object({
   entity: z.enum(AUDIT_ENTITY_TYPES).optional().catch(undefined),
   action: text(60),
