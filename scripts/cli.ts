@@ -4,7 +4,7 @@ import { parseArgs, parseEnv, type ParseArgsConfig } from "node:util";
 import pg from "pg";
 
 import { ConfigError, getConfig, type AppConfig } from "@/lib/config/env";
-import { disconnectDb, getDb, type Database } from "@/lib/db/client";
+import { configuredDatabaseUrl, disconnectDb, getDb, selectDatabase, type Database } from "@/lib/db/client";
 import { describeConnectionError } from "@/lib/db/errors";
 import { getMigrationStatus, MigrationError } from "@/lib/db/migrate";
 import { DomainError } from "@/lib/errors";
@@ -28,12 +28,21 @@ export function runCli(main: () => Promise<number | void>): void {
   );
 }
 
+/** The database a failure concerns, if one is known (the configuration itself may be what failed). */
+function chosenDatabaseUrl(): string | undefined {
+  try {
+    return configuredDatabaseUrl();
+  } catch {
+    return undefined;
+  }
+}
+
 function explain(error: unknown): string | null {
   if (error instanceof ConfigError || error instanceof StartupError || error instanceof MigrationError || error instanceof DomainError) {
     return error.message;
   }
   if (error instanceof UsageError) return `${error.message}\n\n${error.usage}`;
-  return describeConnectionError(error, process.env.DATABASE_URL);
+  return describeConnectionError(error, chosenDatabaseUrl());
 }
 
 export class UsageError extends Error {
@@ -55,7 +64,7 @@ export function parseCliArgs<T extends NonNullable<ParseArgsConfig["options"]>>(
 /** Runs an operator command against the console's database (DATABASE_URL, or the embedded one). */
 export async function withCommandDb<T>(run: (db: Database, url: string) => Promise<T>): Promise<T> {
   return withCommandDatabase(getConfig(), process.cwd(), async (url) => {
-    process.env.DATABASE_URL = url;
+    selectDatabase(url);
     try {
       return await run(getDb(), url);
     } finally {
@@ -91,7 +100,7 @@ export function runService(name: string, start: (config: AppConfig) => Promise<S
   runCli(async () => {
     const config = getConfig();
     await withCommandDatabase(config, process.cwd(), async (url) => {
-      process.env.DATABASE_URL = url;
+      selectDatabase(url);
       await assertMigrated(url);
       const service = await start(config);
       const signal = await untilSignal();

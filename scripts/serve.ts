@@ -22,7 +22,7 @@ import http from "node:http";
 import next from "next";
 
 import { isSecureUrl } from "../lib/auth/session-cookie";
-import { loadConfig, publicUrl } from "../lib/config/env";
+import { formatConfigProblems, loadConfig, publicUrl } from "../lib/config/env";
 import { checkRequestBody, type BodyRefusal } from "../lib/http/body-limits";
 import { CLIENT_ADDRESS_HEADER, dropUntrustedRequestHeaders, REQUEST_ID_HEADER, resolveClientAddress } from "../lib/http/client-address";
 import { escapeMalformedPercents } from "../lib/http/request-path";
@@ -31,12 +31,18 @@ import { runShutdownHooks } from "../lib/jobs/shutdown";
 import { log } from "../lib/log";
 
 const dev = process.argv.includes("--dev");
-const port = Number(process.env.PORT || 3000);
-const hostname = process.env.HOST || "0.0.0.0";
-const trustProxy = /^(1|true|yes)$/i.test(process.env.TRUST_PROXY ?? "");
 const loaded = loadConfig();
-const shutdownTimeoutMs = loaded.ok ? loaded.config.SHUTDOWN_TIMEOUT : 10_000;
-const securityHeaders = baselineSecurityHeaders({ https: loaded.ok && isSecureUrl(publicUrl(loaded.config)) });
+if (!loaded.ok) {
+  // The same report `npm start` gives; serving with a half-valid configuration helps no one.
+  console.error(formatConfigProblems(loaded.problems));
+  process.exit(1);
+}
+const config = loaded.config;
+const port = config.PORT;
+const hostname = config.HOST ?? "0.0.0.0";
+const trustProxy = config.TRUST_PROXY;
+const shutdownTimeoutMs = config.SHUTDOWN_TIMEOUT;
+const securityHeaders = baselineSecurityHeaders({ https: isSecureUrl(publicUrl(config)) });
 
 function refuseBody(response: http.ServerResponse, path: string, refusal: BodyRefusal): void {
   const api = path.startsWith("/api/");

@@ -10,7 +10,7 @@ import path from "node:path";
 
 import { DEMO_ACCOUNTS, seedDemoData, seedDemoMailRouting } from "@/lib/accounts/demo-seed";
 import { formatConfigProblems, loadConfig, publicUrl } from "@/lib/config/env";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { ensureBuild } from "@/lib/runtime/build";
 import { prepareDatabase, StartupError } from "@/lib/runtime/database";
 import { readOrCreateSecret } from "@/lib/runtime/local-secrets";
@@ -93,7 +93,7 @@ async function main(): Promise<number> {
   process.on("SIGTERM", () => void shutdown(0));
 
   try {
-    process.env.DATABASE_URL = database.url;
+    selectDatabase(database.url);
     const seed = config.SEED_DEMO_DATA ?? database.embedded;
     if (seed) {
       await seedDemoData(getDb());

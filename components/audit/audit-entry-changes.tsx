@@ -1,4 +1,4 @@
-import { diffAuditValues, type DiffKind } from "@/lib/audit/audit-diff";
+import { diffAuditValues, type DiffKind } from "./audit-diff";
 
 const KIND_LABEL: Record<DiffKind, string> = { added: "Added", removed: "Removed", changed: "Changed" };
 

@@ -2,7 +2,7 @@ import { Server } from "lucide-react";
 import type { ReactNode } from "react";
 
 import { LocalTime } from "@/components/ui/local-time";
-import { formatDelay } from "@/lib/messages/auth-words";
+import { formatDelay } from "@/lib/messages/types";
 import type { AuthCheckView, HopView, StoredHeader } from "@/lib/messages/types";
 
 import { VerdictBadge } from "./status-badges";

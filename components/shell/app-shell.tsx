@@ -2,7 +2,7 @@ import { Building2, Eye, Mail } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 
-import type { Actor } from "@/lib/auth/gate";
+import type { Actor } from "@/lib/auth/types";
 import { can } from "@/lib/auth/permissions";
 
 import { SideNav, TopNav } from "./nav";

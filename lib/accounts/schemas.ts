@@ -1,11 +1,8 @@
 import { z } from "zod";
 
 import { KNOWN_LICENCES, PERMISSIONS } from "@/lib/auth/permissions";
+import { normaliseEmail } from "@/lib/auth/schemas";
 import { plainText } from "@/lib/validation/plain-text";
-
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
 
 export const slugSchema = plainText()
   .trim()

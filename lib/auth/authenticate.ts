@@ -1,7 +1,7 @@
 import "server-only";
 
 import type { Database } from "@/lib/db/client";
-import { normaliseEmail } from "@/lib/accounts/schemas";
+import { normaliseEmail } from "./schemas";
 import { hasControlCharacter } from "@/lib/validation/plain-text";
 
 import { clearAccountFailures, forgetExpiredLoginFailures, reserveLoginAttempt, type LoginLimits } from "./login-limiter";

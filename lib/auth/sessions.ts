@@ -4,21 +4,11 @@ import { randomBytes } from "node:crypto";
 
 import type { Database } from "@/lib/db/client";
 
-import { isPermission, type Permission } from "./permissions";
+import { isPermission } from "./permissions";
+import type { Actor } from "./types";
 
-/** The signed-in administrator, as every permission check and domain function sees them. */
-export interface Actor {
-  sessionId: string;
-  userId: string;
-  email: string;
-  name: string;
-  organizationId: string;
-  organizationName: string;
-  organizationSlug: string;
-  licences: string[];
-  /** Only permissions the console knows; anything else stored on the user grants nothing. */
-  permissions: Permission[];
-}
+export type { Actor } from "./types";
+
 
 export async function createSession(
   db: Database,

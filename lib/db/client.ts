@@ -3,6 +3,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 
+import { ConfigError, loadConfig } from "@/lib/config/env";
 import { log } from "@/lib/log";
 
 import { PrismaClient } from "./generated/client";
@@ -10,24 +11,59 @@ import { PrismaClient } from "./generated/client";
 export type Database = PrismaClient;
 export type { Prisma } from "./generated/client";
 
-const globalForDb = globalThis as unknown as { erconsoleDb?: { url: string; client: PrismaClient; pool?: pg.Pool } };
+interface Connection {
+  url: string;
+  /** Chosen with selectDatabase, or read from the configuration. */
+  source: "chosen" | "configuration";
+  client: PrismaClient;
+  pool?: pg.Pool;
+}
 
-function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
+const globalForDb = globalThis as unknown as { erconsoleDb?: Connection; erconsoleDatabaseUrl?: string };
+
+/**
+ * Points this process at a database chosen at run time (the embedded server a script started, a
+ * test's own database) instead of the configured DATABASE_URL. Returns the previous choice.
+ */
+export function selectDatabase(url: string | undefined): string | undefined {
+  const previous = globalForDb.erconsoleDatabaseUrl;
+  globalForDb.erconsoleDatabaseUrl = url;
+  return previous;
+}
+
+/**
+ * DATABASE_URL as the configuration validates it, read when a connection is made rather than
+ * cached: whoever starts the process (a script, a test file) sets the environment before first use.
+ */
+function configurationDatabaseUrl(): string | undefined {
+  const loaded = loadConfig();
+  if (!loaded.ok) throw new ConfigError(loaded.problems);
+  return loaded.config.DATABASE_URL;
+}
+
+/** The database this process uses: the one chosen with selectDatabase, else DATABASE_URL from the configuration. */
+export function configuredDatabaseUrl(): string | undefined {
+  const existing = globalForDb.erconsoleDb;
+  return globalForDb.erconsoleDatabaseUrl ?? (existing?.source === "configuration" ? existing.url : configurationDatabaseUrl());
+}
+
+export function databaseUrl(): string {
+  const url = configuredDatabaseUrl();
   if (!url) {
     throw new Error("DATABASE_URL is not set: start the console with `npm start`, which provides it.");
   }
   return url;
 }
 
-function connection(): { url: string; client: PrismaClient; pool?: pg.Pool } {
-  const url = databaseUrl();
+function connection(): Connection {
   const existing = globalForDb.erconsoleDb;
-  if (existing && existing.url === url) return existing;
+  const chosen = globalForDb.erconsoleDatabaseUrl;
+  if (existing && (chosen === undefined ? existing.source === "configuration" : existing.url === chosen)) return existing;
+  const url = databaseUrl();
   // Prisma's adapter owns its pool: after $disconnect a client someone still holds connects again
   // on its next query (a pool handed in from outside could not be used once ended).
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000 }) });
-  globalForDb.erconsoleDb = { url, client };
+  globalForDb.erconsoleDb = { url, source: chosen === undefined ? "configuration" : "chosen", client };
   return globalForDb.erconsoleDb;
 }
 

@@ -6,6 +6,7 @@ import type { AppConfig } from "@/lib/config/env";
 import { getMigrationStatus } from "@/lib/db/migrate";
 import { inProcessWorkerStatus } from "@/lib/jobs/worker-state";
 import { inProcessGateway } from "@/lib/mail/gateway-state";
+import { configuredDatabaseUrl } from "@/lib/db/client";
 
 /**
  * What /api/health reports to load balancers and operators: the database answers, its schema is
@@ -87,7 +88,7 @@ export async function checkHealth(config: AppConfig, options: { url?: string; ti
   const started = performance.now();
   const now = options.now ?? new Date();
   const timeoutMs = options.timeoutMs ?? 2_000;
-  const url = options.url ?? process.env.DATABASE_URL;
+  const url = options.url ?? configuredDatabaseUrl();
   const checks: HealthReport["checks"] = {
     database: { status: "fail", error: "not configured" },
     migrations: { status: "fail", error: "database unavailable" },

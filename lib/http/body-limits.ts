@@ -1,4 +1,5 @@
-import { MAX_IMPORT_BYTES } from "@/lib/routing/route-csv";
+/** The largest route import file accepted (CSV); checked while the body streams in. */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
 /**
  * How much of a request body the console's HTTP server (scripts/serve.ts) lets through to Next.js.

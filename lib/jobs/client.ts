@@ -6,6 +6,7 @@ import { getConfig, type AppConfig } from "@/lib/config/env";
 import { log } from "@/lib/log";
 
 import { ensureQueues, JOB_SCHEMA } from "./queues";
+import { databaseUrl } from "@/lib/db/client";
 
 /**
  * The process's connection to the job queue, for sending jobs. A worker process lends its own
@@ -46,12 +47,6 @@ export function pgBossOptions(config: AppConfig, url: string, role: "sender" | "
 export function describeBossError(error: unknown): Record<string, unknown> {
   const value = error as { message?: unknown; code?: unknown; queue?: unknown };
   return { message: typeof value?.message === "string" ? value.message : String(error), code: value?.code, queue: value?.queue };
-}
-
-function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: the job queue lives in the console's database.");
-  return url;
 }
 
 /** The job queue, started on first use. Rejects when the database cannot be reached (callers fall back to the sweep). */

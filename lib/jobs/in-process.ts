@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig, type AppConfig } from "@/lib/config/env";
-import { disconnectDb } from "@/lib/db/client";
+import { configuredDatabaseUrl, disconnectDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
 
 import { stopJobClient } from "./client";
@@ -37,7 +37,7 @@ export function startInProcessWorker(): void {
     log.info("background checks run elsewhere (WORKER_MODE=off): start them with `npm run worker`");
     return;
   }
-  if (!process.env.DATABASE_URL) {
+  if (!configuredDatabaseUrl()) {
     state.starting = false;
     log.warn("background checks not started: DATABASE_URL is not set");
     return;

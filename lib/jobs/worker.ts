@@ -6,7 +6,7 @@ import os from "node:os";
 import PgBoss from "pg-boss";
 
 import type { AppConfig } from "@/lib/config/env";
-import { getDb, type Database } from "@/lib/db/client";
+import { databaseUrl, getDb, type Database } from "@/lib/db/client";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { pruneInboundMail } from "@/lib/mail/retention";
 import { deliverTestMessage } from "@/lib/test-messages/deliver";
@@ -68,8 +68,7 @@ export interface JobWorker {
 export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
   const { config, mode } = options;
   const db = options.db ?? getDb();
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: the job worker needs the console's database.");
+  const url = databaseUrl();
   const id = `${os.hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const log = (options.log ?? rootLog).child({ worker: id });
   const startedAt = new Date();

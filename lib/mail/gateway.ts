@@ -7,7 +7,7 @@ import path from "node:path";
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 
 import type { AppConfig } from "@/lib/config/env";
-import { getDb, getPool, type Database, type Queryable } from "@/lib/db/client";
+import { configuredDatabaseUrl, getDb, getPool, type Database, type Queryable } from "@/lib/db/client";
 import { ResolverCache } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { log as rootLog, type Logger } from "@/lib/log";
@@ -132,7 +132,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     hostname,
   });
 
-  const connectionString = process.env.DATABASE_URL;
+  const connectionString = configuredDatabaseUrl();
   const routeCache = options.routeCache !== false && connectionString ? new RouteCache({ connectionString, log }) : null;
   await routeCache?.start();
   /** A hot-path statement failed: the database may be gone, so no routing decision is taken from memory. */

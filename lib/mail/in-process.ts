@@ -6,6 +6,7 @@ import { log } from "@/lib/log";
 
 import { startGateway, type InboundGateway } from "./gateway";
 import { inProcessGateway, setInProcessGateway, type InProcessGatewayState } from "./gateway-state";
+import { configuredDatabaseUrl } from "@/lib/db/client";
 
 /**
  * The gateway inside a web instance (INBOUND_MODE=in-process, the default), started from
@@ -29,7 +30,7 @@ export function startInProcessGateway(): void {
     log.info("inbound SMTP runs elsewhere (INBOUND_MODE=off): start it with `npm run inbound`");
     return;
   }
-  if (!process.env.DATABASE_URL) {
+  if (!configuredDatabaseUrl()) {
     state.error = "DATABASE_URL is not set";
     log.warn("inbound SMTP gateway not started: DATABASE_URL is not set");
     return;

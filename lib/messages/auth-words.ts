@@ -141,18 +141,3 @@ export function describeAuthentication(facts: AuthFacts): AuthCheckView[] {
   return [describeSpf(facts), describeDkim(facts), describeDmarc(facts), describeArc(facts)];
 }
 
-/** "4 s", "2 min 5 s", "3 h 10 min", "2 d 4 h"; negative delays mean the two servers' clocks disagree. */
-export function formatDelay(seconds: number): string {
-  const sign = seconds < 0 ? "−" : "";
-  let rest = Math.abs(Math.round(seconds));
-  if (rest < 60) return `${sign}${rest} s`;
-  const days = Math.floor(rest / 86_400);
-  rest -= days * 86_400;
-  const hours = Math.floor(rest / 3_600);
-  rest -= hours * 3_600;
-  const minutes = Math.floor(rest / 60);
-  const secs = rest - minutes * 60;
-  if (days > 0) return `${sign}${days} d${hours > 0 ? ` ${hours} h` : ""}`;
-  if (hours > 0) return `${sign}${hours} h${minutes > 0 ? ` ${minutes} min` : ""}`;
-  return `${sign}${minutes} min${secs > 0 ? ` ${secs} s` : ""}`;
-}

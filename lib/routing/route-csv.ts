@@ -34,7 +34,6 @@ export const REQUIRED_COLUMNS: readonly CsvColumn[] = ["domain", "pattern", "que
 export const LIST_SEPARATOR = ";";
 
 export const MAX_IMPORT_ROWS = 50_000;
-export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
 /** "From name", "from_name" and "FROMNAME" all mean fromName. */
 function columnKey(header: string): string {

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { rotateDkimKey } from "@/lib/dkim/commands/rotate-dkim-key";
 import { generateDkimKey } from "@/lib/dkim/keys";
 import { expectedFromStored } from "@/lib/domains/expected-records";
@@ -32,7 +32,7 @@ beforeAll(async () => {
   app = await startTestApp(inject("pgAdminUrl"), {
     ...loopbackDnsEnv(world),
   });
-  process.env.DATABASE_URL = app.databaseUrl;
+  selectDatabase(app.databaseUrl);
   const db = getDb();
   const acme = await db.organization.findUniqueOrThrow({ where: { slug: "acme" } });
   // The key is sealed with the console's SECRETS_KEY, so the console can sign with it.

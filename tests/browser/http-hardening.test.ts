@@ -8,8 +8,8 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { createSession } from "@/lib/auth/sessions";
-import { disconnectDb, getDb } from "@/lib/db/client";
-import { MAX_IMPORT_BYTES } from "@/lib/routing/route-csv";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
+import { MAX_IMPORT_BYTES } from "@/lib/http/body-limits";
 
 import { appUrl, describeInBrowser } from "../support/browser";
 import { PROJECT_ROOT, TEST_APP_ENV } from "../support/test-app";
@@ -25,7 +25,7 @@ let starkDomain = { id: "", name: "help.stark.test" };
 
 beforeAll(async () => {
   if (!inject("chromium")) return;
-  process.env.DATABASE_URL = inject("appDatabaseUrl");
+  selectDatabase(inject("appDatabaseUrl"));
   const db = getDb();
   const stark = await upsertOrganization(db, { slug: "stark", name: "Stark", licences: ["Genesys Cloud CX 3"] });
   await upsertUser(db, { organizationSlug: "stark", email: STARK_ADMIN, name: "Tony", password: "stark-admin-password", permissions: ["routing:email:manage"] });

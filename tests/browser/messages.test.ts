@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { seedDemoMailRouting } from "@/lib/accounts/demo-seed";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
 import { PLATFORM_DOMAIN, startSenderDns } from "../support/inbound";
@@ -41,7 +41,7 @@ beforeAll(async () => {
     DNS_TIMEOUT_MS: "500",
     INBOUND_HOSTNAME: "inbound-1.platform.test",
   });
-  process.env.DATABASE_URL = app.databaseUrl;
+  selectDatabase(app.databaseUrl);
   await seedDemoMailRouting(getDb(), PLATFORM_DOMAIN);
   supportRouteId = (await getDb().route.findFirstOrThrow({ where: { address: SUPPORT } })).id;
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
@@ -45,7 +45,7 @@ beforeAll(async () => {
     WORKER_HEARTBEAT_INTERVAL: "1s",
     WEBHOOK_ALLOW_LOOPBACK: "true",
   });
-  process.env.DATABASE_URL = app.databaseUrl;
+  selectDatabase(app.databaseUrl);
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { updateRoute } from "@/lib/routing/routes";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
@@ -21,7 +21,7 @@ const queueIds: Record<string, string> = {};
 
 beforeAll(async () => {
   if (!inject("chromium")) return;
-  process.env.DATABASE_URL = inject("appDatabaseUrl");
+  selectDatabase(inject("appDatabaseUrl"));
   const db = getDb();
   const organization = await upsertOrganization(db, { slug: "umbrella", name: "Umbrella", licences: ["Genesys Cloud CX 3 Digital"] });
   organizationId = organization.id;

@@ -4,7 +4,7 @@ import type { Request as BrowserRequest } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
 import { appUrl, describeInBrowser, newClient, setUpBrowser, signIn } from "../support/browser";
 import { signInOverHttp } from "../support/http-auth";
@@ -24,7 +24,7 @@ const ADMIN = { email: "admin@csp.example", password: "csp-admin-password" };
 
 beforeAll(async () => {
   if (!inject("chromium")) return;
-  process.env.DATABASE_URL = inject("appDatabaseUrl");
+  selectDatabase(inject("appDatabaseUrl"));
   await upsertOrganization(getDb(), { slug: "csp", name: "CSP Check", licences: ["Genesys Cloud CX 3"] });
   await upsertUser(getDb(), { organizationSlug: "csp", name: "CSP Admin", permissions: ["routing:email:manage"], ...ADMIN });
   await disconnectDb();
@@ -170,7 +170,7 @@ describeInBrowser("X-Forwarded-Host without a trusted proxy", () => {
     const genuine = await replay("Replayed", { origin: new URL(app.url).origin });
     expect(genuine.status).toBe(200);
 
-    process.env.DATABASE_URL = app.databaseUrl;
+    selectDatabase(app.databaseUrl);
     const names = (await getDb().queue.findMany({ select: { name: true } })).map((queue) => queue.name);
     expect(names).toContain("Replayed");
     expect(names).not.toContain("Forged");

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
@@ -25,7 +25,7 @@ beforeAll(async () => {
     DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
     DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
   });
-  process.env.DATABASE_URL = app.databaseUrl;
+  selectDatabase(app.databaseUrl);
 });
 
 afterAll(async () => {

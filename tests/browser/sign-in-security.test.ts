@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
 import { appUrl, describeInBrowser, newClient, setUpBrowser, signIn } from "../support/browser";
 import { csrf, signInOverHttp, signOutOverHttp } from "../support/http-auth";
@@ -21,7 +21,7 @@ const REDIRECTS = { email: "redirects@probe.example", password: "redirects-right
 
 beforeAll(async () => {
   if (!inject("chromium")) return;
-  process.env.DATABASE_URL = inject("appDatabaseUrl");
+  selectDatabase(inject("appDatabaseUrl"));
   await upsertOrganization(getDb(), { slug: "probe", name: "Probe", licences: ["Genesys Cloud CX 3"] });
   for (const account of [BURST, SESSIONS, REDIRECTS]) {
     await upsertUser(getDb(), { organizationSlug: "probe", name: "Probe", permissions: ["routing:email:manage"], ...account });

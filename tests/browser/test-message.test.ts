@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { findFreePort } from "@/lib/db/embedded-postgres";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
@@ -45,7 +45,7 @@ beforeAll(async () => {
     JOB_POLL_INTERVAL: "500ms",
     WORKER_HEARTBEAT_INTERVAL: "1s",
   });
-  process.env.DATABASE_URL = app.databaseUrl;
+  selectDatabase(app.databaseUrl);
   const db = getDb();
   const acme = await db.organization.findUniqueOrThrow({ where: { slug: "acme" } });
   const domain = await createCustomDomain(db, acme.id, "help.acme.test", PLATFORM_TEST_SETTINGS, { status: "verified" });

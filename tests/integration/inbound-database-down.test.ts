@@ -5,7 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { findFreePort, startEmbeddedPostgres, type EmbeddedPostgres } from "@/lib/db/embedded-postgres";
 import { migrate } from "@/lib/db/migrate";
 import { startGateway } from "@/lib/mail/gateway";
@@ -28,8 +28,9 @@ const admin = new pg.Client({ connectionString: server.connectionString("postgre
 await admin.connect();
 await admin.query("CREATE DATABASE inbound_down");
 await admin.end();
-process.env.DATABASE_URL = server.connectionString("inbound_down");
-await migrate(process.env.DATABASE_URL);
+const url = server.connectionString("inbound_down");
+selectDatabase(url);
+await migrate(url);
 const db = getDb();
 await seedInboundWorld(db);
 const dns = await startSenderDns();

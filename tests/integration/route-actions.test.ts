@@ -2,7 +2,7 @@ import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 
 import { createRouteAction, deleteRouteAction, testAddressAction, updateRouteAction } from "@/app/(console)/routes/actions";
-import { getDb } from "@/lib/db/client";
+import { databaseUrl, getDb } from "@/lib/db/client";
 import type { CreateRouteInput } from "@/lib/routing/route-schemas";
 import { getRoute, listDomainRoutes } from "@/lib/routing/routes";
 
@@ -302,7 +302,7 @@ describe("creating a route", () => {
     const doomed = await makeQueue(db, acme.id, "Doomed");
     // Another session deletes the queue and holds its transaction open; the create checks the queue
     // (still there for it), then waits on the row at insert time; the delete commits first.
-    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const other = new pg.Client({ connectionString: databaseUrl() });
     await other.connect();
     try {
       await other.query("BEGIN");

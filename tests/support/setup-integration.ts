@@ -11,6 +11,8 @@ import { requestContext, TEST_SECRET } from "./request-context";
 const adminUrl = inject("pgAdminUrl");
 const database = `erc_test_${randomBytes(6).toString("hex")}`;
 await createDatabaseFromTemplate(adminUrl, database);
+// The test process's own configuration (set before anything reads it), inherited by the commands
+// and services the tests start as child processes.
 process.env.DATABASE_URL = databaseUrl(adminUrl, database);
 process.env.NEXTAUTH_SECRET = TEST_SECRET;
 process.env.SECRETS_KEY = Buffer.alloc(32, 1).toString("base64");

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { seedDemoData } from "@/lib/accounts/demo-seed";
-import { disconnectDb, getDb } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
 import { startAppServer } from "./app-server";
 import { PLATFORM_TEST_ENV } from "./dns-publish";
@@ -39,11 +39,10 @@ export async function startTestApp(adminUrl: string, env: Record<string, string>
   const name = `erc_app_${randomBytes(5).toString("hex")}`;
   await createDatabaseFromTemplate(adminUrl, name);
   const url = databaseUrl(adminUrl, name);
-  const previous = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = url;
+  const previous = selectDatabase(url);
   await seedDemoData(getDb());
   await disconnectDb();
-  if (previous) process.env.DATABASE_URL = previous;
+  selectDatabase(previous);
   const app = await startAppServer(PROJECT_ROOT, { ...TEST_APP_ENV, DATABASE_URL: url, ...env });
   return {
     url: app.url,

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 
-import { describeAction, diffAuditValues } from "@/lib/audit/audit-diff";
+import { describeAction, diffAuditValues } from "@/components/audit/audit-diff";
 import { checkEmailAddress, checkLocalPart } from "@/lib/routing/address";
 import { joinCell, parseRoutesCsv, splitCell, toCsvLine } from "@/lib/routing/route-csv";
 import { createRouteSchema } from "@/lib/routing/route-schemas";

@@ -10,7 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Select } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
-import { describeAction, diffAuditValues } from "@/lib/audit/audit-diff";
+import { describeAction, diffAuditValues } from "@/components/audit/audit-diff";
 import { readAuditPage } from "@/lib/audit/queries";
 import { AUDIT_ENTITY_LABELS, auditQuerySchema, type AuditQuery } from "@/lib/audit/schemas";
 import { AUDIT_ENTITY_TYPES } from "@/lib/audit/types";

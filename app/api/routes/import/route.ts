@@ -6,7 +6,7 @@ import { getConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import { bodyTooLargeMessage } from "@/lib/http/body-limits";
 import { readTextWithin } from "@/lib/http/read-body";
-import { MAX_IMPORT_BYTES } from "@/lib/routing/route-csv";
+import { MAX_IMPORT_BYTES } from "@/lib/http/body-limits";
 import { applyRouteImport, previewRouteImport } from "@/lib/routing/route-import";
 import { plainText } from "@/lib/validation/plain-text";
 
