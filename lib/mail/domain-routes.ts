@@ -68,6 +68,15 @@ export async function loadDomainRoutes(db: Queryable, domainId: string, limit: n
     scenario: first.scenario,
     kind: first.kind,
   };
+  // Thousands of routes share a few queues, languages and skill sets: one object each keeps the table small.
+  const shared = new Map<string, unknown>();
+  const one = <T>(key: string, make: () => T): T => {
+    const found = shared.get(key);
+    if (found !== undefined) return found as T;
+    const made = make();
+    shared.set(key, made);
+    return made;
+  };
   const routes = new Map<string, ResolvedRoute>();
   for (const row of rows) {
     if (row.route_id === null || row.pattern_key === null) continue;
@@ -76,10 +85,10 @@ export async function loadDomainRoutes(db: Queryable, domainId: string, limit: n
       pattern: row.pattern,
       address: row.address,
       priority: row.priority,
-      queue: { id: row.queue_id, name: row.queue_name },
-      spamQueue: row.spam_queue_id === null ? null : { id: row.spam_queue_id, name: row.spam_queue_name ?? "" },
-      language: row.language_id === null ? null : { id: row.language_id, name: row.language_name ?? "" },
-      skills: row.skills.map((skill) => ({ skill })),
+      queue: one(`queue ${row.queue_id}`, () => ({ id: row.queue_id, name: row.queue_name })),
+      spamQueue: row.spam_queue_id === null ? null : one(`queue ${row.spam_queue_id}`, () => ({ id: row.spam_queue_id!, name: row.spam_queue_name ?? "" })),
+      language: row.language_id === null ? null : one(`language ${row.language_id}`, () => ({ id: row.language_id!, name: row.language_name ?? "" })),
+      skills: row.skills.length === 0 ? [] : one(`skills ${JSON.stringify(row.skills)}`, () => row.skills.map((skill) => ({ skill }))),
     });
   }
   return { domain, routes };

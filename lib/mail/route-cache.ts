@@ -49,6 +49,9 @@ export interface RouteCacheOptions {
   maxTableRoutes?: number;
 }
 
+/** A domain table is read again at this fraction of the age limit (45 s of 60), leaving the rest for the read. */
+const REFRESH_AT = 0.75;
+
 interface DomainTable extends DomainRoutes {
   at: number;
 }
@@ -146,7 +149,7 @@ export class RouteCache {
     const checked = checkEmailAddress(input);
     if (!checked.ok || checked.domain !== table.domain.name) return null;
     // Read again before the age limit, so a busy domain never falls back to the database.
-    if (age >= this.maxAgeMs / 2) this.loadTable(table.domain.id, table.domain.name);
+    if (age >= this.maxAgeMs * REFRESH_AT) this.loadTable(table.domain.id, table.domain.name);
     const route = table.routes.get(checked.localPart.toLowerCase()) ?? null;
     return {
       input,
@@ -163,7 +166,7 @@ export class RouteCache {
     const load = this.options.loadDomain;
     if (!load || !this.live || this.loadingTables.has(name) || this.untabled.has(name)) return;
     const current = this.tables.get(name);
-    if (current && performance.now() - current.at < this.maxAgeMs / 2) return;
+    if (current && performance.now() - current.at < this.maxAgeMs * REFRESH_AT) return;
     const limit = (this.options.maxTableRoutes ?? 200_000) - this.tableRoutes + (current?.routes.size ?? 0);
     if (limit <= 0) return;
     const generation = this.generation;
