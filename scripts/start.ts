@@ -52,14 +52,19 @@ async function smtpListening(port: number, timeoutMs = 15_000): Promise<boolean>
 
 async function main(): Promise<number> {
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
-  const embedded = !process.env.DATABASE_URL;
-  const dataDir = path.resolve(root, process.env.DATA_DIR || ".data");
+  const given = loadConfig(process.env);
+  if (!given.ok) {
+    console.error(formatConfigProblems(given.problems));
+    return 1;
+  }
+  const embedded = !given.config.DATABASE_URL;
   if (embedded) {
     // A local install keeps its generated secrets in the data directory; production supplies them.
+    const dataDir = path.resolve(root, given.config.DATA_DIR);
     process.env.NEXTAUTH_SECRET ||= await readOrCreateSecret(dataDir, "nextauth-secret");
     process.env.SECRETS_KEY ||= await readOrCreateSecret(dataDir, "secrets-key");
   }
-  const loaded = loadConfig(process.env);
+  const loaded = embedded ? loadConfig(process.env) : given;
   if (!loaded.ok) {
     console.error(formatConfigProblems(loaded.problems));
     return 1;

@@ -20,11 +20,12 @@ import { inspectHeaders, storedHeaders } from "./headers";
 import { readMessageInfo, type MessageInfo } from "./message-info";
 import { findOriginalRecipient } from "./original-recipient";
 import { receivedChain } from "./received";
+import { loadDomainRoutes } from "./domain-routes";
 import { decideRecipient } from "./recipients";
 import { recordRefusal, type RefusalContext } from "./refusal-log";
 import { RouteCache, type RouteCacheStats } from "./route-cache";
 import { refusals, SHUTTING_DOWN, SmtpReplyError, type Refusal } from "./replies";
-import { storeMessage, type AcceptedRecipient } from "./store";
+import { MessageWriter, type AcceptedRecipient } from "./store";
 import { loadTlsFiles, type TlsFiles } from "./tls";
 import type { DeliveryStatus } from "./types";
 
@@ -133,10 +134,14 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   });
 
   const connectionString = configuredDatabaseUrl();
-  const routeCache = options.routeCache !== false && connectionString ? new RouteCache({ connectionString, log }) : null;
+  const routeCache =
+    options.routeCache !== false && connectionString
+      ? new RouteCache({ connectionString, log, loadDomain: (domainId, limit) => loadDomainRoutes(pool, domainId, limit) })
+      : null;
   await routeCache?.start();
   /** A hot-path statement failed: the database may be gone, so no routing decision is taken from memory. */
   const databaseTrouble = () => routeCache?.invalidate();
+  const writer = new MessageWriter(pool);
 
   let state: GatewayState = "starting";
   let lastHeartbeatAt: Date | null = null;
@@ -181,42 +186,36 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     return new SmtpReplyError(refusal);
   }
 
+  /** Counts one more connection or message of this client this minute (across instances): still within `limit`? */
+  async function withinLimit(session: SMTPServerSession, what: "connections" | "messages", limit: number): Promise<boolean> {
+    try {
+      return (await countHit(pool, `${what}:${clientKey(session.remoteAddress)}`)) <= limit;
+    } catch (error) {
+      // Limits fail open: without the database RCPT TO answers 451 anyway, and a limit must not stop mail on its own.
+      databaseTrouble();
+      log.warn({ err: error, session: session.id }, `${what === "connections" ? "connection" : "message"} limit not checked: database unavailable`);
+      return true;
+    }
+  }
+
   const server = new SMTPServer({
     ...protocolOptions(config, hostname, tls),
 
     onConnect(session, callback) {
       if (state === "draining" || state === "stopped") return callback(new SmtpReplyError(SHUTTING_DOWN));
-      countHit(pool, `connections:${clientKey(session.remoteAddress)}`)
-        .then((hits) => {
-          if (hits > config.INBOUND_RATE_CONNECTIONS_PER_MINUTE) {
-            return callback(refuse(session, refusals.connectionRateLimited(config.INBOUND_RATE_CONNECTIONS_PER_MINUTE), { stage: "connect" }));
-          }
-          callback();
-        })
-        .catch((error: unknown) => {
-          // Limits fail open: without the database RCPT TO answers 451 anyway, and a limit must not stop mail on its own.
-          databaseTrouble();
-          log.warn({ err: error, session: session.id }, "connection limit not checked: database unavailable");
-          callback();
-        });
+      const limit = config.INBOUND_RATE_CONNECTIONS_PER_MINUTE;
+      withinLimit(session, "connections", limit).then((within) => callback(within ? undefined : refuse(session, refusals.connectionRateLimited(limit), { stage: "connect" })));
     },
 
-    onMailFrom(_address: SMTPServerAddress, session, callback) {
+    onMailFrom(address: SMTPServerAddress, session, callback) {
       if (state === "draining" || state === "stopped") return callback(new SmtpReplyError(SHUTTING_DOWN));
       transactions.set(session.id, { recipients: new Map() });
-      countHit(pool, `messages:${clientKey(session.remoteAddress)}`)
-        .then((hits) => {
-          if (hits > config.INBOUND_RATE_MESSAGES_PER_MINUTE) {
-            transactions.delete(session.id);
-            return callback(refuse(session, refusals.messageRateLimited(config.INBOUND_RATE_MESSAGES_PER_MINUTE), { stage: "mail", envelopeFrom: _address.address }));
-          }
-          callback();
-        })
-        .catch((error: unknown) => {
-          databaseTrouble();
-          log.warn({ err: error, session: session.id }, "message limit not checked: database unavailable");
-          callback();
-        });
+      const limit = config.INBOUND_RATE_MESSAGES_PER_MINUTE;
+      withinLimit(session, "messages", limit).then((within) => {
+        if (within) return callback();
+        transactions.delete(session.id);
+        callback(refuse(session, refusals.messageRateLimited(limit), { stage: "mail", envelopeFrom: address.address }));
+      });
     },
 
     onRcptTo(address: SMTPServerAddress, session, callback) {
@@ -289,6 +288,13 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   });
 
   server.on("error", (error) => log.warn({ err: error }, "smtp connection error"));
+
+  /** Scenarios 2 and 4: the domain the customer wrote to before the admin's server redirected it (from memory when the cache is live). */
+  async function originalDomainOf(address: string, entry: { domain: string; organizationId: string; scenario: string }): Promise<string | null> {
+    const domain = { id: entry.domain, name: address.slice(address.lastIndexOf("@") + 1).toLowerCase(), scenario: entry.scenario };
+    const load = async () => (await findOriginalDomains(db, entry.organizationId, [domain])).get(entry.domain) ?? null;
+    return routeCache ? routeCache.originalDomain(`${domain.id} ${domain.name}`, load) : load();
+  }
 
   /** Everything after the final dot: limits, authentication, routing and the one transaction. */
   async function finishMessage(session: SMTPServerSession, raw: Buffer, oversized: number | null): Promise<string> {
@@ -364,17 +370,14 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
       const status: DeliveryStatus = spam ? (route.spamQueue ? "spam" : "flagged") : "queued";
       let originalRecipient: string | null = null;
       if (entry!.scenario === "own_domain_with_copies" || entry!.scenario === "platform_domain_with_copies") {
-        if (!originals.has(entry!.domain)) {
-          const found = await findOriginalDomains(db, entry!.organizationId, [{ id: entry!.domain, name: rcpt.address.slice(rcpt.address.lastIndexOf("@") + 1).toLowerCase(), scenario: entry!.scenario }]);
-          originals.set(entry!.domain, found.get(entry!.domain) ?? null);
-        }
+        if (!originals.has(entry!.domain)) originals.set(entry!.domain, await originalDomainOf(rcpt.address, entry!));
         originalRecipient = findOriginalRecipient(rcpt.address, verdict.fields, { originalDomain: originals.get(entry!.domain) ?? null });
       }
       recipients.push({ recipient: rcpt.address, organizationId: entry!.organizationId, domainId: entry!.domain, route, status, originalRecipient });
     }
 
     try {
-      await storeMessage(pool, {
+      await writer.store({
         id: messageId,
         receivedAt,
         gateway: id,

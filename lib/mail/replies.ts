@@ -36,124 +36,72 @@ function list(addresses: string[]): string {
   return `${addresses.slice(0, -1).join(", ")} and ${addresses[addresses.length - 1]}`;
 }
 
+/** One reply: the line the client reads (code, enhanced status, text) and the log's reason and explanation. */
+function refusal(code: number, enhancedStatus: string, text: string, reason: RefusalReason, explanation: string): Refusal {
+  return { code, enhancedStatus, text, reason, explanation };
+}
+
+const NO_SUCH_ADDRESS = (address: string) => `<${address}>: Recipient address rejected: no such address here`;
+
 export const refusals = {
   noRoute(address: string, domain: string, closest: string[]): Refusal {
     const near = closest.length > 0 ? `; the closest routes are ${list(closest)}` : `; ${domain} has no route like it`;
-    return {
-      code: 550,
-      enhancedStatus: "5.1.1",
-      text: `<${address}>: Recipient address rejected: no such address here`,
-      reason: "no_route",
-      explanation: `No route for ${address}${near}.`,
-      closestRoutes: closest,
-    };
+    return { ...refusal(550, "5.1.1", NO_SUCH_ADDRESS(address), "no_route", `No route for ${address}${near}.`), closestRoutes: closest };
   },
   /**
    * postmaster@ a domain that receives mail, without a route: refused like any address without a
    * route (docs/inbound.md, "postmaster@"), but the log says why it matters and how to receive it.
    */
   noPostmasterRoute(address: string, domain: string): Refusal {
-    return {
-      code: 550,
-      enhancedStatus: "5.1.1",
-      text: `<${address}>: Recipient address rejected: no such address here`,
-      reason: "no_route",
-      explanation:
-        `No route for ${address}. Other mail servers' operators write to postmaster@ about delivery problems, and RFC 5321 expects it ` +
-        `to reach someone on every domain that receives mail: add a route for postmaster@${domain} to receive it in a queue.`,
-      closestRoutes: [],
-    };
+    const why =
+      `No route for ${address}. Other mail servers' operators write to postmaster@ about delivery problems, and RFC 5321 expects it ` +
+      `to reach someone on every domain that receives mail: add a route for postmaster@${domain} to receive it in a queue.`;
+    return { ...refusal(550, "5.1.1", NO_SUCH_ADDRESS(address), "no_route", why), closestRoutes: [] };
   },
   /** Any other address under a domain of ours (an unregistered platform label, an invalid local part). */
   unknownAddress(address: string, why: string): Refusal {
-    return { code: 550, enhancedStatus: "5.1.1", text: `<${address}>: Recipient address rejected: no such address here`, reason: "no_route", explanation: why };
+    return refusal(550, "5.1.1", NO_SUCH_ADDRESS(address), "no_route", why);
   },
   domainNotVerified(address: string, domain: string, status: "pending" | "failed"): Refusal {
-    return {
-      code: 450,
-      enhancedStatus: "4.7.1",
-      text: `<${address}>: Recipient address rejected: domain not ready to receive mail yet, try again later`,
-      reason: "domain_not_verified",
-      explanation:
-        status === "pending"
-          ? `${domain} is not verified yet, so the sender was asked to try again later (senders retry for several days).`
-          : `Verification of ${domain} gave up, so the sender was asked to try again later; restart verification on the Domains page.`,
-    };
+    const why =
+      status === "pending"
+        ? `${domain} is not verified yet, so the sender was asked to try again later (senders retry for several days).`
+        : `Verification of ${domain} gave up, so the sender was asked to try again later; restart verification on the Domains page.`;
+    return refusal(450, "4.7.1", `<${address}>: Recipient address rejected: domain not ready to receive mail yet, try again later`, "domain_not_verified", why);
   },
   relayDenied(address: string, domain: string): Refusal {
-    return {
-      code: 550,
-      enhancedStatus: "5.7.1",
-      text: `<${address}>: Relay access denied`,
-      reason: "relay_denied",
-      explanation: `${domain} is not a domain registered here; the gateway never relays mail for other domains.`,
-    };
+    return refusal(550, "5.7.1", `<${address}>: Relay access denied`, "relay_denied", `${domain} is not a domain registered here; the gateway never relays mail for other domains.`);
   },
   invalidAddress(address: string, why: string): Refusal {
-    return { code: 501, enhancedStatus: "5.1.3", text: `<${address}>: Bad recipient address syntax`, reason: "invalid_address", explanation: why };
+    return refusal(501, "5.1.3", `<${address}>: Bad recipient address syntax`, "invalid_address", why);
   },
   tooManyRecipients(limit: number): Refusal {
-    return {
-      code: 452,
-      enhancedStatus: "4.5.3",
-      text: "Too many recipients",
-      reason: "too_many_recipients",
-      explanation: `The message already had ${limit} recipients, the most one message may have (INBOUND_MAX_RECIPIENTS); the sender sends the rest in another message.`,
-    };
+    const why = `The message already had ${limit} recipients, the most one message may have (INBOUND_MAX_RECIPIENTS); the sender sends the rest in another message.`;
+    return refusal(452, "4.5.3", "Too many recipients", "too_many_recipients", why);
   },
   messageTooLarge(size: number, limit: number): Refusal {
-    return {
-      code: 552,
-      enhancedStatus: "5.3.4",
-      text: `Message size exceeds fixed maximum message size (${limit} bytes)`,
-      reason: "message_too_large",
-      explanation: `The message was larger than ${formatBytes(limit)} (at least ${formatBytes(size)}), the most the gateway accepts (INBOUND_MAX_MESSAGE_SIZE).`,
-    };
+    const why = `The message was larger than ${formatBytes(limit)} (at least ${formatBytes(size)}), the most the gateway accepts (INBOUND_MAX_MESSAGE_SIZE).`;
+    return refusal(552, "5.3.4", `Message size exceeds fixed maximum message size (${limit} bytes)`, "message_too_large", why);
   },
   headerTooLarge(headerBytes: number, limit: number): Refusal {
-    return {
-      code: 552,
-      enhancedStatus: "5.3.4",
-      text: `Message header size exceeds limit (${limit} bytes)`,
-      reason: "header_too_large",
-      explanation: `The message's header section was ${formatBytes(headerBytes)}, more than the ${formatBytes(limit)} allowed (INBOUND_MAX_HEADER_SIZE).`,
-    };
+    const why = `The message's header section was ${formatBytes(headerBytes)}, more than the ${formatBytes(limit)} allowed (INBOUND_MAX_HEADER_SIZE).`;
+    return refusal(552, "5.3.4", `Message header size exceeds limit (${limit} bytes)`, "header_too_large", why);
   },
   mailLoop(received: number, limit: number): Refusal {
-    return {
-      code: 554,
-      enhancedStatus: "5.4.6",
-      text: `Too many hops (${received} Received headers): mail loop`,
-      reason: "mail_loop",
-      explanation: `The message had passed through ${received} mail servers (more than ${limit}): it is going round in a loop, often between two redirect rules that point at each other.`,
-    };
+    const why = `The message had passed through ${received} mail servers (more than ${limit}): it is going round in a loop, often between two redirect rules that point at each other.`;
+    return refusal(554, "5.4.6", `Too many hops (${received} Received headers): mail loop`, "mail_loop", why);
   },
   connectionRateLimited(limit: number): Refusal {
-    return {
-      code: 421,
-      enhancedStatus: "4.7.0",
-      text: "Too many connections from your address, try again later",
-      reason: "connection_rate_limited",
-      explanation: `The sending server opened more than ${limit} connections in a minute (INBOUND_RATE_CONNECTIONS_PER_MINUTE); it was asked to come back later.`,
-    };
+    const why = `The sending server opened more than ${limit} connections in a minute (INBOUND_RATE_CONNECTIONS_PER_MINUTE); it was asked to come back later.`;
+    return refusal(421, "4.7.0", "Too many connections from your address, try again later", "connection_rate_limited", why);
   },
   messageRateLimited(limit: number): Refusal {
-    return {
-      code: 450,
-      enhancedStatus: "4.7.1",
-      text: "Too much mail from your address, try again later",
-      reason: "message_rate_limited",
-      explanation: `The sending server sent more than ${limit} messages in a minute (INBOUND_RATE_MESSAGES_PER_MINUTE); it was asked to try again later.`,
-    };
+    const why = `The sending server sent more than ${limit} messages in a minute (INBOUND_RATE_MESSAGES_PER_MINUTE); it was asked to try again later.`;
+    return refusal(450, "4.7.1", "Too much mail from your address, try again later", "message_rate_limited", why);
   },
   temporaryFailure(): Refusal {
-    return {
-      code: 451,
-      enhancedStatus: "4.3.0",
-      text: "Temporary failure, please try again later",
-      reason: "temporary_failure",
-      explanation: "The gateway could not reach its database, so nothing was stored and the sender was asked to try again later.",
-    };
+    const why = "The gateway could not reach its database, so nothing was stored and the sender was asked to try again later.";
+    return refusal(451, "4.3.0", "Temporary failure, please try again later", "temporary_failure", why);
   },
 } as const;
 

@@ -22,22 +22,21 @@ export interface RetentionResult {
 
 export async function pruneInboundMail(db: DbClient, config: Pick<AppConfig, "MESSAGE_RETENTION_DAYS">, now = new Date()): Promise<RetentionResult> {
   const cutoff = new Date(now.getTime() - config.MESSAGE_RETENTION_DAYS * 86_400_000);
-  let messages = 0;
-  for (let batch = 0; batch < MAX_BATCHES; batch++) {
-    // Deliveries go with their message (ON DELETE CASCADE).
-    const deleted = await db.$executeRaw`
-      DELETE FROM inbound_messages WHERE id IN (SELECT id FROM inbound_messages WHERE received_at < ${cutoff} LIMIT ${BATCH})`;
-    messages += deleted;
-    if (deleted < BATCH) break;
-  }
-  let refusals = 0;
-  for (let batch = 0; batch < MAX_BATCHES; batch++) {
-    const deleted = await db.$executeRaw`
-      DELETE FROM inbound_refusals WHERE id IN (SELECT id FROM inbound_refusals WHERE created_at < ${cutoff} LIMIT ${BATCH})`;
-    refusals += deleted;
-    if (deleted < BATCH) break;
-  }
+  // Deliveries go with their message (ON DELETE CASCADE).
+  const messages = await deleteInBatches(db, "inbound_messages", "received_at", cutoff);
+  const refusals = await deleteInBatches(db, "inbound_refusals", "created_at", cutoff);
   const counters = await db.$executeRaw`DELETE FROM inbound_rate_counters WHERE window_start < ${new Date(now.getTime() - 3_600_000)}`;
   await db.$executeRaw`DELETE FROM inbound_gateway_heartbeats WHERE seen_at < ${new Date(now.getTime() - 86_400_000)}`;
   return { messages, refusals, counters };
+}
+
+/** Rows of `table` older than `cutoff` by `column`, BATCH at a time (table and column are ours, never input). */
+async function deleteInBatches(db: DbClient, table: "inbound_messages" | "inbound_refusals", column: "received_at" | "created_at", cutoff: Date): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const deleted = await db.$executeRawUnsafe(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE ${column} < $1 LIMIT ${BATCH})`, cutoff);
+    total += deleted;
+    if (deleted < BATCH) break;
+  }
+  return total;
 }

@@ -3,13 +3,17 @@ import "server-only";
 import pg from "pg";
 
 import type { Logger } from "@/lib/log";
-import type { AddressResolution } from "@/lib/routing/address-resolution";
+import { checkEmailAddress } from "@/lib/routing/address";
+import { outcomeFor, type AddressResolution } from "@/lib/routing/address-resolution";
+
+import type { DomainRoutes } from "./domain-routes";
 
 /**
- * The gateway's memory of recent routing decisions (RCPT TO → domain and route), kept right by
- * PostgreSQL: every statement that changes domains, routes, route skills, queues, languages or
- * skills notifies the channel `routing_changed` when it commits (migration
- * 20261130120100_routing_change_notifications), and on any notification the whole cache is
+ * The gateway's memory of recent routing decisions (RCPT TO → domain and route, and a keep-copies
+ * domain's original domain), kept right by PostgreSQL: every statement that changes domains,
+ * routes, route skills, queues, languages, skills or wizard sessions notifies the channel
+ * `routing_changed` when it commits (migrations 20261130120100_routing_change_notifications and
+ * 20261130141000_original_domain_notifications), and on any notification the whole cache is
  * dropped. Instances still share nothing but the database.
  *
  * How stale can a decision be?
@@ -34,6 +38,22 @@ export interface RouteCacheOptions {
   retryMs?: number;
   /** A query on the LISTEN connection this often, so a connection lost silently is noticed. */
   probeMs?: number;
+  /**
+   * Reads all routes of a domain (lib/mail/domain-routes.ts), null when it has more than `limit`:
+   * then the first address seen on a domain loads the whole domain in the background, and later
+   * addresses on it are answered from that table without asking the database. Unset: addresses
+   * are cached one by one only.
+   */
+  loadDomain?: (domainId: string, limit: number) => Promise<DomainRoutes | null>;
+  /** Routes kept in domain tables, all domains together (default 200,000); a domain that does not fit is cached by address. */
+  maxTableRoutes?: number;
+}
+
+/** A domain table is read again at this fraction of the age limit (45 s of 60), leaving the rest for the read. */
+const REFRESH_AT = 0.75;
+
+interface DomainTable extends DomainRoutes {
+  at: number;
 }
 
 export interface RouteCacheStats {
@@ -46,10 +66,19 @@ export interface RouteCacheStats {
   invalidations: number;
   /** Times the LISTEN connection was (re)established. */
   listens: number;
+  /** Domains whose every route is in memory, and how many routes that is. */
+  domains: number;
+  domainRoutes: number;
 }
 
 export class RouteCache {
-  private readonly entries = new Map<string, { at: number; value: AddressResolution }>();
+  private readonly entries = new Map<string, { at: number; value: unknown }>();
+  /** By the domain's ASCII name. */
+  private readonly tables = new Map<string, DomainTable>();
+  private tableRoutes = 0;
+  private readonly loadingTables = new Set<string>();
+  /** Domains too large for the tables (until the next invalidation). */
+  private readonly untabled = new Set<string>();
   private generation = 0;
   private live = false;
   private stopped = false;
@@ -76,7 +105,16 @@ export class RouteCache {
   }
 
   stats(): RouteCacheStats {
-    return { live: this.live, entries: this.entries.size, hits: this.hits, misses: this.misses, invalidations: this.invalidations, listens: this.listens };
+    return {
+      live: this.live,
+      entries: this.entries.size,
+      hits: this.hits,
+      misses: this.misses,
+      invalidations: this.invalidations,
+      listens: this.listens,
+      domains: this.tables.size,
+      domainRoutes: this.tableRoutes,
+    };
   }
 
   /** Empties the cache; lookups under way are not kept either. */
@@ -84,27 +122,97 @@ export class RouteCache {
     this.generation++;
     this.invalidations++;
     this.entries.clear();
+    this.tables.clear();
+    this.tableRoutes = 0;
+    this.untabled.clear();
   }
 
   /** The cached resolution of `address`, or `load()`'s (kept when nothing changed meanwhile). */
   async resolve(address: string, load: () => Promise<AddressResolution>): Promise<AddressResolution> {
+    const fromTable = this.live ? this.fromTable(address) : null;
+    if (fromTable) {
+      this.hits++;
+      return fromTable;
+    }
+    const resolved = await this.remember(`address:${address}`, load);
+    if (resolved.domain) this.loadTable(resolved.domain.id, resolved.domain.name);
+    return resolved;
+  }
+
+  /** What resolveAddress would answer, from the domain's table; null when the domain has none (or one too old). */
+  private fromTable(input: string): AddressResolution | null {
+    if (this.tables.size === 0) return null;
+    const table = this.tables.get(input.slice(input.lastIndexOf("@") + 1).toLowerCase());
+    if (!table) return null;
+    const age = performance.now() - table.at;
+    if (age >= this.maxAgeMs) return null;
+    const checked = checkEmailAddress(input);
+    if (!checked.ok || checked.domain !== table.domain.name) return null;
+    // Read again before the age limit, so a busy domain never falls back to the database.
+    if (age >= this.maxAgeMs * REFRESH_AT) this.loadTable(table.domain.id, table.domain.name);
+    const route = table.routes.get(checked.localPart.toLowerCase()) ?? null;
+    return {
+      input,
+      outcome: outcomeFor(table.domain.status, route !== null),
+      address: { localPart: checked.localPart, domain: checked.domain, unicodeDomain: checked.unicodeDomain },
+      error: null,
+      domain: table.domain,
+      route,
+    };
+  }
+
+  /** Reads the domain's table in the background, unless it is fresh, under way, or too large. */
+  private loadTable(domainId: string, name: string): void {
+    const load = this.options.loadDomain;
+    if (!load || !this.live || this.loadingTables.has(name) || this.untabled.has(name)) return;
+    const current = this.tables.get(name);
+    if (current && performance.now() - current.at < this.maxAgeMs * REFRESH_AT) return;
+    const limit = (this.options.maxTableRoutes ?? 200_000) - this.tableRoutes + (current?.routes.size ?? 0);
+    if (limit <= 0) return;
+    const generation = this.generation;
+    const at = performance.now();
+    this.loadingTables.add(name);
+    load(domainId, limit)
+      .then((table) => {
+        if (!this.live || generation !== this.generation) return;
+        const previous = this.tables.get(name);
+        this.tableRoutes -= previous?.routes.size ?? 0;
+        this.tables.delete(name);
+        if (!table || table.domain.name !== name) return void this.untabled.add(name);
+        this.tableRoutes += table.routes.size;
+        this.tables.set(name, { ...table, at });
+      })
+      .catch((error: unknown) => this.options.log.debug({ err: error, domain: name }, "domain routes not loaded: addresses are cached one by one"))
+      .finally(() => this.loadingTables.delete(name));
+  }
+
+  /**
+   * The original domain of a keep-copies domain (lib/routing/original-domain.ts), or `load()`'s:
+   * read from domains and wizard_sessions, which notify `routing_changed` too (migration
+   * 20261130141000_original_domain_notifications), so it is dropped with the routing decisions.
+   */
+  originalDomain(domain: string, load: () => Promise<string | null>): Promise<string | null> {
+    return this.remember(`original:${domain}`, load);
+  }
+
+  private async remember<T>(key: string, load: () => Promise<T>): Promise<T> {
     if (!this.live) return load();
-    const entry = this.entries.get(address);
+    const entry = this.entries.get(key);
     if (entry && performance.now() - entry.at < this.maxAgeMs) {
       this.hits++;
       // Most recently used last: eviction takes the oldest first.
-      this.entries.delete(address);
-      this.entries.set(address, entry);
-      return entry.value;
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return entry.value as T;
     }
     this.misses++;
     const generation = this.generation;
     const at = performance.now();
     const value = await load();
     if (this.live && generation === this.generation) {
-      this.entries.delete(address);
+      this.entries.delete(key);
       while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(address, { at, value });
+      this.entries.set(key, { at, value });
     }
     return value;
   }

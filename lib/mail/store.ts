@@ -19,12 +19,18 @@ const gzipAsync = promisify(gzip);
  * the hop (measured on Node 20); larger ones go to the pool so they do not stall other sessions.
  */
 const SYNC_GZIP_MAX_BYTES = 256 * 1024;
+/**
+ * zlib level 3 rather than the default 6: for text mail about 2.3× less CPU (0.05 ms against
+ * 0.12 ms for 10 KB on Node 20) for an archive about 13 % larger. Compression was 6 % of the
+ * gateway's CPU profile under bench/inbound.ts.
+ */
+const GZIP = { level: 3 };
 const gunzipAsync = promisify(gunzip);
 
 /**
- * Stores an accepted message and one delivery per recipient atomically (one statement). The gateway answers
- * 250 only after this resolves, i.e. after COMMIT: a crash before that leaves nothing behind and the
- * sender, having seen no 250, sends again.
+ * Stores an accepted message and one delivery per recipient atomically (MessageWriter.store). The
+ * gateway answers 250 only after that resolves, i.e. after COMMIT: a crash before that leaves
+ * nothing behind and the sender, having seen no 250, sends again.
  */
 export interface AcceptedRecipient {
   /** RCPT TO as given. */
@@ -66,31 +72,48 @@ export function queueFor(route: ResolvedRoute, status: DeliveryStatus): { id: st
 }
 
 /**
- * The message and its deliveries in ONE statement (a data-modifying CTE): PostgreSQL runs a
- * statement atomically, so a failure anywhere (a route deleted meanwhile, the database gone) leaves
- * nothing, exactly as the interactive transaction it replaces did — but in one round trip instead
- * of five (BEGIN, two inserts, COMMIT and Prisma's bookkeeping), holding a pooled connection only
- * for the statement and its commit's fsync. Deliveries arrive as one JSON array.
+ * Messages and their deliveries in ONE statement (data-modifying CTEs): PostgreSQL runs a statement
+ * atomically, in its own transaction, so a failure anywhere (a route deleted meanwhile, the database
+ * gone) leaves nothing of any message in it. Several messages that finished DATA at about the same
+ * time go in the same statement (group commit, MessageWriter below): one round trip, one commit and
+ * one WAL flush for all of them instead of one each. Messages and deliveries arrive as JSON arrays
+ * (the raw message base64 inside); each delivery names its message, and joining on the inserted
+ * rows makes the deliveries' insert follow the messages' within the statement.
  */
-const STORE_MESSAGE = `
+const STORE_MESSAGES = `
   WITH message AS (
     INSERT INTO inbound_messages (id, received_at, gateway, session_id, client_address, client_hostname, helo, tls_protocol, envelope_from,
                                   header_from, subject, message_id_header, sent_at, size, trace_token, headers, hops, spf, dkim, dmarc, arc,
                                   dmarc_policy, auth_details, raw_gzip, raw_sha256)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17::jsonb, $18, $19, $20, $21, $22, $23::jsonb, $24, $25)
+    SELECT m.id, m.received_at, m.gateway, m.session_id, m.client_address, m.client_hostname, m.helo, m.tls_protocol, m.envelope_from,
+           m.header_from, m.subject, m.message_id_header, m.sent_at, m.size, m.trace_token, m.headers, m.hops, m.spf, m.dkim, m.dmarc, m.arc,
+           m.dmarc_policy, m.auth_details, decode(m.raw_gzip, 'base64'), m.raw_sha256
+      FROM jsonb_to_recordset($1::jsonb) AS m(
+        id uuid, received_at timestamptz, gateway text, session_id text, client_address text, client_hostname text, helo text, tls_protocol text,
+        envelope_from text, header_from text, subject text, message_id_header text, sent_at timestamptz, size integer, trace_token text,
+        headers jsonb, hops jsonb, spf text, dkim text, dmarc text, arc text, dmarc_policy text, auth_details jsonb, raw_gzip text, raw_sha256 text)
     RETURNING id, received_at
   )
   INSERT INTO inbound_deliveries (message_id, organization_id, received_at, recipient, recipient_key, original_recipient, domain_id, route_id,
                                   route_address, status, queue_id, queue_name, priority, skill_ids, skills, language_id, language_name, search_text)
   SELECT message.id, d.organization_id, message.received_at, d.recipient, d.recipient_key, d.original_recipient, d.domain_id, d.route_id,
          d.route_address, d.status, d.queue_id, d.queue_name, d.priority, d.skill_ids, d.skills, d.language_id, d.language_name, d.search_text
-    FROM message, jsonb_to_recordset($26::jsonb) AS d(
-      organization_id uuid, recipient text, recipient_key text, original_recipient text, domain_id uuid, route_id uuid, route_address text,
-      status inbound_delivery_status, queue_id uuid, queue_name text, priority integer, skill_ids uuid[], skills text[], language_id uuid,
-      language_name text, search_text text)`;
+    FROM jsonb_to_recordset($2::jsonb) AS d(
+      message_id uuid, organization_id uuid, recipient text, recipient_key text, original_recipient text, domain_id uuid, route_id uuid,
+      route_address text, status inbound_delivery_status, queue_id uuid, queue_name text, priority integer, skill_ids uuid[], skills text[],
+      language_id uuid, language_name text, search_text text)
+    JOIN message ON message.id = d.message_id`;
 
-export async function storeMessage(db: Queryable, message: MessageToStore): Promise<void> {
-  const rawGzip = message.stored.length <= SYNC_GZIP_MAX_BYTES ? gzipSync(message.stored) : await gzipAsync(message.stored);
+/** A message as rows for STORE_MESSAGES, compressed; built by the session that received it. */
+interface MessageRows {
+  message: Record<string, unknown>;
+  deliveries: Record<string, unknown>[];
+  /** Bytes it adds to the statement (about), to keep a batch's size bounded. */
+  bytes: number;
+}
+
+async function toRows(message: MessageToStore): Promise<MessageRows> {
+  const rawGzip = message.stored.length <= SYNC_GZIP_MAX_BYTES ? gzipSync(message.stored, GZIP) : await gzipAsync(message.stored, GZIP);
   const rawSha256 = createHash("sha256").update(message.stored).digest("hex");
   const text = (value: string | null, max: number) => (value === null ? null : storableText(value, max));
   const lower = (value: string | null) => (value ?? "").toLowerCase();
@@ -101,6 +124,7 @@ export async function storeMessage(db: Queryable, message: MessageToStore): Prom
       .filter(Boolean)
       .join(" ");
     return {
+      message_id: message.id,
       organization_id: recipient.organizationId,
       recipient: storableText(recipient.recipient, 320),
       recipient_key: storableText(recipient.recipient.toLowerCase(), 320),
@@ -119,38 +143,123 @@ export async function storeMessage(db: Queryable, message: MessageToStore): Prom
       search_text: storableText(searchText),
     };
   });
+  const raw = rawGzip.toString("base64");
+  return {
+    message: {
+      id: message.id,
+      received_at: message.receivedAt,
+      gateway: message.gateway,
+      session_id: message.sessionId,
+      client_address: message.clientAddress,
+      client_hostname: text(message.clientHostname, 255),
+      helo: storableText(message.helo, 255),
+      tls_protocol: message.tlsProtocol,
+      envelope_from: storableText(message.envelopeFrom, 320),
+      header_from: text(message.headerFrom, 998),
+      subject: text(message.subject, 998),
+      message_id_header: text(message.messageIdHeader, 998),
+      sent_at: message.sentAt,
+      size: message.size,
+      trace_token: text(message.traceToken, 128),
+      headers: message.headers,
+      hops: message.hops,
+      spf: message.auth.spf,
+      dkim: message.auth.dkim,
+      dmarc: message.auth.dmarc,
+      arc: message.auth.arc,
+      dmarc_policy: message.auth.dmarcPolicy,
+      auth_details: message.auth.details,
+      raw_gzip: raw,
+      raw_sha256: rawSha256,
+    },
+    deliveries,
+    bytes: raw.length + 2_048 * (1 + deliveries.length),
+  };
+}
+
+async function insertRows(db: Queryable, batch: readonly MessageRows[]): Promise<void> {
   await db.query({
-    name: "inbound_store_message",
-    text: STORE_MESSAGE,
-    values: [
-      message.id,
-      message.receivedAt,
-      message.gateway,
-      message.sessionId,
-      message.clientAddress,
-      text(message.clientHostname, 255),
-      storableText(message.helo, 255),
-      message.tlsProtocol,
-      storableText(message.envelopeFrom, 320),
-      text(message.headerFrom, 998),
-      text(message.subject, 998),
-      text(message.messageIdHeader, 998),
-      message.sentAt,
-      message.size,
-      text(message.traceToken, 128),
-      JSON.stringify(message.headers),
-      JSON.stringify(message.hops),
-      message.auth.spf,
-      message.auth.dkim,
-      message.auth.dmarc,
-      message.auth.arc,
-      message.auth.dmarcPolicy,
-      JSON.stringify(message.auth.details),
-      rawGzip,
-      rawSha256,
-      JSON.stringify(deliveries),
-    ],
+    name: "inbound_store_messages",
+    text: STORE_MESSAGES,
+    values: [JSON.stringify(batch.map((rows) => rows.message)), JSON.stringify(batch.flatMap((rows) => rows.deliveries))],
   });
+}
+
+export interface MessageWriterOptions {
+  /** Statements under way at once; further messages wait and go together in the next one. Default 2. */
+  maxInFlight?: number;
+  /** Messages per statement. Default 64. */
+  maxBatch?: number;
+  /** About this many bytes per statement (a message larger than that goes alone). Default 4 MB. */
+  maxBatchBytes?: number;
+}
+
+interface Waiting {
+  rows: MessageRows;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for the gateway: `store` resolves once the statement holding the message has
+ * committed, exactly as storeMessage does, so the session still answers 250 only after COMMIT. While
+ * `maxInFlight` statements are under way, messages that finish meanwhile wait and then share one
+ * statement: under load a commit (and its flush, and PostgreSQL's per-statement work) is paid for
+ * a batch, not for each message; with no load nothing waits, since a free slot writes at once.
+ * When a statement of several fails, each of its messages is written again on its own, so one
+ * message that cannot be stored (a route deleted meanwhile) is answered 451 without the others.
+ */
+export class MessageWriter {
+  private readonly waiting: Waiting[] = [];
+  private inFlight = 0;
+  private readonly maxInFlight: number;
+  private readonly maxBatch: number;
+  private readonly maxBatchBytes: number;
+
+  constructor(
+    private readonly db: Queryable,
+    options: MessageWriterOptions = {},
+  ) {
+    this.maxInFlight = options.maxInFlight ?? 2;
+    this.maxBatch = options.maxBatch ?? 64;
+    this.maxBatchBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
+  }
+
+  async store(message: MessageToStore): Promise<void> {
+    const rows = await toRows(message);
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ rows, resolve, reject });
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
+      let count = 0;
+      let bytes = 0;
+      while (count < this.waiting.length && count < this.maxBatch && (count === 0 || bytes + this.waiting[count]!.rows.bytes <= this.maxBatchBytes)) {
+        bytes += this.waiting[count]!.rows.bytes;
+        count++;
+      }
+      const batch = this.waiting.splice(0, count);
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        this.flush();
+      });
+    }
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    try {
+      await insertRows(this.db, batch.map((waiting) => waiting.rows));
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      await Promise.all(batch.map((waiting) => insertRows(this.db, [waiting.rows]).then(waiting.resolve, waiting.reject)));
+      return;
+    }
+    for (const waiting of batch) waiting.resolve();
+  }
 }
 
 /** The stored message as an .eml file's bytes. */

@@ -1,12 +1,16 @@
 import { afterAll, describe, expect, it } from "vitest";
 
-import { getDb } from "@/lib/db/client";
+import { getDb, getPool } from "@/lib/db/client";
+import { log } from "@/lib/log";
+import { loadDomainRoutes } from "@/lib/mail/domain-routes";
 import { startGateway } from "@/lib/mail/gateway";
+import { RouteCache } from "@/lib/mail/route-cache";
+import { resolveAddress } from "@/lib/routing/address-resolution";
 
-import { inboundConfig, seedInboundWorld, startSenderDns } from "../support/inbound";
+import { inboundConfig, PLATFORM_DOMAIN, seedInboundWorld, startSenderDns } from "../support/inbound";
 import { eventually } from "../support/jobs";
 import { makeRoute } from "../support/routing-fixtures";
-import { SmtpClient } from "../support/smtp";
+import { message, sendMail, SmtpClient } from "../support/smtp";
 
 /**
  * The gateway keeps its routing decisions in memory (lib/mail/route-cache.ts) and drops them when
@@ -80,5 +84,49 @@ describe("routing decisions cached in the gateway", () => {
     const hits = stats().hits;
     expect(await rcpt("support@help.acme.test")).toBe(250);
     expect(stats().hits).toBe(hits + 1);
+  });
+
+  it("remembers a keep-copies domain's original domain, and a new answer in the set-up wizard takes effect on the next message", async () => {
+    const address = `support@acme.${PLATFORM_DOMAIN}`;
+    /** The original recipient recorded for a message the customer wrote to team@acme-own.test (another local part). */
+    const send = async () => {
+      const sent = await sendMail(gateway.port, { from: "customer@sender.test", to: [address], message: message({ to: "Acme Team <team@acme-own.test>" }) });
+      const id = /queued as ([0-9a-f-]{36})/.exec(sent.data?.text ?? "")?.[1];
+      expect(id).toBeDefined();
+      return (await db.inboundDelivery.findFirstOrThrow({ where: { messageId: id } })).originalRecipient;
+    };
+    // A platform domain has no original domain until the wizard records one: another local part is not claimed.
+    expect(await send()).toBeNull();
+    const hits = stats().hits;
+    expect(await send()).toBeNull();
+    expect(stats().hits).toBe(hits + 2); // the route and the original domain
+
+    const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@acme.example" } });
+    await db.wizardSession.create({ data: { organizationId: world.acme.id, userId: admin.id, step: "redirects", domainId: world.domains.platform.id, data: { originalDomain: "acme-own.test" } } });
+    await eventually("the wizard's original domain used", async () => (await send()) === "team@acme-own.test");
+  });
+
+  it("answers addresses it has not seen from the domain's routes, read once in the background, exactly as the one-address lookup would", async () => {
+    expect(await rcpt("support@help.acme.test")).toBe(250);
+    await eventually("help.acme.test's routes in memory", async () => stats().domains > 0);
+    const { hits, misses } = stats();
+    expect(await rcpt("Newcomer@HELP.acme.test")).toBe(250);
+    expect(await rcpt("nobody-yet@help.acme.test")).toBe(550);
+    expect(stats()).toMatchObject({ hits: hits + 2, misses });
+
+    // The table's answers are the database's, field for field: routed (any case), no route, a domain not verified yet.
+    const pool = getPool();
+    const cache = new RouteCache({ connectionString: process.env.DATABASE_URL!, log, loadDomain: (domainId, limit) => loadDomainRoutes(pool, domainId, limit) });
+    await cache.start();
+    try {
+      for (const first of ["support@help.acme.test", "support@new.acme.test"]) await cache.resolve(first, () => resolveAddress(pool, first));
+      await eventually("both domains in memory", async () => cache.stats().domains === 2);
+      const fromDatabase = () => Promise.reject(new Error("the table should have answered"));
+      for (const address of ["support@help.acme.test", "SUPPORT@Help.Acme.Test", "newcomer@help.acme.test", "nobody@help.acme.test", "support@new.acme.test", "other@new.acme.test"]) {
+        expect(await cache.resolve(address, fromDatabase)).toEqual(await resolveAddress(pool, address));
+      }
+    } finally {
+      await cache.stop();
+    }
   });
 });
