@@ -22,24 +22,10 @@ import {
   type CreateRouteInput,
   type RouteFormField,
   type RouteValues,
-} from "@/lib/routing/route-schemas";
-import type { RouteRow, StaleRoute } from "@/lib/routing/route-types";
+} from "@/lib/routes/schemas";
+import type { Option, RouteLookups, RouteRow, StaleRoute } from "@/lib/routes/types";
 
 import { ReplyRoutePicker } from "./reply-route-picker";
-
-export interface Option {
-  id: string;
-  name: string;
-}
-export interface DomainOption extends Option {
-  status: "pending" | "verified" | "grace" | "degraded" | "failed";
-}
-export interface RouteLookups {
-  domains: DomainOption[];
-  queues: Option[];
-  skills: Option[];
-  languages: Option[];
-}
 
 type FormValues = CreateRouteInput;
 type ReplyMode = "own" | "address" | "route";

@@ -38,14 +38,14 @@ import { Input, Select } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
 import { messagesHref } from "@/lib/messages/schemas";
 import { recentMessagesLabel } from "@/lib/messages/types";
-import { PAGE_SIZES, ROUTE_STATUSES, type ListRoutesQuery, type RouteSort } from "@/lib/routing/route-schemas";
-import { ROUTE_STATUS_LABELS, routeStatusReason } from "@/lib/routing/route-status";
-import type { RouteRow } from "@/lib/routing/route-types";
+import { PAGE_SIZES, ROUTE_STATUSES, type ListRoutesQuery, type RouteSort } from "@/lib/routes/schemas";
+import { ROUTE_STATUS_LABELS, routeStatusReason } from "@/lib/routes/status";
+import type { RouteListPage, RouteLookups, RouteRow } from "@/lib/routes/types";
 
-import { RouteForm, type RouteLookups } from "./route-form";
+import { RouteForm } from "./route-form";
 import { RouteImportDialog } from "./route-import-dialog";
 import { RouteStatusBadge } from "./route-status-badge";
-import { fetchRoutePage, queryParams, routesQueryKey, type RouteListPage } from "./routes-api";
+import { fetchRoutePage, queryParams, routesQueryKey } from "./routes-api";
 
 type Editing = { mode: "create" } | { mode: "edit"; route: RouteRow };
 

@@ -1,4 +1,4 @@
-import { MAX_IMPORT_BYTES } from "@/lib/routing/route-csv";
+import { MAX_IMPORT_BYTES } from "@/lib/routes/csv";
 
 /**
  * How much of a request body the console's HTTP server (scripts/serve.ts) lets through to Next.js.

@@ -3,7 +3,7 @@ import "server-only";
 import pg from "pg";
 
 import type { Logger } from "@/lib/log";
-import type { AddressResolution } from "@/lib/routing/address-resolution";
+import type { AddressResolution } from "@/lib/routes/address-resolution";
 
 /**
  * The gateway's memory of recent routing decisions (RCPT TO → domain and route), kept right by

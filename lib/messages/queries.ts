@@ -6,7 +6,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { NotFoundError } from "@/lib/errors";
 import type { AuthDetails, Hop, StoredHeader } from "@/lib/mail/types";
 import { readRawMessage } from "@/lib/mail/store";
-import { escapeLike } from "@/lib/routing/route-list";
+import { escapeLike } from "@/lib/db/like";
 
 import { describeAuthentication } from "./auth-words";
 import { encodeCursor, UUID_PATTERN, type MessageCursor, type MessagesQuery } from "./schemas";

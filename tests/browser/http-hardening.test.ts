@@ -9,7 +9,7 @@ import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { createSession } from "@/lib/auth/sessions";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { MAX_IMPORT_BYTES } from "@/lib/routing/route-csv";
+import { MAX_IMPORT_BYTES } from "@/lib/routes/csv";
 
 import { appUrl, describeInBrowser } from "../support/browser";
 import { PROJECT_ROOT, TEST_APP_ENV } from "../support/test-app";

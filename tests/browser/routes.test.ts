@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { updateRoute } from "@/lib/routing/routes";
+import { updateRoute } from "@/lib/routes/commands/update-route";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
 

@@ -13,7 +13,7 @@ import {
   updateSkillAction,
 } from "@/app/(console)/queues/actions";
 import { getDb } from "@/lib/db/client";
-import { listCatalogue } from "@/lib/routing/catalogues";
+import { listCatalogue } from "@/lib/queues/queries";
 
 import { actAs, actAsNobody } from "../support/request-context";
 import { clearRouting, INITECH_ADMIN, makeDomain, makeQueue, makeRoute, seedRoutingOrganizations } from "../support/routing-fixtures";

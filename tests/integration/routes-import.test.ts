@@ -4,9 +4,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { GET as exportHandler } from "@/app/api/routes/export/route";
 import { POST as importHandler } from "@/app/api/routes/import/route";
 import { getDb } from "@/lib/db/client";
-import { joinCell, MAX_IMPORT_BYTES, toCsvLine } from "@/lib/routing/route-csv";
-import type { ImportReport } from "@/lib/routing/route-import";
-import { listDomainRoutes } from "@/lib/routing/routes";
+import { joinCell, MAX_IMPORT_BYTES, toCsvLine } from "@/lib/routes/csv";
+import type { ImportReport } from "@/lib/routes/types";
+import { listDomainRoutes } from "@/lib/routes/queries";
 
 import { actAs, actAsNobody, requestContext } from "../support/request-context";
 import {

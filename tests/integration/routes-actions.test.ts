@@ -3,8 +3,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 
 import { createRouteAction, deleteRouteAction, testAddressAction, updateRouteAction } from "@/app/(console)/routes/actions";
 import { getDb } from "@/lib/db/client";
-import type { CreateRouteInput } from "@/lib/routing/route-schemas";
-import { getRoute, listDomainRoutes, type StaleRoute } from "@/lib/routing/routes";
+import type { CreateRouteInput } from "@/lib/routes/schemas";
+import { getRoute, listDomainRoutes } from "@/lib/routes/queries";
+import type { StaleRoute } from "@/lib/routes/types";
 
 import { actAs, actAsNobody } from "../support/request-context";
 import {

@@ -1,0 +1,202 @@
+import "server-only";
+
+import type { Prisma } from "@/lib/db/client";
+import { ConflictError, LimitError, ValidationError, type FieldErrors } from "@/lib/errors";
+
+import { addressKey, checkEmailAddress } from "./address";
+import type { RouteValues } from "./schemas";
+import { isDomainVerified, type DomainStatusName } from "./status";
+import type { RouteLimits, RouteRow } from "./types";
+
+/**
+ * The rules a route write must pass that need the database, shared by the commands (create,
+ * update, import): the per-domain lock and limit, and the one check that everything a route refers
+ * to is the organisation's own.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// The per-domain limit.
+
+/**
+ * Routes of one domain are created one at a time, so the per-domain limit holds under concurrent
+ * creates (two admins, or an import beside a create). Transaction-scoped: released on commit.
+ */
+const ROUTE_LOCK_CLASS = 0x524f5554; // "ROUT"
+
+export async function lockDomainRoutes(tx: Prisma.TransactionClient, domainIds: readonly string[]): Promise<void> {
+  // Always in the same order, so two transactions locking several domains cannot deadlock.
+  for (const domainId of [...new Set(domainIds)].sort()) {
+    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${ROUTE_LOCK_CLASS}::int, hashtext(${domainId}))`;
+  }
+}
+
+export function routeLimitMessage(domainName: string, max: number): string {
+  return `${domainName} already has ${max.toLocaleString("en")} routes, the most a domain may have. Delete routes you no longer use, or ask your operator to raise MAX_ROUTES_PER_DOMAIN.`;
+}
+
+export async function assertRoomForRoute(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  domain: { id: string; displayName: string },
+  limits: RouteLimits,
+): Promise<void> {
+  // Counting stops at the limit: a domain far beyond it costs no more than one at it.
+  const [counted] = await tx.$queryRaw<{ count: number }[]>`
+    SELECT count(*)::int AS count FROM (SELECT 1 FROM routes
+      WHERE organization_id = ${organizationId}::uuid AND domain_id = ${domain.id}::uuid LIMIT ${limits.maxRoutesPerDomain}) capped`;
+  if ((counted?.count ?? 0) >= limits.maxRoutesPerDomain) throw new LimitError(routeLimitMessage(domain.displayName, limits.maxRoutesPerDomain));
+}
+
+// ---------------------------------------------------------------------------------------------
+// References.
+
+export interface KnownDomain {
+  id: string;
+  name: string;
+  displayName: string;
+  status: DomainStatusName;
+}
+
+/** What a route may refer to, as far as one check needs to know: the organisation's own, nothing else. */
+export interface KnownReferences {
+  queueIds: ReadonlySet<string>;
+  skillIds: ReadonlySet<string>;
+  languageIds: ReadonlySet<string>;
+  /** Reply routes. */
+  routeIds: ReadonlySet<string>;
+  /** Domains by their ASCII name (for fromEmail). */
+  domainsByName: ReadonlyMap<string, KnownDomain>;
+}
+
+/**
+ * The one reference check, for a create, an update and every row of an import: each id a route
+ * names must be one of the organisation's (the caller loaded `known` scoped by the organisation),
+ * replies come from a verified domain, and never from the route itself. Every problem at once.
+ */
+export function referenceErrors(values: RouteValues, known: KnownReferences, selfId?: string): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!known.queueIds.has(values.queueId)) errors.queueId = ["This queue does not exist any more; choose another"];
+  if (values.spamQueueId && !known.queueIds.has(values.spamQueueId)) errors.spamQueueId = ["This queue does not exist any more; choose another"];
+  if (values.skillIds.some((id) => !known.skillIds.has(id))) errors.skillIds = ["A chosen skill does not exist any more; choose again"];
+  if (values.languageId && !known.languageIds.has(values.languageId)) errors.languageId = ["This language does not exist any more; choose another"];
+  if (values.fromEmail) {
+    const checked = checkEmailAddress(values.fromEmail);
+    const domain = checked.ok ? known.domainsByName.get(checked.domain) : undefined;
+    if (!domain) errors.fromEmail = ["Use an address on one of your organisation's verified domains"];
+    else if (!isDomainVerified(domain.status)) errors.fromEmail = [`${domain.displayName} is not verified yet; replies can only come from a verified domain`];
+  }
+  if (values.replyRouteId) {
+    if (values.replyRouteId === selfId) {
+      errors.replyRouteId = ["Replies already come from this route's own address; choose another route or leave this empty"];
+    } else if (!known.routeIds.has(values.replyRouteId)) {
+      errors.replyRouteId = ["This route does not exist any more; choose another"];
+    }
+  }
+  return errors;
+}
+
+interface ReferenceRecord {
+  queue_ids: string[] | null;
+  skill_ids: string[] | null;
+  language_ids: string[] | null;
+  route_ids: string[] | null;
+  domains: KnownDomain[] | null;
+}
+
+/**
+ * Loads, in one round trip, which of the ids a route's values name are the organisation's, and the
+ * domains it needs (its own, by id, and its fromEmail domain, by name).
+ */
+async function loadReferences(tx: Prisma.TransactionClient, organizationId: string, values: RouteValues): Promise<KnownReferences> {
+  const checked = values.fromEmail ? checkEmailAddress(values.fromEmail) : null;
+  const fromDomain = checked?.ok ? checked.domain : null;
+  const [record] = await tx.$queryRaw<ReferenceRecord[]>`
+    SELECT (SELECT array_agg(id::text) FROM queues WHERE organization_id = ${organizationId}::uuid
+                                                  AND id = ANY(${[values.queueId, values.spamQueueId ?? values.queueId]}::uuid[])) AS queue_ids,
+           (SELECT array_agg(id::text) FROM skills WHERE organization_id = ${organizationId}::uuid AND id = ANY(${values.skillIds}::uuid[])) AS skill_ids,
+           (SELECT array_agg(id::text) FROM languages WHERE organization_id = ${organizationId}::uuid AND id = ${values.languageId}::uuid) AS language_ids,
+           (SELECT array_agg(id::text) FROM routes WHERE organization_id = ${organizationId}::uuid AND id = ${values.replyRouteId}::uuid) AS route_ids,
+           (SELECT json_agg(json_build_object('id', id, 'name', name, 'displayName', display_name, 'status', status))
+              FROM domains WHERE organization_id = ${organizationId}::uuid AND (id = ${values.domainId}::uuid OR name = ${fromDomain})) AS domains`;
+  const domains = record?.domains ?? [];
+  return {
+    queueIds: new Set(record?.queue_ids ?? []),
+    skillIds: new Set(record?.skill_ids ?? []),
+    languageIds: new Set(record?.language_ids ?? []),
+    routeIds: new Set(record?.route_ids ?? []),
+    domainsByName: new Map(domains.map((domain) => [domain.name, domain])),
+  };
+}
+
+const NEEDS_ATTENTION = "Some fields need attention; nothing was saved.";
+
+/**
+ * The route's domain (the organisation's own) once every reference checked out; a ValidationError
+ * naming every field that did not.
+ */
+export async function checkRouteReferences(
+  tx: Prisma.TransactionClient,
+  organizationId: string,
+  values: RouteValues,
+  selfId?: string,
+): Promise<KnownDomain> {
+  const known = await loadReferences(tx, organizationId, values);
+  const domain = [...known.domainsByName.values()].find((candidate) => candidate.id === values.domainId);
+  if (!domain) throw new ValidationError(NEEDS_ATTENTION, { domainId: ["This domain does not exist any more; choose another"] });
+  const errors = referenceErrors(values, known, selfId);
+  if (Object.keys(errors).length > 0) throw new ValidationError(NEEDS_ATTENTION, errors);
+  return domain;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a write stores, and what its failures say.
+
+/** What the audit log keeps of a route: names an admin recognises, not ids. */
+export function routeSnapshot(row: RouteRow) {
+  return {
+    address: row.address,
+    queue: row.queueName,
+    priority: row.priority,
+    skills: row.skillNames,
+    language: row.languageName,
+    fromName: row.fromName,
+    fromEmail: row.fromEmail,
+    replyEmailAddress: row.replyAddress,
+    autoBcc: row.autoBcc,
+    historyInclusion: row.historyInclusion,
+    allowMultipleActions: row.allowMultipleActions,
+    spamQueue: row.spamQueueName,
+  };
+}
+
+/** The columns of a route a create or an update writes. */
+export function routeData(values: RouteValues, domain: { id: string; name: string }) {
+  return {
+    domainId: domain.id,
+    pattern: values.pattern,
+    patternKey: values.pattern.toLowerCase(),
+    address: addressKey(values.pattern, domain.name),
+    queueId: values.queueId,
+    priority: values.priority,
+    languageId: values.languageId,
+    fromName: values.fromName,
+    fromEmail: values.fromEmail,
+    replyRouteId: values.replyRouteId,
+    autoBcc: values.autoBcc,
+    historyInclusion: values.historyInclusion,
+    allowMultipleActions: values.allowMultipleActions,
+    spamQueueId: values.spamQueueId,
+  };
+}
+
+export function duplicatePattern(pattern: string, domainName: string): ConflictError {
+  const message = `${pattern}@${domainName} already has a route`;
+  return new ConflictError(`${message}. Edit that route, or choose another address.`, { pattern: [message] });
+}
+
+/** A queue, skill, language or reply route was deleted between our check and the write. */
+export function catalogueGone(): ValidationError {
+  return new ValidationError("Something this route refers to (a queue, skill, language or reply route) was deleted just now; nothing was saved. Choose again.");
+}
+
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
