@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { percentile, rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
+import { ms, percentile, rerunUnderReactServer, ROOT, runMeasured, sample, stats, type Stats } from "./support/run";
 
 const ROUTES = 100_000;
 const DOMAINS = 4;
@@ -29,28 +29,6 @@ const CLIENTS = 20;
 const CREATES_PER_CLIENT = 10;
 const PAGE_SIZE = 50;
 
-interface Stats {
-  p50: number;
-  p95: number;
-}
-
-
-function stats(samples: number[]): Stats {
-  return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
-}
-
-async function sample(runs: number, work: () => Promise<unknown>, warmUp = 3): Promise<Stats> {
-  for (let index = 0; index < warmUp; index++) await work();
-  const samples: number[] = [];
-  for (let index = 0; index < runs; index++) {
-    const started = performance.now();
-    await work();
-    samples.push(performance.now() - started);
-  }
-  return stats(samples);
-}
-
-const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 function row(label: string, measured: Stats, baseline: Stats, baselineLabel: string): string {
   return [

@@ -3,7 +3,7 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 
 import { recordAudit } from "@/lib/audit/audit";
-import type { Database } from "@/lib/db/client";
+import type { Database, Prisma } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { ConflictError, StaleVersionError } from "@/lib/errors";
 import type { ChangeActor } from "@/lib/routes/types";
@@ -27,35 +27,43 @@ function duplicateName(kind: CatalogueKind, name: string): ConflictError {
   return new ConflictError(`A ${one} named "${name}" already exists.`, { name: [`Another ${one} already has this name`] });
 }
 
-/** After a commit: the Queues page, the routes list's pickers and the audit log show the change. */
-function revalidateCatalogues(): void {
+/**
+ * Runs one change in its own transaction; refusals by the database become the admin's words, and
+ * once it commits the Queues page, the routes list's pickers and the audit log show the change.
+ */
+async function change(db: Database, work: (tx: Prisma.TransactionClient) => Promise<CatalogueEntry>, refused: (error: unknown) => unknown): Promise<CatalogueEntry> {
+  let entry: CatalogueEntry;
+  try {
+    entry = await db.$transaction(work);
+  } catch (error) {
+    throw refused(error);
+  }
   revalidatePath("/queues");
   revalidatePath("/routes");
   revalidatePath("/audit");
+  return entry;
 }
 
+const nameTaken = (kind: CatalogueKind, name: string) => (error: unknown) => (isUniqueViolation(error) ? duplicateName(kind, name) : error);
+
 export async function createCatalogueEntry(db: Database, actor: ChangeActor, kind: CatalogueKind, input: CreateCatalogueInput): Promise<CatalogueEntry> {
-  let entry: CatalogueEntry;
-  try {
-    entry = await db.$transaction(async (tx) => {
+  return change(
+    db,
+    async (tx) => {
       const created = await CATALOGUE_STORES[kind].create(tx, actor.organizationId, input);
       await recordAudit(tx, actor, { action: `${kind}.create`, entityType: kind, entityId: created.id, entityLabel: created.name, after: snapshot(kind, created) });
       return created;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateName(kind, input.name);
-    throw error;
-  }
-  revalidateCatalogues();
-  return entry;
+    },
+    nameTaken(kind, input.name),
+  );
 }
 
 export async function updateCatalogueEntry(db: Database, actor: ChangeActor, kind: CatalogueKind, input: UpdateCatalogueInput): Promise<CatalogueEntry> {
   const store = CATALOGUE_STORES[kind];
   const { organizationId } = actor;
-  let entry: CatalogueEntry;
-  try {
-    entry = await db.$transaction(async (tx) => {
+  return change(
+    db,
+    async (tx) => {
       const before = await store.find(tx, organizationId, input.id);
       if (!before) throw catalogueNotFound(kind);
       // The version in the WHERE clause makes "check, then write" one atomic step.
@@ -76,22 +84,18 @@ export async function updateCatalogueEntry(db: Database, actor: ChangeActor, kin
         after: snapshot(kind, after),
       });
       return after;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateName(kind, input.name);
-    throw error;
-  }
-  revalidateCatalogues();
-  return entry;
+    },
+    nameTaken(kind, input.name),
+  );
 }
 
 export async function deleteCatalogueEntry(db: Database, actor: ChangeActor, kind: CatalogueKind, id: string): Promise<CatalogueEntry> {
   const store = CATALOGUE_STORES[kind];
   const { organizationId } = actor;
   const { one } = CATALOGUE_NOUNS[kind];
-  let entry: CatalogueEntry;
-  try {
-    entry = await db.$transaction(async (tx) => {
+  return change(
+    db,
+    async (tx) => {
       const found = await store.find(tx, organizationId, id);
       if (!found) throw catalogueNotFound(kind);
       const usage = await routesUsing(tx, organizationId, kind, id);
@@ -105,12 +109,8 @@ export async function deleteCatalogueEntry(db: Database, actor: ChangeActor, kin
       if ((await store.remove(tx, organizationId, id)) !== 1) throw catalogueNotFound(kind);
       await recordAudit(tx, actor, { action: `${kind}.delete`, entityType: kind, entityId: found.id, entityLabel: found.name, before: snapshot(kind, found) });
       return found;
-    });
-  } catch (error) {
+    },
     // A route started using it between the check and the delete; the foreign key refused.
-    if (isForeignKeyViolation(error)) throw new ConflictError(`A route started using this ${one} just now; nothing was deleted. Reload to see it.`);
-    throw error;
-  }
-  revalidateCatalogues();
-  return entry;
+    (error) => (isForeignKeyViolation(error) ? new ConflictError(`A route started using this ${one} just now; nothing was deleted. Reload to see it.`) : error),
+  );
 }

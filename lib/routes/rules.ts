@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { Prisma } from "@/lib/db/client";
+import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { ConflictError, LimitError, ValidationError, type FieldErrors } from "@/lib/errors";
 
 import { addressKey, checkEmailAddress } from "./address";
@@ -189,14 +190,20 @@ export function routeData(values: RouteValues, domain: { id: string; name: strin
   };
 }
 
-export function duplicatePattern(pattern: string, domainName: string): ConflictError {
-  const message = `${pattern}@${domainName} already has a route`;
-  return new ConflictError(`${message}. Edit that route, or choose another address.`, { pattern: [message] });
-}
-
-/** A queue, skill, language or reply route was deleted between our check and the write. */
-export function catalogueGone(): ValidationError {
-  return new ValidationError("Something this route refers to (a queue, skill, language or reply route) was deleted just now; nothing was saved. Choose again.");
+/**
+ * What a refused create or update says: the unique index on (domain_id, pattern_key) decides
+ * between two admins saving the same address (a field error on the address), and a foreign key
+ * refuses a queue, skill, language or reply route deleted between our check and the write.
+ */
+export function routeWriteError(error: unknown, pattern: string, domainName: string): unknown {
+  if (isUniqueViolation(error)) {
+    const message = `${pattern}@${domainName} already has a route`;
+    return new ConflictError(`${message}. Edit that route, or choose another address.`, { pattern: [message] });
+  }
+  if (isForeignKeyViolation(error)) {
+    return new ValidationError("Something this route refers to (a queue, skill, language or reply route) was deleted just now; nothing was saved. Choose again.");
+  }
+  return error;
 }
 
 export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;

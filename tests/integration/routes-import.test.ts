@@ -9,17 +9,7 @@ import type { ImportReport } from "@/lib/routes/types";
 import { listDomainRoutes } from "@/lib/routes/queries";
 
 import { actAs, actAsNobody, requestContext } from "../support/request-context";
-import {
-  clearRouting,
-  INITECH_ADMIN,
-  makeDomain,
-  makeLanguage,
-  makeQueue,
-  makeRoute,
-  makeSkill,
-  routeCount,
-  seedRoutingOrganizations,
-} from "../support/routing-fixtures";
+import { clearRouting, INITECH_ADMIN, makeLanguage, makeQueue, makeRoute, makeRoutingWorld, makeSkill, routeCount, seedRoutingOrganizations } from "../support/routing-fixtures";
 
 const db = getDb();
 const { acme, initech } = await seedRoutingOrganizations(db);
@@ -28,13 +18,8 @@ let help: { id: string; name: string };
 
 beforeEach(async () => {
   await clearRouting(db);
-  help = await makeDomain(db, acme.id, "help.acme.test");
-  await makeDomain(db, acme.id, "new.acme.test", { status: "pending" });
-  await makeQueue(db, acme.id, "Support");
-  await makeQueue(db, acme.id, "Spam");
-  await makeSkill(db, acme.id, "Billing");
+  help = (await makeRoutingWorld(db, acme.id)).domain;
   await makeSkill(db, acme.id, "VIP");
-  await makeLanguage(db, acme.id, "English");
   requestContext.headers = new Headers();
   actAsNobody();
 });

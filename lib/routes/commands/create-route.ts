@@ -2,10 +2,9 @@ import "server-only";
 
 import { recordAudit } from "@/lib/audit/audit";
 import type { Database } from "@/lib/db/client";
-import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 
 import { getRoute } from "../queries";
-import { assertRoomForRoute, catalogueGone, checkRouteReferences, duplicatePattern, lockDomainRoutes, routeData, routeSnapshot, TRANSACTION_OPTIONS } from "../rules";
+import { assertRoomForRoute, checkRouteReferences, lockDomainRoutes, routeData, routeSnapshot, routeWriteError, TRANSACTION_OPTIONS } from "../rules";
 import type { RouteValues } from "../schemas";
 import type { ChangeActor, RouteLimits, RouteRow } from "../types";
 
@@ -36,8 +35,6 @@ export async function createRoute(db: Database, actor: ChangeActor, values: Rout
       return row;
     }, TRANSACTION_OPTIONS);
   } catch (error) {
-    if (isUniqueViolation(error)) throw duplicatePattern(values.pattern, domainName);
-    if (isForeignKeyViolation(error)) throw catalogueGone();
-    throw error;
+    throw routeWriteError(error, values.pattern, domainName);
   }
 }

@@ -2,11 +2,10 @@ import "server-only";
 
 import { recordAudit } from "@/lib/audit/audit";
 import type { Database, DbClient } from "@/lib/db/client";
-import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { NotFoundError, StaleVersionError } from "@/lib/errors";
 
 import { getRoute, loadRouteRows } from "../queries";
-import { assertRoomForRoute, catalogueGone, checkRouteReferences, duplicatePattern, lockDomainRoutes, routeData, routeSnapshot, TRANSACTION_OPTIONS } from "../rules";
+import { assertRoomForRoute, checkRouteReferences, lockDomainRoutes, routeData, routeSnapshot, routeWriteError, TRANSACTION_OPTIONS } from "../rules";
 import type { RouteValues } from "../schemas";
 import type { ChangeActor, RouteLimits, RouteRow, StaleRoute } from "../types";
 
@@ -70,8 +69,6 @@ export async function updateRoute(
       return after;
     }, TRANSACTION_OPTIONS);
   } catch (error) {
-    if (isUniqueViolation(error)) throw duplicatePattern(input.pattern, domainName);
-    if (isForeignKeyViolation(error)) throw catalogueGone();
-    throw error;
+    throw routeWriteError(error, input.pattern, domainName);
   }
 }
