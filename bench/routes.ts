@@ -8,7 +8,9 @@
  * and prints each next to a baseline measured in the same run on the same database: the bare SQL
  * those requests boil down to (the same query, COPY of the same rows, the same INSERTs), as a ratio.
  *
- * Run: npx tsx bench/routes.ts       Prints figures; asserts nothing. Loopback only; bounded loops.
+ * Run: npx tsx bench/routes.ts [--explain]   Prints figures; asserts nothing. Loopback only; bounded
+ * loops. With --explain it stops after seeding, having timed the list's statements in-process and
+ * printed each one's plan (EXPLAIN ANALYZE).
  * Modules that touch the database are marked server-only, so the script re-runs itself under the
  * react-server condition (as the npm scripts do). It uses the console's normal build (.next, or
  * NEXT_DIST_DIR), building it first when the sources changed.
@@ -28,6 +30,8 @@ const PAGE_RUNS = 15;
 const CLIENTS = 20;
 const CREATES_PER_CLIENT = 10;
 const PAGE_SIZE = 50;
+/** --explain: after seeding, time the list's queries in-process and print each statement's plan (EXPLAIN ANALYZE), then stop. */
+const EXPLAIN = process.argv.includes("--explain");
 
 
 function row(label: string, measured: Stats, baseline: Stats, baselineLabel: string): string {
@@ -60,7 +64,7 @@ async function main(): Promise<void> {
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   const os = await import("node:os");
   console.log(`Machine: ${os.cpus().length} cores, Node ${process.version}. Build (${distDir}) …`);
-  await ensureBuild(ROOT, () => console.log("  building the console, about 30 s"));
+  if (!EXPLAIN) await ensureBuild(ROOT, () => console.log("  building the console, about 30 s"));
 
   const cluster = await startTestCluster();
   cleanups.push(() => cluster.stop());
@@ -105,6 +109,11 @@ async function main(): Promise<void> {
     await pool.query("VACUUM ANALYZE routes");
     await pool.query("VACUUM ANALYZE route_skills");
     console.log(`  seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+
+    if (EXPLAIN) {
+      await explainList(url, org, pool);
+      return;
+    }
 
     // ---- the console, signed in as Acme's admin ----------------------------------------------
     const secret = "bench-secret-that-is-long-enough-for-next-auth";
@@ -289,6 +298,42 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Where a list request's time goes without HTTP: each statement the console sends for the first
+ * page, a search and the /routes page's data, with its own time and plan.
+ */
+async function explainList(url: string, organizationId: string, pool: import("pg").Pool): Promise<void> {
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const { PrismaClient } = await import("../lib/db/generated/client");
+  const { listRoutesWithMessages, routesPageView } = await import("../lib/routes/queries");
+  const { listRoutesQuerySchema } = await import("../lib/routes/schemas");
+  const captured: { query: string; params: string; duration: number }[] = [];
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [{ emit: "event", level: "query" }] });
+  db.$on("query", (event) => captured.push({ query: event.query, params: event.params, duration: Number(event.duration) }));
+  try {
+    const actor = { organizationId };
+    const cases: [string, () => Promise<unknown>][] = [
+      ["list, first page", () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE }), db)],
+      ['list, search "agent4242"', () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE, q: "agent4242" }), db)],
+      ["/routes page data", () => routesPageView(actor, listRoutesQuerySchema.parse({}), db)],
+    ];
+    for (const [label, work] of cases) {
+      const timed = await sample(LIST_RUNS, work);
+      captured.length = 0;
+      await work();
+      console.log(`${label.padEnd(34)} in-process p50 ${ms(timed.p50).padStart(9)}  p95 ${ms(timed.p95).padStart(9)}  (${captured.length} statements)`);
+      for (const { query, params } of captured) {
+        const explained = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query}`, JSON.parse(params) as unknown[]);
+        const plan = explained.rows.map((row: Record<string, string>) => row["QUERY PLAN"]!);
+        console.log(`  ${query.replace(/\s+/g, " ").slice(0, 160)}`);
+        console.log(plan.map((line) => `      ${line}`).join("\n"));
+      }
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** COPY … FROM STDIN over node-postgres without an extra package: a minimal submittable. */
 function copyIn(client: import("pg").PoolClient, sql: string, data: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -318,5 +363,5 @@ function copyIn(client: import("pg").PoolClient, sql: string, data: string): Pro
 if (process.env.ERC_BENCH_CHILD === "1") {
   await runMeasured(main, cleanUp, 20);
 } else {
-  rerunUnderReactServer(fileURLToPath(import.meta.url), { ERC_BENCH_CHILD: "1" });
+  rerunUnderReactServer(fileURLToPath(import.meta.url), { ERC_BENCH_CHILD: "1" }, process.argv.slice(2));
 }

@@ -5,8 +5,7 @@ import { getDb, type DbClient } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { escapeLike } from "@/lib/db/like";
 import { NotFoundError } from "@/lib/errors";
-import { countRecentMessages } from "@/lib/messages/queries";
-import { listCatalogueEntries } from "@/lib/queues/queries";
+import { recentMessagesCountSql } from "@/lib/messages/queries";
 
 import type { HistoryInclusion, ListRoutesQuery } from "./schemas";
 import { DOMAIN_STATUSES_FOR, routeStatusFor, type DomainStatusName } from "./status";
@@ -52,19 +51,16 @@ export interface RouteRecord {
   updated_at: Date;
 }
 
-/**
- * The one route query: every column a route row shows, with its domain, queue, skills, language,
- * spam queue and reply address, for the routes `where` selects (`tail` orders and limits).
- */
-export function selectRouteRecords(db: DbClient, where: Prisma.Sql, tail: Prisma.Sql = Prisma.empty): Promise<RouteRecord[]> {
-  return db.$queryRaw<RouteRecord[]>`
-    SELECT r.id, r.version, r.domain_id, d.display_name AS domain_name, d.status::text AS domain_status, r.pattern, r.address AS address_key,
-           r.queue_id, q.name AS queue_name, r.priority, sk.skill_ids, sk.skill_names,
-           r.language_id, l.name AS language_name, r.from_name, r.from_email, r.reply_route_id,
-           CASE WHEN rr.id IS NULL THEN NULL ELSE rr.pattern || '@' || rd.display_name END AS reply_address,
-           r.auto_bcc, r.history_inclusion::text AS history_inclusion, r.allow_multiple_actions,
-           r.spam_queue_id, sq.name AS spam_queue_name, r.updated_at
-      FROM routes r
+/** The columns of a route row, with the names of what it refers to (joins in ROUTE_JOINS). */
+const ROUTE_COLUMNS = Prisma.sql`
+    r.id, r.version, r.domain_id, d.display_name AS domain_name, d.status::text AS domain_status, r.pattern, r.address AS address_key,
+    r.queue_id, q.name AS queue_name, r.priority, sk.skill_ids, sk.skill_names,
+    r.language_id, l.name AS language_name, r.from_name, r.from_email, r.reply_route_id,
+    CASE WHEN rr.id IS NULL THEN NULL ELSE rr.pattern || '@' || rd.display_name END AS reply_address,
+    r.auto_bcc, r.history_inclusion::text AS history_inclusion, r.allow_multiple_actions,
+    r.spam_queue_id, sq.name AS spam_queue_name, r.updated_at`;
+
+const ROUTE_JOINS = Prisma.sql`
       JOIN domains d ON d.id = r.domain_id
       JOIN queues q ON q.id = r.queue_id
       LEFT JOIN LATERAL (
@@ -75,9 +71,15 @@ export function selectRouteRecords(db: DbClient, where: Prisma.Sql, tail: Prisma
       LEFT JOIN languages l ON l.id = r.language_id
       LEFT JOIN queues sq ON sq.id = r.spam_queue_id
       LEFT JOIN routes rr ON rr.id = r.reply_route_id
-      LEFT JOIN domains rd ON rd.id = rr.domain_id
-     WHERE ${where}
-     ${tail}`;
+      LEFT JOIN domains rd ON rd.id = rr.domain_id`;
+
+/**
+ * The one route query: every column a route row shows, with its domain, queue, skills, language,
+ * spam queue and reply address, for the routes `where` selects (`tail` orders and limits). The
+ * list reads the same columns and joins (listRoutes).
+ */
+export function selectRouteRecords(db: DbClient, where: Prisma.Sql, tail: Prisma.Sql = Prisma.empty): Promise<RouteRecord[]> {
+  return db.$queryRaw<RouteRecord[]>`SELECT ${ROUTE_COLUMNS} FROM routes r ${ROUTE_JOINS} WHERE ${where} ${tail}`;
 }
 
 export function toRouteRow(record: RouteRecord): RouteRow {
@@ -141,45 +143,34 @@ export function countDomainRoutes(db: DbClient, organizationId: string, domainId
 // ---------------------------------------------------------------------------------------------
 // The routes list.
 
-interface Plan {
-  where: Prisma.Sql;
-  orderBy: Prisma.Sql;
-}
+/** Domains with a given route status, as an SQL array the planner evaluates once. */
+const DOMAIN_STATUS_SQL = (organizationId: string, statuses: readonly DomainStatusName[]) =>
+  Prisma.sql`ARRAY(SELECT id FROM domains WHERE organization_id = ${organizationId}::uuid AND status::text = ANY(${[...statuses]}::text[]))`;
 
-async function plan(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<Plan | null> {
-  const conditions: Prisma.Sql[] = [Prisma.sql`r.organization_id = ${organizationId}::uuid`];
+/**
+ * The WHERE and ORDER BY of a list query. A search matches addresses (the trigram index) and the
+ * names of queues and skills: those are small tables, matched first in one statement (strpos keeps
+ * % and _ literal), so that the search itself is a union of index scans. The domains of a status
+ * and the queue order are read by the list statement itself (ARRAY(SELECT …) runs once, first).
+ */
+async function plan(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<{ where: Prisma.Sql; orderBy: Prisma.Sql }> {
+  const org = Prisma.sql`${organizationId}::uuid`;
+  const conditions: Prisma.Sql[] = [Prisma.sql`r.organization_id = ${org}`];
   if (query.domain) conditions.push(Prisma.sql`r.domain_id = ${query.domain}::uuid`);
   if (query.queue) conditions.push(Prisma.sql`r.queue_id = ${query.queue}::uuid`);
-  const needsDomains = Boolean(query.status);
-  const needsCatalogues = Boolean(query.q) || query.sort === "queue";
-  // The small tables a plan may need, read at once rather than one after another.
-  const [domains, queues, skills] = await Promise.all([
-    needsDomains && query.status
-      ? db.domain.findMany({ where: { organizationId, status: { in: DOMAIN_STATUSES_FOR[query.status] } }, select: { id: true } })
-      : [],
-    needsCatalogues ? db.queue.findMany({ where: { organizationId }, orderBy: { nameKey: "asc" }, select: { id: true, nameKey: true } }) : [],
-    query.q ? db.skill.findMany({ where: { organizationId }, select: { id: true, nameKey: true } }) : [],
-  ]);
-  if (query.status) {
-    if (domains.length === 0) return null;
-    conditions.push(Prisma.sql`r.domain_id = ANY(${domains.map((domain) => domain.id)}::uuid[])`);
-  }
+  if (query.status) conditions.push(Prisma.sql`r.domain_id = ANY(${DOMAIN_STATUS_SQL(organizationId, DOMAIN_STATUSES_FOR[query.status])})`);
   if (query.q) {
     const needle = query.q.toLowerCase();
-    const pattern = `%${escapeLike(needle)}%`;
-    // Catalogues are small: match names here, where % and _ are just characters.
-    const matchingQueues = queues.filter((queue) => queue.nameKey.includes(needle));
-    const matchingSkills = skills.filter((skill) => skill.nameKey.includes(needle));
-    const alternatives = [Prisma.sql`r.address LIKE ${pattern}`];
-    if (matchingQueues.length > 0) alternatives.push(Prisma.sql`r.queue_id = ANY(${matchingQueues.map((queue) => queue.id)}::uuid[])`);
-    if (matchingSkills.length > 0) {
-      alternatives.push(
-        Prisma.sql`r.id IN (SELECT rs.route_id FROM route_skills rs WHERE rs.skill_id = ANY(${matchingSkills.map((skill) => skill.id)}::uuid[]))`,
-      );
+    const [matched] = await db.$queryRaw<{ queue_ids: string[] | null; skill_ids: string[] | null }[]>`
+      SELECT (SELECT array_agg(id::text) FROM queues WHERE organization_id = ${org} AND strpos(name_key, ${needle}) > 0) AS queue_ids,
+             (SELECT array_agg(id::text) FROM skills WHERE organization_id = ${org} AND strpos(name_key, ${needle}) > 0) AS skill_ids`;
+    const alternatives = [Prisma.sql`r.address LIKE ${`%${escapeLike(needle)}%`}`];
+    if (matched?.queue_ids) alternatives.push(Prisma.sql`r.queue_id = ANY(${matched.queue_ids}::uuid[])`);
+    if (matched?.skill_ids) {
+      alternatives.push(Prisma.sql`r.id IN (SELECT rs.route_id FROM route_skills rs WHERE rs.skill_id = ANY(${matched.skill_ids}::uuid[]))`);
     }
     conditions.push(alternatives.length === 1 ? alternatives[0]! : Prisma.sql`(${Prisma.join(alternatives, " OR ")})`);
   }
-
   const dir = Prisma.raw(query.dir === "desc" ? "DESC" : "ASC");
   let orderBy: Prisma.Sql;
   switch (query.sort) {
@@ -191,7 +182,7 @@ async function plan(db: DbClient, organizationId: string, query: ListRoutesQuery
       break;
     case "queue":
       // Queue names live in a small table: sort by their position in name order, no join needed.
-      orderBy = Prisma.sql`array_position(${queues.map((queue) => queue.id)}::uuid[], r.queue_id) ${dir}, r.address ${dir}`;
+      orderBy = Prisma.sql`array_position(ARRAY(SELECT id FROM queues WHERE organization_id = ${org} ORDER BY name_key), r.queue_id) ${dir}, r.address ${dir}`;
       break;
     default:
       orderBy = Prisma.sql`r.address ${dir}`;
@@ -199,51 +190,62 @@ async function plan(db: DbClient, organizationId: string, query: ListRoutesQuery
   return { where: Prisma.join(conditions, " AND "), orderBy };
 }
 
-export async function listRoutes(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<RoutePage> {
+type ListRecord = { total: number; n: number | null; recent_messages: number | null } & Partial<RouteRecord>;
+
+/**
+ * One page of the list in one statement: the total, the page's ids in index order (an index per
+ * sort and filter, each ending in the sort columns and id, so deep pages skip rows in the index),
+ * then those rows with their names and, optionally, their messages of the last 7 days. A page
+ * past the end (routes were deleted, or a stale link) reads the last page instead.
+ */
+async function readPage(db: DbClient, organizationId: string, query: ListRoutesQuery, withMessages: boolean): Promise<RouteListPage> {
+  const { where, orderBy } = await plan(db, organizationId, query);
   const pageSize = query.size;
-  const empty: RoutePage = { rows: [], total: 0, page: 1, pageSize, pageCount: 1 };
-  const planned = await plan(db, organizationId, query);
-  if (!planned) return empty;
-  const pageIds = (page: number) =>
-    db.$queryRaw<{ id: string }[]>`
-      SELECT r.id FROM routes r WHERE ${planned.where}
-       ORDER BY ${planned.orderBy}
-       LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
-  const [counted, firstTry] = await Promise.all([
-    db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM routes r WHERE ${planned.where}`,
-    pageIds(query.page),
-  ]);
-  const total = counted[0]?.total ?? 0;
-  if (total === 0) return empty;
+  const read = (page: number) =>
+    db.$queryRaw<ListRecord[]>`
+      WITH page AS MATERIALIZED (
+        SELECT p.id, row_number() OVER () AS n FROM (SELECT r.id FROM routes r WHERE ${where} ORDER BY ${orderBy} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) p
+      )
+      SELECT t.total, rows.*
+        FROM (SELECT count(*)::int AS total FROM routes r WHERE ${where}) t
+        LEFT JOIN LATERAL (
+          SELECT p.n, ${ROUTE_COLUMNS}, ${withMessages ? recentMessagesCountSql("route", Prisma.sql`r.id`) : Prisma.sql`NULL::int`} AS recent_messages
+            FROM page p JOIN routes r ON r.id = p.id ${ROUTE_JOINS}
+        ) rows ON true
+       ORDER BY rows.n`;
+  let records = await read(query.page);
+  const total = records[0]?.total ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  // A page past the end (routes were deleted, or a stale link) shows the last page instead.
   const page = Math.min(query.page, pageCount);
-  const ids = page === query.page ? firstTry : await pageIds(page);
-  const rows = await loadRouteRows(db, organizationId, ids.map((row) => row.id));
-  return { rows, total, page, pageSize, pageCount };
+  if (total === 0) return { rows: [], total: 0, page: 1, pageSize, pageCount: 1, ...(withMessages ? { recentMessages: {} } : {}) };
+  if (page !== query.page) records = await read(page);
+  const rows = records.filter((record) => record.n !== null).map((record) => toRouteRow(record as RouteRecord));
+  const result: RouteListPage = { rows, total, page, pageSize, pageCount };
+  if (withMessages) {
+    result.recentMessages = Object.fromEntries(records.flatMap((record) => (record.recent_messages ? [[record.id!, record.recent_messages]] : [])));
+  }
+  return result;
+}
+
+export async function listRoutes(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<RoutePage> {
+  return readPage(db, organizationId, query, false);
 }
 
 /** A page of the list with each route's messages of the last 7 days: what GET /api/routes answers. */
-export async function listRoutesWithMessages(actor: Pick<Actor, "organizationId">, query: ListRoutesQuery, db: DbClient = getDb()): Promise<RouteListPage> {
-  const page = await listRoutes(db, actor.organizationId, query);
-  const recentMessages = await countRecentMessages(actor, "route", page.rows.map((route) => route.id), db);
-  return { ...page, recentMessages };
+export function listRoutesWithMessages(actor: Pick<Actor, "organizationId">, query: ListRoutesQuery, db: DbClient = getDb()): Promise<RouteListPage> {
+  return readPage(db, actor.organizationId, query, true);
 }
 
-/** What the route form and the list's filters choose from. */
+/** What the route form and the list's filters choose from: four small tables, read in one statement. */
 export async function routeLookups(organizationId: string, db: DbClient = getDb()): Promise<RouteLookups> {
-  const [domains, queues, skills, languages] = await Promise.all([
-    db.domain.findMany({ where: { organizationId }, orderBy: { name: "asc" }, select: { id: true, displayName: true, status: true } }),
-    listCatalogueEntries(db, organizationId, "queue"),
-    listCatalogueEntries(db, organizationId, "skill"),
-    listCatalogueEntries(db, organizationId, "language"),
-  ]);
-  return {
-    domains: domains.map((domain) => ({ id: domain.id, name: domain.displayName, status: domain.status })),
-    queues: queues.map(({ id, name }) => ({ id, name })),
-    skills: skills.map(({ id, name }) => ({ id, name })),
-    languages: languages.map(({ id, name }) => ({ id, name })),
-  };
+  const org = Prisma.sql`${organizationId}::uuid`;
+  const options = (table: string) =>
+    Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', id, 'name', name) ORDER BY name_key), '[]') FROM ${Prisma.raw(table)} WHERE organization_id = ${org})`;
+  const [lookups] = await db.$queryRaw<RouteLookups[]>`
+    SELECT (SELECT coalesce(json_agg(json_build_object('id', id, 'name', display_name, 'status', status) ORDER BY name), '[]')
+              FROM domains WHERE organization_id = ${org}) AS domains,
+           ${options("queues")} AS queues, ${options("skills")} AS skills, ${options("languages")} AS languages`;
+  return lookups ?? { domains: [], queues: [], skills: [], languages: [] };
 }
 
 /** The /routes page: the lookups and the first page of the list, read together. */

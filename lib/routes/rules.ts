@@ -2,6 +2,7 @@ import "server-only";
 
 import type { Prisma } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
+import { Prisma as Sql } from "@/lib/db/generated/client";
 import { ConflictError, LimitError, ValidationError, type FieldErrors } from "@/lib/errors";
 
 import { addressKey, checkEmailAddress } from "./address";
@@ -96,57 +97,83 @@ export function referenceErrors(values: RouteValues, known: KnownReferences, sel
   return errors;
 }
 
+interface Named {
+  id: string;
+  name: string;
+}
+
 interface ReferenceRecord {
-  queue_ids: string[] | null;
-  skill_ids: string[] | null;
-  language_ids: string[] | null;
-  route_ids: string[] | null;
+  queues: Named[] | null;
+  skills: Named[] | null;
+  languages: Named[] | null;
+  replies: Named[] | null;
   domains: KnownDomain[] | null;
 }
 
+/** The names of what a route refers to (skills in name order), for the row a write returns and audits. */
+export interface ReferenceNames {
+  queues: ReadonlyMap<string, string>;
+  skills: readonly Named[];
+  languages: ReadonlyMap<string, string>;
+  /** Reply routes' addresses as admins read them. */
+  replies: ReadonlyMap<string, string>;
+}
+
 /**
- * Loads, in one round trip, which of the ids a route's values name are the organisation's, and the
- * domains it needs (its own, by id, and its fromEmail domain, by name).
+ * Loads, in one round trip, which of the ids a route's values name are the organisation's (with
+ * their names), and the domains it needs (its own, by id, and its fromEmail domain, by name).
  */
-async function loadReferences(tx: Prisma.TransactionClient, organizationId: string, values: RouteValues): Promise<KnownReferences> {
+async function loadReferences(tx: Prisma.TransactionClient, organizationId: string, values: RouteValues) {
   const checked = values.fromEmail ? checkEmailAddress(values.fromEmail) : null;
   const fromDomain = checked?.ok ? checked.domain : null;
+  const org = Sql.sql`${organizationId}::uuid`;
+  const named = (table: string, ids: Prisma.Sql) =>
+    Sql.sql`(SELECT json_agg(json_build_object('id', id, 'name', name) ORDER BY name_key) FROM ${Sql.raw(table)} WHERE organization_id = ${org} AND id = ANY(${ids}))`;
   const [record] = await tx.$queryRaw<ReferenceRecord[]>`
-    SELECT (SELECT array_agg(id::text) FROM queues WHERE organization_id = ${organizationId}::uuid
-                                                  AND id = ANY(${[values.queueId, values.spamQueueId ?? values.queueId]}::uuid[])) AS queue_ids,
-           (SELECT array_agg(id::text) FROM skills WHERE organization_id = ${organizationId}::uuid AND id = ANY(${values.skillIds}::uuid[])) AS skill_ids,
-           (SELECT array_agg(id::text) FROM languages WHERE organization_id = ${organizationId}::uuid AND id = ${values.languageId}::uuid) AS language_ids,
-           (SELECT array_agg(id::text) FROM routes WHERE organization_id = ${organizationId}::uuid AND id = ${values.replyRouteId}::uuid) AS route_ids,
+    SELECT ${named("queues", Sql.sql`${[values.queueId, values.spamQueueId ?? values.queueId]}::uuid[]`)} AS queues,
+           ${named("skills", Sql.sql`${values.skillIds}::uuid[]`)} AS skills,
+           ${named("languages", Sql.sql`ARRAY[${values.languageId}::uuid]`)} AS languages,
+           (SELECT json_agg(json_build_object('id', rr.id, 'name', rr.pattern || '@' || rd.display_name))
+              FROM routes rr JOIN domains rd ON rd.id = rr.domain_id WHERE rr.organization_id = ${org} AND rr.id = ${values.replyRouteId}::uuid) AS replies,
            (SELECT json_agg(json_build_object('id', id, 'name', name, 'displayName', display_name, 'status', status))
-              FROM domains WHERE organization_id = ${organizationId}::uuid AND (id = ${values.domainId}::uuid OR name = ${fromDomain})) AS domains`;
+              FROM domains WHERE organization_id = ${org} AND (id = ${values.domainId}::uuid OR name = ${fromDomain})) AS domains`;
+  const ids = (rows: Named[] | null | undefined) => new Set((rows ?? []).map((row) => row.id));
+  const byId = (rows: Named[] | null | undefined) => new Map((rows ?? []).map((row) => [row.id, row.name]));
   const domains = record?.domains ?? [];
-  return {
-    queueIds: new Set(record?.queue_ids ?? []),
-    skillIds: new Set(record?.skill_ids ?? []),
-    languageIds: new Set(record?.language_ids ?? []),
-    routeIds: new Set(record?.route_ids ?? []),
+  const known: KnownReferences = {
+    queueIds: ids(record?.queues),
+    skillIds: ids(record?.skills),
+    languageIds: ids(record?.languages),
+    routeIds: ids(record?.replies),
     domainsByName: new Map(domains.map((domain) => [domain.name, domain])),
   };
+  const names: ReferenceNames = {
+    queues: byId(record?.queues),
+    skills: record?.skills ?? [],
+    languages: byId(record?.languages),
+    replies: byId(record?.replies),
+  };
+  return { known, names };
 }
 
 const NEEDS_ATTENTION = "Some fields need attention; nothing was saved.";
 
 /**
- * The route's domain (the organisation's own) once every reference checked out; a ValidationError
- * naming every field that did not.
+ * The route's domain (the organisation's own) and the names of what it refers to, once every
+ * reference checked out; a ValidationError naming every field that did not.
  */
 export async function checkRouteReferences(
   tx: Prisma.TransactionClient,
   organizationId: string,
   values: RouteValues,
   selfId?: string,
-): Promise<KnownDomain> {
-  const known = await loadReferences(tx, organizationId, values);
+): Promise<{ domain: KnownDomain; names: ReferenceNames }> {
+  const { known, names } = await loadReferences(tx, organizationId, values);
   const domain = [...known.domainsByName.values()].find((candidate) => candidate.id === values.domainId);
   if (!domain) throw new ValidationError(NEEDS_ATTENTION, { domainId: ["This domain does not exist any more; choose another"] });
   const errors = referenceErrors(values, known, selfId);
   if (Object.keys(errors).length > 0) throw new ValidationError(NEEDS_ATTENTION, errors);
-  return domain;
+  return { domain, names };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,7 +38,7 @@ export async function updateRoute(
       const [before] = await loadRouteRows(tx, organizationId, [input.id]);
       if (!before) throw new NotFoundError("This route does not exist any more; someone may have deleted it.");
       if (before.version !== input.version) throw await staleRouteError(tx, organizationId, input.id);
-      const domain = await checkRouteReferences(tx, organizationId, input, input.id);
+      const { domain } = await checkRouteReferences(tx, organizationId, input, input.id);
       domainName = domain.displayName;
       if (domain.id !== before.domainId) {
         await lockDomainRoutes(tx, [domain.id]);
