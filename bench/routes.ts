@@ -34,14 +34,20 @@ const PAGE_SIZE = 50;
 const EXPLAIN = process.argv.includes("--explain");
 
 
-function row(label: string, measured: Stats, baseline: Stats, baselineLabel: string): string {
+/** A figure next to its baseline, as a ratio, and next to its target (a ratio of p50s) when it has one. */
+function row(label: string, measured: Stats, baseline: Stats, baselineLabel: string, target?: number): string {
+  const ratio = measured.p50 / baseline.p50;
   return [
     label.padEnd(34),
     `p50 ${ms(measured.p50).padStart(10)}  p95 ${ms(measured.p95).padStart(10)}`,
     `│ ${baselineLabel.padEnd(30)} p50 ${ms(baseline.p50).padStart(9)}  p95 ${ms(baseline.p95).padStart(9)}`,
-    `│ ×${(measured.p50 / baseline.p50).toFixed(1)} (p50)  ×${(measured.p95 / baseline.p95).toFixed(1)} (p95)`,
+    `│ ×${ratio.toFixed(1)} (p50)  ×${(measured.p95 / baseline.p95).toFixed(1)} (p95)`,
+    target === undefined ? "" : `│ target ≤ ×${target.toFixed(1)} (p50): ${ratio <= target ? "met" : "missed"}`,
   ].join("  ");
 }
+
+/** Targets (docs/routes.md, "Scale"). */
+const TARGETS = { search: 2, pageHtml: 3, listFirst: 1.5, import: 1.5, createPerSecond: 150 } as const;
 
 /** Stops what the run started (app, database) even when the watchdog ends it early. */
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -153,10 +159,10 @@ async function main(): Promise<void> {
     };
     const listFirst = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}`));
     const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
-    console.log(row("List, first page (GET /api/routes)", listFirst, sqlFirst, "bare SQL: count + page"));
+    console.log(row("List, first page (GET /api/routes)", listFirst, sqlFirst, "bare SQL: count + page", TARGETS.listFirst));
     const listSearch = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&q=agent4242`));
     const sqlSearch = await sample(LIST_RUNS, bareList("AND r.address LIKE $2", ["%agent4242%"], 0));
-    console.log(row('List, search "agent4242"', listSearch, sqlSearch, "bare SQL: LIKE count + page"));
+    console.log(row('List, search "agent4242"', listSearch, sqlSearch, "bare SQL: LIKE count + page", TARGETS.search));
     const listDeep = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&page=${deepPage}`));
     const sqlDeep = await sample(LIST_RUNS, bareList("", [], (deepPage - 1) * PAGE_SIZE));
     console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeep, `bare SQL: OFFSET ${((deepPage - 1) * PAGE_SIZE).toLocaleString("en")}`));
@@ -173,7 +179,7 @@ async function main(): Promise<void> {
     });
     console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeepIds, "bare SQL: ids first, then rows"));
     const pageHtml = await sample(PAGE_RUNS, () => get("/routes"));
-    console.log(row("/routes page (HTML, first page)", pageHtml, sqlFirst, "bare SQL: count + page"));
+    console.log(row("/routes page (HTML, first page)", pageHtml, sqlFirst, "bare SQL: count + page", TARGETS.pageHtml));
 
     // ---- import of 10,000 rows, and COPY of the same rows ------------------------------------
     const importDomain = async (name: string) =>
@@ -224,7 +230,7 @@ async function main(): Promise<void> {
     }
     const importStats = { p50: percentile(importSamples, 0.5), p95: Math.max(...importSamples) };
     const copyStats = { p50: percentile(copySamples, 0.5), p95: Math.max(...copySamples) };
-    console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows"));
+    console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows", TARGETS.import));
 
     // ---- route creation, 20 clients at once (the server action the form calls) --------------
     const manifest = (await import(path.join(ROOT, distDir, "server/server-reference-manifest.json"), { with: { type: "json" } })).default as {
@@ -286,9 +292,11 @@ async function main(): Promise<void> {
     console.log(row(`Create route, ${CLIENTS} clients × ${CREATES_PER_CLIENT}`, stats(createSamples), stats(bareSamples), "bare SQL: INSERT route + audit"));
     const createdRoutes = await db.route.count({ where: { domainId: createDomain } });
 
+    const perSecond = (total / createWall) * 1000;
     console.log(
-      `\nCreate throughput: ${((total / createWall) * 1000).toFixed(0)} routes/s over HTTP vs ${((total / bareWall) * 1000).toFixed(0)} routes/s bare SQL ` +
-        `(×${(bareWall / createWall).toFixed(2)}); ${createdRoutes}/${total} created, ${failures} failed.`,
+      `\nCreate throughput: ${perSecond.toFixed(0)} routes/s over HTTP vs ${((total / bareWall) * 1000).toFixed(0)} routes/s bare SQL ` +
+        `(×${(bareWall / createWall).toFixed(2)}); ${createdRoutes}/${total} created, ${failures} failed. ` +
+        `Target ≥ ${TARGETS.createPerSecond} routes/s: ${perSecond >= TARGETS.createPerSecond ? "met" : "missed"}.`,
     );
     console.log(`Imports created ${created.toLocaleString("en")} routes; the organisation now holds ${(await db.route.count({ where: { organizationId: org } })).toLocaleString("en")}.`);
     console.log("Ratios compare the console over HTTP (auth, validation, ORM, JSON, audit) with the bare database work on the same machine.");

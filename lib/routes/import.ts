@@ -97,7 +97,25 @@ function pushFieldIssues(issues: ImportIssue[], line: number, errors: { field: s
  * access. A name the catalogues do not know is reported in their words and left out of what the
  * schema sees; the reply route is resolved once the whole file is known (validate, below).
  */
-function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences, issues: ImportIssue[]): PreparedRow | null {
+/** A file names the same few domains on every line: each distinct text is checked once. */
+function memoised<T>(check: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    let result = seen.get(text);
+    if (result === undefined) {
+      result = check(text);
+      seen.set(text, result);
+    }
+    return result;
+  };
+}
+
+interface Checks {
+  hostname: typeof checkHostname;
+  emailAddress: typeof checkEmailAddress;
+}
+
+function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences, checks: Checks, issues: ImportIssue[]): PreparedRow | null {
   const { line } = row;
   const before = issues.length;
   const problem = (column: CsvColumn, message: string) => issues.push({ line, column, message });
@@ -113,7 +131,7 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences,
   const domainText = values.domain ?? "";
   if (domainText === "") problem("domain", "Enter the domain of the address");
   else {
-    const checked = checkHostname(domainText);
+    const checked = checks.hostname(domainText);
     domain = checked.ok ? catalogues.domains.get(checked.ascii) : catalogues.domains.get(domainText.toLowerCase());
     if (!domain) problem("domain", `${domainText} is not one of your organisation's domains`);
   }
@@ -137,7 +155,7 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences,
   let replyAddress: string | null = null;
   const replyText = values.replyEmailAddress ?? "";
   if (replyText !== "") {
-    const checked = checkEmailAddress(replyText);
+    const checked = checks.emailAddress(replyText);
     if (checked.ok) replyAddress = addressKey(checked.localPart, checked.domain);
     else problem("replyEmailAddress", checked.error);
   }
@@ -210,8 +228,9 @@ export async function validateRouteImport(db: DbClient, organizationId: string, 
   const prepared: PreparedRow[] = [];
   const firstLineByAddress = new Map<string, number>();
   const withoutRoutes = knownReferences(catalogues, []);
+  const checks: Checks = { hostname: memoised(checkHostname), emailAddress: memoised(checkEmailAddress) };
   for (const row of parsed.rows) {
-    const ready = prepareRow(row, catalogues, withoutRoutes, issues);
+    const ready = prepareRow(row, catalogues, withoutRoutes, checks, issues);
     if (!ready) continue;
     const earlier = firstLineByAddress.get(ready.address);
     if (earlier !== undefined) {
