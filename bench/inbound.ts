@@ -423,7 +423,7 @@ interface PhaseResult {
 async function explainRouteLookup(url: string, domains: string[]): Promise<{ queries: number; plans: string[][]; idleMs: number[]; idlePoolMs: number[] }> {
   const { PrismaClient } = await import("../lib/db/generated/client");
   const { PrismaPg } = await import("@prisma/adapter-pg");
-  const { resolveAddress } = await import("../lib/routing/address-resolution");
+  const { resolveAddress } = await import("../lib/routes/address-resolution");
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [{ emit: "event", level: "query" }] });
   try {
     const captured: { query: string; params: string }[] = [];

@@ -12,31 +12,12 @@
  */
 import { fileURLToPath } from "node:url";
 
-import { percentile, rerunUnderReactServer, runMeasured } from "./support/run";
+import { ms, rerunUnderReactServer, runMeasured, sample } from "./support/run";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const REFUSALS = Number(process.env.BENCH_REFUSALS ?? 20_000);
 const RUNS = 30;
 const EXPLAIN = process.argv.includes("--explain");
-
-interface Stats {
-  p50: number;
-  p95: number;
-}
-
-
-async function sample(work: () => Promise<unknown>, runs = RUNS, warmUp = 3): Promise<Stats> {
-  for (let index = 0; index < warmUp; index++) await work();
-  const samples: number[] = [];
-  for (let index = 0; index < runs; index++) {
-    const started = performance.now();
-    await work();
-    samples.push(performance.now() - started);
-  }
-  return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
-}
-
-const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 const cleanups: (() => Promise<unknown>)[] = [];
 async function cleanUp(): Promise<void> {
@@ -112,7 +93,7 @@ async function main(): Promise<void> {
 
   const scope = { organizationId: acme };
   // Through the same client as the log (Prisma), so the ratio shows the queries' cost, not the driver's.
-  const baseline = await sample(() => db.$queryRaw`SELECT id FROM inbound_deliveries WHERE organization_id = ${acme}::uuid ORDER BY received_at DESC LIMIT 51`);
+  const baseline = await sample(RUNS, () => db.$queryRaw`SELECT id FROM inbound_deliveries WHERE organization_id = ${acme}::uuid ORDER BY received_at DESC LIMIT 51`);
   const firstPage = await listMessages(scope, messagesQuerySchema.parse({}), db);
   // A deep page: follow the cursor 40 pages down (2,000 rows in).
   let deep = firstPage;
@@ -146,14 +127,14 @@ async function main(): Promise<void> {
         plans.push(explained.rows.map((row: Record<string, string>) => `      ${row["QUERY PLAN"]}`).join("\n"));
       }
     }
-    const measured = await sample(() => listMessages(scope, query, db));
+    const measured = await sample(RUNS, () => listMessages(scope, query, db));
     console.log(
       `${label.padEnd(38)} p50 ${ms(measured.p50).padStart(9)}  p95 ${ms(measured.p95).padStart(9)}  ×${(measured.p50 / baseline.p50).toFixed(1)} (p50)  rows ${page.rows.length}`,
     );
     if (plans.length > 0) console.log(plans.join("\n"));
   }
   const routeIds = Object.values(world.routes).map((route) => route.id);
-  const counts = await sample(() => countRecentMessages(scope, "route", routeIds, db));
+  const counts = await sample(RUNS, () => countRecentMessages(scope, "route", routeIds, db));
   console.log(`\n${"7-day counts for the routes".padEnd(38)} p50 ${ms(counts.p50).padStart(9)}  p95 ${ms(counts.p95).padStart(9)}  ×${(counts.p50 / baseline.p50).toFixed(1)} (p50)`);
   if (EXPLAIN) {
     captured.length = 0;

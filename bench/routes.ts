@@ -8,7 +8,9 @@
  * and prints each next to a baseline measured in the same run on the same database: the bare SQL
  * those requests boil down to (the same query, COPY of the same rows, the same INSERTs), as a ratio.
  *
- * Run: npx tsx bench/routes.ts       Prints figures; asserts nothing. Loopback only; bounded loops.
+ * Run: npx tsx bench/routes.ts [--explain]   Prints figures; asserts nothing. Loopback only; bounded
+ * loops. With --explain it stops after seeding, having timed the list's statements in-process and
+ * printed each one's plan (EXPLAIN ANALYZE).
  * Modules that touch the database are marked server-only, so the script re-runs itself under the
  * react-server condition (as the npm scripts do). It uses the console's normal build (.next, or
  * NEXT_DIST_DIR), building it first when the sources changed.
@@ -17,7 +19,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { percentile, rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
+import { ms, percentile, rerunUnderReactServer, ROOT, runMeasured, sample, stats, type Stats } from "./support/run";
 
 const ROUTES = 100_000;
 const DOMAINS = 4;
@@ -28,38 +30,24 @@ const PAGE_RUNS = 15;
 const CLIENTS = 20;
 const CREATES_PER_CLIENT = 10;
 const PAGE_SIZE = 50;
-
-interface Stats {
-  p50: number;
-  p95: number;
-}
+/** --explain: after seeding, time the list's queries in-process and print each statement's plan (EXPLAIN ANALYZE), then stop. */
+const EXPLAIN = process.argv.includes("--explain");
 
 
-function stats(samples: number[]): Stats {
-  return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
-}
-
-async function sample(runs: number, work: () => Promise<unknown>, warmUp = 3): Promise<Stats> {
-  for (let index = 0; index < warmUp; index++) await work();
-  const samples: number[] = [];
-  for (let index = 0; index < runs; index++) {
-    const started = performance.now();
-    await work();
-    samples.push(performance.now() - started);
-  }
-  return stats(samples);
-}
-
-const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
-
-function row(label: string, measured: Stats, baseline: Stats, baselineLabel: string): string {
+/** A figure next to its baseline, as a ratio, and next to its target (a ratio of p50s) when it has one. */
+function row(label: string, measured: Stats, baseline: Stats, baselineLabel: string, target?: number): string {
+  const ratio = measured.p50 / baseline.p50;
   return [
     label.padEnd(34),
     `p50 ${ms(measured.p50).padStart(10)}  p95 ${ms(measured.p95).padStart(10)}`,
     `│ ${baselineLabel.padEnd(30)} p50 ${ms(baseline.p50).padStart(9)}  p95 ${ms(baseline.p95).padStart(9)}`,
-    `│ ×${(measured.p50 / baseline.p50).toFixed(1)} (p50)  ×${(measured.p95 / baseline.p95).toFixed(1)} (p95)`,
+    `│ ×${ratio.toFixed(1)} (p50)  ×${(measured.p95 / baseline.p95).toFixed(1)} (p95)`,
+    target === undefined ? "" : `│ target ≤ ×${target.toFixed(1)} (p50): ${ratio <= target ? "met" : "missed"}`,
   ].join("  ");
 }
+
+/** Targets (docs/routes.md, "Scale"). */
+const TARGETS = { search: 2, pageHtml: 3, listFirst: 1.5, import: 1.5, createPerSecond: 150 } as const;
 
 /** Stops what the run started (app, database) even when the watchdog ends it early. */
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -77,18 +65,18 @@ async function main(): Promise<void> {
   const { seedDemoData } = await import("../lib/accounts/demo-seed");
   const { createSession } = await import("../lib/auth/sessions");
   const { sessionCookieName } = await import("../lib/auth/session-cookie");
-  const { disconnectDb, getDb } = await import("../lib/db/client");
+  const { disconnectDb, getDb, selectDatabase } = await import("../lib/db/client");
 
   const distDir = process.env.NEXT_DIST_DIR || ".next";
   const os = await import("node:os");
   console.log(`Machine: ${os.cpus().length} cores, Node ${process.version}. Build (${distDir}) …`);
-  await ensureBuild(ROOT, () => console.log("  building the console, about 30 s"));
+  if (!EXPLAIN) await ensureBuild(ROOT, () => console.log("  building the console, about 30 s"));
 
   const cluster = await startTestCluster();
   cleanups.push(() => cluster.stop());
   await createDatabaseFromTemplate(cluster.adminUrl, "erc_bench");
   const url = databaseUrl(cluster.adminUrl, "erc_bench");
-  process.env.DATABASE_URL = url;
+  selectDatabase(url);
   const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
   pool.on("error", () => undefined); // idle connections closed by the server at shutdown
   cleanups.push(() => pool.end());
@@ -128,6 +116,11 @@ async function main(): Promise<void> {
     await pool.query("VACUUM ANALYZE route_skills");
     console.log(`  seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
 
+    if (EXPLAIN) {
+      await explainList(url, org, pool);
+      return;
+    }
+
     // ---- the console, signed in as Acme's admin ----------------------------------------------
     const secret = "bench-secret-that-is-long-enough-for-next-auth";
     const app = await startAppServer(ROOT, {
@@ -166,10 +159,10 @@ async function main(): Promise<void> {
     };
     const listFirst = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}`));
     const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
-    console.log(row("List, first page (GET /api/routes)", listFirst, sqlFirst, "bare SQL: count + page"));
+    console.log(row("List, first page (GET /api/routes)", listFirst, sqlFirst, "bare SQL: count + page", TARGETS.listFirst));
     const listSearch = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&q=agent4242`));
     const sqlSearch = await sample(LIST_RUNS, bareList("AND r.address LIKE $2", ["%agent4242%"], 0));
-    console.log(row('List, search "agent4242"', listSearch, sqlSearch, "bare SQL: LIKE count + page"));
+    console.log(row('List, search "agent4242"', listSearch, sqlSearch, "bare SQL: LIKE count + page", TARGETS.search));
     const listDeep = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&page=${deepPage}`));
     const sqlDeep = await sample(LIST_RUNS, bareList("", [], (deepPage - 1) * PAGE_SIZE));
     console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeep, `bare SQL: OFFSET ${((deepPage - 1) * PAGE_SIZE).toLocaleString("en")}`));
@@ -186,7 +179,7 @@ async function main(): Promise<void> {
     });
     console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeepIds, "bare SQL: ids first, then rows"));
     const pageHtml = await sample(PAGE_RUNS, () => get("/routes"));
-    console.log(row("/routes page (HTML, first page)", pageHtml, sqlFirst, "bare SQL: count + page"));
+    console.log(row("/routes page (HTML, first page)", pageHtml, sqlFirst, "bare SQL: count + page", TARGETS.pageHtml));
 
     // ---- import of 10,000 rows, and COPY of the same rows ------------------------------------
     const importDomain = async (name: string) =>
@@ -237,7 +230,7 @@ async function main(): Promise<void> {
     }
     const importStats = { p50: percentile(importSamples, 0.5), p95: Math.max(...importSamples) };
     const copyStats = { p50: percentile(copySamples, 0.5), p95: Math.max(...copySamples) };
-    console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows"));
+    console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows", TARGETS.import));
 
     // ---- route creation, 20 clients at once (the server action the form calls) --------------
     const manifest = (await import(path.join(ROOT, distDir, "server/server-reference-manifest.json"), { with: { type: "json" } })).default as {
@@ -299,15 +292,53 @@ async function main(): Promise<void> {
     console.log(row(`Create route, ${CLIENTS} clients × ${CREATES_PER_CLIENT}`, stats(createSamples), stats(bareSamples), "bare SQL: INSERT route + audit"));
     const createdRoutes = await db.route.count({ where: { domainId: createDomain } });
 
+    const perSecond = (total / createWall) * 1000;
     console.log(
-      `\nCreate throughput: ${((total / createWall) * 1000).toFixed(0)} routes/s over HTTP vs ${((total / bareWall) * 1000).toFixed(0)} routes/s bare SQL ` +
-        `(×${(bareWall / createWall).toFixed(2)}); ${createdRoutes}/${total} created, ${failures} failed.`,
+      `\nCreate throughput: ${perSecond.toFixed(0)} routes/s over HTTP vs ${((total / bareWall) * 1000).toFixed(0)} routes/s bare SQL ` +
+        `(×${(bareWall / createWall).toFixed(2)}); ${createdRoutes}/${total} created, ${failures} failed. ` +
+        `Target ≥ ${TARGETS.createPerSecond} routes/s: ${perSecond >= TARGETS.createPerSecond ? "met" : "missed"}.`,
     );
     console.log(`Imports created ${created.toLocaleString("en")} routes; the organisation now holds ${(await db.route.count({ where: { organizationId: org } })).toLocaleString("en")}.`);
     console.log("Ratios compare the console over HTTP (auth, validation, ORM, JSON, audit) with the bare database work on the same machine.");
     await disconnectDb();
   } finally {
     await cleanUp();
+  }
+}
+
+/**
+ * Where a list request's time goes without HTTP: each statement the console sends for the first
+ * page, a search and the /routes page's data, with its own time and plan.
+ */
+async function explainList(url: string, organizationId: string, pool: import("pg").Pool): Promise<void> {
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const { PrismaClient } = await import("../lib/db/generated/client");
+  const { listRoutesWithMessages, routesPageView } = await import("../lib/routes/queries");
+  const { listRoutesQuerySchema } = await import("../lib/routes/schemas");
+  const captured: { query: string; params: string; duration: number }[] = [];
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [{ emit: "event", level: "query" }] });
+  db.$on("query", (event) => captured.push({ query: event.query, params: event.params, duration: Number(event.duration) }));
+  try {
+    const actor = { organizationId };
+    const cases: [string, () => Promise<unknown>][] = [
+      ["list, first page", () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE }), db)],
+      ['list, search "agent4242"', () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE, q: "agent4242" }), db)],
+      ["/routes page data", () => routesPageView(actor, listRoutesQuerySchema.parse({}), db)],
+    ];
+    for (const [label, work] of cases) {
+      const timed = await sample(LIST_RUNS, work);
+      captured.length = 0;
+      await work();
+      console.log(`${label.padEnd(34)} in-process p50 ${ms(timed.p50).padStart(9)}  p95 ${ms(timed.p95).padStart(9)}  (${captured.length} statements)`);
+      for (const { query, params } of captured) {
+        const explained = await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query}`, JSON.parse(params) as unknown[]);
+        const plan = explained.rows.map((row: Record<string, string>) => row["QUERY PLAN"]!);
+        console.log(`  ${query.replace(/\s+/g, " ").slice(0, 160)}`);
+        console.log(plan.map((line) => `      ${line}`).join("\n"));
+      }
+    }
+  } finally {
+    await db.$disconnect();
   }
 }
 
@@ -340,5 +371,5 @@ function copyIn(client: import("pg").PoolClient, sql: string, data: string): Pro
 if (process.env.ERC_BENCH_CHILD === "1") {
   await runMeasured(main, cleanUp, 20);
 } else {
-  rerunUnderReactServer(fileURLToPath(import.meta.url), { ERC_BENCH_CHILD: "1" });
+  rerunUnderReactServer(fileURLToPath(import.meta.url), { ERC_BENCH_CHILD: "1" }, process.argv.slice(2));
 }

@@ -43,3 +43,28 @@ export function percentile(samples: readonly number[], fraction: number): number
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
 }
 
+
+/** The median and 95th percentile of a set of timings, in milliseconds. */
+export interface Stats {
+  p50: number;
+  p95: number;
+}
+
+export function stats(samples: readonly number[]): Stats {
+  return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
+}
+
+/** Times `work` `runs` times, after `warmUp` untimed runs. */
+export async function sample(runs: number, work: () => Promise<unknown>, warmUp = 3): Promise<Stats> {
+  for (let index = 0; index < warmUp; index++) await work();
+  const samples: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    const started = performance.now();
+    await work();
+    samples.push(performance.now() - started);
+  }
+  return stats(samples);
+}
+
+/** A duration as the benchmarks print it. */
+export const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;

@@ -22,24 +22,11 @@ import {
   type CreateRouteInput,
   type RouteFormField,
   type RouteValues,
-} from "@/lib/routing/route-schemas";
-import type { RouteRow, StaleRoute } from "@/lib/routing/route-types";
+} from "@/lib/routes/schemas";
+import type { Option, RouteLookups, RouteRow, StaleRoute } from "@/lib/routes/types";
 
+import { OptionList } from "./option-list";
 import { ReplyRoutePicker } from "./reply-route-picker";
-
-export interface Option {
-  id: string;
-  name: string;
-}
-export interface DomainOption extends Option {
-  status: "pending" | "verified" | "grace" | "degraded" | "failed";
-}
-export interface RouteLookups {
-  domains: DomainOption[];
-  queues: Option[];
-  skills: Option[];
-  languages: Option[];
-}
 
 type FormValues = CreateRouteInput;
 type ReplyMode = "own" | "address" | "route";
@@ -287,12 +274,7 @@ export function RouteForm({
             hint={noQueues ? <Link href="/queues" className="text-brand-700 underline">Create a queue first</Link> : undefined}
           >
             <Select {...fieldA11y(ID("queueId"), error("queueId"), noQueues)} {...register("queueId")}>
-              <option value="">Choose a queue…</option>
-              {lookups.queues.map((option) => (
-                <option key={option.id} value={option.id}>
-                  {option.name}
-                </option>
-              ))}
+              <OptionList options={lookups.queues} none="Choose a queue…" />
             </Select>
           </Field>
           <Field id={ID("priority")} label="Priority" error={error("priority")} hint="From 1 to 10; 5 unless you choose otherwise">
@@ -306,22 +288,12 @@ export function RouteForm({
           </Field>
           <Field id={ID("languageId")} label="Language (optional)" error={error("languageId")}>
             <Select {...fieldA11y(ID("languageId"), error("languageId"))} {...register("languageId")}>
-              <option value="">No language</option>
-              {lookups.languages.map((option) => (
-                <option key={option.id} value={option.id}>
-                  {option.name}
-                </option>
-              ))}
+              <OptionList options={lookups.languages} none="No language" />
             </Select>
           </Field>
           <Field id={ID("spamQueueId")} label="Spam queue (optional)" error={error("spamQueueId")} hint="Where mail flagged as spam goes instead">
             <Select {...fieldA11y(ID("spamQueueId"), error("spamQueueId"), true)} {...register("spamQueueId")}>
-              <option value="">No spam queue</option>
-              {lookups.queues.map((option) => (
-                <option key={option.id} value={option.id}>
-                  {option.name}
-                </option>
-              ))}
+              <OptionList options={lookups.queues} none="No spam queue" />
             </Select>
           </Field>
         </div>

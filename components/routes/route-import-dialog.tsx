@@ -7,8 +7,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DialogContent } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { CSV_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_COLUMNS, TEMPLATE_CSV } from "@/lib/routing/route-csv";
-import type { ImportReport } from "@/lib/routing/route-types";
+import { CSV_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_COLUMNS, TEMPLATE_CSV } from "@/lib/routes/csv";
+import type { ImportReport } from "@/lib/routes/types";
 
 import { readJson } from "./routes-api";
 

@@ -1,8 +1,8 @@
 import { CheckCircle2, Clock, XCircle } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
-import type { RouteStatus } from "@/lib/routing/route-schemas";
-import { ROUTE_STATUS_LABELS } from "@/lib/routing/route-status";
+import type { RouteStatus } from "@/lib/routes/schemas";
+import { ROUTE_STATUS_LABELS } from "@/lib/routes/status";
 
 const LOOK = {
   active: { tone: "success", Icon: CheckCircle2 },

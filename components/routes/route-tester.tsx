@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import type { AddressTestResult, RedirectAdvice, TestedRoute } from "@/lib/routing/route-types";
+import type { AddressTestResult, RedirectAdvice, TestedRoute } from "@/lib/routes/types";
 
 import { RouteStatusBadge } from "./route-status-badge";
 

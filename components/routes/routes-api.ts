@@ -1,10 +1,8 @@
-import { PAGE_SIZES, type ListRoutesQuery } from "@/lib/routing/route-schemas";
-import type { RoutePage } from "@/lib/routing/route-types";
+import { PAGE_SIZES, type ListRoutesQuery } from "@/lib/routes/schemas";
+import type { RouteListPage } from "@/lib/routes/types";
 
 /** Client side of GET /api/routes: query keys, URLs, and errors a person can read. */
 
-/** A page of routes as GET /api/routes sends it: with each route's messages of the last 7 days (absent when none). */
-export type RouteListPage = RoutePage & { recentMessages?: Record<string, number> };
 
 export const DEFAULT_QUERY: ListRoutesQuery = { q: undefined, domain: undefined, queue: undefined, status: undefined, sort: "address", dir: "asc", page: 1, size: 50 };
 

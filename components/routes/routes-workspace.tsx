@@ -38,14 +38,15 @@ import { Input, Select } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
 import { messagesHref } from "@/lib/messages/schemas";
 import { recentMessagesLabel } from "@/lib/messages/types";
-import { PAGE_SIZES, ROUTE_STATUSES, type ListRoutesQuery, type RouteSort } from "@/lib/routing/route-schemas";
-import { ROUTE_STATUS_LABELS, routeStatusReason } from "@/lib/routing/route-status";
-import type { RouteRow } from "@/lib/routing/route-types";
+import { PAGE_SIZES, ROUTE_STATUSES, type ListRoutesQuery, type RouteSort } from "@/lib/routes/schemas";
+import { ROUTE_STATUS_LABELS, routeStatusReason } from "@/lib/routes/status";
+import type { RouteListPage, RouteLookups, RouteRow } from "@/lib/routes/types";
 
-import { RouteForm, type RouteLookups } from "./route-form";
+import { OptionList } from "./option-list";
+import { RouteForm } from "./route-form";
 import { RouteImportDialog } from "./route-import-dialog";
 import { RouteStatusBadge } from "./route-status-badge";
-import { fetchRoutePage, queryParams, routesQueryKey, type RouteListPage } from "./routes-api";
+import { fetchRoutePage, queryParams, routesQueryKey } from "./routes-api";
 
 type Editing = { mode: "create" } | { mode: "edit"; route: RouteRow };
 
@@ -241,20 +242,10 @@ export function RoutesWorkspace({
         </div>
       </div>
       <FilterSelect id="routes-domain" label="Domain" className="basis-40" value={query.domain ?? ""} onChange={(event) => update({ domain: event.target.value || undefined })}>
-        <option value="">All domains</option>
-        {lookups.domains.map((domain) => (
-          <option key={domain.id} value={domain.id}>
-            {domain.name}
-          </option>
-        ))}
+        <OptionList options={lookups.domains} none="All domains" />
       </FilterSelect>
       <FilterSelect id="routes-queue" label="Queue" className="basis-36" value={query.queue ?? ""} onChange={(event) => update({ queue: event.target.value || undefined })}>
-        <option value="">All queues</option>
-        {lookups.queues.map((queue) => (
-          <option key={queue.id} value={queue.id}>
-            {queue.name}
-          </option>
-        ))}
+        <OptionList options={lookups.queues} none="All queues" />
       </FilterSelect>
       <FilterSelect
         id="routes-status"

@@ -2,6 +2,7 @@ import "server-only";
 
 import type { Actor } from "@/lib/auth/sessions";
 import type { Database, Prisma } from "@/lib/db/client";
+import { Prisma as Sql } from "@/lib/db/generated/client";
 
 import type { AuditAction, AuditEntityType } from "./types";
 
@@ -54,4 +55,15 @@ export async function recordAudit(db: Writer, actor: AuditActor, event: AuditEve
       after: toJson(event.after),
     },
   });
+}
+
+/**
+ * recordAudit's row as an INSERT, for a change that writes itself and its entry in one statement
+ * (a data-modifying WITH clause); the same columns and values as recordAudit.
+ */
+export function auditInsertSql(actor: AuditActor, event: AuditEvent): Prisma.Sql {
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+  return Sql.sql`INSERT INTO audit_entries (organization_id, actor_id, actor_email, action, entity_type, entity_id, entity_label, before, after)
+    VALUES (${actor.organizationId}::uuid, ${actor.userId}::uuid, ${actor.email}, ${event.action}, ${event.entityType}, ${event.entityId ?? null},
+            ${event.entityLabel.slice(0, 400)}, ${json(event.before)}::jsonb, ${json(event.after)}::jsonb)`;
 }

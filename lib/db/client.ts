@@ -77,7 +77,7 @@ export function getDb(): PrismaClient {
 
 /**
  * A pg pool beside getDb()'s client, for the inbound gateway's few hot statements, which skip
- * Prisma (counters, route lookup, the store in lib/mail and lib/routing): a message costs one round trip, not Prisma's five.
+ * Prisma (counters, route lookup, the store in lib/mail and lib/routes): a message costs one round trip, not Prisma's five.
  */
 export function getPool(): pg.Pool {
   const current = connection();

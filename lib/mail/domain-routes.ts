@@ -1,7 +1,7 @@
 import "server-only";
 
 import type { Queryable } from "@/lib/db/client";
-import type { ResolvedDomain, ResolvedRoute } from "@/lib/routing/address-resolution";
+import type { ResolvedDomain, ResolvedRoute } from "@/lib/routes/address-resolution";
 
 /**
  * Every route of one domain, by pattern key, in one query: the gateway's route cache

@@ -11,7 +11,7 @@ import { configuredDatabaseUrl, getDb, getPool, type Database, type Queryable } 
 import { ResolverCache } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { log as rootLog, type Logger } from "@/lib/log";
-import { findOriginalDomains } from "@/lib/routing/original-domain";
+import { findOriginalDomains } from "@/lib/routes/original-domain";
 
 import { authenticateMessage, type Authentication, type AuthenticationSettings } from "./authenticate";
 import { clientKey, countHit } from "./counters";

@@ -2,13 +2,13 @@ import "server-only";
 
 import type { DbClient, Queryable } from "@/lib/db/client";
 import { checkHostname, isSameOrSubdomain } from "@/lib/domains/hostname";
-import { closestRoutes, resolveAddress, type ResolvedDomain, type ResolvedRoute } from "@/lib/routing/address-resolution";
+import { closestRoutes, resolveAddress, type ResolvedDomain, type ResolvedRoute } from "@/lib/routes/address-resolution";
 
 import { refusals, type Refusal } from "./replies";
 import type { RouteCache } from "./route-cache";
 
 /**
- * RCPT TO: the gateway's half of the route tester's rule (lib/routing/address-resolution.ts).
+ * RCPT TO: the gateway's half of the route tester's rule (lib/routes/address-resolution.ts).
  * Accepted only when the address resolves to a route on a domain that receives mail; otherwise the
  * refusal says whether the address is unknown on one of our domains (550 5.1.1), the domain is not
  * ready yet (450 4.7.1), or the domain is not ours at all (550 5.7.1: we are not a relay).

@@ -3,8 +3,8 @@ import "server-only";
 import pg from "pg";
 
 import type { Logger } from "@/lib/log";
-import { checkEmailAddress } from "@/lib/routing/address";
-import { outcomeFor, type AddressResolution } from "@/lib/routing/address-resolution";
+import { checkEmailAddress } from "@/lib/routes/address";
+import { outcomeFor, type AddressResolution } from "@/lib/routes/address-resolution";
 
 import type { DomainRoutes } from "./domain-routes";
 

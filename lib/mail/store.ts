@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { gunzip, gzip, gzipSync } from "node:zlib";
 
 import type { Queryable } from "@/lib/db/client";
-import type { ResolvedRoute } from "@/lib/routing/address-resolution";
+import type { ResolvedRoute } from "@/lib/routes/address-resolution";
 
 import type { Authentication } from "./authenticate";
 import { storableText } from "./headers";

@@ -6,7 +6,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { NotFoundError } from "@/lib/errors";
 import type { AuthDetails, Hop, StoredHeader } from "@/lib/mail/types";
 import { readRawMessage } from "@/lib/mail/store";
-import { escapeLike } from "@/lib/routing/route-list";
+import { escapeLike } from "@/lib/db/like";
 
 import { describeAuthentication } from "./auth-words";
 import { encodeCursor, UUID_PATTERN, type MessageCursor, type MessagesQuery } from "./schemas";
@@ -449,15 +449,22 @@ export async function readMessageEml(actor: MessageScope & AccessSubject, id: st
 export async function countRecentMessages(scope: MessageScope, by: "route" | "queue", ids: readonly string[], db: DbClient = getDb(), now = new Date()): Promise<Record<string, number>> {
   const wanted = [...new Set(ids.filter((id) => UUID_PATTERN.test(id)))];
   if (wanted.length === 0) return {};
-  const since = new Date(now.getTime() - RECENT_MESSAGES_DAYS * 86_400_000);
   const owners = Prisma.raw(by === "route" ? "routes" : "queues");
-  const column = Prisma.raw(by === "route" ? "route_id" : "queue_id");
   const rows = await db.$queryRaw<{ id: string; count: number }[]>`
-    SELECT o.id::text AS id,
-           (SELECT count(*)::int FROM (SELECT 1 FROM inbound_deliveries d
-                                        WHERE d.${column} = o.id AND d.received_at >= ${since}::timestamptz
-                                        LIMIT ${RECENT_MESSAGES_CAP}) capped) AS count
+    SELECT o.id::text AS id, ${recentMessagesCountSql(by, Prisma.sql`o.id`, now)} AS count
       FROM ${owners} o
      WHERE o.organization_id = ${scope.organizationId}::uuid AND o.id = ANY(${wanted}::uuid[])`;
   return Object.fromEntries(rows.filter((row) => row.count > 0).map((row) => [row.id, row.count]));
+}
+
+/**
+ * countRecentMessages' count for one route or queue (`owner`, an SQL expression for its id), as a
+ * subquery: a list that already reads its rows in one statement (the routes list) counts them there.
+ */
+export function recentMessagesCountSql(by: "route" | "queue", owner: Prisma.Sql, now = new Date()): Prisma.Sql {
+  const since = new Date(now.getTime() - RECENT_MESSAGES_DAYS * 86_400_000);
+  const column = Prisma.raw(by === "route" ? "route_id" : "queue_id");
+  return Prisma.sql`(SELECT count(*)::int FROM (SELECT 1 FROM inbound_deliveries d
+                                   WHERE d.${column} = ${owner} AND d.received_at >= ${since}::timestamptz
+                                   LIMIT ${RECENT_MESSAGES_CAP}) capped)`;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { MAX_ADDRESS_LENGTH } from "@/lib/routing/address";
+import { MAX_ADDRESS_LENGTH } from "@/lib/routes/address";
 import { plainText } from "@/lib/validation/plain-text";
 
 /** "Send a test message": the address, picked from the list or typed. Shared by the form and the action. */

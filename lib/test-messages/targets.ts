@@ -1,9 +1,9 @@
 import "server-only";
 
 import type { DbClient } from "@/lib/db/client";
-import { domainReceivesMail, findRouteFor, resolveAddress } from "@/lib/routing/address-resolution";
-import { checkEmailAddress } from "@/lib/routing/address";
-import { findOriginalDomains } from "@/lib/routing/original-domain";
+import { domainReceivesMail, findRouteFor, resolveAddress } from "@/lib/routes/address-resolution";
+import { checkEmailAddress } from "@/lib/routes/address";
+import { findOriginalDomains } from "@/lib/routes/original-domain";
 
 import type { Scenario, TestTarget } from "./types";
 

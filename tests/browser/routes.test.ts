@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
-import { updateRoute } from "@/lib/routing/routes";
+import { updateRoute } from "@/lib/routes/commands/update-route";
+import { createRouteSchema } from "@/lib/routes/schemas";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
 
@@ -125,23 +126,7 @@ describeInBrowser("routes", () => {
     await updateRoute(
       db,
       { organizationId, userId: other.id, email: other.email },
-      {
-        domainId,
-        pattern: "conflict",
-        queueId: queueIds.Billing!,
-        priority: 9,
-        skillIds: [],
-        languageId: null,
-        fromName: "Their name",
-        fromEmail: null,
-        replyRouteId: null,
-        autoBcc: [],
-        historyInclusion: "Optional",
-        allowMultipleActions: false,
-        spamQueueId: null,
-        id: route.id,
-        version: route.version,
-      },
+      { ...createRouteSchema.parse({ domainId, pattern: "conflict", queueId: queueIds.Billing!, priority: 9, fromName: "Their name" }), id: route.id, version: route.version },
       { maxRoutesPerDomain: 1000 },
     );
 

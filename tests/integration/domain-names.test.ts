@@ -11,7 +11,7 @@ import {
 import { testAddressAction } from "@/app/(console)/routes/actions";
 import { getDb } from "@/lib/db/client";
 import { checkPlatformLabelAvailability, registerDomain } from "@/lib/domains/domains";
-import { previewRouteImport } from "@/lib/routing/route-import";
+import { previewRouteImport } from "@/lib/routes/import";
 
 import { PLATFORM_TEST_ENV, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { actAs, actAsNobody } from "../support/request-context";
@@ -182,7 +182,7 @@ describe("every path that takes a domain name uses the same UTS #46 normalisatio
     });
 
     const csv = "domain,pattern,queue,fromName\nＨＥＬＰ.Acme.test.,sales,Support,Acme\nhelp\u00ad.acme.test,billing,Support,Acme";
-    const report = await previewRouteImport(db, acme.id, csv, { maxRoutesPerDomain: 100 });
+    const report = await previewRouteImport(acme.id, csv, { maxRoutesPerDomain: 100 }, db);
     expect(report.validCount).toBe(1);
     expect(report.domains).toEqual([{ name: "help.acme.test", count: 1 }]);
     expect(report.issues).toEqual([{ line: 3, column: "domain", message: expect.stringContaining("is not one of your organisation's domains") }]);

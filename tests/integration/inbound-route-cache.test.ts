@@ -5,7 +5,7 @@ import { log } from "@/lib/log";
 import { loadDomainRoutes } from "@/lib/mail/domain-routes";
 import { startGateway } from "@/lib/mail/gateway";
 import { RouteCache } from "@/lib/mail/route-cache";
-import { resolveAddress } from "@/lib/routing/address-resolution";
+import { resolveAddress } from "@/lib/routes/address-resolution";
 
 import { inboundConfig, PLATFORM_DOMAIN, seedInboundWorld, startSenderDns } from "../support/inbound";
 import { eventually } from "../support/jobs";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { getDb, getPool, type Queryable } from "@/lib/db/client";
 import type { Authentication } from "@/lib/mail/authenticate";
 import { MessageWriter, type MessageToStore } from "@/lib/mail/store";
-import { resolveAddress, type ResolvedRoute } from "@/lib/routing/address-resolution";
+import { resolveAddress, type ResolvedRoute } from "@/lib/routes/address-resolution";
 
 import { seedInboundWorld } from "../support/inbound";
 import { eventually } from "../support/jobs";

@@ -34,11 +34,13 @@ export async function startAppServer(root: string, env: Record<string, string>):
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  for (let attempt = 0; ; attempt++) {
+  // Generous: on a busy 2-core machine the first /signin render alone has taken over a minute.
+  const deadline = Date.now() + 180_000;
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`The console exited while starting:\n${output}`);
     const response = await fetch(`${url}/signin`).catch(() => undefined);
     if (response?.ok) break;
-    if (attempt > 300) throw new Error(`The console did not start within 60 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`The console did not start within 180 s:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {

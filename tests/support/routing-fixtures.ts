@@ -62,6 +62,20 @@ export function makeLanguage(db: Database, organizationId: string, name: string)
   return db.language.create({ data: { organizationId, name, nameKey: name.toLowerCase() } });
 }
 
+/**
+ * The world most route tests start from: a verified domain (help.acme.test) and a pending one
+ * (new.acme.test), the queues Support and Spam, the skill Billing and the language English.
+ */
+export async function makeRoutingWorld(db: Database, organizationId: string) {
+  const domain = await makeDomain(db, organizationId, "help.acme.test");
+  const pendingDomain = await makeDomain(db, organizationId, "new.acme.test", { status: "pending" });
+  const support = await makeQueue(db, organizationId, "Support");
+  const spam = await makeQueue(db, organizationId, "Spam");
+  const billing = await makeSkill(db, organizationId, "Billing");
+  const english = await makeLanguage(db, organizationId, "English");
+  return { domain, pendingDomain, support, spam, billing, english };
+}
+
 /** A route written directly (no audit entry): for tests about reading, not about creating. */
 export function makeRoute(
   db: Database,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/config/env";
 import { tryAsciiName } from "@/lib/dns/names";
 import { checkHostname, checkPlatformLabel, DEFAULT_RESERVED_PLATFORM_LABELS } from "@/lib/domains/hostname";
-import { checkEmailAddress } from "@/lib/routing/address";
+import { checkEmailAddress } from "@/lib/routes/address";
 
 /**
  * Names as people type them: one UTS #46 normalisation (lib/dns/idna.ts) behind the registration

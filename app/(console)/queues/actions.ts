@@ -1,110 +1,66 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
+import type { z } from "zod";
 
 import { defineAction } from "@/lib/actions/define-action";
 import { staleAs } from "@/lib/actions/result";
+import { createCatalogueEntry, deleteCatalogueEntry, updateCatalogueEntry } from "@/lib/queues/commands";
+import { catalogueEntryUsage } from "@/lib/queues/queries";
 import {
+  CATALOGUE_NOUNS,
   catalogueUsageSchema,
   createLanguageSchema,
+  createQueueSchema,
   createSkillSchema,
   deleteLanguageSchema,
+  deleteQueueSchema,
   deleteSkillSchema,
   updateLanguageSchema,
+  updateQueueSchema,
   updateSkillSchema,
-} from "@/lib/routing/catalogue-schemas";
-import { catalogueEntryUsage, createCatalogueItem, deleteCatalogueItem, updateCatalogueItem, type CatalogueEntry } from "@/lib/routing/catalogues";
-import { createQueueSchema, deleteQueueSchema, updateQueueSchema } from "@/lib/routing/queue-schemas";
-import { createQueue, deleteQueue, updateQueue } from "@/lib/routing/queues";
+  type CatalogueKind,
+  type CreateCatalogueInput,
+  type UpdateCatalogueInput,
+} from "@/lib/queues/schemas";
+import type { CatalogueEntry } from "@/lib/queues/types";
 
-/** Queues, skills and languages: the catalogues on the Queues page (tabs). */
+/** Queues, skills and languages: the catalogues on the Queues page (tabs). One life cycle, three tables. */
 
-function revalidateCatalogues(): void {
-  revalidatePath("/queues");
-  revalidatePath("/routes");
-  revalidatePath("/audit");
+function catalogueActions<
+  Create extends z.ZodType<CreateCatalogueInput>,
+  Update extends z.ZodType<UpdateCatalogueInput>,
+  Delete extends z.ZodType<{ id: string }>,
+>(kind: CatalogueKind, schemas: { create: Create; update: Update; remove: Delete }) {
+  const title = CATALOGUE_NOUNS[kind].title;
+  return {
+    create: defineAction({ name: `create${title}`, ability: "manage", input: schemas.create }, async (input, { actor, db }) => {
+      const entry = await createCatalogueEntry(db, actor, kind, input);
+      return { id: entry.id, name: entry.name };
+    }),
+    update: defineAction({ name: `update${title}`, ability: "manage", input: schemas.update, stale: staleAs<CatalogueEntry>() }, async (input, { actor, db }) => {
+      const entry = await updateCatalogueEntry(db, actor, kind, input);
+      return { id: entry.id, name: entry.name, version: entry.version };
+    }),
+    remove: defineAction({ name: `delete${title}`, ability: "manage", input: schemas.remove }, async (input, { actor, db }) => {
+      await deleteCatalogueEntry(db, actor, kind, input.id);
+      return { id: input.id };
+    }),
+  };
 }
 
-export const createQueueAction = defineAction(
-  { name: "createQueue", ability: "manage", input: createQueueSchema },
-  async (input, { actor, db }) => {
-    const queue = await createQueue(db, actor, input);
-    revalidateCatalogues();
-    return { id: queue.id, name: queue.name };
-  },
-);
+const queues = catalogueActions("queue", { create: createQueueSchema, update: updateQueueSchema, remove: deleteQueueSchema });
+const skills = catalogueActions("skill", { create: createSkillSchema, update: updateSkillSchema, remove: deleteSkillSchema });
+const languages = catalogueActions("language", { create: createLanguageSchema, update: updateLanguageSchema, remove: deleteLanguageSchema });
 
-export const updateQueueAction = defineAction(
-  { name: "updateQueue", ability: "manage", input: updateQueueSchema, stale: staleAs<CatalogueEntry>() },
-  async (input, { actor, db }) => {
-    const queue = await updateQueue(db, actor, input);
-    revalidateCatalogues();
-    return { id: queue.id, name: queue.name, version: queue.version };
-  },
-);
-
-export const deleteQueueAction = defineAction(
-  { name: "deleteQueue", ability: "manage", input: deleteQueueSchema },
-  async (input, { actor, db }) => {
-    await deleteQueue(db, actor, input.id);
-    revalidateCatalogues();
-    return { id: input.id };
-  },
-);
-
-export const createSkillAction = defineAction(
-  { name: "createSkill", ability: "manage", input: createSkillSchema },
-  async (input, { actor, db }) => {
-    const skill = await createCatalogueItem(db, actor, "skill", input);
-    revalidateCatalogues();
-    return { id: skill.id, name: skill.name };
-  },
-);
-
-export const updateSkillAction = defineAction(
-  { name: "updateSkill", ability: "manage", input: updateSkillSchema, stale: staleAs<CatalogueEntry>() },
-  async (input, { actor, db }) => {
-    const skill = await updateCatalogueItem(db, actor, "skill", input);
-    revalidateCatalogues();
-    return { id: skill.id, name: skill.name, version: skill.version };
-  },
-);
-
-export const deleteSkillAction = defineAction(
-  { name: "deleteSkill", ability: "manage", input: deleteSkillSchema },
-  async (input, { actor, db }) => {
-    await deleteCatalogueItem(db, actor, "skill", input.id);
-    revalidateCatalogues();
-    return { id: input.id };
-  },
-);
-
-export const createLanguageAction = defineAction(
-  { name: "createLanguage", ability: "manage", input: createLanguageSchema },
-  async (input, { actor, db }) => {
-    const language = await createCatalogueItem(db, actor, "language", input);
-    revalidateCatalogues();
-    return { id: language.id, name: language.name };
-  },
-);
-
-export const updateLanguageAction = defineAction(
-  { name: "updateLanguage", ability: "manage", input: updateLanguageSchema, stale: staleAs<CatalogueEntry>() },
-  async (input, { actor, db }) => {
-    const language = await updateCatalogueItem(db, actor, "language", input);
-    revalidateCatalogues();
-    return { id: language.id, name: language.name, version: language.version };
-  },
-);
-
-export const deleteLanguageAction = defineAction(
-  { name: "deleteLanguage", ability: "manage", input: deleteLanguageSchema },
-  async (input, { actor, db }) => {
-    await deleteCatalogueItem(db, actor, "language", input.id);
-    revalidateCatalogues();
-    return { id: input.id };
-  },
-);
+export const createQueueAction = queues.create;
+export const updateQueueAction = queues.update;
+export const deleteQueueAction = queues.remove;
+export const createSkillAction = skills.create;
+export const updateSkillAction = skills.update;
+export const deleteSkillAction = skills.remove;
+export const createLanguageAction = languages.create;
+export const updateLanguageAction = languages.update;
+export const deleteLanguageAction = languages.remove;
 
 /** Which routes use a catalogue entry (shown before a delete that would be refused). */
 export const catalogueUsageAction = defineAction(

@@ -1,13 +1,11 @@
 import type { Metadata } from "next";
 
-import { CATALOGUE_TABS, CatalogueTabs, type CatalogueTab } from "@/components/catalogues/catalogue-tabs";
+import { CATALOGUE_TABS, CatalogueTabs, type CatalogueTab } from "@/components/queues/catalogue-tabs";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
-import { getDb } from "@/lib/db/client";
-import { countRecentMessages } from "@/lib/messages/queries";
-import { listCatalogue } from "@/lib/routing/catalogues";
+import { queuesPageView } from "@/lib/queues/queries";
 
 export const metadata: Metadata = { title: "Queues" };
 
@@ -16,14 +14,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
   const canManage = can(actor, "manage");
   const requested = (await searchParams).tab;
   const tab: CatalogueTab = typeof requested === "string" && requested in CATALOGUE_TABS ? (requested as CatalogueTab) : "queues";
-  const db = getDb();
-  const [queues, skills, languages] = await Promise.all([
-    listCatalogue(db, actor.organizationId, "queue"),
-    listCatalogue(db, actor.organizationId, "skill"),
-    listCatalogue(db, actor.organizationId, "language"),
-  ]);
-  const recentMessages = await countRecentMessages(actor, "queue", queues.map((queue) => queue.id));
-  const queueRows = queues.map((queue) => ({ ...queue, recentMessages: recentMessages[queue.id] }));
+  const catalogues = await queuesPageView(actor);
   return (
     <>
       <PageHeader
@@ -31,7 +22,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
         description="The catalogues routes draw from: queues where email lands, and the skills and languages a route can ask of the agents who answer it."
       />
       {canManage ? null : <ReadOnlyNotice />}
-      <CatalogueTabs initialTab={tab} canManage={canManage} catalogues={{ queues: queueRows, skills, languages }} />
+      <CatalogueTabs initialTab={tab} canManage={canManage} catalogues={catalogues} />
     </>
   );
 }

@@ -3,9 +3,12 @@
 import { defineAction } from "@/lib/actions/define-action";
 import { staleAs } from "@/lib/actions/result";
 import { getConfig } from "@/lib/config/env";
-import { createRouteSchema, deleteRouteSchema, testAddressSchema, updateRouteSchema } from "@/lib/routing/route-schemas";
-import { testAddress } from "@/lib/routing/route-tester";
-import { createRoute, deleteRoute, updateRoute, type RouteLimits, type StaleRoute } from "@/lib/routing/routes";
+import { createRoute } from "@/lib/routes/commands/create-route";
+import { deleteRoute } from "@/lib/routes/commands/delete-route";
+import { updateRoute } from "@/lib/routes/commands/update-route";
+import { testAddress } from "@/lib/routes/route-tester";
+import { createRouteSchema, deleteRouteSchema, testAddressSchema, updateRouteSchema } from "@/lib/routes/schemas";
+import type { RouteLimits, StaleRoute } from "@/lib/routes/types";
 
 function routeLimits(): RouteLimits {
   return { maxRoutesPerDomain: getConfig().MAX_ROUTES_PER_DOMAIN };

@@ -11,8 +11,8 @@ import { getDb } from "@/lib/db/client";
 import { getDomain } from "@/lib/domains/domains";
 import { buildDomainView } from "@/lib/domains/view";
 import { NotFoundError } from "@/lib/errors";
-import { listQueues } from "@/lib/routing/queues";
-import { listDomainRoutes } from "@/lib/routing/routes";
+import { listQueues } from "@/lib/queues/queries";
+import { listDomainRoutes } from "@/lib/routes/queries";
 import { getWizardState } from "@/lib/setup/wizard";
 
 export const metadata: Metadata = { title: "Setup" };

@@ -2,10 +2,8 @@ import { NextResponse } from "next/server";
 
 import { fieldErrorsFrom } from "@/lib/actions/define-action";
 import { apiError, withApiAccess } from "@/lib/api/route-handlers";
-import { getDb } from "@/lib/db/client";
-import { countRecentMessages } from "@/lib/messages/queries";
-import { listRoutes } from "@/lib/routing/route-list";
-import { listRoutesQuerySchema } from "@/lib/routing/route-schemas";
+import { listRoutesWithMessages } from "@/lib/routes/queries";
+import { listRoutesQuerySchema } from "@/lib/routes/schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -16,8 +14,6 @@ export const GET = withApiAccess({ name: "listRoutes", ability: "view" }, async 
   if (!parsed.success) {
     return apiError("validation", "The search cannot be run as it is; check the search text.", { fieldErrors: fieldErrorsFrom(parsed.error) });
   }
-  const query = parsed.data;
-  const page = await listRoutes(getDb(), actor.organizationId, query);
-  const recentMessages = await countRecentMessages(actor, "route", page.rows.map((route) => route.id));
-  return NextResponse.json({ ...page, recentMessages }, { headers: { "Cache-Control": "private, no-store" } });
+  const page = await listRoutesWithMessages(actor, parsed.data);
+  return NextResponse.json(page, { headers: { "Cache-Control": "private, no-store" } });
 });

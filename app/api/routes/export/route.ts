@@ -1,9 +1,8 @@
 import { z } from "zod";
 
 import { withApiAccess } from "@/lib/api/route-handlers";
-import { getDb } from "@/lib/db/client";
-import { NotFoundError } from "@/lib/errors";
-import { exportRoutes } from "@/lib/routing/route-export";
+import { exportRoutes } from "@/lib/routes/export";
+import { exportScopeName } from "@/lib/routes/queries";
 
 export const dynamic = "force-dynamic";
 
@@ -15,16 +14,10 @@ const querySchema = z.object({
 /** GET /api/routes/export?format=csv|json[&domain=<id>] — every route, as a download. */
 export const GET = withApiAccess({ name: "exportRoutes", ability: "view" }, async (request, actor) => {
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const db = getDb();
-  let scope = actor.organizationSlug;
-  if (query.domain) {
-    const domain = await db.domain.findFirst({ where: { id: query.domain, organizationId: actor.organizationId }, select: { name: true } });
-    if (!domain) throw new NotFoundError("This domain does not exist, or it was deleted.");
-    scope = domain.name;
-  }
+  const scope = await exportScopeName(actor.organizationId, query.domain, actor.organizationSlug);
   const date = new Date().toISOString().slice(0, 10);
   const fileName = `routes-${scope}-${date}.${query.format}`;
-  return new Response(exportRoutes(db, actor.organizationId, query.format, query.domain), {
+  return new Response(exportRoutes(actor.organizationId, query.format, query.domain), {
     headers: {
       "Content-Type": query.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
       "Content-Disposition": `attachment; filename="${fileName}"`,

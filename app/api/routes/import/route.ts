@@ -3,11 +3,11 @@ import { z } from "zod";
 
 import { apiError, withApiAccess } from "@/lib/api/route-handlers";
 import { getConfig } from "@/lib/config/env";
-import { getDb } from "@/lib/db/client";
 import { bodyTooLargeMessage } from "@/lib/http/body-limits";
 import { readTextWithin } from "@/lib/http/read-body";
+import { importRoutes } from "@/lib/routes/commands/import-routes";
 import { MAX_IMPORT_BYTES } from "@/lib/http/body-limits";
-import { applyRouteImport, previewRouteImport } from "@/lib/routing/route-import";
+import { previewRouteImport } from "@/lib/routes/import";
 import { plainText } from "@/lib/validation/plain-text";
 
 export const dynamic = "force-dynamic";
@@ -28,10 +28,9 @@ export const POST = withApiAccess({ name: "importRoutes", ability: "manage" }, a
     return apiError("too_large", bodyTooLargeMessage(new URL(request.url).pathname));
   }
   const limits = { maxRoutesPerDomain: getConfig().MAX_ROUTES_PER_DOMAIN };
-  const db = getDb();
   const report =
     query.mode === "apply"
-      ? await applyRouteImport(db, actor, text, limits, { fileName: query.fileName })
-      : await previewRouteImport(db, actor.organizationId, text, limits);
+      ? await importRoutes(actor, text, limits, { fileName: query.fileName })
+      : await previewRouteImport(actor.organizationId, text, limits);
   return NextResponse.json({ ok: true, data: report }, { headers: { "Cache-Control": "no-store" } });
 });

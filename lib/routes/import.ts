@@ -2,47 +2,21 @@ import "server-only";
 
 import { randomUUID } from "node:crypto";
 
-import { recordAudit } from "@/lib/audit/audit";
-import type { Database, DbClient, Prisma } from "@/lib/db/client";
-import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
+import { getDb, type DbClient } from "@/lib/db/client";
 import { checkHostname } from "@/lib/domains/hostname";
 import { CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from "@/lib/validation/plain-text";
 
 import { addressKey, checkEmailAddress } from "./address";
-import { CSV_COLUMNS, fromSpreadsheetSafe, parseRoutesCsv, splitCell, type CsvColumn, type CsvRow, type ParsedCsv } from "./route-csv";
-import { createRouteSchema, HISTORY_INCLUSIONS, type RouteValues } from "./route-schemas";
-import { isDomainVerified, type DomainStatusName } from "./route-status";
-import { lockDomainRoutes, routeLimitMessage, type ChangeActor, type RouteLimits } from "./routes";
+import { CSV_COLUMNS, fromSpreadsheetSafe, parseRoutesCsv, splitCell, type CsvColumn, type CsvRow, type ParsedCsv } from "./csv";
+import { referenceErrors, routeLimitMessage, type KnownDomain, type KnownReferences } from "./rules";
+import { createRouteSchema, crossFieldProblems, HISTORY_INCLUSIONS, type RouteValues } from "./schemas";
+import type { ImportIssue, ImportReport, RouteLimits } from "./types";
 
 /**
- * CSV import of routes: a dry run that reports every problem by line before anything is written,
- * then an all-or-nothing apply that checks everything again inside one transaction and inserts
- * all rows with one statement per table. Catalogues are loaded once and rows are checked in
+ * CSV import of routes, the checking half: every problem of a file by line, before anything is
+ * written (the dry run), and again inside the apply's transaction (commands/import-routes.ts). Catalogues are loaded once and rows are checked in
  * memory; the database is asked in bulk (existing addresses, reply addresses, counts per domain).
  */
-
-export interface ImportIssue {
-  line: number;
-  column: CsvColumn | null;
-  message: string;
-}
-
-export interface ImportReport {
-  rowCount: number;
-  validCount: number;
-  /** Lines with at least one problem. */
-  errorLineCount: number;
-  issues: ImportIssue[];
-  /** More problems were found than are listed. */
-  issuesTruncated: boolean;
-  fileErrors: string[];
-  ignoredColumns: string[];
-  /** Routes the file would add, per domain. */
-  domains: { name: string; count: number }[];
-  /** Set by an apply: how many routes were created (0 when anything was wrong). */
-  created: number;
-  applied: boolean;
-}
 
 export const MAX_LISTED_ISSUES = 500;
 
@@ -62,12 +36,7 @@ const FIELD_COLUMN: Record<keyof RouteValues, CsvColumn> = {
   spamQueueId: "spamQueue",
 };
 
-interface DomainRef {
-  id: string;
-  name: string;
-  displayName: string;
-  status: DomainStatusName;
-}
+type DomainRef = KnownDomain;
 
 interface Catalogues {
   domains: Map<string, DomainRef>;
@@ -76,7 +45,7 @@ interface Catalogues {
   languages: Map<string, string>;
 }
 
-interface PreparedRow {
+export interface PreparedRow {
   line: number;
   id: string;
   values: RouteValues;
@@ -103,10 +72,50 @@ async function loadCatalogues(db: DbClient, organizationId: string): Promise<Cat
   return { domains: domainMap, queues: byName(queues), skills: byName(skills), languages: byName(languages) };
 }
 
-const PLACEHOLDER_ID = "00000000-0000-4000-8000-000000000000";
+/** The file's references, for the reference check every route write shares (lib/routes/rules.ts). */
+function knownReferences(catalogues: Catalogues, routeIds: Iterable<string>): KnownReferences {
+  return {
+    queueIds: new Set(catalogues.queues.values()),
+    skillIds: new Set(catalogues.skills.values()),
+    languageIds: new Set(catalogues.languages.values()),
+    routeIds: new Set(routeIds),
+    domainsByName: catalogues.domains,
+  };
+}
 
-/** Checks one row against the catalogues and the route rules; no database access. */
-function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]): PreparedRow | null {
+/** Field errors (of the schema or the reference check) as issues on the columns they concern. */
+function pushFieldIssues(issues: ImportIssue[], line: number, errors: { field: string | undefined; message: string }[], skip: ReadonlySet<CsvColumn | null>) {
+  for (const { field, message } of errors) {
+    const column = FIELD_COLUMN[field as keyof RouteValues] ?? null;
+    if (column && skip.has(column)) continue; // already explained in the catalogue's words
+    issues.push({ line, column, message });
+  }
+}
+
+/**
+ * Checks one row against the catalogues, the route rules and the reference check; no database
+ * access. A name the catalogues do not know is reported in their words and left out of what the
+ * schema sees; the reply route is resolved once the whole file is known (validate, below).
+ */
+/** A file names the same few domains on every line: each distinct text is checked once. */
+function memoised<T>(check: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    let result = seen.get(text);
+    if (result === undefined) {
+      result = check(text);
+      seen.set(text, result);
+    }
+    return result;
+  };
+}
+
+interface Checks {
+  hostname: typeof checkHostname;
+  emailAddress: typeof checkEmailAddress;
+}
+
+function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences, checks: Checks, issues: ImportIssue[]): PreparedRow | null {
   const { line } = row;
   const before = issues.length;
   const problem = (column: CsvColumn, message: string) => issues.push({ line, column, message });
@@ -122,7 +131,7 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]):
   const domainText = values.domain ?? "";
   if (domainText === "") problem("domain", "Enter the domain of the address");
   else {
-    const checked = checkHostname(domainText);
+    const checked = checks.hostname(domainText);
     domain = checked.ok ? catalogues.domains.get(checked.ascii) : catalogues.domains.get(domainText.toLowerCase());
     if (!domain) problem("domain", `${domainText} is not one of your organisation's domains`);
   }
@@ -131,22 +140,22 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]):
     if (name === "") return null;
     const id = catalogue.get(name.toLowerCase());
     if (!id) problem(column, `There is no ${noun} named "${name}"; create it on the Queues page first`);
-    return id ?? PLACEHOLDER_ID;
+    return id ?? null;
   };
   const queueId = lookup("queue", catalogues.queues, "queue");
   const spamQueueId = lookup("spamQueue", catalogues.queues, "queue");
   const languageId = lookup("language", catalogues.languages, "language");
-  const skillIds = splitCell(values.skills).map((name) => {
+  const skillIds = splitCell(values.skills).flatMap((name) => {
     // Older exports guarded each skill of the cell on its own ("'=A;'=B").
     const id = catalogues.skills.get(name.toLowerCase()) ?? catalogues.skills.get(fromSpreadsheetSafe(name).toLowerCase());
     if (!id) problem("skills", `There is no skill named "${name}"; create it on the Queues page first`);
-    return id ?? PLACEHOLDER_ID;
+    return id ? [id] : [];
   });
 
   let replyAddress: string | null = null;
   const replyText = values.replyEmailAddress ?? "";
   if (replyText !== "") {
-    const checked = checkEmailAddress(replyText);
+    const checked = checks.emailAddress(replyText);
     if (checked.ok) replyAddress = addressKey(checked.localPart, checked.domain);
     else problem("replyEmailAddress", checked.error);
   }
@@ -154,7 +163,7 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]):
   const history = values.historyInclusion ?? "";
   const historyInclusion = HISTORY_INCLUSIONS.find((option) => option.toLowerCase() === history.toLowerCase()) ?? history;
   const parsed = createRouteSchema.safeParse({
-    domainId: domain?.id ?? PLACEHOLDER_ID,
+    domainId: domain?.id ?? "",
     pattern: values.pattern ?? "",
     queueId: queueId ?? "",
     priority: values.priority ?? "",
@@ -162,25 +171,22 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]):
     languageId,
     fromName: text("fromName"),
     fromEmail: values.fromEmail ?? "",
-    replyRouteId: replyText === "" ? null : PLACEHOLDER_ID,
+    replyRouteId: null,
     autoBcc: splitCell(values.autoBcc),
     historyInclusion,
     allowMultipleActions: values.allowMultipleActions ?? "",
     spamQueueId,
   });
+  const reported = new Set(issues.slice(before).map((issue) => issue.column));
   if (!parsed.success) {
-    const reported = new Set(issues.slice(before).map((issue) => issue.column));
-    for (const issue of parsed.error.issues) {
-      const column = FIELD_COLUMN[issue.path[0] as keyof RouteValues] ?? null;
-      if (column && reported.has(column)) continue; // already explained in the catalogue's words
-      issues.push({ line, column, message: issue.message });
-    }
-  }
-  if (parsed.success && parsed.data.fromEmail) {
-    const checked = checkEmailAddress(parsed.data.fromEmail);
-    const fromDomain = checked.ok ? catalogues.domains.get(checked.domain) : undefined;
-    if (!fromDomain) problem("fromEmail", "Use an address on one of your organisation's verified domains");
-    else if (!isDomainVerified(fromDomain.status)) problem("fromEmail", `${fromDomain.displayName} is not verified yet; replies can only come from a verified domain`);
+    pushFieldIssues(issues, line, parsed.error.issues.map((issue) => ({ field: issue.path[0] as string | undefined, message: issue.message })), reported);
+  } else {
+    // The rules between fields, with the reply route standing for itself until it is resolved.
+    const crossField = crossFieldProblems({ ...parsed.data, replyRouteId: replyText === "" ? null : replyText });
+    pushFieldIssues(issues, line, crossField, reported);
+    // fromEmail's domain, and that every id is the organisation's (names were resolved from its catalogues).
+    const references = crossField.length > 0 ? {} : referenceErrors(parsed.data, known);
+    pushFieldIssues(issues, line, Object.entries(references).flatMap(([field, messages]) => messages.map((message) => ({ field, message }))), reported);
   }
   // An emptied cell's own complaints ("Enter the domain…") would only repeat its first problem.
   const rest = issues.splice(before + controlled.length).filter((issue) => !(controlled as (CsvColumn | null)[]).includes(issue.column));
@@ -197,12 +203,12 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, issues: ImportIssue[]):
   };
 }
 
-interface Validation {
+export interface Validation {
   report: ImportReport;
   rows: PreparedRow[];
 }
 
-async function validate(db: DbClient, organizationId: string, parsed: ParsedCsv, limits: RouteLimits): Promise<Validation> {
+export async function validateRouteImport(db: DbClient, organizationId: string, parsed: ParsedCsv, limits: RouteLimits): Promise<Validation> {
   const report: ImportReport = {
     rowCount: parsed.rows.length,
     validCount: 0,
@@ -221,8 +227,10 @@ async function validate(db: DbClient, organizationId: string, parsed: ParsedCsv,
   const issues: ImportIssue[] = [];
   const prepared: PreparedRow[] = [];
   const firstLineByAddress = new Map<string, number>();
+  const withoutRoutes = knownReferences(catalogues, []);
+  const checks: Checks = { hostname: memoised(checkHostname), emailAddress: memoised(checkEmailAddress) };
   for (const row of parsed.rows) {
-    const ready = prepareRow(row, catalogues, issues);
+    const ready = prepareRow(row, catalogues, withoutRoutes, checks, issues);
     if (!ready) continue;
     const earlier = firstLineByAddress.get(ready.address);
     if (earlier !== undefined) {
@@ -255,12 +263,17 @@ async function validate(db: DbClient, organizationId: string, parsed: ParsedCsv,
     const existing = await db.route.findMany({ where: { organizationId, address: { in: wanted } }, select: { id: true, address: true } });
     for (const route of existing) idByAddress.set(route.address, route.id);
   }
+  const known = knownReferences(catalogues, idByAddress.values());
   for (const row of prepared) {
     if (!row.replyAddress) continue;
     const replyId = idByAddress.get(row.replyAddress);
-    if (!replyId) issues.push({ line: row.line, column: "replyEmailAddress", message: `No route has the address ${row.replyAddress}, in your organisation or in this file` });
-    else if (replyId === row.id) issues.push({ line: row.line, column: "replyEmailAddress", message: "Replies already come from this route's own address; leave it empty" });
-    else row.values.replyRouteId = replyId;
+    if (!replyId) {
+      issues.push({ line: row.line, column: "replyEmailAddress", message: `No route has the address ${row.replyAddress}, in your organisation or in this file` });
+      continue;
+    }
+    row.values.replyRouteId = replyId;
+    const problems = referenceErrors(row.values, known, row.id).replyRouteId ?? [];
+    for (const message of problems) issues.push({ line: row.line, column: "replyEmailAddress", message });
   }
 
   const badLines = new Set(issues.map((issue) => issue.line));
@@ -302,98 +315,11 @@ async function validate(db: DbClient, organizationId: string, parsed: ParsedCsv,
   return { report, rows };
 }
 
-export async function previewRouteImport(db: DbClient, organizationId: string, text: string, limits: RouteLimits): Promise<ImportReport> {
-  return (await validate(db, organizationId, parseRoutesCsv(text), limits)).report;
+export async function previewRouteImport(organizationId: string, text: string, limits: RouteLimits, db: DbClient = getDb()): Promise<ImportReport> {
+  return (await validateRouteImport(db, organizationId, parseRoutesCsv(text), limits)).report;
 }
 
-function isClean(report: ImportReport): boolean {
+/** A report whose every row can be created. */
+export function isClean(report: ImportReport): boolean {
   return report.fileErrors.length === 0 && report.errorLineCount === 0 && report.validCount > 0;
-}
-
-async function insertRows(tx: Prisma.TransactionClient, organizationId: string, rows: PreparedRow[]): Promise<void> {
-  const column = <T>(pick: (row: PreparedRow) => T) => rows.map(pick);
-  // Addresses cannot contain commas (dot-atom local parts, host names), so a joined list is safe.
-  await tx.$executeRaw`
-    INSERT INTO routes (id, organization_id, domain_id, pattern, pattern_key, address, queue_id, priority, language_id,
-                        from_name, from_email, reply_route_id, auto_bcc, history_inclusion, allow_multiple_actions,
-                        spam_queue_id, version, created_at, updated_at)
-    SELECT f.id, ${organizationId}::uuid, f.domain_id, f.pattern, f.pattern_key, f.address, f.queue_id, f.priority, f.language_id,
-           f.from_name, f.from_email, f.reply_route_id,
-           CASE WHEN f.auto_bcc = '' THEN ARRAY[]::text[] ELSE string_to_array(f.auto_bcc, ',') END,
-           f.history_inclusion::history_inclusion, f.allow_multiple_actions, f.spam_queue_id, 1, now(), now()
-      FROM unnest(
-        ${column((row) => row.id)}::uuid[],
-        ${column((row) => row.domain.id)}::uuid[],
-        ${column((row) => row.values.pattern)}::text[],
-        ${column((row) => row.patternKey)}::text[],
-        ${column((row) => row.address)}::text[],
-        ${column((row) => row.values.queueId)}::uuid[],
-        ${column((row) => row.values.priority)}::int[],
-        ${column((row) => row.values.languageId)}::uuid[],
-        ${column((row) => row.values.fromName)}::text[],
-        ${column((row) => row.values.fromEmail)}::text[],
-        ${column((row) => row.values.replyRouteId)}::uuid[],
-        ${column((row) => row.values.autoBcc.join(","))}::text[],
-        ${column((row) => row.values.historyInclusion)}::text[],
-        ${column((row) => row.values.allowMultipleActions)}::boolean[],
-        ${column((row) => row.values.spamQueueId)}::uuid[]
-      ) AS f(id, domain_id, pattern, pattern_key, address, queue_id, priority, language_id, from_name, from_email,
-             reply_route_id, auto_bcc, history_inclusion, allow_multiple_actions, spam_queue_id)`;
-  const links = rows.flatMap((row) => row.values.skillIds.map((skillId) => [row.id, skillId] as const));
-  if (links.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO route_skills (route_id, skill_id)
-      SELECT * FROM unnest(${links.map((link) => link[0])}::uuid[], ${links.map((link) => link[1])}::uuid[])`;
-  }
-}
-
-/**
- * Checks the file again (the dry run may be minutes old) and, only if every row is good, creates
- * all its routes in one transaction with one audit entry. Anything wrong: nothing is written and
- * the report says why.
- */
-export async function applyRouteImport(
-  db: Database,
-  actor: ChangeActor,
-  text: string,
-  limits: RouteLimits,
-  options: { fileName?: string } = {},
-): Promise<ImportReport> {
-  const { organizationId } = actor;
-  const parsed = parseRoutesCsv(text);
-  if (parsed.fileErrors.length > 0) return (await validate(db, organizationId, parsed, limits)).report;
-  // The domains the file names are locked before the rows are checked, so the per-domain limit
-  // and the existing addresses cannot change between the check and the insert.
-  const names = [...new Set(parsed.rows.map((row) => (row.values.domain ?? "").toLowerCase()).filter((name) => name !== ""))];
-  const asciiNames = names.flatMap((name) => {
-    const checked = checkHostname(name);
-    return checked.ok ? [checked.ascii] : [];
-  });
-  const domains = await db.domain.findMany({ where: { organizationId, name: { in: asciiNames } }, select: { id: true } });
-  try {
-    return await db.$transaction(
-      async (tx) => {
-        await lockDomainRoutes(tx, domains.map((domain) => domain.id));
-        const { report, rows } = await validate(tx, organizationId, parsed, limits);
-        if (!isClean(report)) return report;
-        await insertRows(tx, organizationId, rows);
-        await recordAudit(tx, actor, {
-          action: "routes.import",
-          entityType: "routes",
-          entityLabel: options.fileName ? `Import of ${options.fileName}` : "CSV import",
-          after: { created: rows.length, rows: report.rowCount, domains: Object.fromEntries(report.domains.map((d) => [d.name, d.count])) },
-        });
-        return { ...report, created: rows.length, applied: true };
-      },
-      { maxWait: 10_000, timeout: 120_000 },
-    );
-  } catch (error) {
-    // Someone created one of these addresses, or deleted a queue, skill or language the file names,
-    // between the check and the insert: nothing was written; check afresh so the report says what.
-    if (isUniqueViolation(error) || isForeignKeyViolation(error)) {
-      const report = (await validate(db, organizationId, parsed, limits)).report;
-      return { ...report, fileErrors: [...report.fileErrors, "Something the file depends on changed while it was being imported; nothing was imported."] };
-    }
-    throw error;
-  }
 }

@@ -1,10 +1,11 @@
 import "server-only";
 
-import { closestRoutes, findRouteFor, resolveAddress, type AddressOutcome, type ResolvedRoute } from "./address-resolution";
-import { findOriginalDomains } from "./original-domain";
-import { routeStatusFor, routeStatusReason, type DomainStatusName } from "./route-status";
-import type { RouteStatus } from "./route-schemas";
 import type { DbClient } from "@/lib/db/client";
+
+import { closestRoutes, findRouteFor, resolveAddress, type ResolvedRoute } from "./address-resolution";
+import { findOriginalDomains } from "./original-domain";
+import { routeStatusFor, routeStatusReason, type DomainStatusName } from "./status";
+import type { AddressTestResult, RedirectAdvice, RedirectTarget, Scenario, TestedDomain, TestedRoute } from "./types";
 
 /**
  * "Where does mail to this address go?" — the route tester. Reads only; every query is scoped by
@@ -12,59 +13,6 @@ import type { DbClient } from "@/lib/db/client";
  * admin's own mail system needs (one that keeps the original delivery and adds the registered
  * address), because without it mail never reaches the registered address.
  */
-
-export type TestOutcome = AddressOutcome;
-
-type Scenario = "own_domain" | "own_domain_with_copies" | "platform_domain" | "platform_domain_with_copies";
-
-export interface TestedRoute {
-  id: string;
-  address: string;
-  queueName: string;
-  spamQueueName: string | null;
-  priority: number;
-  skills: string[];
-  language: string | null;
-  status: RouteStatus;
-}
-
-export interface RedirectAdvice {
-  /** The address customers write to, at the admin's own mail system; null when we cannot know it. */
-  from: string | null;
-  /** How to describe `from` when it is unknown, e.g. "support@<your own domain>". */
-  fromPlaceholder: string;
-  /** The registered address the rule must pass each message on to (while keeping the original delivery). */
-  to: string;
-  scenario: "own_domain_with_copies" | "platform_domain_with_copies";
-}
-
-export interface TestedDomain {
-  id: string;
-  name: string;
-  status: DomainStatusName;
-  scenario: Scenario;
-}
-
-/** For an address on the admin's own mail system: a registered address its redirect could reach. */
-export interface RedirectTarget {
-  to: string;
-  domain: TestedDomain;
-  route: TestedRoute | null;
-}
-
-export interface AddressTestResult {
-  input: string;
-  address: string | null;
-  outcome: TestOutcome;
-  /** One sentence an admin reads first. */
-  summary: string;
-  domain: TestedDomain | null;
-  route: TestedRoute | null;
-  /** Near misses on the same domain ("did you mean"). */
-  suggestions: string[];
-  redirect: RedirectAdvice | null;
-  redirectTargets: RedirectTarget[];
-}
 
 function toTestedRoute(route: ResolvedRoute, domain: { displayName: string; status: DomainStatusName }): TestedRoute {
   return {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 
 import { testAddressAction } from "@/app/(console)/routes/actions";
 import { getDb } from "@/lib/db/client";
-import type { AddressTestResult } from "@/lib/routing/route-tester";
+import type { AddressTestResult } from "@/lib/routes/types";
 
 import { actAs } from "../support/request-context";
 import { clearRouting, makeDomain, makeQueue, makeRoute, makeSkill, seedRoutingOrganizations } from "../support/routing-fixtures";

@@ -157,25 +157,25 @@ const routeFields = z.object({
   spamQueueId: uuidOrEmpty("Choose a queue for spam, or none"),
 });
 
-/** Rules between fields, the same for a create and an update. */
-function crossFieldRules(route: z.output<typeof routeFields>, ctx: z.RefinementCtx): void {
+/** Rules between fields, the same for a create, an update and an import row. */
+export function crossFieldProblems(
+  route: Pick<z.output<typeof routeFields>, "replyRouteId" | "fromEmail" | "autoBcc" | "spamQueueId" | "queueId">,
+): { field: "replyRouteId" | "autoBcc" | "spamQueueId"; message: string }[] {
+  const problems: { field: "replyRouteId" | "autoBcc" | "spamQueueId"; message: string }[] = [];
   if (route.replyRouteId && route.fromEmail) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["replyRouteId"],
-      message: "Replies come either from an address (From email) or from another route's address, not both",
-    });
+    problems.push({ field: "replyRouteId", message: "Replies come either from an address (From email) or from another route's address, not both" });
   }
   if (route.replyRouteId && route.autoBcc.length > 0) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["autoBcc"],
-      message: "Auto-BCC cannot be used when replies come from another route's address",
-    });
+    problems.push({ field: "autoBcc", message: "Auto-BCC cannot be used when replies come from another route's address" });
   }
   if (route.spamQueueId && route.spamQueueId === route.queueId) {
-    ctx.addIssue({ code: "custom", path: ["spamQueueId"], message: "Choose a different queue for spam, or none" });
+    problems.push({ field: "spamQueueId", message: "Choose a different queue for spam, or none" });
   }
+  return problems;
+}
+
+function crossFieldRules(route: z.output<typeof routeFields>, ctx: z.RefinementCtx): void {
+  for (const { field, message } of crossFieldProblems(route)) ctx.addIssue({ code: "custom", path: [field], message });
 }
 
 export const createRouteSchema = routeFields.superRefine(crossFieldRules);

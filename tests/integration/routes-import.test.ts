@@ -5,22 +5,12 @@ import { GET as exportHandler } from "@/app/api/routes/export/route";
 import { POST as importHandler } from "@/app/api/routes/import/route";
 import { getDb } from "@/lib/db/client";
 import { MAX_IMPORT_BYTES } from "@/lib/http/body-limits";
-import { joinCell, toCsvLine } from "@/lib/routing/route-csv";
-import type { ImportReport } from "@/lib/routing/route-import";
-import { listDomainRoutes } from "@/lib/routing/routes";
+import { joinCell, toCsvLine } from "@/lib/routes/csv";
+import type { ImportReport } from "@/lib/routes/types";
+import { listDomainRoutes } from "@/lib/routes/queries";
 
 import { actAs, actAsNobody, requestContext } from "../support/request-context";
-import {
-  clearRouting,
-  INITECH_ADMIN,
-  makeDomain,
-  makeLanguage,
-  makeQueue,
-  makeRoute,
-  makeSkill,
-  routeCount,
-  seedRoutingOrganizations,
-} from "../support/routing-fixtures";
+import { clearRouting, INITECH_ADMIN, makeLanguage, makeQueue, makeRoute, makeRoutingWorld, makeSkill, routeCount, seedRoutingOrganizations } from "../support/routing-fixtures";
 
 const db = getDb();
 const { acme, initech } = await seedRoutingOrganizations(db);
@@ -29,13 +19,8 @@ let help: { id: string; name: string };
 
 beforeEach(async () => {
   await clearRouting(db);
-  help = await makeDomain(db, acme.id, "help.acme.test");
-  await makeDomain(db, acme.id, "new.acme.test", { status: "pending" });
-  await makeQueue(db, acme.id, "Support");
-  await makeQueue(db, acme.id, "Spam");
-  await makeSkill(db, acme.id, "Billing");
+  help = (await makeRoutingWorld(db, acme.id)).domain;
   await makeSkill(db, acme.id, "VIP");
-  await makeLanguage(db, acme.id, "English");
   requestContext.headers = new Headers();
   actAsNobody();
 });

@@ -4,7 +4,10 @@ import type { DbClient, Queryable } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 
 import { checkEmailAddress } from "./address";
-import type { DomainStatusName } from "./route-status";
+import type { DomainStatusName } from "./status";
+import type { AddressOutcome } from "./types";
+
+export type { AddressOutcome } from "./types";
 
 /**
  * Where mail to an address goes — the one rule the route tester shows an admin and the inbound
@@ -19,7 +22,6 @@ import type { DomainStatusName } from "./route-status";
  * - failed: verification gave up (`domain_error`: answered like pending, since restarting
  *   verification can still make it receive mail).
  */
-export type AddressOutcome = "routed" | "invalid_address" | "unknown_domain" | "domain_not_verified" | "domain_error" | "no_route";
 
 /** A route as a resolution reads it (one query: `lookUp` below). */
 export type ResolvedRoute = Prisma.RouteGetPayload<{

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { plainText } from "@/lib/validation/plain-text";
 
 /**
- * The organisation's catalogues that routes draw from: queues (lib/routing/queue-schemas.ts keeps
- * their own schemas, with a description), skills and languages. Shared by forms and actions.
+ * The organisation's catalogues that routes draw from: queues (with a description), skills and
+ * languages. Shared by the Queues page's forms, the set-up wizard and the server actions.
  */
 export const CATALOGUE_KINDS = ["queue", "skill", "language"] as const;
 export type CatalogueKind = (typeof CATALOGUE_KINDS)[number];
@@ -26,6 +26,26 @@ const versionField = z
   .union([z.number(), z.string()])
   .transform((value) => Number(value))
   .pipe(z.number().int().min(1));
+
+/** Queues: shared by the queue forms (the set-up wizard creates queues too) and the server actions. */
+export const queueNameSchema = plainText()
+  .trim()
+  .min(1, "Enter a queue name")
+  .max(120, "Use at most 120 characters");
+
+export const createQueueSchema = z.object({
+  name: queueNameSchema,
+  description: plainText().trim().max(500, "Use at most 500 characters").default(""),
+});
+export type CreateQueueInput = z.input<typeof createQueueSchema>;
+
+export const updateQueueSchema = createQueueSchema.extend({
+  id: z.uuid("Unknown queue"),
+  version: z.coerce.number().int().min(1),
+});
+export type UpdateQueueInput = z.input<typeof updateQueueSchema>;
+
+export const deleteQueueSchema = z.object({ id: z.uuid("Unknown queue") });
 
 export const createSkillSchema = z.object({ name: nameField("skill") });
 export const updateSkillSchema = createSkillSchema.extend({ id: z.uuid("Unknown skill"), version: versionField });

@@ -3,10 +3,10 @@ import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 
 import { describeAction, diffAuditValues } from "@/components/audit/audit-diff";
-import { checkEmailAddress, checkLocalPart } from "@/lib/routing/address";
-import { joinCell, parseRoutesCsv, splitCell, toCsvLine } from "@/lib/routing/route-csv";
-import { createRouteSchema } from "@/lib/routing/route-schemas";
-import { routeStatusFor } from "@/lib/routing/route-status";
+import { checkEmailAddress, checkLocalPart } from "@/lib/routes/address";
+import { joinCell, parseRoutesCsv, splitCell, toCsvLine } from "@/lib/routes/csv";
+import { createRouteSchema } from "@/lib/routes/schemas";
+import { routeStatusFor } from "@/lib/routes/status";
 
 describe("local parts (RFC 5321 dot-atom)", () => {
   it("accepts every atext character and dots between atoms", () => {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createRouteAction, updateRouteAction } from "@/app/(console)/routes/actions";
 import { POST as importHandler } from "@/app/api/routes/import/route";
 import { getDb } from "@/lib/db/client";
-import type { ImportReport } from "@/lib/routing/route-import";
+import type { ImportReport } from "@/lib/routes/types";
 
 import { actAs } from "../support/request-context";
 import { clearRouting, makeDomain, makeQueue, makeRoute, routeCount, seedRoutingOrganizations } from "../support/routing-fixtures";

@@ -34,18 +34,9 @@ import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/actions/result";
 import { messagesHref } from "@/lib/messages/schemas";
 import { recentMessagesLabel } from "@/lib/messages/types";
-import type { CatalogueEntry } from "@/lib/routing/catalogues";
-import { CATALOGUE_NOUNS, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/routing/catalogue-schemas";
+import { CATALOGUE_NOUNS, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/queues/schemas";
+import type { CatalogueEntry, CatalogueRow } from "@/lib/queues/types";
 
-export interface CatalogueRow {
-  id: string;
-  name: string;
-  description: string;
-  version: number;
-  routeCount: number;
-  /** Queues: messages delivered into it in the last days (absent when none). */
-  recentMessages?: number;
-}
 
 type Saved = { id: string; name: string };
 interface CatalogueActions {

@@ -1,4 +1,4 @@
-import type { RouteStatus } from "./route-schemas";
+import type { RouteStatus } from "./schemas";
 
 /**
  * A route has no status of its own: it receives mail once its domain does. Pure, so the list, the

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { GET as listRoutesHandler } from "@/app/api/routes/route";
 import { getDb } from "@/lib/db/client";
-import type { RoutePage } from "@/lib/routing/route-list";
+import type { RoutePage } from "@/lib/routes/types";
 
 import { actAs, actAsNobody } from "../support/request-context";
 import { clearRouting, INITECH_ADMIN, makeDomain, makeQueue, makeRoute, makeSkill, seedRoutingOrganizations } from "../support/routing-fixtures";

@@ -1,19 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
-import {
-  catalogueUsageAction,
-  createLanguageAction,
-  createQueueAction,
-  createSkillAction,
-  deleteLanguageAction,
-  deleteQueueAction,
-  deleteSkillAction,
-  updateLanguageAction,
-  updateQueueAction,
-  updateSkillAction,
-} from "@/app/(console)/queues/actions";
+import * as queueActions from "@/app/(console)/queues/actions";
 import { getDb } from "@/lib/db/client";
-import { listCatalogue } from "@/lib/routing/catalogues";
+import { listCatalogue } from "@/lib/queues/queries";
 
 import { actAs, actAsNobody } from "../support/request-context";
 import { clearRouting, INITECH_ADMIN, makeDomain, makeQueue, makeRoute, seedRoutingOrganizations } from "../support/routing-fixtures";
@@ -21,13 +10,20 @@ import { clearRouting, INITECH_ADMIN, makeDomain, makeQueue, makeRoute, seedRout
 const db = getDb();
 const { acme, initech } = await seedRoutingOrganizations(db);
 
+const { catalogueUsageAction } = queueActions;
+
+/** A catalogue's own create, rename and delete actions (createSkillAction, updateSkillAction, deleteSkillAction…). */
+const actionsOf = (title: "Skill" | "Language" | "Queue") => ({
+  create: queueActions[`create${title}Action`],
+  update: queueActions[`update${title}Action`],
+  remove: queueActions[`delete${title}Action`],
+});
+
 /** The same life cycle for the three catalogues, through their own actions. */
 const CATALOGUES = [
   {
     kind: "skill" as const,
-    create: createSkillAction,
-    update: updateSkillAction,
-    remove: deleteSkillAction,
+    ...actionsOf("Skill"),
     names: (organizationId: string) => db.skill.findMany({ where: { organizationId }, orderBy: { nameKey: "asc" } }).then((rows) => rows.map((row) => row.name)),
     use: async (id: string) => {
       const domain = await makeDomain(db, acme.id, `skill-${Date.now()}.acme.test`);
@@ -38,9 +34,7 @@ const CATALOGUES = [
   },
   {
     kind: "language" as const,
-    create: createLanguageAction,
-    update: updateLanguageAction,
-    remove: deleteLanguageAction,
+    ...actionsOf("Language"),
     names: (organizationId: string) => db.language.findMany({ where: { organizationId }, orderBy: { nameKey: "asc" } }).then((rows) => rows.map((row) => row.name)),
     use: async (id: string) => {
       const domain = await makeDomain(db, acme.id, `language-${Date.now()}.acme.test`);
@@ -52,9 +46,7 @@ const CATALOGUES = [
   },
   {
     kind: "queue" as const,
-    create: createQueueAction,
-    update: updateQueueAction,
-    remove: deleteQueueAction,
+    ...actionsOf("Queue"),
     names: (organizationId: string) => db.queue.findMany({ where: { organizationId }, orderBy: { nameKey: "asc" } }).then((rows) => rows.map((row) => row.name)),
     use: async (id: string) => {
       const domain = await makeDomain(db, acme.id, `queue-${Date.now()}.acme.test`);

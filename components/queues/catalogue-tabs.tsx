@@ -5,9 +5,10 @@ import { usePathname } from "next/navigation";
 import { useState } from "react";
 
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
-import { CATALOGUE_NOUNS, type CatalogueKind } from "@/lib/routing/catalogue-schemas";
+import { CATALOGUE_NOUNS, type CatalogueKind } from "@/lib/queues/schemas";
+import type { CatalogueRow } from "@/lib/queues/types";
 
-import { CatalogueManager, type CatalogueRow } from "./catalogue-manager";
+import { CatalogueManager } from "./catalogue-manager";
 
 export const CATALOGUE_TABS = { queues: "queue", skills: "skill", languages: "language" } as const satisfies Record<string, CatalogueKind>;
 export type CatalogueTab = keyof typeof CATALOGUE_TABS;

@@ -3,40 +3,20 @@ import { beforeEach, describe, expect, it } from "vitest";
 
 import { createRouteAction, deleteRouteAction, testAddressAction, updateRouteAction } from "@/app/(console)/routes/actions";
 import { databaseUrl, getDb } from "@/lib/db/client";
-import type { CreateRouteInput } from "@/lib/routing/route-schemas";
-import { getRoute, listDomainRoutes } from "@/lib/routing/routes";
+import type { CreateRouteInput } from "@/lib/routes/schemas";
+import { getRoute, listDomainRoutes } from "@/lib/routes/queries";
 
 import { actAs, actAsNobody } from "../support/request-context";
-import {
-  clearRouting,
-  INITECH_ADMIN,
-  makeDomain,
-  makeLanguage,
-  makeQueue,
-  makeRoute,
-  makeSkill,
-  routeCount,
-  seedRoutingOrganizations,
-} from "../support/routing-fixtures";
+import { clearRouting, INITECH_ADMIN, makeDomain, makeQueue, makeRoute, makeRoutingWorld, routeCount, seedRoutingOrganizations } from "../support/routing-fixtures";
 
 const db = getDb();
 const { acme, globex, initech } = await seedRoutingOrganizations(db);
 
-async function acmeWorld() {
-  const domain = await makeDomain(db, acme.id, "help.acme.test");
-  const pendingDomain = await makeDomain(db, acme.id, "new.acme.test", { status: "pending" });
-  const support = await makeQueue(db, acme.id, "Support");
-  const spam = await makeQueue(db, acme.id, "Spam");
-  const billing = await makeSkill(db, acme.id, "Billing");
-  const english = await makeLanguage(db, acme.id, "English");
-  return { domain, pendingDomain, support, spam, billing, english };
-}
-
-let world: Awaited<ReturnType<typeof acmeWorld>>;
+let world: Awaited<ReturnType<typeof makeRoutingWorld>>;
 
 beforeEach(async () => {
   await clearRouting(db);
-  world = await acmeWorld();
+  world = await makeRoutingWorld(db, acme.id);
   actAsNobody();
 });
 

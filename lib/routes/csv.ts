@@ -1,9 +1,13 @@
 import Papa from "papaparse";
 
+import type { CsvColumn } from "./types";
+
 /**
  * The CSV format of route import and export (docs/routes.md). Pure and browser-safe: the import
- * dialog offers a template built from the same columns.
+ * dialog offers a template built from the same columns. papaparse reads and writes it.
  */
+
+export type { CsvColumn } from "./types";
 
 export const CSV_COLUMNS = [
   "domain",
@@ -19,8 +23,7 @@ export const CSV_COLUMNS = [
   "historyInclusion",
   "allowMultipleActions",
   "spamQueue",
-] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
+] as const satisfies readonly CsvColumn[];
 
 /** Written by export for reading; import ignores them. */
 export const EXPORT_ONLY_COLUMNS = ["address", "status", "id", "version", "updatedAt"] as const;
@@ -172,14 +175,31 @@ export function fromSpreadsheetSafe(text: string): string {
   return text.startsWith("'") && NEEDS_GUARD.test(text.slice(1)) ? text.slice(1) : text;
 }
 
+type Cell = string | number | boolean | null | undefined;
+
+/**
+ * papaparse quotes what CSV needs (quotes, commas, line breaks, a leading or trailing space); we
+ * also quote the other separators a spreadsheet may split on (";" and tabs) and any edge
+ * whitespace, so that a file opened in a ";" locale keeps its cells.
+ */
+const UNPARSE_CONFIG: Papa.UnparseConfig = {
+  newline: "\n",
+  quotes: (value: unknown) => typeof value === "string" && (/[;\t]/.test(value) || value !== value.trim()),
+};
+
+/** Text cells guarded against formulas (papaparse's own escapeFormulae misses full-width forms and apostrophes). */
+function guarded(cells: readonly Cell[]): (string | number | boolean | null)[] {
+  return cells.map((cell) => (cell === undefined ? null : typeof cell === "string" ? spreadsheetSafe(cell) : cell));
+}
+
 /** One CSV line: text cells guarded against formulas, quoted where a separator or quote needs it. */
-export function toCsvLine(cells: readonly (string | number | boolean | null | undefined)[]): string {
-  return cells
-    .map((cell) => {
-      const text = cell === null || cell === undefined ? "" : typeof cell === "string" ? spreadsheetSafe(cell) : String(cell);
-      return /[",\n\r;\t]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-    })
-    .join(",");
+export function toCsvLine(cells: readonly Cell[]): string {
+  return Papa.unparse([guarded(cells)], UNPARSE_CONFIG);
+}
+
+/** Several CSV lines, each ended by a line feed. */
+export function toCsvLines(rows: readonly (readonly Cell[])[]): string {
+  return rows.length === 0 ? "" : `${Papa.unparse(rows.map(guarded), UNPARSE_CONFIG)}\n`;
 }
 
 export const TEMPLATE_CSV = [

@@ -1,0 +1,263 @@
+import "server-only";
+
+import type { Actor } from "@/lib/auth/sessions";
+import { getDb, type DbClient } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import { escapeLike } from "@/lib/db/like";
+import { NotFoundError } from "@/lib/errors";
+import { recentMessagesCountSql } from "@/lib/messages/queries";
+
+import type { HistoryInclusion, ListRoutesQuery } from "./schemas";
+import { DOMAIN_STATUSES_FOR, routeStatusFor, type DomainStatusName } from "./status";
+import type { RouteListPage, RouteLookups, RoutePage, RouteRow } from "./types";
+
+/**
+ * What the routes pages and route handlers read. Every query is scoped by the organisation id
+ * from the checked session.
+ *
+ * The list is server-paginated: an organisation may hold 100,000 routes. One query finds the
+ * page's ids in index order (migration 20261123030000 has an index per sort and filter), a second
+ * loads just those rows with the one route query below (which the export reads too); the
+ * catalogues a search matches are resolved first, they are small.
+ */
+
+/** A route with the names of what it refers to, as the route query returns it. */
+export interface RouteRecord {
+  id: string;
+  version: number;
+  domain_id: string;
+  domain_name: string;
+  domain_status: DomainStatusName;
+  pattern: string;
+  /** The lower-cased address (the export's keyset). */
+  address_key: string;
+  queue_id: string;
+  queue_name: string;
+  priority: number;
+  /** Skill ids and names, in name order (null without skills). */
+  skill_ids: string[] | null;
+  skill_names: string[] | null;
+  language_id: string | null;
+  language_name: string | null;
+  from_name: string;
+  from_email: string | null;
+  reply_route_id: string | null;
+  reply_address: string | null;
+  auto_bcc: string[] | null;
+  history_inclusion: HistoryInclusion;
+  allow_multiple_actions: boolean;
+  spam_queue_id: string | null;
+  spam_queue_name: string | null;
+  updated_at: Date;
+}
+
+/** The columns of a route row, with the names of what it refers to (joins in ROUTE_JOINS). */
+const ROUTE_COLUMNS = Prisma.sql`
+    r.id, r.version, r.domain_id, d.display_name AS domain_name, d.status::text AS domain_status, r.pattern, r.address AS address_key,
+    r.queue_id, q.name AS queue_name, r.priority, sk.skill_ids, sk.skill_names,
+    r.language_id, l.name AS language_name, r.from_name, r.from_email, r.reply_route_id,
+    CASE WHEN rr.id IS NULL THEN NULL ELSE rr.pattern || '@' || rd.display_name END AS reply_address,
+    r.auto_bcc, r.history_inclusion::text AS history_inclusion, r.allow_multiple_actions,
+    r.spam_queue_id, sq.name AS spam_queue_name, r.updated_at`;
+
+const ROUTE_JOINS = Prisma.sql`
+      JOIN domains d ON d.id = r.domain_id
+      JOIN queues q ON q.id = r.queue_id
+      LEFT JOIN LATERAL (
+        SELECT array_agg(s.id::text ORDER BY s.name_key) AS skill_ids, array_agg(s.name ORDER BY s.name_key) AS skill_names
+          FROM route_skills rs JOIN skills s ON s.id = rs.skill_id
+         WHERE rs.route_id = r.id
+      ) sk ON true
+      LEFT JOIN languages l ON l.id = r.language_id
+      LEFT JOIN queues sq ON sq.id = r.spam_queue_id
+      LEFT JOIN routes rr ON rr.id = r.reply_route_id
+      LEFT JOIN domains rd ON rd.id = rr.domain_id`;
+
+/**
+ * The one route query: every column a route row shows, with its domain, queue, skills, language,
+ * spam queue and reply address, for the routes `where` selects (`tail` orders and limits). The
+ * list reads the same columns and joins (listRoutes).
+ */
+export function selectRouteRecords(db: DbClient, where: Prisma.Sql, tail: Prisma.Sql = Prisma.empty): Promise<RouteRecord[]> {
+  return db.$queryRaw<RouteRecord[]>`SELECT ${ROUTE_COLUMNS} FROM routes r ${ROUTE_JOINS} WHERE ${where} ${tail}`;
+}
+
+export function toRouteRow(record: RouteRecord): RouteRow {
+  return {
+    id: record.id,
+    version: record.version,
+    domainId: record.domain_id,
+    domainName: record.domain_name,
+    domainStatus: record.domain_status,
+    status: routeStatusFor(record.domain_status),
+    pattern: record.pattern,
+    address: `${record.pattern}@${record.domain_name}`,
+    queueId: record.queue_id,
+    queueName: record.queue_name,
+    priority: record.priority,
+    skillIds: record.skill_ids ?? [],
+    skillNames: record.skill_names ?? [],
+    languageId: record.language_id,
+    languageName: record.language_name,
+    fromName: record.from_name,
+    fromEmail: record.from_email,
+    replyRouteId: record.reply_route_id,
+    replyAddress: record.reply_address,
+    autoBcc: record.auto_bcc ?? [],
+    historyInclusion: record.history_inclusion,
+    allowMultipleActions: record.allow_multiple_actions,
+    spamQueueId: record.spam_queue_id,
+    spamQueueName: record.spam_queue_name,
+    updatedAt: record.updated_at.toISOString(),
+  };
+}
+
+/** Full rows for the given ids, in the order given (ids of other organisations are skipped). */
+export async function loadRouteRows(db: DbClient, organizationId: string, ids: readonly string[]): Promise<RouteRow[]> {
+  if (ids.length === 0) return [];
+  const records = await selectRouteRecords(db, Prisma.sql`r.organization_id = ${organizationId}::uuid AND r.id = ANY(${[...ids]}::uuid[])`);
+  const byId = new Map(records.map((record) => [record.id, toRouteRow(record)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export async function getRoute(db: DbClient, organizationId: string, id: string): Promise<RouteRow> {
+  const [row] = await loadRouteRows(db, organizationId, [id]);
+  if (!row) throw new NotFoundError("This route does not exist any more; someone may have deleted it.");
+  return row;
+}
+
+/** A domain's routes in address order, for the wizard's "Addresses" step and the domain pages. */
+export async function listDomainRoutes(db: DbClient, organizationId: string, domainId: string, options: { limit?: number } = {}): Promise<RouteRow[]> {
+  const records = await selectRouteRecords(
+    db,
+    Prisma.sql`r.organization_id = ${organizationId}::uuid AND r.domain_id = ${domainId}::uuid`,
+    Prisma.sql`ORDER BY r.pattern_key LIMIT ${options.limit ?? 500}`,
+  );
+  return records.map(toRouteRow);
+}
+
+export function countDomainRoutes(db: DbClient, organizationId: string, domainId: string): Promise<number> {
+  return db.route.count({ where: { organizationId, domainId } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The routes list.
+
+/** Domains with a given route status, as an SQL array the planner evaluates once. */
+const DOMAIN_STATUS_SQL = (organizationId: string, statuses: readonly DomainStatusName[]) =>
+  Prisma.sql`ARRAY(SELECT id FROM domains WHERE organization_id = ${organizationId}::uuid AND status::text = ANY(${[...statuses]}::text[]))`;
+
+/**
+ * The WHERE and ORDER BY of a list query. A search matches addresses (the trigram index) and the
+ * names of queues and skills: those are small tables, matched first in one statement (strpos keeps
+ * % and _ literal), so that the search itself is a union of index scans. The domains of a status
+ * and the queue order are read by the list statement itself (ARRAY(SELECT …) runs once, first).
+ */
+async function plan(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<{ where: Prisma.Sql; orderBy: Prisma.Sql }> {
+  const org = Prisma.sql`${organizationId}::uuid`;
+  const conditions: Prisma.Sql[] = [Prisma.sql`r.organization_id = ${org}`];
+  if (query.domain) conditions.push(Prisma.sql`r.domain_id = ${query.domain}::uuid`);
+  if (query.queue) conditions.push(Prisma.sql`r.queue_id = ${query.queue}::uuid`);
+  if (query.status) conditions.push(Prisma.sql`r.domain_id = ANY(${DOMAIN_STATUS_SQL(organizationId, DOMAIN_STATUSES_FOR[query.status])})`);
+  if (query.q) {
+    const needle = query.q.toLowerCase();
+    const [matched] = await db.$queryRaw<{ queue_ids: string[] | null; skill_ids: string[] | null }[]>`
+      SELECT (SELECT array_agg(id::text) FROM queues WHERE organization_id = ${org} AND strpos(name_key, ${needle}) > 0) AS queue_ids,
+             (SELECT array_agg(id::text) FROM skills WHERE organization_id = ${org} AND strpos(name_key, ${needle}) > 0) AS skill_ids`;
+    const alternatives = [Prisma.sql`r.address LIKE ${`%${escapeLike(needle)}%`}`];
+    if (matched?.queue_ids) alternatives.push(Prisma.sql`r.queue_id = ANY(${matched.queue_ids}::uuid[])`);
+    if (matched?.skill_ids) {
+      alternatives.push(Prisma.sql`r.id IN (SELECT rs.route_id FROM route_skills rs WHERE rs.skill_id = ANY(${matched.skill_ids}::uuid[]))`);
+    }
+    conditions.push(alternatives.length === 1 ? alternatives[0]! : Prisma.sql`(${Prisma.join(alternatives, " OR ")})`);
+  }
+  const dir = Prisma.raw(query.dir === "desc" ? "DESC" : "ASC");
+  let orderBy: Prisma.Sql;
+  switch (query.sort) {
+    case "priority":
+      orderBy = Prisma.sql`r.priority ${dir}, r.address ${dir}`;
+      break;
+    case "updated":
+      orderBy = Prisma.sql`r.updated_at ${dir}, r.id ${dir}`;
+      break;
+    case "queue":
+      // Queue names live in a small table: sort by their position in name order, no join needed.
+      orderBy = Prisma.sql`array_position(ARRAY(SELECT id FROM queues WHERE organization_id = ${org} ORDER BY name_key), r.queue_id) ${dir}, r.address ${dir}`;
+      break;
+    default:
+      orderBy = Prisma.sql`r.address ${dir}`;
+  }
+  return { where: Prisma.join(conditions, " AND "), orderBy };
+}
+
+type ListRecord = { total: number; n: number | null; recent_messages: number | null } & Partial<RouteRecord>;
+
+/**
+ * One page of the list in one statement: the total, the page's ids in index order (an index per
+ * sort and filter, each ending in the sort columns and id, so deep pages skip rows in the index),
+ * then those rows with their names and, optionally, their messages of the last 7 days. A page
+ * past the end (routes were deleted, or a stale link) reads the last page instead.
+ */
+async function readPage(db: DbClient, organizationId: string, query: ListRoutesQuery, withMessages: boolean): Promise<RouteListPage> {
+  const { where, orderBy } = await plan(db, organizationId, query);
+  const pageSize = query.size;
+  const read = (page: number) =>
+    db.$queryRaw<ListRecord[]>`
+      WITH page AS MATERIALIZED (
+        SELECT p.id, row_number() OVER () AS n FROM (SELECT r.id FROM routes r WHERE ${where} ORDER BY ${orderBy} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) p
+      )
+      SELECT t.total, rows.*
+        FROM (SELECT count(*)::int AS total FROM routes r WHERE ${where}) t
+        LEFT JOIN LATERAL (
+          SELECT p.n, ${ROUTE_COLUMNS}, ${withMessages ? recentMessagesCountSql("route", Prisma.sql`r.id`) : Prisma.sql`NULL::int`} AS recent_messages
+            FROM page p JOIN routes r ON r.id = p.id ${ROUTE_JOINS}
+        ) rows ON true
+       ORDER BY rows.n`;
+  let records = await read(query.page);
+  const total = records[0]?.total ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(query.page, pageCount);
+  if (total === 0) return { rows: [], total: 0, page: 1, pageSize, pageCount: 1, ...(withMessages ? { recentMessages: {} } : {}) };
+  if (page !== query.page) records = await read(page);
+  const rows = records.filter((record) => record.n !== null).map((record) => toRouteRow(record as RouteRecord));
+  const result: RouteListPage = { rows, total, page, pageSize, pageCount };
+  if (withMessages) {
+    result.recentMessages = Object.fromEntries(records.flatMap((record) => (record.recent_messages ? [[record.id!, record.recent_messages]] : [])));
+  }
+  return result;
+}
+
+export async function listRoutes(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<RoutePage> {
+  return readPage(db, organizationId, query, false);
+}
+
+/** A page of the list with each route's messages of the last 7 days: what GET /api/routes answers. */
+export function listRoutesWithMessages(actor: Pick<Actor, "organizationId">, query: ListRoutesQuery, db: DbClient = getDb()): Promise<RouteListPage> {
+  return readPage(db, actor.organizationId, query, true);
+}
+
+/** What the route form and the list's filters choose from: four small tables, read in one statement. */
+export async function routeLookups(organizationId: string, db: DbClient = getDb()): Promise<RouteLookups> {
+  const org = Prisma.sql`${organizationId}::uuid`;
+  const options = (table: string) =>
+    Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', id, 'name', name) ORDER BY name_key), '[]') FROM ${Prisma.raw(table)} WHERE organization_id = ${org})`;
+  const [lookups] = await db.$queryRaw<RouteLookups[]>`
+    SELECT (SELECT coalesce(json_agg(json_build_object('id', id, 'name', display_name, 'status', status) ORDER BY name), '[]')
+              FROM domains WHERE organization_id = ${org}) AS domains,
+           ${options("queues")} AS queues, ${options("skills")} AS skills, ${options("languages")} AS languages`;
+  return lookups ?? { domains: [], queues: [], skills: [], languages: [] };
+}
+
+/** The /routes page: the lookups and the first page of the list, read together. */
+export async function routesPageView(actor: Pick<Actor, "organizationId">, query: ListRoutesQuery, db: DbClient = getDb()) {
+  const [lookups, page] = await Promise.all([routeLookups(actor.organizationId, db), listRoutesWithMessages(actor, query, db)]);
+  return { lookups, page };
+}
+
+/** The name export files carry: the domain's, or the organisation's when every domain is exported. */
+export async function exportScopeName(organizationId: string, domainId: string | undefined, fallback: string, db: DbClient = getDb()): Promise<string> {
+  if (!domainId) return fallback;
+  const domain = await db.domain.findFirst({ where: { id: domainId, organizationId }, select: { name: true } });
+  if (!domain) throw new NotFoundError("This domain does not exist, or it was deleted.");
+  return domain.name;
+}
