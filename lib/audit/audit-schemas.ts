@@ -3,7 +3,7 @@ import { z } from "zod";
 import { plainText } from "@/lib/validation/plain-text";
 
 /** Filters of the audit log page (query string); anything malformed is ignored, not an error. */
-export const AUDIT_ENTITY_TYPES = ["route", "routes", "queue", "skill", "language", "domain", "webhook", "test_message"] as const;
+export const AUDIT_ENTITY_TYPES = ["route", "routes", "queue", "skill", "language", "domain", "webhook", "test_message", "api_key"] as const;
 
 export const AUDIT_ENTITY_LABELS: Record<(typeof AUDIT_ENTITY_TYPES)[number], string> = {
   route: "Routes",
@@ -14,6 +14,7 @@ export const AUDIT_ENTITY_LABELS: Record<(typeof AUDIT_ENTITY_TYPES)[number], st
   domain: "Domains",
   webhook: "Webhooks",
   test_message: "Test messages",
+  api_key: "API keys",
 };
 
 const text = (max: number) =>

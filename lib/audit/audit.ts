@@ -8,7 +8,7 @@ import type { Database, Prisma } from "@/lib/db/client";
  * and the values before and after. Call `recordAudit` with the transaction client of the change
  * itself, so a change never exists without its entry (and a rolled-back change leaves none).
  */
-export type AuditEntityType = "domain" | "route" | "queue" | "skill" | "language" | "routes" | "webhook" | "test_message";
+export type AuditEntityType = "domain" | "route" | "queue" | "skill" | "language" | "routes" | "webhook" | "test_message" | "api_key";
 
 export interface AuditEvent {
   /** `<entity>.<verb>`, e.g. route.create, queue.rename, domain.delete, routes.import */

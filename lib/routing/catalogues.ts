@@ -38,7 +38,8 @@ interface CatalogueStore {
   create(tx: Tx, organizationId: string, input: CreateCatalogueInput): Promise<CatalogueEntry>;
   /** Writes only if the version still matches; returns the rows changed (0 or 1). */
   update(tx: Tx, organizationId: string, input: UpdateCatalogueInput): Promise<number>;
-  remove(tx: Tx, organizationId: string, id: string): Promise<number>;
+  /** With a version, removes only that version. */
+  remove(tx: Tx, organizationId: string, id: string, version?: number): Promise<number>;
   /** Routes that use the entry. */
   usedBy(organizationId: string, id: string): Prisma.RouteWhereInput;
   usageCounts(db: DbClient, organizationId: string): Promise<Map<string, number>>;
@@ -72,7 +73,7 @@ const STORES: Record<CatalogueKind, CatalogueStore> = {
           data: { name: input.name, nameKey: input.name.toLowerCase(), description: input.description ?? "", version: { increment: 1 } },
         })
       ).count,
-    remove: async (tx, organizationId, id) => (await tx.queue.deleteMany({ where: { id, organizationId } })).count,
+    remove: async (tx, organizationId, id, version) => (await tx.queue.deleteMany({ where: { id, organizationId, ...(version !== undefined ? { version } : {}) } })).count,
     usedBy: (organizationId, id) => ({ organizationId, OR: [{ queueId: id }, { spamQueueId: id }] }),
     usageCounts: async (db, organizationId) => {
       const main = await db.route.groupBy({ by: ["queueId"], where: { organizationId }, _count: { _all: true } });
@@ -96,7 +97,7 @@ const STORES: Record<CatalogueKind, CatalogueStore> = {
           data: { name: input.name, nameKey: input.name.toLowerCase(), version: { increment: 1 } },
         })
       ).count,
-    remove: async (tx, organizationId, id) => (await tx.skill.deleteMany({ where: { id, organizationId } })).count,
+    remove: async (tx, organizationId, id, version) => (await tx.skill.deleteMany({ where: { id, organizationId, ...(version !== undefined ? { version } : {}) } })).count,
     usedBy: (organizationId, id) => ({ organizationId, skills: { some: { skillId: id } } }),
     usageCounts: async (db, organizationId) =>
       countsFrom(await db.routeSkill.groupBy({ by: ["skillId"], where: { skill: { organizationId } }, _count: { _all: true } }), "skillId"),
@@ -119,7 +120,7 @@ const STORES: Record<CatalogueKind, CatalogueStore> = {
           data: { name: input.name, nameKey: input.name.toLowerCase(), version: { increment: 1 } },
         })
       ).count,
-    remove: async (tx, organizationId, id) => (await tx.language.deleteMany({ where: { id, organizationId } })).count,
+    remove: async (tx, organizationId, id, version) => (await tx.language.deleteMany({ where: { id, organizationId, ...(version !== undefined ? { version } : {}) } })).count,
     usedBy: (organizationId, id) => ({ organizationId, languageId: id }),
     usageCounts: async (db, organizationId) =>
       countsFrom(
@@ -214,7 +215,8 @@ export async function catalogueEntryUsage(db: DbClient, organizationId: string, 
   return routesUsing(db, organizationId, kind, id, limit);
 }
 
-export async function deleteCatalogueItem(db: Database, actor: ChangeActor, kind: CatalogueKind, id: string): Promise<CatalogueEntry> {
+/** `expectedVersion` (the Automation API's If-Match): deletes only that version, else StaleVersionError. */
+export async function deleteCatalogueItem(db: Database, actor: ChangeActor, kind: CatalogueKind, id: string, expectedVersion?: number): Promise<CatalogueEntry> {
   const store = STORES[kind];
   const { organizationId } = actor;
   const { one } = CATALOGUE_NOUNS[kind];
@@ -230,7 +232,12 @@ export async function deleteCatalogueItem(db: Database, actor: ChangeActor, kind
           `"${entry.name}" cannot be deleted while ${routes}: ${usage.addresses.join(", ")}${more}. Change ${usage.total === 1 ? "that route" : "those routes"} first.`,
         );
       }
-      if ((await store.remove(tx, organizationId, id)) !== 1) throw notFound(kind);
+      const stale = () => new StaleVersionError(`Someone else changed this ${one} after you read it; nothing was deleted.`, entry);
+      if (expectedVersion !== undefined && entry.version !== expectedVersion) throw stale();
+      if ((await store.remove(tx, organizationId, id, expectedVersion)) !== 1) {
+        if (expectedVersion !== undefined && (await store.find(tx, organizationId, id))) throw stale();
+        throw notFound(kind);
+      }
       await recordAudit(tx, actor, { action: `${kind}.delete`, entityType: kind, entityId: entry.id, entityLabel: entry.name, before: snapshot(kind, entry) });
       return entry;
     });

@@ -26,12 +26,13 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-interface Plan {
+export interface Plan {
   where: Prisma.Sql;
   orderBy: Prisma.Sql;
 }
 
-async function plan(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<Plan | null> {
+/** The list's filters as SQL (null: nothing can match); also the Automation API's keyset pages. */
+export async function plan(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<Plan | null> {
   const conditions: Prisma.Sql[] = [Prisma.sql`r.organization_id = ${organizationId}::uuid`];
   if (query.domain) conditions.push(Prisma.sql`r.domain_id = ${query.domain}::uuid`);
   if (query.queue) conditions.push(Prisma.sql`r.queue_id = ${query.queue}::uuid`);

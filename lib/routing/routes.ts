@@ -402,13 +402,16 @@ export async function updateRoute(
   }
 }
 
-export async function deleteRoute(db: Database, actor: ChangeActor, id: string): Promise<RouteRow> {
+/** `expectedVersion` (the Automation API's If-Match): deletes only that version, else StaleVersionError. */
+export async function deleteRoute(db: Database, actor: ChangeActor, id: string, expectedVersion?: number): Promise<RouteRow> {
   const { organizationId } = actor;
   try {
     return await db.$transaction(async (tx) => {
       const row = await getRoute(tx, organizationId, id);
+      if (expectedVersion !== undefined && row.version !== expectedVersion) throw await staleRouteError(tx, organizationId, id);
       await assertNotReplyRoute(tx, organizationId, row);
-      await tx.route.deleteMany({ where: { id, organizationId } });
+      const deleted = await tx.route.deleteMany({ where: { id, organizationId, ...(expectedVersion !== undefined ? { version: expectedVersion } : {}) } });
+      if (deleted.count !== 1) throw await staleRouteError(tx, organizationId, id);
       await recordAudit(tx, actor, {
         action: "route.delete",
         entityType: "route",
