@@ -224,6 +224,8 @@ export async function deleteCatalogueItem(db: Database, actor: ChangeActor, kind
     return await db.$transaction(async (tx) => {
       const entry = await store.find(tx, organizationId, id);
       if (!entry) throw notFound(kind);
+      const stale = () => new StaleVersionError(`Someone else changed this ${one} after you read it; nothing was deleted.`, entry);
+      if (expectedVersion !== undefined && entry.version !== expectedVersion) throw stale();
       const usage = await routesUsing(tx, organizationId, kind, id);
       if (usage.total > 0) {
         const more = usage.total > usage.addresses.length ? ` and ${usage.total - usage.addresses.length} more` : "";
@@ -232,8 +234,6 @@ export async function deleteCatalogueItem(db: Database, actor: ChangeActor, kind
           `"${entry.name}" cannot be deleted while ${routes}: ${usage.addresses.join(", ")}${more}. Change ${usage.total === 1 ? "that route" : "those routes"} first.`,
         );
       }
-      const stale = () => new StaleVersionError(`Someone else changed this ${one} after you read it; nothing was deleted.`, entry);
-      if (expectedVersion !== undefined && entry.version !== expectedVersion) throw stale();
       if ((await store.remove(tx, organizationId, id, expectedVersion)) !== 1) {
         if (expectedVersion !== undefined && (await store.find(tx, organizationId, id))) throw stale();
         throw notFound(kind);

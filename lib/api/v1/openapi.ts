@@ -12,12 +12,14 @@ import {
   listOf,
   messageDetailSchema,
   messagePageSchema,
+  planSchema,
   problemSchema,
   queueSchema,
   routePageSchema,
   routeSchema,
   routeTestResultSchema,
 } from "./representations";
+import { applySchema, configurationSchema } from "./configuration";
 import { patchCatalogueEntrySchema, patchQueueSchema } from "./resources/catalogues";
 import { deleteDomainQuerySchema } from "./resources/domains";
 import { listMessagesApiQuerySchema } from "./resources/messages";
@@ -140,6 +142,7 @@ export function openApiDocument() {
       { name: "Languages" },
       { name: "Route tests" },
       { name: "Messages" },
+      { name: "Configuration" },
     ],
     paths: {
       "/domains": {
@@ -196,6 +199,24 @@ export function openApiDocument() {
         get: operation("Messages", "listMessages", "The Messages log, newest first", {
           requestParams: { query: listMessagesApiQuerySchema },
           responses: { ...ok(messagePageSchema, "A page of the log"), ...errors(READ_ERRORS) },
+        }),
+      },
+      "/configuration": {
+        get: operation("Configuration", "exportConfiguration", "The whole routing configuration (queues, skills, languages, routes) as one document", {
+          responses: { ...ok(configurationSchema, "The configuration; its revision is also the ETag", { etag: true }), ...errors(READ_ERRORS) },
+        }),
+      },
+      "/configuration/plan": {
+        post: operation("Configuration", "planConfiguration", "What applying this document would create, change and delete", {
+          requestBody: json(configurationSchema),
+          responses: { ...ok(planSchema, "The plan; pass its basedOn to apply"), ...errors(WRITE_ERRORS) },
+        }),
+      },
+      "/configuration/apply": {
+        post: operation("Configuration", "applyConfiguration", "Apply a document, all or nothing; refused (412) when the configuration changed since the plan", {
+          requestParams: { header: idempotencyKey },
+          requestBody: json(applySchema),
+          responses: { ...ok(planSchema, "Applied: the changes made"), ...errors(WRITE_ERRORS) },
         }),
       },
       "/messages/{id}": {

@@ -203,3 +203,20 @@ export const apiKeySchema = z
 export function listOf<T extends z.ZodType>(item: T, id: string) {
   return z.object({ items: z.array(item) }).strict().meta({ id });
 }
+
+export const planSchema = z
+  .object({
+    basedOn: z.string().meta({ description: "The revision the plan was made against; apply refuses it once the configuration changed" }),
+    changes: z.array(
+      z.object({
+        action: z.enum(["create", "update", "delete"]),
+        type: z.enum(["queue", "skill", "language", "route"]),
+        key: z.string().meta({ description: "The name or address" }),
+        before: z.unknown().optional(),
+        after: z.unknown().optional(),
+      }),
+    ),
+    summary: z.object({ create: z.int(), update: z.int(), delete: z.int() }),
+  })
+  .strict()
+  .meta({ id: "ConfigurationPlan" });
