@@ -67,7 +67,8 @@ describeInBrowser("API keys page", () => {
     const entries = await getDb().auditEntry.findMany({ where: { entityType: "api_key", organization: { slug: "acme" } }, orderBy: { id: "asc" } });
     expect(entries.map((entry) => `${entry.action} ${entry.actorEmail}`)).toEqual(["api_key.create admin@acme.example", "api_key.revoke admin@acme.example"]);
     await context.close();
-  });
+    // The whole journey (sign-in, create, reload, revoke, four screenshots) on a busy 2-core machine.
+  }, 150_000);
 
   it("fits a phone: the list and the create dialog at 390 px", async () => {
     const { context, page } = await newClient(browser(), { width: 390, height: 844 });
