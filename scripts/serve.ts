@@ -21,6 +21,7 @@ import http from "node:http";
 
 import next from "next";
 
+import { PROBLEM_CONTENT_TYPE, problemBody } from "../lib/api/v1/problem";
 import { isSecureUrl } from "../lib/auth/session-cookie";
 import { formatConfigProblems, loadConfig, publicUrl } from "../lib/config/env";
 import { checkRequestBody, type BodyRefusal } from "../lib/http/body-limits";
@@ -46,12 +47,16 @@ const securityHeaders = baselineSecurityHeaders({ https: isSecureUrl(publicUrl(c
 
 function refuseBody(response: http.ServerResponse, path: string, refusal: BodyRefusal): void {
   const api = path.startsWith("/api/");
-  const body = api
-    ? JSON.stringify({ ok: false, code: refusal.status === 413 ? "too_large" : "length_required", error: refusal.message })
-    : refusal.message;
+  // The Automation API answers every failure as problem details (lib/api/v1/problem.ts).
+  const automation = path.startsWith("/api/v1/");
+  const body = automation
+    ? JSON.stringify(problemBody(refusal.status === 413 ? "too_large" : "length_required", refusal.message))
+    : api
+      ? JSON.stringify({ ok: false, code: refusal.status === 413 ? "too_large" : "length_required", error: refusal.message })
+      : refusal.message;
   response.writeHead(refusal.status, {
     // Exactly "text/plain": Next.js's server action client then throws an Error with this text.
-    "Content-Type": api ? "application/json" : "text/plain",
+    "Content-Type": automation ? PROBLEM_CONTENT_TYPE : api ? "application/json" : "text/plain",
     "Cache-Control": "no-store",
   });
   // No "Connection: close": Node reads the unwanted body and drops it (never holding it), so the

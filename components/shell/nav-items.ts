@@ -1,4 +1,4 @@
-import { Bell, Globe, Inbox, LayoutDashboard, ListOrdered, Mails, ScrollText, Wand2, type LucideIcon } from "lucide-react";
+import { Bell, Globe, Inbox, KeyRound, LayoutDashboard, ListOrdered, Mails, ScrollText, Wand2, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -15,5 +15,6 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/messages", label: "Messages", icon: Mails },
   { href: "/audit", label: "Audit log", icon: ScrollText },
   { href: "/notifications", label: "Notifications", icon: Bell },
+  { href: "/settings/api-keys", label: "API keys", icon: KeyRound },
 ];
 

@@ -13,6 +13,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntityType, string> = {
   domain: "Domains",
   webhook: "Webhooks",
   test_message: "Test messages",
+  api_key: "API keys",
 };
 
 const text = (max: number) =>

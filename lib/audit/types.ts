@@ -1,7 +1,7 @@
 /** What the audit log records and shows: plain data, safe for client components. */
 
 /** Every kind of thing a change can be made to. */
-export const AUDIT_ENTITY_TYPES = ["route", "routes", "queue", "skill", "language", "domain", "webhook", "test_message"] as const;
+export const AUDIT_ENTITY_TYPES = ["route", "routes", "queue", "skill", "language", "domain", "webhook", "test_message", "api_key"] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];
 
 type CatalogueKind = "queue" | "skill" | "language";
@@ -26,7 +26,10 @@ export type AuditAction =
   | "webhook.disable"
   | "webhook.rotate_secret"
   | "webhook.delete"
-  | "test_message.send";
+  | "test_message.send"
+  | "api_key.create"
+  | "api_key.revoke"
+  | "configuration.apply";
 
 export interface AuditLogEntry {
   id: string;

@@ -189,6 +189,8 @@ const envSchema = z
     RESERVED_PLATFORM_LABELS: labelList.default([...DEFAULT_RESERVED_PLATFORM_LABELS]),
     MAX_DOMAINS_PER_ORGANIZATION: integer(1, 100_000).default(50),
     MAX_ROUTES_PER_DOMAIN: integer(1, 10_000_000).default(1000),
+    /** Automation API requests per API key and minute (answered 429 beyond). */
+    API_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(600),
     SEED_DEMO_DATA: booleanFlag.optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     /** Background checks and webhook deliveries: in this process (default) or only in `npm run worker`. */

@@ -13,12 +13,18 @@ export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 /** Also next.config.mjs's `experimental.serverActions.bodySizeLimit` (a unit test keeps them equal). */
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 
+/** A whole routing configuration for the Automation API's plan and apply: as large as an import file. */
+export const MAX_CONFIGURATION_BYTES = MAX_IMPORT_BYTES;
+const configurationTooLarge = `The configuration is larger than ${MAX_CONFIGURATION_BYTES / 1024 / 1024} MB; nothing was changed.`;
+
 /** Routes whose handlers read a larger body themselves, stopping at the same limit. */
 const FILE_ROUTES: Record<string, { maxBytes: number; tooLarge: string }> = {
   "/api/routes/import": {
     maxBytes: MAX_IMPORT_BYTES,
     tooLarge: `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB; split it into several imports. Nothing was imported.`,
   },
+  "/api/v1/configuration/plan": { maxBytes: MAX_CONFIGURATION_BYTES, tooLarge: configurationTooLarge },
+  "/api/v1/configuration/apply": { maxBytes: MAX_CONFIGURATION_BYTES, tooLarge: configurationTooLarge },
 };
 
 export function bodyTooLargeMessage(path: string): string {

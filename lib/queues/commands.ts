@@ -89,7 +89,8 @@ export async function updateCatalogueEntry(db: Database, actor: ChangeActor, kin
   );
 }
 
-export async function deleteCatalogueEntry(db: Database, actor: ChangeActor, kind: CatalogueKind, id: string): Promise<CatalogueEntry> {
+/** `expectedVersion` (the Automation API's If-Match): deletes only that version, else StaleVersionError. */
+export async function deleteCatalogueEntry(db: Database, actor: ChangeActor, kind: CatalogueKind, id: string, expectedVersion?: number): Promise<CatalogueEntry> {
   const store = CATALOGUE_STORES[kind];
   const { organizationId } = actor;
   const { one } = CATALOGUE_NOUNS[kind];
@@ -98,6 +99,8 @@ export async function deleteCatalogueEntry(db: Database, actor: ChangeActor, kin
     async (tx) => {
       const found = await store.find(tx, organizationId, id);
       if (!found) throw catalogueNotFound(kind);
+      const stale = () => new StaleVersionError(`Someone else changed this ${one} after you read it; nothing was deleted.`, found);
+      if (expectedVersion !== undefined && found.version !== expectedVersion) throw stale();
       const usage = await routesUsing(tx, organizationId, kind, id);
       if (usage.total > 0) {
         const more = usage.total > usage.addresses.length ? ` and ${usage.total - usage.addresses.length} more` : "";
@@ -106,7 +109,10 @@ export async function deleteCatalogueEntry(db: Database, actor: ChangeActor, kin
           `"${found.name}" cannot be deleted while ${routes}: ${usage.addresses.join(", ")}${more}. Change ${usage.total === 1 ? "that route" : "those routes"} first.`,
         );
       }
-      if ((await store.remove(tx, organizationId, id)) !== 1) throw catalogueNotFound(kind);
+      if ((await store.remove(tx, organizationId, id, expectedVersion)) !== 1) {
+        if (expectedVersion !== undefined && (await store.find(tx, organizationId, id))) throw stale();
+        throw catalogueNotFound(kind);
+      }
       await recordAudit(tx, actor, { action: `${kind}.delete`, entityType: kind, entityId: found.id, entityLabel: found.name, before: snapshot(kind, found) });
       return found;
     },

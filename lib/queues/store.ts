@@ -35,7 +35,8 @@ export interface CatalogueStore {
   create(tx: Tx, organizationId: string, input: CreateCatalogueInput): Promise<CatalogueEntry>;
   /** Writes only if the version still matches; returns the rows changed (0 or 1). */
   update(tx: Tx, organizationId: string, input: UpdateCatalogueInput): Promise<number>;
-  remove(tx: Tx, organizationId: string, id: string): Promise<number>;
+  /** With a version, removes only that version. */
+  remove(tx: Tx, organizationId: string, id: string, version?: number): Promise<number>;
   /** Routes that use the entry. */
   usedBy(organizationId: string, id: string): Prisma.RouteWhereInput;
   usageCounts(db: DbClient, organizationId: string): Promise<Map<string, number>>;
@@ -70,7 +71,7 @@ function catalogueStore(
     update: async (tx, organizationId, input) =>
       (await table(tx).updateMany({ where: { id: input.id, organizationId, version: input.version }, data: { ...fields(input), version: { increment: 1 } } }))
         .count,
-    remove: async (tx, organizationId, id) => (await table(tx).deleteMany({ where: { id, organizationId } })).count,
+    remove: async (tx, organizationId, id, version) => (await table(tx).deleteMany({ where: { id, organizationId, ...(version !== undefined ? { version } : {}) } })).count,
     usedBy: options.usedBy,
     usageCounts: options.usageCounts,
   };

@@ -153,7 +153,8 @@ const DOMAIN_STATUS_SQL = (organizationId: string, statuses: readonly DomainStat
  * % and _ literal), so that the search itself is a union of index scans. The domains of a status
  * and the queue order are read by the list statement itself (ARRAY(SELECT …) runs once, first).
  */
-async function plan(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<{ where: Prisma.Sql; orderBy: Prisma.Sql }> {
+/** Also the Automation API's keyset pages (lib/api/v1/resources/routes.ts). */
+export async function plan(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<{ where: Prisma.Sql; orderBy: Prisma.Sql }> {
   const org = Prisma.sql`${organizationId}::uuid`;
   const conditions: Prisma.Sql[] = [Prisma.sql`r.organization_id = ${org}`];
   if (query.domain) conditions.push(Prisma.sql`r.domain_id = ${query.domain}::uuid`);

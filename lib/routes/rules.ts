@@ -1,14 +1,15 @@
 import "server-only";
 
-import type { Prisma } from "@/lib/db/client";
+import type { DbClient, Prisma } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { Prisma as Sql } from "@/lib/db/generated/client";
-import { ConflictError, LimitError, ValidationError, type FieldErrors } from "@/lib/errors";
+import { ConflictError, LimitError, NotFoundError, StaleVersionError, ValidationError, type FieldErrors } from "@/lib/errors";
 
 import { addressKey, checkEmailAddress } from "./address";
 import type { RouteValues } from "./schemas";
 import { isDomainVerified, type DomainStatusName } from "./status";
-import type { RouteLimits, RouteRow } from "./types";
+import { loadRouteRows } from "./queries";
+import type { RouteLimits, RouteRow, StaleRoute } from "./types";
 
 /**
  * The rules a route write must pass that need the database, shared by the commands (create,
@@ -234,3 +235,16 @@ export function routeWriteError(error: unknown, pattern: string, domainName: str
 }
 
 export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+
+/** A refused save or delete of an older version: the route as it is now and who changed it last. */
+export async function staleRouteError(tx: DbClient, organizationId: string, id: string): Promise<StaleVersionError | NotFoundError> {
+  const [current] = await loadRouteRows(tx, organizationId, [id]);
+  if (!current) return new NotFoundError("This route was deleted while you were editing it; nothing was saved.");
+  const lastChange = await tx.auditEntry.findFirst({
+    where: { organizationId, entityType: "route", entityId: id },
+    orderBy: { id: "desc" },
+    select: { actorEmail: true },
+  });
+  const stale: StaleRoute = { route: current, changedBy: lastChange?.actorEmail ?? null };
+  return new StaleVersionError("Someone else changed this route after you opened it; nothing was saved.", stale);
+}

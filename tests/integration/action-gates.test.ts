@@ -133,6 +133,18 @@ async function buildWorld() {
   const admin = await actAs("admin@acme.example");
   const { webhook } = await saveWebhook(db, admin, { url: webhookUrl, enabled: true }, webhookDependencies(getConfig()));
   actAsNobody();
+  await db.apiKey.deleteMany();
+  const apiKey = await db.apiKey.create({
+    data: {
+      organizationId: acme.id,
+      name: "ci",
+      ability: "manage",
+      prefix: `erc_${randomBytes(6).toString("hex")}`,
+      secretHash: "0".repeat(64),
+      createdById: admin.userId,
+      createdByEmail: admin.email,
+    },
+  });
   const testMessage = await db.testMessage.create({
     data: {
       organizationId: acme.id,
@@ -145,7 +157,7 @@ async function buildWorld() {
       createdByEmail: "admin@acme.example",
     },
   });
-  return { domain, platformDomain, failedDomain, support, spareQueue, billing, spareSkill, english, spareLanguage, route, webhook, testMessage, activeKey, pendingKey };
+  return { domain, platformDomain, failedDomain, support, spareQueue, billing, spareSkill, english, spareLanguage, route, webhook, testMessage, activeKey, pendingKey, apiKey };
 }
 type World = Awaited<ReturnType<typeof buildWorld>>;
 
@@ -208,6 +220,9 @@ const SAMPLES: Record<string, { ability: Ability; input: (world: World) => Recor
     input: (w) => ({ step: "addresses", scenario: "own_domain", domainId: w.domain.id, data: { originalDomain: "acme.test" } }),
   },
   resetWizardAction: { ability: "manage", input: () => ({}) },
+  // app/(console)/settings/api-keys/actions.ts
+  createApiKeyAction: { ability: "manage", input: () => ({ name: "terraform", ability: "view", expiresOn: "" }) },
+  revokeApiKeyAction: { ability: "manage", input: (w) => ({ id: w.apiKey.id }) },
   // app/(console)/test-messages/actions.ts
   sendTestMessageAction: { ability: "manage", input: () => ({ address: "support@help.acme.test" }) },
   watchTestMessageAction: { ability: "view", input: (w) => ({ id: w.testMessage.id }) },

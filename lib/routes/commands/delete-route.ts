@@ -6,7 +6,7 @@ import { isForeignKeyViolation } from "@/lib/db/errors-prisma";
 import { ConflictError } from "@/lib/errors";
 
 import { getRoute } from "../queries";
-import { routeSnapshot, TRANSACTION_OPTIONS } from "../rules";
+import { routeSnapshot, staleRouteError, TRANSACTION_OPTIONS } from "../rules";
 import type { ChangeActor, RouteRow } from "../types";
 
 async function assertNotReplyRoute(tx: Prisma.TransactionClient, organizationId: string, row: RouteRow): Promise<void> {
@@ -21,14 +21,19 @@ async function assertNotReplyRoute(tx: Prisma.TransactionClient, organizationId:
   );
 }
 
-/** Deletes a route no other route replies from, with its audit entry. */
-export async function deleteRoute(db: Database, actor: ChangeActor, id: string): Promise<RouteRow> {
+/**
+ * Deletes a route no other route replies from, with its audit entry. `expectedVersion` (the
+ * Automation API's If-Match) deletes only that version, else StaleVersionError.
+ */
+export async function deleteRoute(db: Database, actor: ChangeActor, id: string, expectedVersion?: number): Promise<RouteRow> {
   const { organizationId } = actor;
   try {
     return await db.$transaction(async (tx) => {
       const row = await getRoute(tx, organizationId, id);
+      if (expectedVersion !== undefined && row.version !== expectedVersion) throw await staleRouteError(tx, organizationId, id);
       await assertNotReplyRoute(tx, organizationId, row);
-      await tx.route.deleteMany({ where: { id, organizationId } });
+      const deleted = await tx.route.deleteMany({ where: { id, organizationId, ...(expectedVersion !== undefined ? { version: expectedVersion } : {}) } });
+      if (deleted.count !== 1) throw await staleRouteError(tx, organizationId, id);
       await recordAudit(tx, actor, { action: "route.delete", entityType: "route", entityId: row.id, entityLabel: row.address, before: routeSnapshot(row) });
       return row;
     }, TRANSACTION_OPTIONS);

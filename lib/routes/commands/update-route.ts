@@ -1,25 +1,14 @@
 import "server-only";
 
 import { recordAudit } from "@/lib/audit/audit";
-import type { Database, DbClient } from "@/lib/db/client";
-import { NotFoundError, StaleVersionError } from "@/lib/errors";
+import type { Database } from "@/lib/db/client";
+import { NotFoundError } from "@/lib/errors";
 
 import { getRoute, loadRouteRows } from "../queries";
-import { assertRoomForRoute, checkRouteReferences, lockDomainRoutes, routeData, routeSnapshot, routeWriteError, TRANSACTION_OPTIONS } from "../rules";
+import { assertRoomForRoute, checkRouteReferences, lockDomainRoutes, routeData, routeSnapshot, routeWriteError, staleRouteError, TRANSACTION_OPTIONS } from "../rules";
 import type { RouteValues } from "../schemas";
-import type { ChangeActor, RouteLimits, RouteRow, StaleRoute } from "../types";
+import type { ChangeActor, RouteLimits, RouteRow } from "../types";
 
-async function staleRouteError(tx: DbClient, organizationId: string, id: string): Promise<StaleVersionError | NotFoundError> {
-  const [current] = await loadRouteRows(tx, organizationId, [id]);
-  if (!current) return new NotFoundError("This route was deleted while you were editing it; nothing was saved.");
-  const lastChange = await tx.auditEntry.findFirst({
-    where: { organizationId, entityType: "route", entityId: id },
-    orderBy: { id: "desc" },
-    select: { actorEmail: true },
-  });
-  const stale: StaleRoute = { route: current, changedBy: lastChange?.actorEmail ?? null };
-  return new StaleVersionError("Someone else changed this route after you opened it; nothing was saved.", stale);
-}
 
 /**
  * Saves a route edited from `version`. A save based on an older version is refused with the route

@@ -1,0 +1,8 @@
+// Thin adapter: lib/api/v1/resources/catalogues.ts
+import { queueEndpoints } from "@/lib/api/v1/resources/catalogues";
+
+export const dynamic = "force-dynamic";
+
+export const GET = queueEndpoints.get;
+export const PATCH = queueEndpoints.update;
+export const DELETE = queueEndpoints.remove;
