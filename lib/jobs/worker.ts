@@ -7,6 +7,7 @@ import PgBoss from "pg-boss";
 
 import type { AppConfig } from "@/lib/config/env";
 import { getDb, type Database } from "@/lib/db/client";
+import { DnsCache } from "@/lib/dns";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { pruneInboundMail } from "@/lib/mail/retention";
 import { deliverTestMessage } from "@/lib/test-messages/deliver";
@@ -118,13 +119,15 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
     }
   }
 
+  // One cache for all of this worker's checks: a re-check then asks only for the records themselves.
+  const dnsCache = new DnsCache();
   const workOptions = { batchSize: 1, pollingIntervalSeconds };
   for (let slot = 0; slot < config.WORKER_CONCURRENCY; slot++) {
     await boss.work<DomainCheckJob>(QUEUES.domainCheck, workOptions, async ([job]) => {
       if (!job) return;
       return run(QUEUES.domainCheck, job, async ({ domainId }) => {
         log.debug({ queue: QUEUES.domainCheck, jobId: job.id, domainId }, "domain check started");
-        return { domainId, result: await runScheduledCheck(db, domainId, config) };
+        return { domainId, result: await runScheduledCheck(db, domainId, config, { dnsCache }) };
       });
     });
     await boss.work<WebhookDeliveryJob>(QUEUES.webhookDelivery, workOptions, async ([job]) => {

@@ -1,0 +1,159 @@
+import { normalizeName } from "./names";
+import type { CnameLink, DnsRecord, LookupOutcome, QueryType } from "./types";
+
+/**
+ * What a re-check may take from an earlier check instead of asking again: where a name's zone
+ * begins, the names and addresses of that zone's nameservers, and positive resolver answers for
+ * the names an SPF record includes. Everything is kept within its DNS TTL (capped); nothing that
+ * decides a verdict is kept — the expected records are always asked afresh, at every
+ * authoritative server, and a failure, a lame server or a negative answer is never stored.
+ * docs/decisions/017-zone-cut-cache.md.
+ *
+ * One cache serves many runs (a background worker keeps one for all its checks). Entries are
+ * scoped by the servers a run asks (`scope`), so runs pointed at different resolvers never share.
+ */
+export interface CachedNameserver {
+  /** NS name. */
+  name: string;
+  /** Every address found for it (IPv4 first); the address policy is applied again on each use. */
+  addresses: string[];
+}
+
+export interface CachedZoneCut {
+  apex: string;
+  nameservers: CachedNameserver[];
+}
+
+export type CachedAnswer = Extract<LookupOutcome, { kind: "answer" }>;
+
+export interface DnsCacheOptions {
+  /** Longest any entry is kept, whatever its TTL says (default 3600 s). */
+  maxTtlSeconds?: number;
+  /** Entries kept at most per kind; the oldest go first (default 20,000). */
+  maxEntries?: number;
+  /** Clock in milliseconds (tests pass their own). */
+  now?: () => number;
+}
+
+export interface DnsCacheStats {
+  zoneCutHits: number;
+  zoneCutMisses: number;
+  answerHits: number;
+  answerMisses: number;
+}
+
+const DEFAULT_MAX_TTL_SECONDS = 3600;
+const DEFAULT_MAX_ENTRIES = 20_000;
+
+interface Entry<T> {
+  value: T;
+  expiresAt: number;
+}
+
+/** A map whose entries expire, holding at most `max` of them (insertion order: oldest dropped first). */
+class ExpiringMap<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+
+  constructor(
+    private readonly max: number,
+    private readonly now: () => number,
+  ) {}
+
+  get(key: string): T | null {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return null;
+    }
+    return entry.value;
+  }
+
+  set(key: string, value: T, ttlMs: number): void {
+    this.entries.delete(key);
+    while (this.entries.size >= this.max) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+export class DnsCache {
+  readonly stats: DnsCacheStats = { zoneCutHits: 0, zoneCutMisses: 0, answerHits: 0, answerMisses: 0 };
+  private readonly maxTtlSeconds: number;
+  private readonly zoneCuts: ExpiringMap<CachedZoneCut>;
+  private readonly answers: ExpiringMap<CachedAnswer>;
+
+  constructor(options: DnsCacheOptions = {}) {
+    const now = options.now ?? Date.now;
+    const max = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
+    this.maxTtlSeconds = Math.max(0, options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS);
+    this.zoneCuts = new ExpiringMap(max, now);
+    this.answers = new ExpiringMap(max, now);
+  }
+
+  /** The zone holding `name`, as an earlier run found it, while every TTL it rests on lasts. */
+  zoneCut(scope: string, name: string): CachedZoneCut | null {
+    const found = this.zoneCuts.get(`${scope}|${normalizeName(name)}`);
+    if (found) this.stats.zoneCutHits += 1;
+    else this.stats.zoneCutMisses += 1;
+    return found;
+  }
+
+  rememberZoneCut(scope: string, name: string, cut: CachedZoneCut, ttlSeconds: number): void {
+    const ttl = this.cap(ttlSeconds);
+    if (ttl > 0) this.zoneCuts.set(`${scope}|${normalizeName(name)}`, cut, ttl * 1000);
+  }
+
+  /** A positive resolver answer from an earlier run, while its TTL lasts. */
+  answer(scope: string, name: string, type: QueryType): CachedAnswer | null {
+    const found = this.answers.get(`${scope}|${normalizeName(name)}|${type}`);
+    if (found) this.stats.answerHits += 1;
+    else this.stats.answerMisses += 1;
+    return found;
+  }
+
+  /** Keeps `outcome` when it is a positive answer (nothing else is ever kept), for its TTL. */
+  rememberAnswer(scope: string, name: string, type: QueryType, outcome: LookupOutcome): void {
+    if (outcome.kind !== "answer") return;
+    const ttl = this.cap(outcomeTtl(outcome) ?? 0);
+    if (ttl > 0) this.answers.set(`${scope}|${normalizeName(name)}|${type}`, outcome, ttl * 1000);
+  }
+
+  get size(): { zoneCuts: number; answers: number } {
+    return { zoneCuts: this.zoneCuts.size, answers: this.answers.size };
+  }
+
+  private cap(ttlSeconds: number): number {
+    return Number.isFinite(ttlSeconds) ? Math.max(0, Math.min(ttlSeconds, this.maxTtlSeconds)) : 0;
+  }
+}
+
+/**
+ * How long an outcome may be relied on, in seconds: the smallest TTL of its records and alias
+ * links, or a negative answer's SOA-derived TTL. Null when the reply carried none (a negative
+ * answer without SOA): nothing may be kept on its word.
+ */
+export function outcomeTtl(outcome: LookupOutcome): number | null {
+  const chainTtls = (chain: CnameLink[]): number[] => chain.map((link) => link.ttl);
+  switch (outcome.kind) {
+    case "answer":
+      return Math.min(outcome.ttl, ...outcome.records.map((r: DnsRecord) => r.ttl), ...chainTtls(outcome.chain));
+    case "nodata":
+    case "nxdomain":
+      return outcome.negativeTtl === null ? null : Math.min(outcome.negativeTtl, ...chainTtls(outcome.chain));
+    case "cname":
+    case "cname_loop":
+      return outcome.chain.length > 0 ? Math.min(...chainTtls(outcome.chain)) : null;
+    case "referral":
+      return outcome.ttl;
+    default:
+      return null;
+  }
+}
