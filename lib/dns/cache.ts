@@ -45,38 +45,41 @@ export interface DnsCacheStats {
 const DEFAULT_MAX_TTL_SECONDS = 3600;
 const DEFAULT_MAX_ENTRIES = 20_000;
 
-interface Entry<T> {
-  value: T;
-  expiresAt: number;
-}
-
-/** A map whose entries expire, holding at most `max` of them (insertion order: oldest dropped first). */
-class ExpiringMap<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+/**
+ * Values kept for a TTL (capped), at most `maxEntries` of them (the oldest dropped first). The one
+ * expiring store of this library: the verification cache below and the Node-style resolver's
+ * cache (node-resolver.ts) are both built on it.
+ */
+export class TtlMap<T> {
+  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
 
   constructor(
-    private readonly max: number,
-    private readonly now: () => number,
+    private readonly limits: { maxEntries: number; maxTtlSeconds: number },
+    private readonly now: () => number = Date.now,
   ) {}
 
-  get(key: string): T | null {
+  get(key: string): T | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return null;
+    if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
-      return null;
+      return undefined;
     }
     return entry.value;
   }
 
-  set(key: string, value: T, ttlMs: number): void {
+  /** Keeps `value` for `ttlSeconds`, at most the cap; a TTL that is null, zero or negative keeps nothing. */
+  set(key: string, value: T, ttlSeconds: number | null): void {
+    if (ttlSeconds === null || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0) return;
+    const ttl = Math.min(ttlSeconds, this.limits.maxTtlSeconds);
+    if (ttl <= 0) return;
     this.entries.delete(key);
-    while (this.entries.size >= this.max) {
+    while (this.entries.size >= Math.max(1, this.limits.maxEntries)) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
       this.entries.delete(oldest.value);
     }
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + ttl * 1000 });
   }
 
   get size(): number {
@@ -86,34 +89,30 @@ class ExpiringMap<T> {
 
 export class DnsCache {
   readonly stats: DnsCacheStats = { zoneCutHits: 0, zoneCutMisses: 0, answerHits: 0, answerMisses: 0 };
-  private readonly maxTtlSeconds: number;
-  private readonly zoneCuts: ExpiringMap<CachedZoneCut>;
-  private readonly answers: ExpiringMap<CachedAnswer>;
+  private readonly zoneCuts: TtlMap<CachedZoneCut>;
+  private readonly answers: TtlMap<CachedAnswer>;
 
   constructor(options: DnsCacheOptions = {}) {
-    const now = options.now ?? Date.now;
-    const max = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
-    this.maxTtlSeconds = Math.max(0, options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS);
-    this.zoneCuts = new ExpiringMap(max, now);
-    this.answers = new ExpiringMap(max, now);
+    const limits = { maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES, maxTtlSeconds: options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS };
+    this.zoneCuts = new TtlMap(limits, options.now);
+    this.answers = new TtlMap(limits, options.now);
   }
 
   /** The zone holding `name`, as an earlier run found it, while every TTL it rests on lasts. */
   zoneCut(scope: string, name: string): CachedZoneCut | null {
-    const found = this.zoneCuts.get(`${scope}|${normalizeName(name)}`);
+    const found = this.zoneCuts.get(`${scope}|${normalizeName(name)}`) ?? null;
     if (found) this.stats.zoneCutHits += 1;
     else this.stats.zoneCutMisses += 1;
     return found;
   }
 
   rememberZoneCut(scope: string, name: string, cut: CachedZoneCut, ttlSeconds: number): void {
-    const ttl = this.cap(ttlSeconds);
-    if (ttl > 0) this.zoneCuts.set(`${scope}|${normalizeName(name)}`, cut, ttl * 1000);
+    this.zoneCuts.set(`${scope}|${normalizeName(name)}`, cut, ttlSeconds);
   }
 
   /** A positive resolver answer from an earlier run, while its TTL lasts. */
   answer(scope: string, name: string, type: QueryType): CachedAnswer | null {
-    const found = this.answers.get(`${scope}|${normalizeName(name)}|${type}`);
+    const found = this.answers.get(`${scope}|${normalizeName(name)}|${type}`) ?? null;
     if (found) this.stats.answerHits += 1;
     else this.stats.answerMisses += 1;
     return found;
@@ -121,17 +120,11 @@ export class DnsCache {
 
   /** Keeps `outcome` when it is a positive answer (nothing else is ever kept), for its TTL. */
   rememberAnswer(scope: string, name: string, type: QueryType, outcome: LookupOutcome): void {
-    if (outcome.kind !== "answer") return;
-    const ttl = this.cap(outcomeTtl(outcome) ?? 0);
-    if (ttl > 0) this.answers.set(`${scope}|${normalizeName(name)}|${type}`, outcome, ttl * 1000);
+    if (outcome.kind === "answer") this.answers.set(`${scope}|${normalizeName(name)}|${type}`, outcome, outcomeTtl(outcome));
   }
 
   get size(): { zoneCuts: number; answers: number } {
     return { zoneCuts: this.zoneCuts.size, answers: this.answers.size };
-  }
-
-  private cap(ttlSeconds: number): number {
-    return Number.isFinite(ttlSeconds) ? Math.max(0, Math.min(ttlSeconds, this.maxTtlSeconds)) : 0;
   }
 }
 

@@ -121,6 +121,8 @@ export class ResolverPool {
     private readonly session: QuerySession,
     private readonly resolvers: readonly ServerAddress[],
     private readonly gate: NameserverGate,
+    /** Nameserver addresses found by earlier runs (many zones share their nameservers). */
+    private readonly cache: SharedCache | null = null,
   ) {}
 
   async lookup(name: string, type: QueryType, followCname = true, nesting = 0): Promise<ResolverAnswer> {
@@ -155,8 +157,8 @@ export class ResolverPool {
       records.flatMap((r) => (r.type === type && (owner === null || r.name === owner) ? [r] : []));
     const glued = [...recordsIn(glue, "A", name), ...recordsIn(glue, "AAAA", name)];
     if (glued.length > 0) return { addresses: glued.map((r) => r.address), ttl: Math.min(...glued.map((r) => r.ttl)) };
-    const a = this.lookup(name, "A", true, nesting);
-    const aaaa = this.lookup(name, "AAAA", true, nesting);
+    const a = this.addressLookup(name, "A", nesting);
+    const aaaa = this.addressLookup(name, "AAAA", nesting);
     const aAnswer = await a;
     // Records at the end of an alias chain carry the alias target's name: any A record answers.
     const v4 = aAnswer.outcome.kind === "answer" ? recordsIn(aAnswer.outcome.records, "A", null).map((r) => r.address) : [];
@@ -172,6 +174,15 @@ export class ResolverPool {
       ttl: null,
       error: `no address found for ${name} (A: ${aAnswer.outcome.kind}, AAAA: ${aaaaAnswer.outcome.kind})`,
     };
+  }
+
+  /** A nameserver's A or AAAA records, from the shared cache while their TTL lasts. */
+  private async addressLookup(name: string, type: "A" | "AAAA", nesting: number): Promise<ResolverAnswer> {
+    const cached = this.cache?.store.answer(this.cache.scope, name, type);
+    if (cached) return { label: "cache", server: { host: "", port: 0 }, outcome: cached };
+    const answer = await this.lookup(name, type, true, nesting);
+    this.cache?.store.rememberAnswer(this.cache.scope, name, type, answer.outcome);
+    return answer;
   }
 
   private async followReferrals(first: Referral, type: QueryType, followCname: boolean, nesting: number): Promise<LookupOutcome> {

@@ -118,8 +118,8 @@ class Run {
     private readonly signal: AbortSignal,
   ) {
     this.gate = new NameserverGate({ allowPrivate: options.allowPrivateNameservers ?? false }, options.authoritativePort ?? 53);
-    this.pool = new ResolverPool(session, options.resolvers, this.gate);
     this.cache = options.cache ? { store: options.cache, scope: cacheScope(options) } : null;
+    this.pool = new ResolverPool(session, options.resolvers, this.gate, this.cache);
     this.finder = new ZoneFinder(this.pool, this.gate, this.cache);
   }
 
