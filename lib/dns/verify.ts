@@ -153,7 +153,9 @@ class Run {
     const spfCounts = await settleMap(this.spfCounts);
     const mxTargets = await settleMap(this.mxTargets);
     const deadlineHit = this.signal.aborted;
-    const checks = evidence.map((ev) => evaluateRecord({ ...ev, spfCounts, mxTargets, deadlineHit, refused: this.refusedFor(ev.zone, ev.name) }));
+    const checks = evidence.map((gathered) =>
+      evaluateRecord({ ...gathered, spfCounts, mxTargets, deadlineHit, refused: this.refusedFor(gathered.zone, gathered.name) }),
+    );
 
     const diagnoses: Diagnosis[] = [];
     const refusalBlocks = !zone.ok && zone.reason === "addresses_refused";
@@ -365,12 +367,12 @@ class Run {
 
   private nameserverReports(domainZone: ZoneResult, evidence: RecordEvidence[]): NameserverReport[] {
     const servers = new Map<string, AuthoritativeServer>();
-    for (const zone of [domainZone, ...evidence.map((ev) => ev.zone)]) {
+    for (const zone of [domainZone, ...evidence.map((gathered) => gathered.zone)]) {
       for (const s of zone?.nameservers ?? []) if (!servers.has(`${s.zone}|${s.name}`)) servers.set(`${s.zone}|${s.name}`, s);
     }
-    const observations = evidence.flatMap((ev) => [
-      ...ev.auth.map((o) => ({ server: o.server, outcome: o.outcome })),
-      ...ev.doubled.flatMap((d) => d.observations),
+    const observations = evidence.flatMap((gathered) => [
+      ...gathered.auth.map((observation) => ({ server: observation.server, outcome: observation.outcome })),
+      ...gathered.doubled.flatMap((probe) => probe.observations),
     ]);
     return [...servers.values()].map((s) => {
       const mine = observations.filter((o) => o.server.label === s.label);
