@@ -59,13 +59,23 @@ export class TtlMap<T> {
   ) {}
 
   get(key: string): T | undefined {
+    return this.lookup(key)?.value;
+  }
+
+  /** The value and how many whole seconds it has left (at least 1 while it is kept). */
+  getWithRemaining(key: string): { value: T; remainingSeconds: number } | undefined {
+    const entry = this.lookup(key);
+    return entry ? { value: entry.value, remainingSeconds: Math.max(1, Math.floor((entry.expiresAt - this.now()) / 1000)) } : undefined;
+  }
+
+  private lookup(key: string): { value: T; expiresAt: number } | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.value;
+    return entry;
   }
 
   /** Keeps `value` for `ttlSeconds`, at most the cap; a TTL that is null, zero or negative keeps nothing. */
@@ -112,10 +122,22 @@ export class DnsCache {
 
   /** A positive resolver answer from an earlier run, while its TTL lasts. */
   answer(scope: string, name: string, type: QueryType): CachedAnswer | null {
-    const found = this.answers.get(`${scope}|${normalizeName(name)}|${type}`) ?? null;
-    if (found) this.stats.answerHits += 1;
-    else this.stats.answerMisses += 1;
-    return found;
+    const found = this.answers.getWithRemaining(`${scope}|${normalizeName(name)}|${type}`);
+    if (!found) {
+      this.stats.answerMisses += 1;
+      return null;
+    }
+    this.stats.answerHits += 1;
+    // As a resolver counts TTLs down: what is built on a cached answer (a zone cut resting on a
+    // nameserver's address) must not outlive it.
+    const ttl = (original: number): number => Math.min(original, found.remainingSeconds);
+    const outcome = found.value;
+    return {
+      ...outcome,
+      ttl: ttl(outcome.ttl),
+      records: outcome.records.map((record) => ({ ...record, ttl: ttl(record.ttl) })),
+      chain: outcome.chain.map((link) => ({ ...link, ttl: ttl(link.ttl) })),
+    };
   }
 
   /** Keeps `outcome` when it is a positive answer (nothing else is ever kept), for its TTL. */
