@@ -1,7 +1,8 @@
 /**
  * How many round trips does a verification cost? Serves a domain with all its records from
  * loopback fixture servers that delay every reply by 50 ms, then compares full verification
- * time with the time of one query. Run: npx tsx bench/dns-verify.ts
+ * time with the time of one query, for a first check and for a re-check that reuses what the
+ * first one cached (zone cut, nameserver addresses, SPF includes). Run: npx tsx bench/dns-verify.ts
  *
  * The fixture servers run in a child process (this file with --serve): real DNS servers are
  * elsewhere, so their CPU time must not be billed to the client being measured.
@@ -10,13 +11,17 @@
 import { fork } from "node:child_process";
 import type { ExpectedRecord } from "../lib/dns/expected";
 import type { ServerAddress } from "../lib/dns/servers";
+import { DnsCache } from "../lib/dns/cache";
 import { lookup } from "../lib/dns/lookup";
 import { verifyDomainRecords } from "../lib/dns/verify";
 import { startDnsWorld } from "../tests/support/dns-server";
+import { percentile } from "./support/run";
 
 const DELAY_MS = 50;
 const RUNS = 5;
 const TARGET_RATIO = 4;
+/** A domain checked before, within its TTLs: zone cut, nameserver addresses and SPF includes are cached. */
+const RECHECK_TARGET_RATIO = 1.2;
 const DKIM_KEY = `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${"x".repeat(340)}IDAQAB`;
 
 const records: ExpectedRecord[] = [
@@ -27,11 +32,6 @@ const records: ExpectedRecord[] = [
   { kind: "dkim", type: "TXT", name: "inbound1._domainkey.acme.com", value: `v=DKIM1; k=rsa; p=${DKIM_KEY}`, required: true },
   { kind: "dmarc", type: "TXT", name: "_dmarc.acme.com", value: "v=DMARC1; p=none", required: false },
 ];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 async function serve(): Promise<void> {
   const world = await startDnsWorld({
@@ -92,42 +92,51 @@ async function main(): Promise<void> {
     const oneQuery: number[] = [];
     const oneRecord: number[] = [];
     const allRecords: number[] = [];
-    let queriesOne = 0;
-    let queriesAll = 0;
+    const recheckOne: number[] = [];
+    const recheckAll: number[] = [];
+    const queries = { one: 0, all: 0, recheckOne: 0, recheckAll: 0 };
     let allVerified = true;
     for (let run = 0; run < RUNS; run += 1) {
-      let t = performance.now();
+      const t = performance.now();
       const outcome = await lookup(resolver, "_inbound-verify.acme.com", "TXT", { ...options, recursive: true });
       oneQuery.push(performance.now() - t);
       if (outcome.kind !== "answer") throw new Error(`baseline query failed: ${outcome.kind}`);
 
-      t = performance.now();
-      const single = await verifyDomainRecords({ domain: "acme.com", records: records.slice(0, 1) }, options);
-      oneRecord.push(performance.now() - t);
-      queriesOne = single.queries;
-
-      t = performance.now();
-      const full = await verifyDomainRecords({ domain: "acme.com", records }, options);
-      allRecords.push(performance.now() - t);
-      queriesAll = full.queries;
-      allVerified &&= single.summary.overall === "verified" && full.checks.every((c) => c.verdict === "verified");
+      // First checks start from an empty cache; re-checks share the cache the first check filled,
+      // as a background worker's checks do.
+      const timed = async (samples: number[], slice: ExpectedRecord[], cache: DnsCache) => {
+        const started = performance.now();
+        const report = await verifyDomainRecords({ domain: "acme.com", records: slice }, { ...options, cache });
+        samples.push(performance.now() - started);
+        allVerified &&= report.checks.every((c) => c.verdict === "verified");
+        return report.queries;
+      };
+      const singleCache = new DnsCache();
+      queries.one = await timed(oneRecord, records.slice(0, 1), singleCache);
+      queries.recheckOne = await timed(recheckOne, records.slice(0, 1), singleCache);
+      const fullCache = new DnsCache();
+      queries.all = await timed(allRecords, records, fullCache);
+      queries.recheckAll = await timed(recheckAll, records, fullCache);
     }
 
-    const rtt = median(oneQuery);
-    const one = median(oneRecord);
-    const all = median(allRecords);
+    const rtt = percentile(oneQuery, 0.5);
     const fmt = (ms: number): string => `${ms.toFixed(1).padStart(7)} ms`;
-    const ratio = (ms: number): string => `${(ms / rtt).toFixed(2)}x`;
+    const line = (label: string, count: number, samples: number[], target: number): number => {
+      const ratio = percentile(samples, 0.5) / rtt;
+      const verdict = ratio <= target ? "met" : "NOT met";
+      console.log(`  ${label.padEnd(22)} (${String(count).padStart(2)} queries)  ${fmt(percentile(samples, 0.5))}  = ${ratio.toFixed(2)}x one round trip  (target <= ${target}: ${verdict})`);
+      return ratio - target;
+    };
     console.log(`DNS verification benchmark: loopback fixture, +${DELAY_MS} ms per reply, median of ${RUNS} runs`);
-    console.log(`  one round trip (single query)        ${fmt(rtt)}`);
-    console.log(`  verify 1 record  (${String(queriesOne).padStart(2)} queries)        ${fmt(one)}  = ${ratio(one)} one round trip`);
-    console.log(
-      `  verify ${records.length} records (${String(queriesAll).padStart(2)} queries)        ${fmt(all)}  = ${ratio(all)} one round trip`,
-    );
+    console.log(`  one round trip (single query)                  ${fmt(rtt)}`);
+    const over = [
+      line("first check, 1 record", queries.one, oneRecord, TARGET_RATIO),
+      line(`first check, ${records.length} records`, queries.all, allRecords, TARGET_RATIO),
+      line("re-check, 1 record", queries.recheckOne, recheckOne, RECHECK_TARGET_RATIO),
+      line(`re-check, ${records.length} records`, queries.recheckAll, recheckAll, RECHECK_TARGET_RATIO),
+    ];
     console.log(`  all records verified: ${allVerified ? "yes" : "NO"}`);
-    const worst = Math.max(one, all) / rtt;
-    console.log(`  target ratio <= ${TARGET_RATIO}: ${worst <= TARGET_RATIO ? "met" : "NOT met"} (worst ${worst.toFixed(2)}x)`);
-    if (!allVerified || worst > TARGET_RATIO) process.exitCode = 1;
+    if (!allVerified || over.some((excess) => excess > 0)) process.exitCode = 1;
   } finally {
     child.send("close");
   }

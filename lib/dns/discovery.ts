@@ -1,6 +1,8 @@
 import type { AddressRefusal, NameserverAddressPolicy } from "./addresses";
 import { nameserverAddressRefusal } from "./addresses";
 import type { QuerySession } from "./lookup";
+import type { CachedZoneCut, DnsCache } from "./cache";
+import { outcomeTtl } from "./cache";
 import { isSubdomainOf, nameAndAncestors, normalizeName } from "./names";
 import type { ServerAddress } from "./servers";
 import { formatServerAddress } from "./servers";
@@ -72,11 +74,20 @@ export interface ResolverAnswer {
   outcome: LookupOutcome;
 }
 
+export interface NameserverAddresses {
+  addresses: string[];
+  /** Seconds the addresses may be relied on: their records' TTL; null when none were found. */
+  ttl: number | null;
+  error?: string;
+}
+
 export interface AuthoritativeServer {
   /** NS name. */
   name: string;
   zone: string;
   addresses: string[];
+  /** Seconds `addresses` may be relied on (null: taken from a cache, or none found). */
+  addressTtl: number | null;
   /** Where queries go: first IPv4 address (else IPv6) at the authoritative port; null if none. */
   address: ServerAddress | null;
   /** `ns1.acme.com (127.0.0.2:53)`. */
@@ -110,6 +121,8 @@ export class ResolverPool {
     private readonly session: QuerySession,
     private readonly resolvers: readonly ServerAddress[],
     private readonly gate: NameserverGate,
+    /** Nameserver addresses found by earlier runs (many zones share their nameservers). */
+    private readonly cache: SharedCache | null = null,
   ) {}
 
   async lookup(name: string, type: QueryType, followCname = true, nesting = 0): Promise<ResolverAnswer> {
@@ -137,22 +150,39 @@ export class ResolverPool {
   /**
    * Addresses of nameserver `name`: its glue, else its A records, else its AAAA records. IPv4
    * is enough to go on: the AAAA answer is awaited only when A gave no address the gate admits.
+   * `ttl` is how long the addresses found may be relied on (null when none were found).
    */
-  async nameserverAddresses(name: string, glue: readonly DnsRecord[], nesting = 0): Promise<{ addresses: string[]; error?: string }> {
-    const addressesIn = (records: readonly DnsRecord[], type: "A" | "AAAA", owner: string | null): string[] =>
-      records.flatMap((r) => (r.type === type && (owner === null || r.name === owner) ? [r.address] : []));
-    const glued = [...addressesIn(glue, "A", name), ...addressesIn(glue, "AAAA", name)];
-    if (glued.length > 0) return { addresses: glued };
-    const a = this.lookup(name, "A", true, nesting);
-    const aaaa = this.lookup(name, "AAAA", true, nesting);
+  async nameserverAddresses(name: string, glue: readonly DnsRecord[], nesting = 0): Promise<NameserverAddresses> {
+    const recordsIn = (records: readonly DnsRecord[], type: "A" | "AAAA", owner: string | null) =>
+      records.flatMap((r) => (r.type === type && (owner === null || r.name === owner) ? [r] : []));
+    const glued = [...recordsIn(glue, "A", name), ...recordsIn(glue, "AAAA", name)];
+    if (glued.length > 0) return { addresses: glued.map((r) => r.address), ttl: Math.min(...glued.map((r) => r.ttl)) };
+    const a = this.addressLookup(name, "A", nesting);
+    const aaaa = this.addressLookup(name, "AAAA", nesting);
     const aAnswer = await a;
     // Records at the end of an alias chain carry the alias target's name: any A record answers.
-    const v4 = aAnswer.outcome.kind === "answer" ? addressesIn(aAnswer.outcome.records, "A", null) : [];
-    if (v4.some((address) => this.gate.allows(address))) return { addresses: v4 };
+    const v4 = aAnswer.outcome.kind === "answer" ? recordsIn(aAnswer.outcome.records, "A", null).map((r) => r.address) : [];
+    if (v4.some((address) => this.gate.allows(address))) return { addresses: v4, ttl: outcomeTtl(aAnswer.outcome) };
     const aaaaAnswer = await aaaa;
-    const v6 = aaaaAnswer.outcome.kind === "answer" ? addressesIn(aaaaAnswer.outcome.records, "AAAA", null) : [];
-    if (v4.length + v6.length > 0) return { addresses: [...v4, ...v6] };
-    return { addresses: [], error: `no address found for ${name} (A: ${aAnswer.outcome.kind}, AAAA: ${aaaaAnswer.outcome.kind})` };
+    const v6 = aaaaAnswer.outcome.kind === "answer" ? recordsIn(aaaaAnswer.outcome.records, "AAAA", null).map((r) => r.address) : [];
+    if (v4.length + v6.length > 0) {
+      const ttls = [aAnswer, aaaaAnswer].flatMap((answer) => (answer.outcome.kind === "answer" ? [outcomeTtl(answer.outcome) ?? 0] : []));
+      return { addresses: [...v4, ...v6], ttl: Math.min(...ttls) };
+    }
+    return {
+      addresses: [],
+      ttl: null,
+      error: `no address found for ${name} (A: ${aAnswer.outcome.kind}, AAAA: ${aaaaAnswer.outcome.kind})`,
+    };
+  }
+
+  /** A nameserver's A or AAAA records, from the shared cache while their TTL lasts. */
+  private async addressLookup(name: string, type: "A" | "AAAA", nesting: number): Promise<ResolverAnswer> {
+    const cached = this.cache?.store.answer(this.cache.scope, name, type);
+    if (cached) return { label: "cache", server: { host: "", port: 0 }, outcome: cached };
+    const answer = await this.lookup(name, type, true, nesting);
+    this.cache?.store.rememberAnswer(this.cache.scope, name, type, answer.outcome);
+    return answer;
   }
 
   private async followReferrals(first: Referral, type: QueryType, followCname: boolean, nesting: number): Promise<LookupOutcome> {
@@ -232,9 +262,9 @@ export class ResolverPool {
 function delegationAsAnswer(referral: Referral): LookupOutcome {
   return {
     kind: "answer",
-    records: referral.nameservers.map((target) => ({ type: "NS", name: referral.zone, ttl: 0, target })),
+    records: referral.nameservers.map((target) => ({ type: "NS", name: referral.zone, ttl: referral.ttl, target })),
     chain: referral.chain,
-    ttl: 0,
+    ttl: referral.ttl,
     authoritative: false,
     additional: referral.glue,
   };
@@ -246,11 +276,20 @@ function withChain(outcome: LookupOutcome, chain: CnameLink[]): LookupOutcome {
   return { ...outcome, chain: [...chain, ...outcome.chain] } as LookupOutcome;
 }
 
+/** A cache shared across runs, and the part of it this run may use (its servers' scope). */
+export interface SharedCache {
+  store: DnsCache;
+  scope: string;
+}
+
 /**
  * Finds the zone holding a name and its authoritative servers in as few round trips as
  * possible: NS queries for the name and every ancestor go out at once (the deepest one
  * with NS records is the zone cut), and glue from the resolver saves the address round.
- * Results are memoised per run, so records sharing ancestors share queries.
+ * Results are memoised per run, so records sharing ancestors share queries. With a shared
+ * cache, a zone cut found by an earlier run is reused while every TTL it rests on lasts (the NS
+ * records, their addresses, the negative answers for the names below the cut); the address
+ * policy is applied again each time.
  */
 export class ZoneFinder {
   private readonly zones = new Map<string, Promise<ZoneResult>>();
@@ -259,25 +298,40 @@ export class ZoneFinder {
   constructor(
     private readonly pool: ResolverPool,
     private readonly gate: NameserverGate,
+    private readonly cache: SharedCache | null = null,
   ) {}
 
   findZone(name: string): Promise<ZoneResult> {
     const key = normalizeName(name);
     let pending = this.zones.get(key);
     if (!pending) {
-      pending = this.discover(key);
+      const cached = this.cache?.store.zoneCut(this.cache.scope, key) ?? null;
+      pending = cached ? Promise.resolve(this.zoneFromCache(cached)) : this.discoverAndRemember(key);
       this.zones.set(key, pending);
     }
     return pending;
   }
 
-  private async discover(name: string): Promise<ZoneResult> {
+  private async discoverAndRemember(name: string): Promise<ZoneResult> {
+    const { zone, ttls } = await this.discover(name);
+    if (this.cache && zone.ok && zone.nameservers.every((s) => s.addresses.length > 0 && !s.error)) {
+      const cut: CachedZoneCut = { apex: zone.apex, nameservers: zone.nameservers.map((s) => ({ name: s.name, addresses: s.addresses })) };
+      const addressTtls = zone.nameservers.map((s) => s.addressTtl ?? 0);
+      this.cache.store.rememberZoneCut(this.cache.scope, name, cut, Math.min(...ttls, ...addressTtls));
+    }
+    return zone;
+  }
+
+  /** `ttls`: what the zone cut rests on besides the nameserver addresses (NS records, negative answers below the cut). */
+  private async discover(name: string): Promise<{ zone: ZoneResult; ttls: number[] }> {
     // Top-level domains are left out: a TLD is never the zone an administrator edits, and
     // a name whose nearest cut would be the TLD does not exist.
     const all = nameAndAncestors(name);
     const candidates = (all.length > 1 ? all.slice(0, -1) : all).slice(0, MAX_CANDIDATES);
     // Speculative: all ancestors in parallel, so the cut is known after one round trip.
     const queries = candidates.map((candidate) => this.pool.lookup(candidate, "NS", false));
+    const ttls: number[] = [];
+    const failed = (zone: ZoneResult & { ok: false }) => ({ zone, ttls: [] });
     for (let i = 0; i < candidates.length; i += 1) {
       const candidate = candidates[i] ?? "";
       const answer = await queries[i];
@@ -285,62 +339,63 @@ export class ZoneFinder {
       const outcome = answer.outcome;
       if (outcome.kind === "answer") {
         const ns = outcome.records.filter((r) => r.type === "NS" && r.name === candidate);
-        if (ns.length > 0 && outcome.chain.length === 0) return this.withNameservers(candidate, ns, outcome.additional);
+        if (ns.length > 0 && outcome.chain.length === 0) {
+          ttls.push(...ns.map((r) => r.ttl));
+          return { zone: await this.withNameservers(candidate, ns, outcome.additional), ttls };
+        }
+        ttls.push(outcomeTtl(outcome) ?? 0);
         continue;
       }
       if (outcome.kind === "nodata" || outcome.kind === "nxdomain" || outcome.kind === "cname" || outcome.kind === "cname_loop") {
         if (outcome.kind === "nxdomain" && i === 0 && candidates.length === 1) {
-          return { ok: false, name, reason: "nxdomain", outcome, message: `${name} does not exist (${answer.label} answered NXDOMAIN)` };
+          return failed({ ok: false, name, reason: "nxdomain", outcome, message: `${name} does not exist (${answer.label} answered NXDOMAIN)` });
         }
+        // Without a TTL for "nothing deeper", the cut is not kept at all.
+        ttls.push(outcomeTtl(outcome) ?? 0);
         continue;
       }
-      return {
+      return failed({
         ok: false,
         name: candidate,
         reason: outcome.kind === "address_refused" ? "addresses_refused" : "error",
         outcome,
         message: `${answer.label} could not answer for ${candidate}: ${outcome.message}`,
-      };
+      });
     }
     const top = await queries[0];
     if (top?.outcome.kind === "nxdomain") {
-      return { ok: false, name, reason: "nxdomain", outcome: top.outcome, message: `${name} does not exist (${top.label} answered NXDOMAIN)` };
+      return failed({ ok: false, name, reason: "nxdomain", outcome: top.outcome, message: `${name} does not exist (${top.label} answered NXDOMAIN)` });
     }
-    return { ok: false, name, reason: "no_zone", outcome: top?.outcome ?? null, message: `no zone with NS records was found for ${name}` };
+    return failed({ ok: false, name, reason: "no_zone", outcome: top?.outcome ?? null, message: `no zone with NS records was found for ${name}` });
   }
 
   private async withNameservers(apex: string, ns: DnsRecord[], glue: DnsRecord[]): Promise<ZoneResult> {
     const names = [...new Set(ns.flatMap((r) => (r.type === "NS" ? [r.target] : [])))].sort().slice(0, MAX_NAMESERVERS);
     const servers = await Promise.all(names.map((n) => this.nameserver(apex, n, glue)));
-    if (!servers.some((s) => s.address)) {
-      // Had the policy let them through, the refused ones could have been asked: that is the reason.
-      const refused = servers.some((s) => s.refused.length > 0);
-      return {
-        ok: false,
-        name: apex,
-        reason: refused ? "addresses_refused" : "no_nameservers",
-        outcome: null,
-        message: refused
-          ? `none of the nameservers of ${apex} may be queried: ${servers.map((s) => `${s.name}: ${s.error ?? "no address"}`).join("; ")}`
-          : `none of the nameservers of ${apex} (${names.join(", ")}) has an address: ${servers.map((s) => s.error ?? "").join("; ")}`,
-        nameservers: servers,
-      };
-    }
-    return { ok: true, apex, nameservers: servers };
+    return zoneWithServers(apex, names, servers);
+  }
+
+  private zoneFromCache(cut: CachedZoneCut): ZoneResult {
+    const servers = cut.nameservers.map((ns) => this.admitted(cut.apex, ns.name, { addresses: ns.addresses, ttl: null }));
+    return zoneWithServers(
+      cut.apex,
+      cut.nameservers.map((ns) => ns.name),
+      servers,
+    );
   }
 
   private nameserver(zone: string, name: string, glue: DnsRecord[]): Promise<AuthoritativeServer> {
     const key = `${zone}|${name}`;
     let pending = this.nameservers.get(key);
     if (!pending) {
-      pending = this.resolveNameserver(zone, name, glue);
+      pending = this.pool.nameserverAddresses(name, glue).then((found) => this.admitted(zone, name, found));
       this.nameservers.set(key, pending);
     }
     return pending;
   }
 
-  private async resolveNameserver(zone: string, name: string, glue: DnsRecord[]): Promise<AuthoritativeServer> {
-    const found = await this.pool.nameserverAddresses(name, glue);
+  /** Nameserver `name` of `zone` with the addresses found for it, as the address policy lets the run query it. */
+  private admitted(zone: string, name: string, found: NameserverAddresses): AuthoritativeServer {
     // IPv4 first: every nameserver has it, and IPv6 may not be routed from here.
     const ordered = [...found.addresses.filter((a) => !a.includes(":")), ...found.addresses.filter((a) => a.includes(":"))];
     const { allowed, refused } = this.gate.admit(name, zone, ordered);
@@ -350,10 +405,29 @@ export class ZoneFinder {
       name,
       zone,
       addresses: found.addresses,
+      addressTtl: found.ttl,
       address,
       label: address ? `${name} (${formatServerAddress(address)})` : name,
       refused,
       ...(error ? { error } : {}),
     };
   }
+}
+
+function zoneWithServers(apex: string, names: string[], servers: AuthoritativeServer[]): ZoneResult {
+  if (!servers.some((s) => s.address)) {
+    // Had the policy let them through, the refused ones could have been asked: that is the reason.
+    const refused = servers.some((s) => s.refused.length > 0);
+    return {
+      ok: false,
+      name: apex,
+      reason: refused ? "addresses_refused" : "no_nameservers",
+      outcome: null,
+      message: refused
+        ? `none of the nameservers of ${apex} may be queried: ${servers.map((s) => `${s.name}: ${s.error ?? "no address"}`).join("; ")}`
+        : `none of the nameservers of ${apex} (${names.join(", ")}) has an address: ${servers.map((s) => s.error ?? "").join("; ")}`,
+      nameservers: servers,
+    };
+  }
+  return { ok: true, apex, nameservers: servers };
 }

@@ -7,6 +7,8 @@
 export type { ExpectedKind, ExpectedRecord, VerificationInput } from "./expected";
 export { parseExpectedRecords } from "./expected";
 export type { VerifyOptions } from "./verify";
+export type { CachedZoneCut, DnsCacheOptions, DnsCacheStats } from "./cache";
+export { DnsCache } from "./cache";
 export { verifyDomainRecords } from "./verify";
 export type {
   Diagnosis,

@@ -155,13 +155,15 @@ function referralIn(reply: ParsedReply, name: string, chain: CnameLink[], where:
   const owners = [...new Set(ns.map((r) => r.name))];
   const enclosing = owners.filter((owner) => owner !== "" && isSubdomainOf(name, owner)).sort((a, b) => b.length - a.length);
   const zone = enclosing[0] ?? owners[0] ?? "";
-  const nameservers = [...new Set(ns.filter((r) => r.name === zone).map((r) => r.target))];
+  const delegation = ns.filter((r) => r.name === zone);
+  const nameservers = [...new Set(delegation.map((r) => r.target))];
   return {
     kind: "referral",
     name,
     chain: [...chain],
     zone,
     nameservers,
+    ttl: Math.min(...delegation.map((r) => r.ttl)),
     glue: reply.additionals.filter((r) => (r.type === "A" || r.type === "AAAA") && nameservers.includes(r.name)),
     message: `${where} does not recurse: it referred ${name} to ${zone || "the root"} (${nameservers.join(", ")})`,
   };

@@ -30,11 +30,24 @@ export function toAsciiName(input: string): string {
   return result.name;
 }
 
+/** UTS #46 processing is most of a check's name handling, and a check repeats the same few names. */
+const asciiNames = new Map<string, NameResult>();
+const ASCII_NAMES_KEPT = 10_000;
+
 export function tryAsciiName(input: unknown): NameResult {
   if (typeof input !== "string") return { ok: false, error: "not a string" };
-  if (input.trim() === "" || input.trim() === ".") return { ok: false, error: "empty name" };
-  const result = domainNameToAscii(input, "dns");
-  return result.ok ? { ok: true, name: result.ascii } : { ok: false, error: result.error };
+  const known = asciiNames.get(input);
+  if (known) return known;
+  let result: NameResult;
+  if (input.trim() === "" || input.trim() === ".") result = { ok: false, error: "empty name" };
+  else {
+    const converted = domainNameToAscii(input, "dns");
+    result = converted.ok ? { ok: true, name: converted.ascii } : { ok: false, error: converted.error };
+  }
+  // A pure function of its input: kept results never go stale; the bound only limits memory.
+  if (asciiNames.size >= ASCII_NAMES_KEPT) asciiNames.clear();
+  asciiNames.set(input, result);
+  return result;
 }
 
 /**

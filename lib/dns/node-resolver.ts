@@ -1,3 +1,4 @@
+import { TtlMap } from "./cache";
 import { lookup, type Exchanger } from "./lookup";
 import type { ServerAddress } from "./servers";
 import { QUERY_TYPES, type DnsRecord, type QueryType } from "./types";
@@ -76,34 +77,22 @@ type CachedAnswer = { records: unknown[] } | { code: "ENOTFOUND" | "ENODATA" };
  * `maxEntries` the oldest entry goes.
  */
 export class ResolverCache {
-  private readonly entries = new Map<string, { expiresAt: number; answer: CachedAnswer }>();
+  private readonly entries: TtlMap<CachedAnswer>;
 
-  constructor(
-    private readonly limits: { maxEntries: number; maxTtlSeconds: number } = { maxEntries: 10_000, maxTtlSeconds: 3_600 },
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(limits: { maxEntries: number; maxTtlSeconds: number } = { maxEntries: 10_000, maxTtlSeconds: 3_600 }, now: () => number = Date.now) {
+    this.entries = new TtlMap(limits, now);
+  }
 
   get size(): number {
     return this.entries.size;
   }
 
   get(name: string, type: string): CachedAnswer | undefined {
-    const key = `${name.toLowerCase().replace(/\.$/, "")}|${type}`;
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.answer;
+    return this.entries.get(`${name.toLowerCase().replace(/\.$/, "")}|${type}`);
   }
 
   set(name: string, type: string, answer: CachedAnswer, ttlSeconds: number | null): void {
-    if (ttlSeconds === null || ttlSeconds <= 0) return;
-    const key = `${name.toLowerCase().replace(/\.$/, "")}|${type}`;
-    this.entries.delete(key);
-    while (this.entries.size >= this.limits.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { expiresAt: this.now() + Math.min(ttlSeconds, this.limits.maxTtlSeconds) * 1000, answer });
+    this.entries.set(`${name.toLowerCase().replace(/\.$/, "")}|${type}`, answer, ttlSeconds);
   }
 }
 

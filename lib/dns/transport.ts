@@ -70,31 +70,26 @@ function deadlineResult(where: string): ExchangeResult {
 function udpAttempt(server: ServerAddress, spec: QuerySpec, options: ExchangeOptions): Promise<ExchangeResult> {
   const where = formatServerAddress(server);
   return new Promise((resolve) => {
-    let settled = false;
     let garbled: string | null = null;
     let socket: dgram.Socket | null = null;
-    const finish = (result: ExchangeResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      try {
-        socket?.close();
-      } catch {
-        // Already closed by an error: nothing left to release.
-      }
-      resolve(result);
-    };
-    const onAbort = (): void => finish(deadlineResult(where));
-    const timer = setTimeout(() => {
-      finish(
+    const attempt = settleOnce(
+      options,
+      where,
+      resolve,
+      () =>
         garbled
           ? { kind: "malformed", message: `${where} sent only unreadable replies (${garbled})` }
           : { kind: "timeout", message: `no reply from ${where} within ${options.timeoutMs} ms` },
-      );
-    }, options.timeoutMs);
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+      () => {
+        try {
+          socket?.close();
+        } catch {
+          // Already closed by an error: nothing left to release.
+        }
+      },
+    );
+    const finish = attempt.finish;
+    if (attempt.settled) return;
 
     let query: Buffer;
     try {
@@ -125,7 +120,7 @@ function udpAttempt(server: ServerAddress, spec: QuerySpec, options: ExchangeOpt
     // port-unreachable that an unconnected one would silently drop.
     try {
       sock.connect(server.port, server.host, () => {
-        if (settled) return;
+        if (attempt.settled) return;
         sock.send(query, (error) => {
           if (error) finish({ kind: "network_error", message: describeSocketError(error, where) });
         });
@@ -134,6 +129,38 @@ function udpAttempt(server: ServerAddress, spec: QuerySpec, options: ExchangeOpt
       finish({ kind: "network_error", message: `cannot query ${where}: ${errorMessage(error)}` });
     }
   });
+}
+
+/**
+ * One attempt ends once, whichever comes first: a result, silence for `timeoutMs` (`onSilence`
+ * says what that means), or the run's deadline. `release` frees the attempt's socket.
+ */
+function settleOnce(
+  options: ExchangeOptions,
+  where: string,
+  resolve: (result: ExchangeResult) => void,
+  onSilence: () => ExchangeResult,
+  release: () => void,
+): { finish: (result: ExchangeResult) => void; readonly settled: boolean } {
+  let settled = false;
+  const finish = (result: ExchangeResult): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+    release();
+    resolve(result);
+  };
+  const onAbort = (): void => finish(deadlineResult(where));
+  const timer = setTimeout(() => finish(onSilence()), options.timeoutMs);
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
+  return {
+    finish,
+    get settled() {
+      return settled;
+    },
+  };
 }
 
 function describeSocketError(error: NodeJS.ErrnoException, where: string): string {
@@ -145,24 +172,18 @@ function describeSocketError(error: NodeJS.ErrnoException, where: string): strin
 function tcpExchange(server: ServerAddress, spec: QuerySpec, options: ExchangeOptions): Promise<ExchangeResult> {
   const where = formatServerAddress(server);
   return new Promise((resolve) => {
-    let settled = false;
     let buffered = Buffer.alloc(0);
     let mismatch: string | null = null;
     let socket: net.Socket | null = null;
-    const finish = (result: ExchangeResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      socket?.destroy();
-      resolve(result);
-    };
-    const onAbort = (): void => finish(deadlineResult(where));
-    const timer = setTimeout(() => {
-      finish({ kind: "timeout", message: `no reply from ${where} over TCP within ${options.timeoutMs} ms` });
-    }, options.timeoutMs);
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const attempt = settleOnce(
+      options,
+      where,
+      resolve,
+      () => ({ kind: "timeout", message: `no reply from ${where} over TCP within ${options.timeoutMs} ms` }),
+      () => socket?.destroy(),
+    );
+    const finish = attempt.finish;
+    if (attempt.settled) return;
 
     let framed: Buffer;
     try {

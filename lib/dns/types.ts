@@ -73,6 +73,8 @@ export type LookupOutcome =
       /** Owner of the NS records: the zone the asker is sent to. */
       zone: string;
       nameservers: string[];
+      /** Smallest TTL of those NS records: how long the delegation may be relied on. */
+      ttl: number;
       /** A/AAAA records from the additional section; only those of `nameservers` are used. */
       glue: DnsRecord[];
       message: string;

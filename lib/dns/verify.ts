@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
+import type { DnsCache } from "./cache";
 import { evaluateRecord } from "./checks";
-import type { AuthoritativeServer, RefusedNameserver, ResolverAnswer, ZoneResult } from "./discovery";
+import type { AuthoritativeServer, RefusedNameserver, ResolverAnswer, SharedCache, ZoneResult } from "./discovery";
 import { NameserverGate, ResolverPool, ZoneFinder } from "./discovery";
 import type { AuthObservation, DoubledProbe, RecordEvidence } from "./evidence";
 import type { ExpectedRecord, VerificationInput } from "./expected";
@@ -43,6 +44,12 @@ export interface VerifyOptions {
   now?: () => Date;
   /** Longest CNAME chain followed (default 8). */
   maxCnameDepth?: number;
+  /**
+   * Shared by the runs of one process (a background worker's re-checks): zone cuts, nameserver
+   * addresses and the SPF records our include reaches, reused within their TTLs so that a re-check
+   * asks only for the records themselves. Without it every run discovers everything afresh.
+   */
+  cache?: DnsCache;
 }
 
 const DEFAULTS = { timeoutMs: 1500, retries: 1, deadlineMs: 8000 };
@@ -99,6 +106,7 @@ class Run {
   readonly gate: NameserverGate;
   readonly pool: ResolverPool;
   readonly finder: ZoneFinder;
+  private readonly cache: SharedCache | null;
   domain = "";
   private readonly spfCounts = new Map<string, Promise<SpfLookupCount>>();
   private readonly mxTargets = new Map<string, Promise<LookupOutcome>>();
@@ -110,8 +118,9 @@ class Run {
     private readonly signal: AbortSignal,
   ) {
     this.gate = new NameserverGate({ allowPrivate: options.allowPrivateNameservers ?? false }, options.authoritativePort ?? 53);
-    this.pool = new ResolverPool(session, options.resolvers, this.gate);
-    this.finder = new ZoneFinder(this.pool, this.gate);
+    this.cache = options.cache ? { store: options.cache, scope: cacheScope(options) } : null;
+    this.pool = new ResolverPool(session, options.resolvers, this.gate, this.cache);
+    this.finder = new ZoneFinder(this.pool, this.gate, this.cache);
   }
 
   async execute(input: VerificationInput): Promise<{
@@ -144,7 +153,9 @@ class Run {
     const spfCounts = await settleMap(this.spfCounts);
     const mxTargets = await settleMap(this.mxTargets);
     const deadlineHit = this.signal.aborted;
-    const checks = evidence.map((ev) => evaluateRecord({ ...ev, spfCounts, mxTargets, deadlineHit, refused: this.refusedFor(ev.zone, ev.name) }));
+    const checks = evidence.map((gathered) =>
+      evaluateRecord({ ...gathered, spfCounts, mxTargets, deadlineHit, refused: this.refusedFor(gathered.zone, gathered.name) }),
+    );
 
     const diagnoses: Diagnosis[] = [];
     const refusalBlocks = !zone.ok && zone.reason === "addresses_refused";
@@ -200,10 +211,23 @@ class Run {
   }
 
   private async fetchTxt(name: string): Promise<SpfFetchResult> {
-    const { outcome } = await this.pool.lookup(name, "TXT");
+    const outcome = await this.includedTxt(name);
     if (outcome.kind === "answer") return { kind: "records", values: outcome.records.flatMap((r) => (r.type === "TXT" ? [r.value] : [])) };
     if (outcome.kind === "nodata" || outcome.kind === "nxdomain") return { kind: "records", values: [] };
     return { kind: "error", message: "message" in outcome ? outcome.message : outcome.kind };
+  }
+
+  /**
+   * The TXT records of a name an SPF record includes or redirects to, as receivers' resolvers see
+   * them: a positive answer is shared across runs within its TTL (include chains cost one round
+   * trip per level); anything else is asked again next time.
+   */
+  private async includedTxt(name: string): Promise<LookupOutcome> {
+    const cached = this.cache?.store.answer(this.cache.scope, name, "TXT");
+    if (cached) return cached;
+    const { outcome } = await this.pool.lookup(name, "TXT");
+    this.cache?.store.rememberAnswer(this.cache.scope, name, "TXT", outcome);
+    return outcome;
   }
 
   private mxTarget(exchange: string): void {
@@ -223,7 +247,7 @@ class Run {
     const ascii = tryAsciiName(name);
     if (!ascii.ok || depth > 10 || this.prefetched >= 40) return;
     this.prefetched += 1;
-    void this.pool.lookup(ascii.name, "TXT").then(({ outcome }) => {
+    void this.includedTxt(ascii.name).then((outcome) => {
       if (outcome.kind !== "answer") return;
       const spf = outcome.records.flatMap((r) => (r.type === "TXT" && isSpfRecord(r.value) ? [r.value] : []));
       if (spf.length !== 1) return;
@@ -343,12 +367,12 @@ class Run {
 
   private nameserverReports(domainZone: ZoneResult, evidence: RecordEvidence[]): NameserverReport[] {
     const servers = new Map<string, AuthoritativeServer>();
-    for (const zone of [domainZone, ...evidence.map((ev) => ev.zone)]) {
+    for (const zone of [domainZone, ...evidence.map((gathered) => gathered.zone)]) {
       for (const s of zone?.nameservers ?? []) if (!servers.has(`${s.zone}|${s.name}`)) servers.set(`${s.zone}|${s.name}`, s);
     }
-    const observations = evidence.flatMap((ev) => [
-      ...ev.auth.map((o) => ({ server: o.server, outcome: o.outcome })),
-      ...ev.doubled.flatMap((d) => d.observations),
+    const observations = evidence.flatMap((gathered) => [
+      ...gathered.auth.map((observation) => ({ server: observation.server, outcome: observation.outcome })),
+      ...gathered.doubled.flatMap((probe) => probe.observations),
     ]);
     return [...servers.values()].map((s) => {
       const mine = observations.filter((o) => o.server.label === s.label);
@@ -365,6 +389,11 @@ class Run {
       };
     });
   }
+}
+
+/** Cached answers are only valid for the servers that gave them. */
+function cacheScope(options: VerifyOptions): string {
+  return `${options.resolvers.map(formatServerAddress).join(",")}|${options.authoritativePort ?? 53}`;
 }
 
 async function settleMap<T>(map: Map<string, Promise<T>>): Promise<Map<string, T>> {

@@ -79,109 +79,22 @@ export async function verifyAndRecord(
   const now = options.now?.() ?? new Date();
   const settings = options.monitoring ?? monitoringSettingsFrom(getConfig());
   const policy = options.policy ?? settings.policy;
-  const startedAt = new Date(engineReport.startedAt);
-
-  // Each DKIM key is self-tested against its record (signed here, verified as receivers do): a
-  // DKIM record is verified only when both the DNS engine and the self-test say so.
   const selfTests = await selfTestDkimKeys(db, domain, engineReport, now, options);
-  const testedRecords = new Map(selfTests.map((test) => [test.recordId, test]));
-  const checks = engineReport.checks.map((check, index): RecordCheck => {
-    const test = testedRecords.get(domain.records[index]?.id ?? "");
-    return test && test.recordVerdict !== "pending" ? { ...check, verdict: test.recordVerdict } : check;
-  });
-  const summary = {
-    ...engineReport.summary,
-    sending: groupVerdict(checks.filter((check) => check.expected.kind === "spf" || check.expected.kind === "dkim")),
-    overall: groupVerdict(checks),
-  };
-  const report: VerificationReport = { ...engineReport, summary };
+  const { report, verdicts } = joinSelfTests(engineReport, domain.records, selfTests);
 
   const applied = await db.$transaction(async (tx) => {
     const current = await lockDomain(tx, domain.id);
     if (!current) throw new NotFoundError("This domain was deleted while it was being checked.");
     const change = nextDomainState(current, report.summary, now, policy);
     const next = nextCheckAt({ ...current, ...change }, now, { ...settings, policy }, options.random);
-    for (const [index, record] of domain.records.entries()) {
-      const check: RecordCheck | undefined = engineReport.checks[index];
-      if (!check) continue;
-      // updateMany: a key change since the records were read may have removed this one.
-      await tx.domainRecord.updateMany({
-        where: { id: record.id },
-        data: { verdict: checks[index]!.verdict, lastCheckedAt: now, lastCheck: check as unknown as Prisma.InputJsonValue },
-      });
-    }
+    await storeRecordChecks(tx, domain.records, engineReport.checks, verdicts, now);
     await storeKeyTests(tx, selfTests, { recordVerdicts: false });
     await retireDueKeys(tx, { id: domain.id, organizationId: current.organizationId, name: current.name, displayName: current.displayName }, now);
-    await tx.domain.update({
-      where: { id: domain.id },
-      data: {
-        lastCheckedAt: now,
-        nextCheckAt: next,
-        status: change.status,
-        verifiedAt: change.verifiedAt,
-        graceStartedAt: change.graceStartedAt,
-        ...(change.status !== current.status ? { statusChangedAt: now } : {}),
-      },
-    });
-    await tx.domainCheck.create({
-      data: {
-        domainId: domain.id,
-        trigger,
-        startedAt,
-        finishedAt: new Date(report.finishedAt),
-        ownership: report.summary.ownership,
-        inbound: report.summary.inbound,
-        sending: report.summary.sending,
-        report: { ...report, dkimSelfTests: selfTests } as unknown as Prisma.InputJsonValue,
-      },
-    });
-    const old = await tx.domainCheck.findMany({
-      where: { domainId: domain.id },
-      orderBy: { startedAt: "desc" },
-      skip: CHECK_HISTORY,
-      select: { id: true },
-    });
-    if (old.length > 0) await tx.domainCheck.deleteMany({ where: { id: { in: old.map((row) => row.id) } } });
-
-    const deliveries: { id: string; at: Date }[] = [];
-    if (change.event) {
-      const missing = missingRecords(report);
-      const message = describeDomainEvent(change.event, {
-        domain: current.displayName,
-        missing,
-        gracePeriodMs: policy.graceHours * 3_600_000,
-        graceIntervalMs: settings.schedule.graceEveryMs,
-        pendingTimeoutMs: policy.pendingTimeoutHours * 3_600_000,
-      });
-      await createNotification(tx, {
-        organizationId: current.organizationId,
-        domainId: domain.id,
-        kind: `domain.${change.event}`,
-        ...message,
-        createdAt: now,
-      });
-      const delivery = await queueWebhookEvent(tx, {
-        organizationId: current.organizationId,
-        type: `domain.${change.event}`,
-        now,
-        data: {
-          domain: {
-            id: domain.id,
-            name: current.name,
-            displayName: current.displayName,
-            status: change.status,
-            previousStatus: current.status,
-          },
-          trigger,
-          checkedAt: now.toISOString(),
-          nextCheckAt: next?.toISOString() ?? null,
-          summary: report.summary,
-          missingRecords: missing,
-          message,
-        },
-      });
-      if (delivery) deliveries.push(delivery);
-    }
+    await storeDomainStatus(tx, domain.id, current, change, now, next);
+    await storeCheckHistory(tx, domain.id, trigger, report, selfTests);
+    const deliveries = change.event
+      ? await announceStatusChange(tx, { domainId: domain.id, current, change, event: change.event, report, trigger, now, next, settings, policy })
+      : [];
     return { change, previous: current.status, next, deliveries };
   });
 
@@ -193,6 +106,146 @@ export async function verifyAndRecord(
   }
   await enqueueAfterCheck(domain.id, applied.next, applied.deliveries);
   return { report, event: applied.change.event, status: applied.change.status, nextCheckAt: applied.next };
+}
+
+/**
+ * Each DKIM key is self-tested against its record (signed here, verified as receivers do): a DKIM
+ * record is verified only when both the DNS engine and the self-test say so. Returns the report
+ * with the sending and overall verdicts joined that way, and each record's joined verdict.
+ */
+function joinSelfTests(
+  engineReport: VerificationReport,
+  records: readonly { id: string }[],
+  selfTests: readonly KeyTestResult[],
+): { report: VerificationReport; verdicts: RecordCheck["verdict"][] } {
+  const testedRecords = new Map(selfTests.map((test) => [test.recordId, test]));
+  const checks = engineReport.checks.map((check, index): RecordCheck => {
+    const test = testedRecords.get(records[index]?.id ?? "");
+    return test && test.recordVerdict !== "pending" ? { ...check, verdict: test.recordVerdict } : check;
+  });
+  const summary = {
+    ...engineReport.summary,
+    sending: groupVerdict(checks.filter((check) => check.expected.kind === "spf" || check.expected.kind === "dkim")),
+    overall: groupVerdict(checks),
+  };
+  return { report: { ...engineReport, summary }, verdicts: checks.map((check) => check.verdict) };
+}
+
+/**
+ * Every record's verdict and the engine's check of it, in one statement (a re-check writes all of
+ * a domain's records). A record removed since it was read (a key change) is simply not matched.
+ */
+async function storeRecordChecks(
+  tx: Prisma.TransactionClient,
+  records: readonly { id: string }[],
+  checks: readonly RecordCheck[],
+  verdicts: readonly RecordCheck["verdict"][],
+  now: Date,
+): Promise<void> {
+  const rows = records.flatMap((record, index) => {
+    const check = checks[index];
+    const verdict = verdicts[index];
+    return check && verdict ? [{ id: record.id, verdict, check: JSON.stringify(check) }] : [];
+  });
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE domain_records AS r
+       SET verdict = v.verdict::record_verdict, last_checked_at = ${now}, last_check = v.last_check::jsonb
+      FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.verdict)}::text[], ${rows.map((row) => row.check)}::text[])
+           AS v(id, verdict, last_check)
+     WHERE r.id = v.id`;
+}
+
+async function storeDomainStatus(
+  tx: Prisma.TransactionClient,
+  domainId: string,
+  current: LockedDomain,
+  change: ReturnType<typeof nextDomainState>,
+  now: Date,
+  next: Date | null,
+): Promise<void> {
+  await tx.domain.update({
+    where: { id: domainId },
+    data: {
+      lastCheckedAt: now,
+      nextCheckAt: next,
+      status: change.status,
+      verifiedAt: change.verifiedAt,
+      graceStartedAt: change.graceStartedAt,
+      ...(change.status !== current.status ? { statusChangedAt: now } : {}),
+    },
+  });
+}
+
+/** The run in the domain's history, keeping the latest CHECK_HISTORY runs. */
+async function storeCheckHistory(
+  tx: Prisma.TransactionClient,
+  domainId: string,
+  trigger: CheckTrigger,
+  report: VerificationReport,
+  selfTests: readonly KeyTestResult[],
+): Promise<void> {
+  await tx.domainCheck.create({
+    data: {
+      domainId,
+      trigger,
+      startedAt: new Date(report.startedAt),
+      finishedAt: new Date(report.finishedAt),
+      ownership: report.summary.ownership,
+      inbound: report.summary.inbound,
+      sending: report.summary.sending,
+      report: { ...report, dkimSelfTests: selfTests } as unknown as Prisma.InputJsonValue,
+    },
+  });
+  await tx.$executeRaw`
+    DELETE FROM domain_checks
+     WHERE id IN (SELECT id FROM domain_checks WHERE domain_id = ${domainId}::uuid ORDER BY started_at DESC OFFSET ${CHECK_HISTORY})`;
+}
+
+/**
+ * A status change is told to the organisation's admins (a notification) and to its webhook (a
+ * delivery queued in the same transaction; returned so it is queued once the transaction commits).
+ */
+async function announceStatusChange(
+  tx: Prisma.TransactionClient,
+  change: {
+    domainId: string;
+    current: LockedDomain;
+    change: ReturnType<typeof nextDomainState>;
+    event: StatusEvent;
+    report: VerificationReport;
+    trigger: CheckTrigger;
+    now: Date;
+    next: Date | null;
+    settings: MonitoringSettings;
+    policy: StatusPolicy;
+  },
+): Promise<{ id: string; at: Date }[]> {
+  const { domainId, current, event, report, now, settings, policy } = change;
+  const missing = missingRecords(report);
+  const message = describeDomainEvent(event, {
+    domain: current.displayName,
+    missing,
+    gracePeriodMs: policy.graceHours * 3_600_000,
+    graceIntervalMs: settings.schedule.graceEveryMs,
+    pendingTimeoutMs: policy.pendingTimeoutHours * 3_600_000,
+  });
+  await createNotification(tx, { organizationId: current.organizationId, domainId, kind: `domain.${event}`, ...message, createdAt: now });
+  const delivery = await queueWebhookEvent(tx, {
+    organizationId: current.organizationId,
+    type: `domain.${event}`,
+    now,
+    data: {
+      domain: { id: domainId, name: current.name, displayName: current.displayName, status: change.change.status, previousStatus: current.status },
+      trigger: change.trigger,
+      checkedAt: now.toISOString(),
+      nextCheckAt: change.next?.toISOString() ?? null,
+      summary: report.summary,
+      missingRecords: missing,
+      message,
+    },
+  });
+  return delivery ? [delivery] : [];
 }
 
 /**

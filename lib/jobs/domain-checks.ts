@@ -2,6 +2,7 @@ import "server-only";
 
 import { getConfig, type AppConfig } from "@/lib/config/env";
 import { getDb, type Database } from "@/lib/db/client";
+import type { DnsCache } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { verifyAndRecord } from "@/lib/domains/verification";
 import { NotFoundError } from "@/lib/errors";
@@ -44,17 +45,32 @@ const EARLY_TOLERANCE_MS = 5_000;
 
 export type ScheduledCheckResult = "checked" | "not_found" | "not_monitored" | "not_due";
 
+export interface ScheduledCheckOptions {
+  now?: Date;
+  /**
+   * The worker's DNS cache, shared by all its checks: zone cuts, nameserver addresses and SPF
+   * includes are reused within their TTLs, so a re-check asks only for the records themselves.
+   */
+  dnsCache?: DnsCache;
+}
+
 /**
  * The `domain-check` job. The row decides whether a check is due, the job only wakes us: a job
  * left over from an older schedule (the admin checked by hand since) does nothing.
  */
-export async function runScheduledCheck(db: Database, domainId: string, config: AppConfig, now = new Date()): Promise<ScheduledCheckResult> {
+export async function runScheduledCheck(
+  db: Database,
+  domainId: string,
+  config: AppConfig,
+  { now = new Date(), dnsCache }: ScheduledCheckOptions = {},
+): Promise<ScheduledCheckResult> {
   const domain = await db.domain.findUnique({ where: { id: domainId }, select: { kind: true, status: true, nextCheckAt: true } });
   if (!domain) return "not_found";
   if (domain.kind !== "custom" || domain.status === "failed") return "not_monitored";
   if (domain.nextCheckAt && domain.nextCheckAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return "not_due";
   try {
-    await verifyAndRecord(db, null, domainId, "scheduled", { ...(await dnsOptionsFrom(config)), monitoring: monitoringSettingsFrom(config) });
+    const dns = await dnsOptionsFrom(config);
+    await verifyAndRecord(db, null, domainId, "scheduled", { ...dns, ...(dnsCache ? { cache: dnsCache } : {}), monitoring: monitoringSettingsFrom(config) });
   } catch (error) {
     if (error instanceof NotFoundError) return "not_found"; // deleted while its DNS was being checked
     throw error;

@@ -7,6 +7,7 @@ import PgBoss from "pg-boss";
 
 import type { AppConfig } from "@/lib/config/env";
 import { databaseUrl, getDb, type Database } from "@/lib/db/client";
+import { DnsCache } from "@/lib/dns";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { pruneInboundMail } from "@/lib/mail/retention";
 import { deliverTestMessage } from "@/lib/test-messages/deliver";
@@ -117,44 +118,47 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
     }
   }
 
+  // One cache for all of this worker's checks: a re-check then asks only for the records themselves.
+  const dnsCache = new DnsCache();
   const workOptions = { batchSize: 1, pollingIntervalSeconds };
-  for (let slot = 0; slot < config.WORKER_CONCURRENCY; slot++) {
-    await boss.work<DomainCheckJob>(QUEUES.domainCheck, workOptions, async ([job]) => {
+  /**
+   * Registers a handler for `queue`. pg-boss waits the polling interval after every fetch; a slot
+   * that just ran a job asks again at once instead, so a backlog (domains due together) drains at
+   * the speed of the work, and only an idle slot waits.
+   */
+  async function serve<T extends object>(queue: string, body: (data: T, job: PgBoss.Job<T>) => Promise<unknown>): Promise<void> {
+    let slot: string | null = null;
+    slot = await boss.work<T>(queue, workOptions, async ([job]) => {
       if (!job) return;
-      return run(QUEUES.domainCheck, job, async ({ domainId }) => {
-        log.debug({ queue: QUEUES.domainCheck, jobId: job.id, domainId }, "domain check started");
-        return { domainId, result: await runScheduledCheck(db, domainId, config) };
-      });
-    });
-    await boss.work<WebhookDeliveryJob>(QUEUES.webhookDelivery, workOptions, async ([job]) => {
-      if (!job) return;
-      return run(QUEUES.webhookDelivery, job, async ({ deliveryId }) => {
-        const outcome = await attemptDelivery(db, deliveryId, webhookDependencies(config));
-        if (outcome.outcome === "retry") {
-          // The row holds the next attempt's time; if queueing fails the sweep queues it.
-          await enqueueWebhookDelivery(deliveryId, outcome.nextAttemptAt).catch((error: unknown) =>
-            log.warn({ err: error, deliveryId }, "could not queue the next webhook attempt; the job sweep will"),
-          );
-        }
-        return { deliveryId, ...outcome };
-      });
-    });
-    await boss.work<TestMessageJob>(QUEUES.testMessage, workOptions, async ([job]) => {
-      if (!job) return;
-      return run(QUEUES.testMessage, job, async ({ testMessageId }) => ({
-        testMessageId,
-        ...(await deliverTestMessage(db, testMessageId, await deliveryDependencies(config))),
-      }));
+      try {
+        return await run(queue, job, (data) => body(data, job));
+      } finally {
+        if (slot && state === "running") boss.notifyWorker(slot);
+      }
     });
   }
-  await boss.work(QUEUES.sweep, workOptions, async ([job]) => {
-    if (!job) return;
-    return run(QUEUES.sweep, job, () => sweepDueWork(db, config));
-  });
-  await boss.work(QUEUES.mailRetention, workOptions, async ([job]) => {
-    if (!job) return;
-    return run(QUEUES.mailRetention, job, () => pruneInboundMail(db, config));
-  });
+  for (let index = 0; index < config.WORKER_CONCURRENCY; index++) {
+    await serve<DomainCheckJob>(QUEUES.domainCheck, async ({ domainId }, job) => {
+      log.debug({ queue: QUEUES.domainCheck, jobId: job.id, domainId }, "domain check started");
+      return { domainId, result: await runScheduledCheck(db, domainId, config, { dnsCache }) };
+    });
+    await serve<WebhookDeliveryJob>(QUEUES.webhookDelivery, async ({ deliveryId }) => {
+      const outcome = await attemptDelivery(db, deliveryId, webhookDependencies(config));
+      if (outcome.outcome === "retry") {
+        // The row holds the next attempt's time; if queueing fails the sweep queues it.
+        await enqueueWebhookDelivery(deliveryId, outcome.nextAttemptAt).catch((error: unknown) =>
+          log.warn({ err: error, deliveryId }, "could not queue the next webhook attempt; the job sweep will"),
+        );
+      }
+      return { deliveryId, ...outcome };
+    });
+    await serve<TestMessageJob>(QUEUES.testMessage, async ({ testMessageId }) => ({
+      testMessageId,
+      ...(await deliverTestMessage(db, testMessageId, await deliveryDependencies(config))),
+    }));
+  }
+  await serve<object>(QUEUES.sweep, () => sweepDueWork(db, config));
+  await serve<object>(QUEUES.mailRetention, () => pruneInboundMail(db, config));
 
   async function heartbeat(): Promise<void> {
     if (state !== "running") return;

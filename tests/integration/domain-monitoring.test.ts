@@ -4,6 +4,7 @@ import { markNotificationsReadAction } from "@/app/(console)/notifications/actio
 import { GET as notificationsRoute } from "@/app/api/notifications/route";
 import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { getDb } from "@/lib/db/client";
+import { DnsCache } from "@/lib/dns";
 import { registerDomain, restartVerification, type DomainDependencies } from "@/lib/domains/domains";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
@@ -13,7 +14,7 @@ import { sweepDueWork } from "@/lib/jobs/sweep";
 import { getNotificationFeed } from "@/lib/notifications/queries";
 
 import { asPublished, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
-import { startDnsWorld } from "../support/dns-server";
+import { loopbackDnsEnv, startDnsWorld } from "../support/dns-server";
 import { configWith, createCustomDomain, queuedChecks } from "../support/jobs";
 import { actAs, actAsNobody } from "../support/request-context";
 
@@ -209,6 +210,30 @@ describe("a scheduled check job", () => {
     await db.domain.update({ where: { id: due.id }, data: { status: "failed" } });
     expect(await runScheduledCheck(db, due.id, config)).toBe("not_monitored");
     expect(await runScheduledCheck(db, "00000000-0000-4000-8000-000000000000", config)).toBe("not_found");
+  });
+});
+
+describe("a worker's re-checks", () => {
+  it("share its DNS cache: the second check of a domain asks no zone-cut questions, and still sees a record that went missing", async () => {
+    clock = new Date();
+    const config = configWith(loopbackDnsEnv(world));
+    const dnsCache = new DnsCache();
+    const { domain, publishReceiving } = await register("cached.acme.test");
+    publishReceiving();
+    const dueNow = () => db.domain.update({ where: { id: domain.id }, data: { nextCheckAt: new Date(Date.now() - MINUTE) } });
+    const zoneCutQuestions = () => world.resolver.queries.filter((q) => q.type === "NS" && q.name.toLowerCase().endsWith("cached.acme.test")).length;
+
+    await dueNow();
+    expect(await runScheduledCheck(db, domain.id, config, { dnsCache })).toBe("checked");
+    expect(zoneCutQuestions()).toBeGreaterThan(0);
+    const asked = zoneCutQuestions();
+
+    await dueNow();
+    world.unpublish(`_email-routing.cached.acme.test`, "TXT");
+    expect(await runScheduledCheck(db, domain.id, config, { dnsCache })).toBe("checked");
+    expect(zoneCutQuestions()).toBe(asked);
+    const latest = await db.domainCheck.findFirstOrThrow({ where: { domainId: domain.id }, orderBy: { startedAt: "desc" } });
+    expect(latest.ownership).toBe("failed");
   });
 });
 

@@ -41,19 +41,14 @@
  * `startDnsServer({ role: "resolver", sources: () => [data] })`.
  */
 import dgram from "node:dgram";
+import type { EventEmitter } from "node:events";
 import net from "node:net";
 import * as dnsPacket from "dns-packet";
 import { formatServerAddress, type ServerAddress } from "../../lib/dns/servers";
+import type { RecordOf } from "../../lib/dns/types";
 
-export interface SoaFields {
-  mname: string;
-  rname: string;
-  serial: number;
-  refresh: number;
-  retry: number;
-  expire: number;
-  minimum: number;
-}
+/** An SOA record's data, as the engine reads it (lib/dns/types.ts). */
+export type SoaFields = Omit<RecordOf<"SOA">, "type" | "name" | "ttl">;
 
 export type FixtureRecord =
   | { name: string; type: "A" | "AAAA" | "CNAME" | "NS"; ttl?: number; data: string }
@@ -110,6 +105,17 @@ export interface QueryLogEntry {
 
 const DEFAULT_TTL = 300;
 
+/** Resolves when `start` calls back, rejects with the first error `emitter` emits before that. */
+function started(emitter: EventEmitter, start: (done: () => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    emitter.once("error", reject);
+    start(() => {
+      emitter.off("error", reject);
+      resolve();
+    });
+  });
+}
+
 const norm = (name: string): string => name.trim().toLowerCase().replace(/\.$/, "");
 const isUnder = (name: string, zone: string): boolean => name === zone || name.endsWith(`.${zone}`);
 
@@ -139,6 +145,8 @@ export interface ResolveResult {
 export class ZoneData {
   private readonly zoneList: Zone[] = [];
   private list: FixtureRecord[] = [];
+  /** Lookups by name, rebuilt after a change: a benchmark's world holds thousands of zones. */
+  private index: { zones: Map<string, Zone>; byName: Map<string, FixtureRecord[]>; parents: Set<string>; position: Map<FixtureRecord, number> } | null = null;
 
   constructor(zones: ZoneSpec[] = []) {
     for (const zone of zones) this.addZone(zone);
@@ -165,6 +173,7 @@ export class ZoneData {
         },
       },
     });
+    this.index = null;
     this.add(...(spec.records ?? []));
     return this;
   }
@@ -175,6 +184,7 @@ export class ZoneData {
 
   add(...records: FixtureRecord[]): this {
     for (const r of records) this.list.push({ ...r, name: norm(r.name) } as FixtureRecord);
+    this.index = null;
     return this;
   }
 
@@ -182,6 +192,7 @@ export class ZoneData {
   remove(name: string, type?: FixtureRecordType): number {
     const before = this.list.length;
     this.list = this.list.filter((r) => !(r.name === norm(name) && (type === undefined || r.type === type)));
+    this.index = null;
     return before - this.list.length;
   }
 
@@ -202,25 +213,53 @@ export class ZoneData {
     return copy;
   }
 
+  private indexed() {
+    if (this.index) return this.index;
+    const zones = new Map<string, Zone>();
+    for (const zone of this.zoneList) if (!zones.has(zone.origin)) zones.set(zone.origin, zone);
+    const byName = new Map<string, FixtureRecord[]>();
+    const parents = new Set<string>();
+    const position = new Map<FixtureRecord, number>();
+    this.list.forEach((record, i) => {
+      position.set(record, i);
+      byName.set(record.name, [...(byName.get(record.name) ?? []), record]);
+      const labels = record.name.split(".");
+      for (let j = 1; j < labels.length; j += 1) parents.add(labels.slice(j).join("."));
+    });
+    this.index = { zones, byName, parents, position };
+    return this.index;
+  }
+
   zoneFor(name: string): Zone | null {
-    const n = norm(name);
-    let best: Zone | null = null;
-    for (const zone of this.zoneList) if (isUnder(n, zone.origin) && (!best || zone.origin.length > best.origin.length)) best = zone;
-    return best;
+    const { zones } = this.indexed();
+    const labels = norm(name).split(".");
+    // Deepest enclosing zone first.
+    for (let i = 0; i < labels.length; i += 1) {
+      const zone = zones.get(labels.slice(i).join("."));
+      if (zone) return zone;
+    }
+    return null;
+  }
+
+  private named(name: string): FixtureRecord[] {
+    return this.indexed().byName.get(name) ?? [];
   }
 
   private at(name: string): FixtureRecord[] {
     const zone = this.zoneFor(name);
-    const own = this.list.filter((r) => r.name === name);
+    const own = this.named(name);
     return zone && zone.origin === name ? [zone.soa, ...own] : own;
   }
 
   private exists(name: string): boolean {
-    return this.at(name).length > 0 || this.list.some((r) => r.name.endsWith(`.${name}`));
+    return this.at(name).length > 0 || this.indexed().parents.has(name);
   }
 
   glue(targets: string[]): FixtureRecord[] {
-    return this.list.filter((r) => (r.type === "A" || r.type === "AAAA") && targets.includes(r.name));
+    const { position } = this.indexed();
+    return [...new Set(targets)]
+      .flatMap((target) => this.named(target).filter((r) => r.type === "A" || r.type === "AAAA"))
+      .sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
   }
 
   /** The topmost delegation (NS records below the apex) at or above `name` inside `zone`, if any. */
@@ -229,7 +268,7 @@ export class ZoneData {
     const below = name.slice(0, -(zone.origin.length + 1)).split(".");
     for (let i = below.length - 1; i >= 0; i -= 1) {
       const candidate = `${below.slice(i).join(".")}.${zone.origin}`;
-      const ns = this.list.filter((r) => r.type === "NS" && r.name === candidate);
+      const ns = this.named(candidate).filter((r) => r.type === "NS");
       if (ns.length > 0) return ns;
     }
     return null;
@@ -354,13 +393,7 @@ export class DnsTestServer {
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const udp = dgram.createSocket(net.isIPv6(this.host) ? "udp6" : "udp4");
       try {
-        await new Promise<void>((resolve, reject) => {
-          udp.once("error", reject);
-          udp.bind(port, this.host, () => {
-            udp.off("error", reject);
-            resolve();
-          });
-        });
+        await started(udp, (done) => udp.bind(port, this.host, done));
       } catch (error) {
         try { udp.close(); } catch { // never bound: nothing to release
         }
@@ -370,13 +403,7 @@ export class DnsTestServer {
       const bound = udp.address().port;
       const tcp = net.createServer((socket) => this.onConnection(socket));
       try {
-        await new Promise<void>((resolve, reject) => {
-          tcp.once("error", reject);
-          tcp.listen(bound, this.host, () => {
-            tcp.off("error", reject);
-            resolve();
-          });
-        });
+        await started(tcp, (done) => tcp.listen(bound, this.host, done));
       } catch (error) {
         try { udp.close(); } catch { // never bound: nothing to release
         }
