@@ -6,10 +6,10 @@ import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { AUTOMATIC_ACTOR_LABEL } from "@/lib/audit/audit";
 import { open } from "@/lib/crypto/sealed-box";
 import { getDb } from "@/lib/db/client";
-import { verificationOptions } from "@/lib/domains/domain-context";
+import { verificationOptions } from "@/lib/jobs/domain-checks";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
-import type { DomainView } from "@/lib/domains/view-types";
+import type { DomainView } from "@/lib/domains/types";
 
 import { asPublished, PLATFORM_TEST_ENV, PLATFORM_TEST_ZONE } from "../support/dns-publish";
 import { loopbackDnsEnv, startDnsWorld } from "../support/dns-server";

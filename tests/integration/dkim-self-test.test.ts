@@ -7,7 +7,7 @@ import { open } from "@/lib/crypto/sealed-box";
 import { getDb } from "@/lib/db/client";
 import { generateDkimKey } from "@/lib/dkim/keys";
 import { expectedFromStored } from "@/lib/domains/expected-records";
-import type { DomainView } from "@/lib/domains/view-types";
+import type { DomainView } from "@/lib/domains/types";
 
 import { asPublished, PLATFORM_TEST_ENV, PLATFORM_TEST_ZONE } from "../support/dns-publish";
 import { loopbackDnsEnv, startDnsWorld } from "../support/dns-server";

@@ -4,7 +4,8 @@ import { markNotificationsReadAction } from "@/app/(console)/notifications/actio
 import { GET as notificationsRoute } from "@/app/api/notifications/route";
 import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { getDb } from "@/lib/db/client";
-import { registerDomain, restartVerification, type DomainDependencies } from "@/lib/domains/domains";
+import { registerDomain, restartVerification } from "@/lib/domains/registration";
+import type { DomainDependencies } from "@/lib/domains/settings";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
 import { runScheduledCheck, scheduleDomainChecks } from "@/lib/jobs/domain-checks";

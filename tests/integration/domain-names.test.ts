@@ -10,7 +10,8 @@ import {
 } from "@/app/(console)/domains/actions";
 import { testAddressAction } from "@/app/(console)/routes/actions";
 import { getDb } from "@/lib/db/client";
-import { checkPlatformLabelAvailability, registerDomain } from "@/lib/domains/domains";
+import { checkPlatformLabelAvailability } from "@/lib/domains/queries";
+import { registerDomain } from "@/lib/domains/registration";
 import { previewRouteImport } from "@/lib/routing/route-import";
 
 import { PLATFORM_TEST_ENV, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";

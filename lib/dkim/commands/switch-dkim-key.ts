@@ -2,7 +2,7 @@ import "server-only";
 
 import { recordAudit, type AuditActor } from "@/lib/audit/audit";
 import type { Database } from "@/lib/db/client";
-import type { RecordVerdict } from "@/lib/domains/view-types";
+import type { RecordVerdict } from "@/lib/domains/types";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 
 import { lockOwnDomain, orderDkimRecords } from "../key-records";
