@@ -8,7 +8,7 @@ import { NotFoundError } from "@/lib/errors";
 
 import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
 import type { PlatformSettings } from "./settings";
-import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainView, type LabelAvailability, type RecordView } from "./types";
+import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainSummary, type DomainView, type LabelAvailability, type RecordView } from "./types";
 import { domainZone } from "./zone";
 
 /**
@@ -182,20 +182,27 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
     };
   });
   return {
+    ...domainSummary(domain),
+    zone,
+    zoneConfirmed: confirmed,
+    nextCheckAt: domain.nextCheckAt?.toISOString() ?? null,
+    verificationStartedAt: domain.verificationStartedAt.toISOString(),
+    verifiedAt: domain.verifiedAt?.toISOString() ?? null,
+    records,
+  };
+}
+
+function domainSummary(domain: StoredDomain): DomainSummary {
+  return {
     id: domain.id,
     name: domain.name,
     displayName: domain.displayName,
     kind: domain.kind,
     scenario: domain.scenario,
     status: domain.status,
-    zone,
-    zoneConfirmed: confirmed,
     lastCheckedAt: domain.lastCheckedAt?.toISOString() ?? null,
-    nextCheckAt: domain.nextCheckAt?.toISOString() ?? null,
-    verificationStartedAt: domain.verificationStartedAt.toISOString(),
-    verifiedAt: domain.verifiedAt?.toISOString() ?? null,
-    groups: summarizeGroups(records),
-    records,
+    // The stored verdicts are the records' (buildDomainView's records carry the same ones).
+    groups: summarizeGroups(domain.records),
   };
 }
 
@@ -212,17 +219,7 @@ export async function readDomainList(organizationId: string): Promise<DomainList
     db.route.groupBy({ by: ["domainId"], where: { organizationId }, _count: { _all: true } }),
   ]);
   const routesByDomain = new Map(routeCounts.map((row) => [row.domainId, row._count._all]));
-  return domains.map((domain) => ({
-    id: domain.id,
-    name: domain.name,
-    displayName: domain.displayName,
-    kind: domain.kind,
-    scenario: domain.scenario,
-    status: domain.status,
-    groups: summarizeGroups(domain.records),
-    lastCheckedAt: domain.lastCheckedAt?.toISOString() ?? null,
-    routeCount: routesByDomain.get(domain.id) ?? 0,
-  }));
+  return domains.map((domain) => ({ ...domainSummary(domain), routeCount: routesByDomain.get(domain.id) ?? 0 }));
 }
 
 export interface DomainPageData {

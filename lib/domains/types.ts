@@ -56,21 +56,25 @@ export interface RecordView {
   } | null;
 }
 
-export interface DomainView {
+/** What every view of a domain says: the list's rows, the domain page, the wizard. */
+export interface DomainSummary {
   id: string;
   name: string;
   displayName: string;
   kind: "custom" | "platform";
   scenario: Scenario;
   status: DomainStatus;
+  lastCheckedAt: string | null;
+  groups: { ownership: GroupVerdict; inbound: GroupVerdict; sending: GroupVerdict };
+}
+
+export interface DomainView extends DomainSummary {
   /** The zone the records live in: found by the last check, or guessed before one. */
   zone: string;
   zoneConfirmed: boolean;
-  lastCheckedAt: string | null;
   nextCheckAt: string | null;
   verificationStartedAt: string;
   verifiedAt: string | null;
-  groups: { ownership: GroupVerdict; inbound: GroupVerdict; sending: GroupVerdict };
   records: RecordView[];
 }
 
@@ -79,14 +83,6 @@ export type Availability = { available: true; ascii: string; unicode: string } |
 export type LabelAvailability = { available: true; ascii: string; unicode: string; label: string } | { available: false; reason: string };
 
 /** A row of the domains list. */
-export interface DomainListItem {
-  id: string;
-  name: string;
-  displayName: string;
-  kind: "custom" | "platform";
-  scenario: Scenario;
-  status: DomainStatus;
-  groups: DomainView["groups"];
-  lastCheckedAt: string | null;
+export interface DomainListItem extends DomainSummary {
   routeCount: number;
 }
