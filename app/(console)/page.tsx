@@ -9,25 +9,13 @@ import { Card, CardBody } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
-import { getDb } from "@/lib/db/client";
+import { readOverview } from "@/lib/dashboard/queries";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const actor = await requirePageAccess("view");
-  const db = getDb();
-  const scope = { where: { organizationId: actor.organizationId } };
-  const [domainCount, routeCount, queueCount, attention] = await Promise.all([
-    db.domain.count(scope),
-    db.route.count(scope),
-    db.queue.count(scope),
-    db.domain.findMany({
-      where: { organizationId: actor.organizationId, status: { not: "verified" } },
-      orderBy: { statusChangedAt: "desc" },
-      take: 5,
-      select: { id: true, name: true, displayName: true, status: true },
-    }),
-  ]);
+  const { domainCount, routeCount, queueCount, attention } = await readOverview(actor.organizationId);
   const stats = [
     { label: "Domains", value: domainCount, href: "/domains", icon: Globe },
     { label: "Routes", value: routeCount, href: "/routes", icon: ListOrdered },

@@ -155,6 +155,18 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
   const switchKey = useMutation({ mutationFn: async (keyId: string) => unwrap(await switchDkimKeyAction({ domainId, keyId })), onSuccess: applied });
   const discard = useMutation({ mutationFn: async (keyId: string) => unwrap(await discardDkimKeyAction({ domainId, keyId })), onSuccess: applied });
   const busy = selfTest.isPending || rotate.isPending || switchKey.isPending || discard.isPending;
+  // The panel's two ways to run the self-test: each shows its own progress and its own error.
+  const selfTestButton = (from: "header" | "pending", errorId: string, label: string) => (
+    <Button
+      variant="secondary"
+      onClick={() => selfTest.mutate(from)}
+      pending={selfTest.isPending && selfTest.variables === from}
+      disabled={busy}
+      aria-describedby={selfTestError(from) ? errorId : undefined}
+    >
+      <PlayCircle aria-hidden /> {label}
+    </Button>
+  );
 
   const { active, pending, retiring, retired } = panel;
 
@@ -172,15 +184,7 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
         </div>
         {canManage ? (
           <div className="flex flex-col items-end gap-1">
-            <Button
-              variant="secondary"
-              onClick={() => selfTest.mutate("header")}
-              pending={selfTest.isPending && selfTest.variables === "header"}
-              disabled={busy}
-              aria-describedby={selfTestError("header") ? "dkim-self-test-error" : undefined}
-            >
-              <PlayCircle aria-hidden /> {selfTest.isPending ? "Testing…" : "Run self-test"}
-            </Button>
+            {selfTestButton("header", "dkim-self-test-error", selfTest.isPending ? "Testing…" : "Run self-test")}
             <InlineError id="dkim-self-test-error" error={selfTestError("header")} />
           </div>
         ) : null}
@@ -228,17 +232,7 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
                     >
                       <ArrowRightLeft aria-hidden /> Switch to {pending.selector}
                     </Button>
-                    {panel.canSwitch ? null : (
-                      <Button
-                        variant="secondary"
-                        onClick={() => selfTest.mutate("pending")}
-                        pending={selfTest.isPending && selfTest.variables === "pending"}
-                        disabled={busy}
-                        aria-describedby={selfTestError("pending") ? "dkim-check-new-error" : undefined}
-                      >
-                        <PlayCircle aria-hidden /> Check the new record
-                      </Button>
-                    )}
+                    {panel.canSwitch ? null : selfTestButton("pending", "dkim-check-new-error", "Check the new record")}
                     <Button variant="ghost" onClick={() => discard.mutate(pending.id)} pending={discard.isPending} disabled={busy} aria-describedby={discard.error ? "dkim-discard-error" : undefined}>
                       <Trash2 aria-hidden /> Discard new key
                     </Button>

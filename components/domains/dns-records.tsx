@@ -1,6 +1,6 @@
 import { Info } from "lucide-react";
 
-import type { DomainView, RecordView } from "@/lib/domains/view-types";
+import type { DomainView, RecordView } from "@/lib/domains/types";
 
 import { CopyButton } from "./copy-button";
 

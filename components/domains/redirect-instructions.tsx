@@ -3,21 +3,25 @@
 import * as Tabs from "@radix-ui/react-tabs";
 import { ArrowRight, Mail } from "lucide-react";
 
-import {
-  COPY_MARK_HEADER,
-  exchangeCopyRule,
-  googleCopyRule,
-  postfixCopyConfig,
-  whatArrives,
-  type MailSystem,
-  type MailSystemRule,
-  type RedirectRule,
-} from "@/lib/domains/redirects";
+import { COPY_MARK_HEADER, COPY_RULE_BUILDERS, postfixCopyConfig, whatArrives, type MailSystem, type MailSystemRule, type RedirectRule } from "@/lib/domains/redirects";
 
 import { CopyButton } from "./copy-button";
 
 const tabClasses =
   "rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 data-[state=active]:bg-white data-[state=active]:text-slate-900 data-[state=active]:shadow-sm";
+
+/** One rule per address, numbered, as the mail system's console would have them added. */
+function RuleList({ system, rules, testId }: { system: keyof typeof COPY_RULE_BUILDERS; rules: readonly RedirectRule[]; testId: string }) {
+  return (
+    <ol className="list-decimal space-y-4 pl-5">
+      {rules.map((rule) => (
+        <li key={rule.from} data-testid={testId}>
+          <RuleSettings rule={COPY_RULE_BUILDERS[system](rule)} />
+        </li>
+      ))}
+    </ol>
+  );
+}
 
 function RuleSettings({ rule }: { rule: MailSystemRule }) {
   return (
@@ -107,13 +111,7 @@ export function RedirectInstructions({ rules }: { rules: RedirectRule[] }) {
             In the Exchange admin center, go to <strong>Mail flow › Rules</strong>, choose <strong>Add a rule › Create a new rule</strong>, and
             create one rule for each address:
           </p>
-          <ol className="list-decimal space-y-4 pl-5">
-            {rules.map((rule) => (
-              <li key={rule.from} data-testid="exchange-rule">
-                <RuleSettings rule={exchangeCopyRule(rule)} />
-              </li>
-            ))}
-          </ol>
+          <RuleList system="microsoft" rules={rules} testId="exchange-rule" />
           <p className="text-slate-600">
             Use <strong>Add recipients › to the Bcc box</strong>, not <strong>Redirect the message to</strong>: a redirect sends the message only to
             the contact centre and nothing stays in your mailbox. The rule stamps the header <span className="font-mono">{COPY_MARK_HEADER}</span>{" "}
@@ -128,13 +126,7 @@ export function RedirectInstructions({ rules }: { rules: RedirectRule[] }) {
             In the Google Admin console, go to <strong>Apps › Google Workspace › Gmail › Routing</strong>, and under <strong>Routing</strong> choose{" "}
             <strong>Configure</strong> (or <strong>Add another rule</strong>), once for each address:
           </p>
-          <ol className="list-decimal space-y-4 pl-5">
-            {rules.map((rule) => (
-              <li key={rule.from} data-testid="google-rule">
-                <RuleSettings rule={googleCopyRule(rule)} />
-              </li>
-            ))}
-          </ol>
+          <RuleList system="google" rules={rules} testId="google-rule" />
           <p className="text-slate-600">
             <strong>Add more recipients</strong> keeps the delivery to your mailbox. Leave <strong>Change envelope recipient</strong> unticked: it
             would send the message only to the contact centre.

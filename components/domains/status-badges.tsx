@@ -1,7 +1,7 @@
 import { AlertTriangle, CheckCircle2, CircleDashed, Clock, HelpCircle, XCircle } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
-import type { DomainView, GroupVerdict } from "@/lib/domains/view-types";
+import type { DomainView, GroupVerdict } from "@/lib/domains/types";
 
 /** Status is always said in words with an icon, never by colour alone. */
 const VERDICTS: Record<GroupVerdict, { label: string; tone: "success" | "danger" | "warning" | "neutral" | "info"; Icon: typeof CheckCircle2 }> = {

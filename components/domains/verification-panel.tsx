@@ -9,7 +9,7 @@ import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/actions/result";
-import type { DomainView, RecordView } from "@/lib/domains/view-types";
+import type { DomainView, RecordView } from "@/lib/domains/types";
 
 import { RelativeTime } from "./relative-time";
 import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "./status-badges";

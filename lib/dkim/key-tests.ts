@@ -2,7 +2,7 @@ import "server-only";
 
 import type { RecordCheck } from "@/lib/dns";
 import type { Prisma } from "@/lib/db/client";
-import type { RecordVerdict } from "@/lib/domains/view-types";
+import type { RecordVerdict } from "@/lib/domains/types";
 
 import { openPrivateKey } from "./keys";
 import { runDkimSelfTest, selfTestOutcome, type SelfTestSettings } from "./self-test";

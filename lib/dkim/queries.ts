@@ -2,7 +2,7 @@ import "server-only";
 
 import type { Database } from "@/lib/db/client";
 import { relativeName } from "@/lib/dns";
-import { domainZone } from "@/lib/domains/domain-zone";
+import { domainZone } from "@/lib/domains/zone";
 import { NotFoundError } from "@/lib/errors";
 
 import { dkimRecordName, dkimRecordValue } from "./keys";

@@ -3,7 +3,7 @@
  * published in DNS anyway). The server side is lib/dkim/queries.ts and lib/dkim/commands/.
  */
 
-import type { DomainView, RecordVerdict } from "@/lib/domains/view-types";
+import type { DomainView, RecordVerdict } from "@/lib/domains/types";
 
 export type DkimKeyState = "pending" | "active" | "retiring" | "retired";
 

@@ -1,4 +1,4 @@
-import type { RecordVerdict } from "@/lib/domains/view-types";
+import type { RecordVerdict } from "@/lib/domains/types";
 
 import type { SelfTestCode, SelfTestOutcome } from "./types";
 

@@ -55,8 +55,10 @@ function domainOf(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1);
 }
 
-function ruleName(from: string): string {
-  return `Copy ${from} to the contact centre`;
+/** One redirect's rule in a mail system, named after the address it copies; both addresses in A-label form. */
+function copyRule(rule: RedirectRule, settings: (from: string, to: string) => RuleSetting[]): MailSystemRule {
+  const from = asciiAddress(rule.from);
+  return { name: `Copy ${from} to the contact centre`, settings: settings(from, asciiAddress(rule.to)) };
 }
 
 /**
@@ -64,73 +66,69 @@ function ruleName(from: string): string {
  * the original recipient in place. ("Redirect the message to" would replace it: no copy kept.)
  */
 export function exchangeCopyRule(rule: RedirectRule): MailSystemRule {
-  const from = asciiAddress(rule.from);
-  const to = asciiAddress(rule.to);
-  return {
-    name: ruleName(from),
-    settings: [
-      { section: "Apply this rule if", choice: "The recipient › is this person", values: [{ text: from }] },
-      {
-        section: "Do the following",
-        choice: "Add recipients › to the Bcc box",
-        values: [{ text: to }],
-        why: `Delivery to ${from} goes on as before; the contact centre gets the same message.`,
-      },
-      {
-        section: "And",
-        choice: "Modify the message properties › set a message header",
-        values: [
-          { label: "Header", text: COPY_MARK_HEADER },
-          { label: "Value", text: to },
-        ],
-      },
-      {
-        section: "Except if",
-        choice: "A message header › includes any of these words",
-        values: [
-          { label: "Header", text: COPY_MARK_HEADER },
-          { label: "Words", text: to },
-        ],
-        why: "A message that comes back already copied is not copied again (no mail loop).",
-      },
-      {
-        section: "Except if",
-        choice: "The sender › domain is",
-        values: [{ text: domainOf(to) }],
-        why: "Mail the contact centre itself sends to this address is not sent back to it.",
-      },
-    ],
-  };
+  return copyRule(rule, (from, to) => [
+    { section: "Apply this rule if", choice: "The recipient › is this person", values: [{ text: from }] },
+    {
+      section: "Do the following",
+      choice: "Add recipients › to the Bcc box",
+      values: [{ text: to }],
+      why: `Delivery to ${from} goes on as before; the contact centre gets the same message.`,
+    },
+    {
+      section: "And",
+      choice: "Modify the message properties › set a message header",
+      values: [
+        { label: "Header", text: COPY_MARK_HEADER },
+        { label: "Value", text: to },
+      ],
+    },
+    {
+      section: "Except if",
+      choice: "A message header › includes any of these words",
+      values: [
+        { label: "Header", text: COPY_MARK_HEADER },
+        { label: "Words", text: to },
+      ],
+      why: "A message that comes back already copied is not copied again (no mail loop).",
+    },
+    {
+      section: "Except if",
+      choice: "The sender › domain is",
+      values: [{ text: domainOf(to) }],
+      why: "Mail the contact centre itself sends to this address is not sent back to it.",
+    },
+  ]);
 }
 
 /** Google Workspace Routing rule: "Also deliver to → Add more recipients" keeps the original delivery. */
 export function googleCopyRule(rule: RedirectRule): MailSystemRule {
-  const from = asciiAddress(rule.from);
-  const to = asciiAddress(rule.to);
-  return {
-    name: ruleName(from),
-    settings: [
-      { section: "Email messages to affect", choice: "Inbound and Internal - receiving", values: [] },
-      {
-        section: "Also deliver to",
-        choice: "Add more recipients › Add › Basic",
-        values: [{ text: to }],
-        why: `The message is still delivered to ${from} as well.`,
-      },
-      {
-        section: "Show options › Account types to affect",
-        choice: "Users (and Groups, if the address is a Google Group)",
-        values: [],
-      },
-      {
-        section: "Show options › Envelope filter",
-        choice: "Only affect specific envelope recipients › Single recipient",
-        values: [{ text: from }],
-        why: "Only mail to this address is copied.",
-      },
-    ],
-  };
+  return copyRule(rule, (from, to) => [
+    { section: "Email messages to affect", choice: "Inbound and Internal - receiving", values: [] },
+    {
+      section: "Also deliver to",
+      choice: "Add more recipients › Add › Basic",
+      values: [{ text: to }],
+      why: `The message is still delivered to ${from} as well.`,
+    },
+    {
+      section: "Show options › Account types to affect",
+      choice: "Users (and Groups, if the address is a Google Group)",
+      values: [],
+    },
+    {
+      section: "Show options › Envelope filter",
+      choice: "Only affect specific envelope recipients › Single recipient",
+      values: [{ text: from }],
+      why: "Only mail to this address is copied.",
+    },
+  ]);
 }
+
+/** The rule builder of each mail system set up with one rule per address (Postfix takes one table: postfixCopyConfig). */
+export const COPY_RULE_BUILDERS: Record<Exclude<MailSystem, "postfix">, (rule: RedirectRule) => MailSystemRule> = {
+  microsoft: exchangeCopyRule,
+  google: googleCopyRule,
+};
 
 export interface PostfixCopyConfig {
   /** Settings for main.cf, one per line. */

@@ -1,4 +1,4 @@
-import type { Scenario } from "./domain-schemas";
+import type { Scenario } from "./types";
 
 /**
  * The four routing scenarios as the wizard presents them (PRODUCT.md, seed article). Pure data:

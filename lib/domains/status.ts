@@ -15,7 +15,7 @@ export interface StatusPolicy {
   graceHours: number;
 }
 
-/** The product's rules; the running console takes them from configuration (lib/jobs/check-schedule.ts). */
+/** The product's rules; the running console takes them from configuration (lib/domains/check-schedule.ts). */
 export const DEFAULT_STATUS_POLICY: StatusPolicy = { pendingTimeoutHours: 72, graceHours: 6 };
 
 export interface DomainState {

@@ -6,14 +6,14 @@ import type { Database, Prisma } from "@/lib/db/client";
 import { retireDueKeys } from "@/lib/dkim/key-records";
 import { LIVE_KEY_STATES, selfTestKeys, storeKeyTests, type KeyTestResult, type KeyUnderTest } from "@/lib/dkim/key-tests";
 import { NotFoundError } from "@/lib/errors";
-import { monitoringSettingsFrom, nextCheckAt, type MonitoringSettings } from "@/lib/jobs/check-schedule";
-import { enqueueAfterCheck } from "@/lib/jobs/enqueue";
 import { log } from "@/lib/log";
 import { describeDomainEvent, type MissingRecord } from "@/lib/notifications/messages";
 import { createNotification } from "@/lib/notifications/commands";
 import { queueWebhookEvent } from "@/lib/notifications/webhooks/deliveries";
 
+import { monitoringSettingsFrom, nextCheckAt, type MonitoringSettings } from "./check-schedule";
 import { expectedFromStored } from "./expected-records";
+import { enqueueAfterCheck } from "./follow-ups";
 import { nextDomainState, type DomainState, type DomainStatus, type StatusEvent, type StatusPolicy } from "./status";
 
 export type CheckTrigger = "manual" | "wizard" | "scheduled" | "cli";

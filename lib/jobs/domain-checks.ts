@@ -3,12 +3,13 @@ import "server-only";
 import { getConfig, type AppConfig } from "@/lib/config/env";
 import { getDb, type Database } from "@/lib/db/client";
 import type { DnsCache } from "@/lib/dns";
+import { monitoringSettingsFrom, nextCheckAt } from "@/lib/domains/check-schedule";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
+import type { DomainFollowUps } from "@/lib/domains/follow-ups";
 import { verifyAndRecord } from "@/lib/domains/verification";
 import { NotFoundError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
-import { monitoringSettingsFrom, nextCheckAt } from "./check-schedule";
 import { enqueueDomainCheck } from "./enqueue";
 
 /**
@@ -38,6 +39,16 @@ export async function scheduleDomainChecks(domainId: string, options: { db?: Dat
     log.warn({ err: error, domainId }, "could not schedule domain checks; the job sweep will");
     return null;
   }
+}
+
+/** The domain commands' after-commit follow-ups, on this process's job queue. */
+export const domainFollowUps: DomainFollowUps = {
+  scheduleChecks: (domainId) => scheduleDomainChecks(domainId),
+};
+
+/** The options a check asked for by an administrator runs with: the configured DNS engine's. */
+export function verificationOptions(config: AppConfig = getConfig()) {
+  return dnsOptionsFrom(config);
 }
 
 /** A job may start this much before the row says the check is due (clock differences between hosts). */

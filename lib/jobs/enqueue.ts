@@ -1,6 +1,6 @@
 import "server-only";
 
-import { log } from "@/lib/log";
+import { connectDomainJobQueue } from "@/lib/domains/follow-ups";
 
 import { getJobClient } from "./client";
 import { JOB_SCHEMA, QUEUES, type DomainCheckJob, type TestMessageJob, type WebhookDeliveryJob } from "./queues";
@@ -34,16 +34,5 @@ export async function enqueueTestMessage(testMessageId: string): Promise<void> {
   await boss.send(QUEUES.testMessage, data, { singletonKey: testMessageId });
 }
 
-/**
- * After a check's transaction committed: queue what it scheduled. Never throws — the database row
- * (domains.next_check_at, webhook_deliveries.next_attempt_at) is the record of what is due, and
- * the job sweep queues anything due that has no job, so a failure here only delays it.
- */
-export async function enqueueAfterCheck(domainId: string, nextCheckAt: Date | null, deliveries: { id: string; at: Date }[]): Promise<void> {
-  try {
-    await enqueueDomainCheck(domainId, nextCheckAt);
-    for (const delivery of deliveries) await enqueueWebhookDelivery(delivery.id, delivery.at);
-  } catch (error) {
-    log.warn({ err: error, domainId }, "could not queue the next domain check; the job sweep will queue it");
-  }
-}
+// Domain checks queue their follow-ups here (lib/domains cannot import lib/jobs: it is the other way round).
+connectDomainJobQueue({ enqueueDomainCheck, enqueueWebhookDelivery });

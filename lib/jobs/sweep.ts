@@ -2,9 +2,9 @@ import "server-only";
 
 import type { AppConfig } from "@/lib/config/env";
 import type { Database } from "@/lib/db/client";
+import { monitoringSettingsFrom, nextCheckAt } from "@/lib/domains/check-schedule";
 import type { DomainStatus } from "@/lib/domains/status";
 
-import { monitoringSettingsFrom, nextCheckAt } from "./check-schedule";
 import { getJobClient } from "./client";
 import { enqueueDomainCheck, enqueueWebhookDelivery } from "./enqueue";
 import { JOB_SCHEMA, QUEUES } from "./queues";

@@ -6,13 +6,13 @@ import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { AUTOMATIC_ACTOR_LABEL } from "@/lib/audit/audit";
 import { open } from "@/lib/crypto/sealed-box";
 import { getDb } from "@/lib/db/client";
-import { verificationOptions } from "@/lib/domains/domain-context";
 import { expectedFromStored } from "@/lib/domains/expected-records";
+import type { DomainView } from "@/lib/domains/types";
 import { verifyAndRecord } from "@/lib/domains/verification";
-import type { DomainView } from "@/lib/domains/view-types";
+import { verificationOptions } from "@/lib/jobs/domain-checks";
 
-import { asPublished, PLATFORM_TEST_ENV, PLATFORM_TEST_ZONE } from "../support/dns-publish";
-import { loopbackDnsEnv, startDnsWorld } from "../support/dns-server";
+import { asPublished, PLATFORM_TEST_ZONE, platformDnsEnv } from "../support/dns-publish";
+import { startDnsWorld } from "../support/dns-server";
 import { actAs, actAsNobody } from "../support/request-context";
 
 /**
@@ -23,13 +23,7 @@ import { actAs, actAsNobody } from "../support/request-context";
 
 const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }] });
 afterAll(() => world.close());
-Object.assign(process.env, PLATFORM_TEST_ENV, {
-  ...loopbackDnsEnv(world),
-  // Generous for a busy 2-core machine: every answer here comes from loopback.
-  DNS_TIMEOUT_MS: "1000",
-  DNS_DEADLINE_MS: "8000",
-  DKIM_RETIRING_PERIOD: "7d",
-});
+Object.assign(process.env, platformDnsEnv(world, { DNS_DEADLINE_MS: "8000", DKIM_RETIRING_PERIOD: "7d" }));
 
 const db = getDb();
 await seedDemoData(db);

@@ -7,10 +7,10 @@ import { open } from "@/lib/crypto/sealed-box";
 import { getDb } from "@/lib/db/client";
 import { generateDkimKey } from "@/lib/dkim/keys";
 import { expectedFromStored } from "@/lib/domains/expected-records";
-import type { DomainView } from "@/lib/domains/view-types";
+import type { DomainView } from "@/lib/domains/types";
 
-import { asPublished, PLATFORM_TEST_ENV, PLATFORM_TEST_ZONE } from "../support/dns-publish";
-import { loopbackDnsEnv, startDnsWorld } from "../support/dns-server";
+import { asPublished, PLATFORM_TEST_ZONE, platformDnsEnv } from "../support/dns-publish";
+import { startDnsWorld } from "../support/dns-server";
 import { actAs, actAsNobody } from "../support/request-context";
 
 /**
@@ -20,12 +20,7 @@ import { actAs, actAsNobody } from "../support/request-context";
 
 const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }] });
 afterAll(() => world.close());
-Object.assign(process.env, PLATFORM_TEST_ENV, {
-  ...loopbackDnsEnv(world),
-  // Generous for a busy 2-core machine: every answer here comes from loopback.
-  DNS_TIMEOUT_MS: "1000",
-  DNS_DEADLINE_MS: "4000",
-});
+Object.assign(process.env, platformDnsEnv(world, { DNS_DEADLINE_MS: "4000" }));
 
 const db = getDb();
 await seedDemoData(db);

@@ -10,7 +10,7 @@ import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { getConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
 import type { DiagnosisCode, ExpectedRecord } from "@/lib/dns";
-import { registerDomain } from "@/lib/domains/domains";
+import { registerDomain } from "@/lib/domains/registration";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { platformSettings } from "@/lib/domains/settings";
 import { dnsCheck, type DnsCheckJson } from "@/scripts/dns-check";

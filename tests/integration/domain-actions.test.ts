@@ -12,11 +12,10 @@ import { resetWizardAction, saveWizardAction } from "@/app/(console)/setup/actio
 import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { getDb } from "@/lib/db/client";
 
-import { PLATFORM_TEST_ENV } from "../support/dns-publish";
+import { UNANSWERED_DNS_ENV } from "../support/dns-publish";
 import { actAs, actAsNobody } from "../support/request-context";
 
-// No DNS server listens here: checks end in temporary failures without leaving loopback.
-Object.assign(process.env, PLATFORM_TEST_ENV, { DNS_RESOLVERS: "127.0.0.1:9", DNS_TIMEOUT_MS: "200", DNS_DEADLINE_MS: "1500" });
+Object.assign(process.env, UNANSWERED_DNS_ENV);
 
 const db = getDb();
 await seedDemoData(db);

@@ -10,10 +10,11 @@ import {
 } from "@/app/(console)/domains/actions";
 import { testAddressAction } from "@/app/(console)/routes/actions";
 import { getDb } from "@/lib/db/client";
-import { checkPlatformLabelAvailability, registerDomain } from "@/lib/domains/domains";
+import { checkPlatformLabelAvailability } from "@/lib/domains/queries";
+import { registerDomain } from "@/lib/domains/registration";
 import { previewRouteImport } from "@/lib/routes/import";
 
-import { PLATFORM_TEST_ENV, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
+import { PLATFORM_TEST_ENV, PLATFORM_TEST_SETTINGS, UNANSWERED_DNS_ENV } from "../support/dns-publish";
 import { actAs, actAsNobody } from "../support/request-context";
 import { clearRouting, INITECH_ADMIN, makeQueue, makeRoute, seedRoutingOrganizations } from "../support/routing-fixtures";
 
@@ -23,8 +24,7 @@ import { clearRouting, INITECH_ADMIN, makeQueue, makeRoute, seedRoutingOrganizat
  * that change state only for those who may manage.
  */
 
-// No DNS server listens here: checks end in temporary failures without leaving loopback.
-Object.assign(process.env, PLATFORM_TEST_ENV, { DNS_RESOLVERS: "127.0.0.1:9", DNS_TIMEOUT_MS: "200", DNS_DEADLINE_MS: "1500" });
+Object.assign(process.env, UNANSWERED_DNS_ENV);
 
 const db = getDb();
 const { acme, initech } = await seedRoutingOrganizations(db);

@@ -1,7 +1,7 @@
 import type { ExpectedRecord } from "@/lib/dns";
 import { DEFAULT_RESERVED_PLATFORM_LABELS } from "@/lib/domains/hostname";
 
-import type { FixtureRecord } from "./dns-server";
+import { loopbackDnsEnv, type DnsWorld, type FixtureRecord } from "./dns-server";
 
 /** What an admin who followed the instructions exactly would publish at their DNS host. */
 export function asPublished(records: readonly ExpectedRecord[]): FixtureRecord[] {
@@ -29,6 +29,17 @@ export const PLATFORM_TEST_ENV = {
   DKIM_SELECTOR: "erc1",
   DMARC_REPORT_ADDRESS: "dmarc@platform.test",
 };
+
+/** The platform's settings with a resolver nobody listens on: checks end in temporary failures without leaving loopback. */
+export const UNANSWERED_DNS_ENV = { ...PLATFORM_TEST_ENV, DNS_RESOLVERS: "127.0.0.1:9", DNS_TIMEOUT_MS: "200", DNS_DEADLINE_MS: "1500" };
+
+/**
+ * The platform's settings pointing the console's DNS engine at a loopback world, with a timeout
+ * generous for a busy 2-core machine (every answer comes from loopback).
+ */
+export function platformDnsEnv(world: Pick<DnsWorld, "resolvers" | "authoritativePort">, overrides: Record<string, string> = {}): Record<string, string> {
+  return { ...PLATFORM_TEST_ENV, ...loopbackDnsEnv(world), DNS_TIMEOUT_MS: "1000", ...overrides };
+}
 
 /** The same settings as PLATFORM_TEST_ENV, for tests that call domain functions directly. */
 export const PLATFORM_TEST_SETTINGS = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { loadConfig } from "@/lib/config/env";
 import { nextDomainState, type DomainState } from "@/lib/domains/status";
-import { monitoringSettingsFrom, nextCheckAt, type MonitoringSettings, type ScheduledDomain } from "@/lib/jobs/check-schedule";
+import { monitoringSettingsFrom, nextCheckAt, type MonitoringSettings, type ScheduledDomain } from "@/lib/domains/check-schedule";
 
 const start = new Date("2026-11-01T00:00:00Z");
 const MINUTE = 60_000;

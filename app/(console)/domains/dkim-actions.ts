@@ -12,15 +12,14 @@ import { getDkimPanel } from "@/lib/dkim/queries";
 import { dkimDomainSchema, dkimKeySchema } from "@/lib/dkim/schemas";
 import { dkimSettingsFrom } from "@/lib/dkim/settings";
 import type { DkimActionResult } from "@/lib/dkim/types";
-import { getDomain } from "@/lib/domains/domains";
-import { buildDomainView } from "@/lib/domains/view";
+import { getDomainView } from "@/lib/domains/queries";
 
 /** The panel and the domain as they are after an action: DKIM verdicts and the records list may have moved. */
 async function dkimState(domainId: string, { actor, db }: ActionContext): Promise<DkimActionResult> {
   const settings = await dkimSettingsFrom(getConfig());
   const [panel, domain] = await Promise.all([
     getDkimPanel(db, actor.organizationId, domainId, settings),
-    getDomain(db, actor.organizationId, domainId).then((stored) => buildDomainView(db, stored)),
+    getDomainView(db, actor.organizationId, domainId),
   ]);
   return { panel, domain };
 }

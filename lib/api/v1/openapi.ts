@@ -4,7 +4,7 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { createLanguageSchema, createSkillSchema } from "@/lib/queues/schemas";
 import { createQueueSchema } from "@/lib/queues/schemas";
 import { createRouteSchema, testAddressSchema } from "@/lib/routes/schemas";
-import { registerDomainSchema } from "@/lib/domains/domain-schemas";
+import { registerDomainSchema } from "@/lib/domains/schemas";
 
 import {
   catalogueEntrySchema,

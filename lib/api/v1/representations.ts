@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { API_KEY_ABILITIES } from "@/lib/api-keys/types";
-import { SCENARIOS } from "@/lib/domains/domain-schemas";
+import { SCENARIOS } from "@/lib/domains/types";
 import { MESSAGE_STATUSES } from "@/lib/messages/types";
 import { HISTORY_INCLUSIONS, ROUTE_STATUSES } from "@/lib/routes/schemas";
 

@@ -1,7 +1,8 @@
 import "server-only";
 
-import { recordAudit, type AuditActor } from "@/lib/audit/audit";
+import type { AuditActor } from "@/lib/audit/audit";
 import type { Database } from "@/lib/db/client";
+import { auditDomainChange } from "@/lib/domains/audit";
 import { ConflictError, NotFoundError } from "@/lib/errors";
 
 import { lockOwnDomain, orderDkimRecords } from "../key-records";
@@ -21,11 +22,8 @@ export async function discardDkimKey(db: Database, actor: AuditActor, input: { d
     }
     await tx.dkimKey.delete({ where: { id: key.id } }); // its record goes with it
     await orderDkimRecords(tx, domain.id);
-    await recordAudit(tx, actor, {
+    await auditDomainChange(tx, actor, domain, {
       action: "domain.dkim_discard",
-      entityType: "domain",
-      entityId: domain.id,
-      entityLabel: domain.displayName,
       before: { selector: key.selector, state: "pending", record: dkimRecordName(key.selector, domain.name) },
     });
     return { selector: key.selector };

@@ -1,8 +1,9 @@
 import "server-only";
 
-import { recordAudit, type AuditActor } from "@/lib/audit/audit";
+import type { AuditActor } from "@/lib/audit/audit";
 import type { Database } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors-prisma";
+import { auditDomainChange } from "@/lib/domains/audit";
 import { storedFromExpected } from "@/lib/domains/expected-records";
 import { ConflictError, ValidationError } from "@/lib/errors";
 
@@ -47,11 +48,8 @@ export async function rotateDkimKey(
       const record = storedFromExpected({ kind: "dkim", type: "TXT", name: recordName, value: dkimRecordValue(generated.publicKey), required: false }, (last._max.position ?? -1) + 1);
       await tx.domainRecord.create({ data: { ...record, domainId: domain.id, dkimKeyId: key.id } });
       await orderDkimRecords(tx, domain.id);
-      await recordAudit(tx, actor, {
+      await auditDomainChange(tx, actor, domain, {
         action: "domain.dkim_rotate",
-        entityType: "domain",
-        entityId: domain.id,
-        entityLabel: domain.displayName,
         after: { selector, state: "pending", record: recordName },
       });
       return { keyId: key.id, selector, recordName };

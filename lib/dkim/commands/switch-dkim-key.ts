@@ -1,8 +1,9 @@
 import "server-only";
 
-import { recordAudit, type AuditActor } from "@/lib/audit/audit";
+import type { AuditActor } from "@/lib/audit/audit";
 import type { Database } from "@/lib/db/client";
-import type { RecordVerdict } from "@/lib/domains/view-types";
+import { auditDomainChange } from "@/lib/domains/audit";
+import type { RecordVerdict } from "@/lib/domains/types";
 import { ConflictError, NotFoundError, ValidationError } from "@/lib/errors";
 
 import { lockOwnDomain, orderDkimRecords } from "../key-records";
@@ -51,11 +52,8 @@ export async function switchDkimKey(
     await tx.dkimKey.update({ where: { id: key.id }, data: { state: "active", activatedAt: now } });
     await tx.domainRecord.updateMany({ where: { dkimKeyId: key.id }, data: { required: true } });
     await orderDkimRecords(tx, domain.id);
-    await recordAudit(tx, actor, {
+    await auditDomainChange(tx, actor, domain, {
       action: "domain.dkim_switch",
-      entityType: "domain",
-      entityId: domain.id,
-      entityLabel: domain.displayName,
       before: { active: previous?.selector ?? null, pending: key.selector },
       after: { active: key.selector, retiring: previous?.selector ?? null, retireAfter },
     });

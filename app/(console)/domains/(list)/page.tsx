@@ -2,6 +2,7 @@ import { Globe, Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 
+import { DomainSubtitle } from "@/components/domains/domain-subtitle";
 import { RelativeTime } from "@/components/domains/relative-time";
 import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "@/components/domains/status-badges";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
@@ -11,22 +12,14 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
-import { getDb } from "@/lib/db/client";
-import { listDomains } from "@/lib/domains/domains";
-import { SCENARIO_INFO } from "@/lib/domains/scenarios";
-import { summarizeGroups } from "@/lib/domains/view";
+import { readDomainList } from "@/lib/domains/queries";
 
 export const metadata: Metadata = { title: "Domains" };
 
 export default async function DomainsPage() {
   const actor = await requirePageAccess("view");
   const canManage = can(actor, "manage");
-  const db = getDb();
-  const [domains, routeCounts] = await Promise.all([
-    listDomains(db, actor.organizationId),
-    db.route.groupBy({ by: ["domainId"], where: { organizationId: actor.organizationId }, _count: { _all: true } }),
-  ]);
-  const routesByDomain = new Map(routeCounts.map((row) => [row.domainId, row._count._all]));
+  const domains = await readDomainList(actor.organizationId);
   const addDomain = canManage ? (
     <Link href="/setup" className={buttonVariants()}>
       <Plus aria-hidden /> Add a domain
@@ -55,35 +48,28 @@ export default async function DomainsPage() {
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-200">
-              {domains.map((domain) => {
-                const groups = summarizeGroups(domain.records);
-                const info = SCENARIO_INFO[domain.scenario];
-                return (
-                  <tr key={domain.id} className="align-top">
-                    <td className="px-5 py-3">
-                      <Link href={`/domains/${domain.name}`} className="font-medium text-brand-700 hover:underline">
-                        {domain.displayName}
-                      </Link>
-                      {domain.displayName !== domain.name ? <p className="font-mono text-xs text-slate-500">{domain.name}</p> : null}
-                      <p className="text-xs text-slate-500">
-                        {domain.kind === "platform" ? "Platform domain" : "Own domain"} · Scenario {info.number}: {info.title}
-                      </p>
-                    </td>
-                    <td className="px-3 py-3"><DomainStatusBadge status={domain.status} /></td>
-                    <td className="px-3 py-3"><VerdictBadge verdict={groups.ownership} label={GROUP_LABELS.ownership} /></td>
-                    <td className="px-3 py-3"><VerdictBadge verdict={groups.inbound} label={GROUP_LABELS.inbound} /></td>
-                    <td className="px-3 py-3"><VerdictBadge verdict={groups.sending} label={GROUP_LABELS.sending} /></td>
-                    <td className="px-3 py-3 text-slate-600">
-                      {domain.kind === "platform" ? "—" : <RelativeTime iso={domain.lastCheckedAt?.toISOString() ?? null} />}
-                    </td>
-                    <td className="px-5 py-3 text-right">
-                      <Link href={`/routes?domain=${domain.id}`} className="text-brand-700 hover:underline">
-                        {routesByDomain.get(domain.id) ?? 0}
-                      </Link>
-                    </td>
-                  </tr>
-                );
-              })}
+              {domains.map((domain) => (
+                <tr key={domain.id} className="align-top">
+                  <td className="px-5 py-3">
+                    <Link href={`/domains/${domain.name}`} className="font-medium text-brand-700 hover:underline">
+                      {domain.displayName}
+                    </Link>
+                    <DomainSubtitle domain={domain} compact />
+                  </td>
+                  <td className="px-3 py-3"><DomainStatusBadge status={domain.status} /></td>
+                  <td className="px-3 py-3"><VerdictBadge verdict={domain.groups.ownership} label={GROUP_LABELS.ownership} /></td>
+                  <td className="px-3 py-3"><VerdictBadge verdict={domain.groups.inbound} label={GROUP_LABELS.inbound} /></td>
+                  <td className="px-3 py-3"><VerdictBadge verdict={domain.groups.sending} label={GROUP_LABELS.sending} /></td>
+                  <td className="px-3 py-3 text-slate-600">
+                    {domain.kind === "platform" ? "—" : <RelativeTime iso={domain.lastCheckedAt} />}
+                  </td>
+                  <td className="px-5 py-3 text-right">
+                    <Link href={`/routes?domain=${domain.id}`} className="text-brand-700 hover:underline">
+                      {domain.routeCount}
+                    </Link>
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </Card>

@@ -6,6 +6,7 @@ import { notFound } from "next/navigation";
 import { DkimPanel } from "@/components/domains/dkim-panel";
 import { DeleteDomainButton, RestartVerificationButton } from "@/components/domains/domain-actions";
 import { DnsRecords } from "@/components/domains/dns-records";
+import { DomainSubtitle } from "@/components/domains/domain-subtitle";
 import { DomainStatusBadge } from "@/components/domains/status-badges";
 import { VerificationPanel } from "@/components/domains/verification-panel";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
@@ -16,52 +17,18 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";
-import { getDb } from "@/lib/db/client";
-import { getDkimPanel } from "@/lib/dkim/queries";
-import { findDomainByName, getDomain } from "@/lib/domains/domains";
-import { SCENARIO_INFO } from "@/lib/domains/scenarios";
-import { buildDomainView } from "@/lib/domains/view";
-import { NotFoundError } from "@/lib/errors";
+import { readDomainPage } from "@/lib/domains/queries";
 import { readTestMessagePanel } from "@/lib/test-messages/queries";
 
 export const metadata: Metadata = { title: "Domain" };
 
-/** `/domains/help.acme.com`, or by the domain's id; null for anything else (a 404). */
-async function findDomain(organizationId: string, key: string) {
-  const db = getDb();
-  const decoded = safeDecode(key);
-  if (decoded === null) return null;
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(decoded)) {
-    return getDomain(db, organizationId, decoded).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    });
-  }
-  return findDomainByName(db, organizationId, decoded);
-}
-
-/** A malformed escape such as `%ZZ` names no domain. */
-function safeDecode(key: string): string | null {
-  try {
-    return decodeURIComponent(key);
-  } catch {
-    return null;
-  }
-}
-
 export default async function DomainPage({ params }: { params: Promise<{ domain: string }> }) {
   const actor = await requirePageAccess("view");
   const canManage = can(actor, "manage");
-  const db = getDb();
-  const domain = await findDomain(actor.organizationId, (await params).domain);
-  if (!domain) notFound();
-  const [view, routeCount, testMessages, dkim] = await Promise.all([
-    buildDomainView(db, domain),
-    db.route.count({ where: { domainId: domain.id, organizationId: actor.organizationId } }),
-    readTestMessagePanel(actor.organizationId, domain.id),
-    domain.kind === "custom" ? getDkimPanel(db, actor.organizationId, domain.id, { retiringPeriodMs: getConfig().DKIM_RETIRING_PERIOD }) : null,
-  ]);
-  const scenario = SCENARIO_INFO[domain.scenario];
+  const data = await readDomainPage(actor.organizationId, (await params).domain, { retiringPeriodMs: getConfig().DKIM_RETIRING_PERIOD });
+  if (!data) notFound();
+  const { domain: view, routeCount, dkim } = data;
+  const testMessages = await readTestMessagePanel(actor.organizationId, view.id);
 
   return (
     <>
@@ -73,10 +40,7 @@ export default async function DomainPage({ params }: { params: Promise<{ domain:
           <h1 className="flex flex-wrap items-center gap-3 text-2xl font-semibold tracking-tight text-slate-900">
             {view.displayName} <DomainStatusBadge status={view.status} />
           </h1>
-          {view.displayName !== view.name ? <p className="mt-1 font-mono text-sm text-slate-500">{view.name}</p> : null}
-          <p className="mt-1 text-sm text-slate-600">
-            {view.kind === "platform" ? "Platform domain" : "Your own domain"} · Scenario {scenario.number}: {scenario.title}
-          </p>
+          <DomainSubtitle domain={view} />
         </div>
         <div className="flex flex-wrap gap-2">
           <Link href={`/routes?domain=${view.id}`} className={buttonVariants({ variant: "secondary" })}>

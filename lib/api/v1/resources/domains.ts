@@ -2,15 +2,17 @@ import "server-only";
 
 import { z } from "zod";
 
-import { recordAudit } from "@/lib/audit/audit";
+import { auditDomainChange } from "@/lib/domains/audit";
+import { addDomain } from "@/lib/domains/commands/add-domain";
+import { checkDomain } from "@/lib/domains/commands/check-domain";
+import { buildDomainView, getDomain, listDomains, type StoredDomain } from "@/lib/domains/queries";
+import { unregisterDomain } from "@/lib/domains/registration";
+import { deleteDomainSchema, registerDomainSchema } from "@/lib/domains/schemas";
+import { domainDependencies } from "@/lib/domains/settings";
+import { getConfig } from "@/lib/config/env";
 import type { Database } from "@/lib/db/client";
-import { domainDependencies, verificationOptions } from "@/lib/domains/domain-context";
-import { deleteDomainSchema, registerDomainSchema } from "@/lib/domains/domain-schemas";
-import { deleteDomain, getDomain, listDomains, registerDomain } from "@/lib/domains/domains";
-import { verifyAndRecord } from "@/lib/domains/verification";
-import { buildDomainView } from "@/lib/domains/view";
 import { NotFoundError, StaleVersionError } from "@/lib/errors";
-import { scheduleDomainChecks } from "@/lib/jobs/domain-checks";
+import { domainFollowUps, verificationOptions } from "@/lib/jobs/domain-checks";
 import { booleanField } from "@/lib/routes/schemas";
 
 import { defineEndpoint, json, parseWith, type EndpointContext, type Reply } from "../endpoint";
@@ -24,7 +26,6 @@ import { etagOf, requiredIfMatch } from "../preconditions";
  */
 
 type IdParams = { id: string };
-type StoredDomain = Awaited<ReturnType<typeof getDomain>>;
 
 export const deleteDomainQuerySchema = z.object({
   deleteRoutes: booleanField.meta({ description: "Also delete the domain's routes (refused while it has some, without this)" }),
@@ -53,28 +54,15 @@ export const getDomainEndpoint = defineEndpoint<IdParams>({ name: "v1.getDomain"
 
 export const registerDomainEndpoint = defineEndpoint({ name: "v1.registerDomain", ability: "manage" }, async ({ db, actor, json: body }) => {
   const input = parseWith(registerDomainSchema, body());
-  const deps = domainDependencies();
-  const created = await db.$transaction(async (tx) => {
-    const domain = await registerDomain(tx, actor.organizationId, input, deps);
-    await recordAudit(tx, actor, {
-      action: "domain.register",
-      entityType: "domain",
-      entityId: domain.id,
-      entityLabel: domain.displayName,
-      after: { name: domain.name, kind: domain.kind, scenario: domain.scenario, status: domain.status },
-    });
-    return domain;
-  });
-  // After the commit: the worker must find the domain when the job runs.
-  await scheduleDomainChecks(created.id, { db });
-  return domainReply(db, 201, await getDomain(db, actor.organizationId, created.id), { Location: `/api/v1/domains/${created.id}` });
+  const { id } = await addDomain(db, actor, input, domainDependencies(getConfig()), { followUps: domainFollowUps });
+  return domainReply(db, 201, await getDomain(db, actor.organizationId, id), { Location: `/api/v1/domains/${id}` });
 });
 
 /** POST /domains/{id}/checks: asks DNS again now (custom domains; platform domains are ours and always verified). */
 export const checkDomainEndpoint = defineEndpoint<IdParams>({ name: "v1.checkDomain", ability: "manage" }, async ({ db, actor, params }) => {
-  const domain = await getDomain(db, actor.organizationId, pathId(params.id, "domain"));
-  if (domain.kind === "custom") await verifyAndRecord(db, actor.organizationId, domain.id, "manual", await verificationOptions());
-  return domainReply(db, 200, await getDomain(db, actor.organizationId, domain.id));
+  const domainId = pathId(params.id, "domain");
+  await checkDomain(db, actor.organizationId, { domainId, trigger: "manual" }, () => verificationOptions());
+  return domainReply(db, 200, await getDomain(db, actor.organizationId, domainId));
 });
 
 export const deleteDomainEndpoint = defineEndpoint<IdParams>(
@@ -91,12 +79,9 @@ export const deleteDomainEndpoint = defineEndpoint<IdParams>(
       if (expected !== null && locked.version !== expected) throw new StaleVersionError("This domain changed since you read it (a check may have changed its status); nothing was deleted.", null);
       // The If-Match names the domain exactly: it stands for the console's "type the name to confirm".
       const input = parseWith(deleteDomainSchema, { domainId: id, confirmation: locked.name, deleteRoutes });
-      const removed = await deleteDomain(tx, actor.organizationId, input);
-      await recordAudit(tx, actor, {
+      const removed = await unregisterDomain(tx, actor.organizationId, input);
+      await auditDomainChange(tx, actor, removed, {
         action: "domain.delete",
-        entityType: "domain",
-        entityId: removed.id,
-        entityLabel: removed.displayName,
         before: { name: removed.name, kind: removed.kind, scenario: removed.scenario, status: removed.status, routes: removed.routeCount },
       });
     });

@@ -1,5 +1,4 @@
-import type { AppConfig } from "@/lib/config/env";
-import type { DomainStatus, StatusPolicy } from "@/lib/domains/status";
+import type { DomainStatus, StatusPolicy } from "./status";
 
 /**
  * When the background checker looks at a domain next. Pure: the caller supplies the clock, so
@@ -23,7 +22,18 @@ export interface MonitoringSettings {
 
 const HOUR = 3_600_000;
 
-export function monitoringSettingsFrom(config: AppConfig): MonitoringSettings {
+/** The configuration entries the monitoring settings come from (lib/config/env.ts's AppConfig has them). */
+export interface MonitoringConfig {
+  CHECK_PENDING_FIRST_INTERVAL: number;
+  CHECK_PENDING_MAX_INTERVAL: number;
+  CHECK_VERIFIED_INTERVAL: number;
+  CHECK_GRACE_INTERVAL: number;
+  CHECK_DEGRADED_INTERVAL: number;
+  CHECK_PENDING_TIMEOUT: number;
+  CHECK_GRACE_PERIOD: number;
+}
+
+export function monitoringSettingsFrom(config: MonitoringConfig): MonitoringSettings {
   return {
     schedule: {
       pendingFirstMs: config.CHECK_PENDING_FIRST_INTERVAL,

@@ -4,8 +4,8 @@ import { RedirectInstructions } from "@/components/domains/redirect-instructions
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { checkHostname } from "@/lib/domains/hostname";
+import type { WizardRoute } from "@/lib/setup/types";
 
-import type { WizardRoute } from "./addresses-step";
 
 export function RedirectsStep({
   routes,

@@ -4,7 +4,7 @@ import { Check } from "lucide-react";
 import { useEffect, useRef } from "react";
 
 import { cn } from "@/components/ui/cn";
-import { STEP_LABELS, type WizardStep } from "@/lib/setup/wizard-schemas";
+import { STEP_LABELS, type WizardStep } from "@/lib/setup/types";
 
 /** Where the admin is; finished steps can be revisited. On a narrow screen the current step scrolls into view. */
 export function Stepper({ steps, current, onSelect }: { steps: WizardStep[]; current: WizardStep; onSelect: (step: WizardStep) => void }) {

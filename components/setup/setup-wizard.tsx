@@ -10,13 +10,14 @@ import { DnsRecords } from "@/components/domains/dns-records";
 import { VerificationPanel } from "@/components/domains/verification-panel";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/domain-schemas";
+import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/types";
 import { defaultOriginalDomain } from "@/lib/domains/redirects";
 import { SCENARIO_INFO } from "@/lib/domains/scenarios";
-import type { DomainView } from "@/lib/domains/view-types";
-import { STEP_LABELS, stepsFor, wizardDataSchema, type WizardData, type WizardStep } from "@/lib/setup/wizard-schemas";
+import type { DomainView } from "@/lib/domains/types";
+import { wizardDataSchema, type WizardData } from "@/lib/setup/schemas";
+import { STEP_LABELS, stepsFor, type WizardRoute, type WizardStep } from "@/lib/setup/types";
 
-import { AddressesStep, type WizardRoute } from "./addresses-step";
+import { AddressesStep } from "./addresses-step";
 import { DomainStep } from "./domain-step";
 import { FinishStep } from "./finish-step";
 import { RedirectsStep } from "./redirects-step";

@@ -3,18 +3,9 @@ import { z } from "zod";
 import { plainText } from "@/lib/validation/plain-text";
 
 import { checkHostname, checkPlatformLabel } from "./hostname";
+import { SCENARIOS } from "./types";
 
-/** Shared by the wizard's forms and the server actions. */
-export const SCENARIOS = ["own_domain", "own_domain_with_copies", "platform_domain", "platform_domain_with_copies"] as const;
-export type Scenario = (typeof SCENARIOS)[number];
-
-export function scenarioUsesOwnDomain(scenario: Scenario): boolean {
-  return scenario === "own_domain" || scenario === "own_domain_with_copies";
-}
-
-export function scenarioKeepsCopies(scenario: Scenario): boolean {
-  return scenario === "own_domain_with_copies" || scenario === "platform_domain_with_copies";
-}
+/** Inputs of the domain forms and the set-up wizard, shared by them and the server actions. */
 
 export const scenarioSchema = z.enum(SCENARIOS, { message: "Choose one of the four scenarios" });
 
@@ -47,3 +38,13 @@ export const deleteDomainSchema = z.object({
   confirmation: plainText().trim().min(1, "Type the domain name to confirm"),
   deleteRoutes: z.boolean().default(false),
 });
+
+/** The wizard's as-you-type checks: anything typed, judged by the query. */
+export const domainAvailabilitySchema = z.object({ domain: plainText().max(300) });
+export const platformLabelAvailabilitySchema = z.object({ label: plainText().max(100) });
+
+/** "Check now" from the domain page, or the wizard's Verify step. */
+export const checkDomainSchema = domainIdSchema.and(z.object({ trigger: z.enum(["manual", "wizard"]).default("manual") }));
+
+/** Registration from the domains pages or from the set-up wizard (which then moves on a step). */
+export const addDomainSchema = registerDomainSchema.and(z.object({ fromWizard: z.boolean().default(false) }));

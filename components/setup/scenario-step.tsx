@@ -4,7 +4,7 @@ import { Lightbulb } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import type { Scenario } from "@/lib/domains/domain-schemas";
+import type { Scenario } from "@/lib/domains/types";
 import { recommendScenario, SCENARIO_INFO, SCENARIO_ORDER, type ScenarioAnswers } from "@/lib/domains/scenarios";
 
 const QUESTIONS: { key: keyof ScenarioAnswers; text: string; showIf?: (answers: ScenarioAnswers) => boolean }[] = [

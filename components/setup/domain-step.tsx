@@ -9,9 +9,9 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/domain-schemas";
+import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/types";
 import { checkHostname, checkPlatformLabel } from "@/lib/domains/hostname";
-import type { DomainView } from "@/lib/domains/view-types";
+import type { DomainView } from "@/lib/domains/types";
 
 type Availability =
   | { state: "idle" }

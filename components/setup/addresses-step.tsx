@@ -12,15 +12,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import type { DomainView } from "@/lib/domains/view-types";
-
-export interface WizardRoute {
-  id: string;
-  pattern: string;
-  address: string;
-  queueName: string;
-  status: "pending" | "active" | "error";
-}
+import type { DomainView } from "@/lib/domains/types";
+import type { WizardRoute } from "@/lib/setup/types";
 
 const NEW_QUEUE = "__new__";
 const STATUS_TONES = { pending: "info", active: "success", error: "danger" } as const;

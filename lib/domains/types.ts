@@ -1,7 +1,25 @@
+/**
+ * Domains as the console shows them: client-safe (no ownership token, no private key). The server
+ * side is lib/domains/queries.ts and lib/domains/commands/.
+ */
+
 import type { DkimKeyState, SelfTestView } from "@/lib/dkim/types";
 import type { DiagnosisCode, Severity, Verdict } from "@/lib/dns";
 
-import type { Scenario } from "./domain-schemas";
+import type { DomainStatus } from "./status";
+
+/** The four routing scenarios (PRODUCT.md); lib/domains/scenarios.ts describes each. */
+export const SCENARIOS = ["own_domain", "own_domain_with_copies", "platform_domain", "platform_domain_with_copies"] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export function scenarioUsesOwnDomain(scenario: Scenario): boolean {
+  return scenario === "own_domain" || scenario === "own_domain_with_copies";
+}
+
+export function scenarioKeepsCopies(scenario: Scenario): boolean {
+  return scenario === "own_domain_with_copies" || scenario === "platform_domain_with_copies";
+}
+
 
 /** TTL we suggest for new records: short enough to fix a mistake quickly. */
 export const SUGGESTED_TTL = 3600;
@@ -38,20 +56,33 @@ export interface RecordView {
   } | null;
 }
 
-export interface DomainView {
+/** What every view of a domain says: the list's rows, the domain page, the wizard. */
+export interface DomainSummary {
   id: string;
   name: string;
   displayName: string;
   kind: "custom" | "platform";
   scenario: Scenario;
-  status: "pending" | "verified" | "grace" | "degraded" | "failed";
+  status: DomainStatus;
+  lastCheckedAt: string | null;
+  groups: { ownership: GroupVerdict; inbound: GroupVerdict; sending: GroupVerdict };
+}
+
+export interface DomainView extends DomainSummary {
   /** The zone the records live in: found by the last check, or guessed before one. */
   zone: string;
   zoneConfirmed: boolean;
-  lastCheckedAt: string | null;
   nextCheckAt: string | null;
   verificationStartedAt: string;
   verifiedAt: string | null;
-  groups: { ownership: GroupVerdict; inbound: GroupVerdict; sending: GroupVerdict };
   records: RecordView[];
+}
+
+/** The as-you-type checks of the set-up wizard; say nothing about who holds a taken name. */
+export type Availability = { available: true; ascii: string; unicode: string } | { available: false; reason: string };
+export type LabelAvailability = { available: true; ascii: string; unicode: string; label: string } | { available: false; reason: string };
+
+/** A row of the domains list. */
+export interface DomainListItem extends DomainSummary {
+  routeCount: number;
 }

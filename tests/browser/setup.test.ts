@@ -60,6 +60,14 @@ async function chooseScenario(page: Page, scenario: string) {
   await page.getByRole("button", { name: "Continue" }).click();
 }
 
+/** Scenarios 1 and 2: the own domain typed on the Domain step, registered once it is available. */
+async function registerOwnDomain(page: Page, scenario: "own_domain" | "own_domain_with_copies", name: string) {
+  await chooseScenario(page, scenario);
+  await page.getByLabel("Your domain or subdomain").fill(name);
+  await page.getByText("Available", { exact: true }).waitFor();
+  await page.getByRole("button", { name: "Register domain" }).click();
+}
+
 async function stepHeading(page: Page, name: string) {
   await page.getByRole("heading", { level: 2, name, exact: true }).waitFor();
 }
@@ -145,10 +153,7 @@ describeInBrowser("set-up wizard", () => {
 
   it("names a record created with the zone appended twice, and what to type instead", async () => {
     const { context, page } = await adminPage();
-    await chooseScenario(page, "own_domain");
-    await page.getByLabel("Your domain or subdomain").fill("help.doubled.test");
-    await page.getByText("Available", { exact: true }).waitFor();
-    await page.getByRole("button", { name: "Register domain" }).click();
+    await registerOwnDomain(page, "own_domain", "help.doubled.test");
     await stepHeading(page, "DNS records");
     const domain = await getDb().domain.findUniqueOrThrow({ where: { name: "help.doubled.test" }, include: { records: true } });
     const ownership = domain.records.find((record) => record.kind === "ownership")!;
@@ -218,10 +223,7 @@ describeInBrowser("set-up wizard", () => {
 
   it("scenario 2: lists the exact redirect for each mapped address, with instructions per mail system", async () => {
     const { context, page } = await adminPage();
-    await chooseScenario(page, "own_domain_with_copies");
-    await page.getByLabel("Your domain or subdomain").fill("help.copies.test");
-    await page.getByText("Available", { exact: true }).waitFor();
-    await page.getByRole("button", { name: "Register domain" }).click();
+    await registerOwnDomain(page, "own_domain_with_copies", "help.copies.test");
     await page.getByRole("button", { name: "I have published them: verify" }).click();
     await page.getByRole("button", { name: "Continue while we keep checking" }).click();
     await stepHeading(page, "Addresses");

@@ -5,78 +5,22 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { z } from "zod";
 
 import type { DbClient, Prisma } from "@/lib/db/client";
-import { generateDkimKey } from "@/lib/dkim/keys";
 import { isUniqueViolation } from "@/lib/db/errors-prisma";
-import { ConflictError, LimitError, NotFoundError, ValidationError } from "@/lib/errors";
+import { generateDkimKey } from "@/lib/dkim/keys";
+import { ConflictError, LimitError, ValidationError } from "@/lib/errors";
 
-import type { registerDomainSchema } from "./domain-schemas";
 import { buildExpectedRecords, storedFromExpected } from "./expected-records";
-import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
-import type { PlatformSettings } from "./settings";
-
-/** Domains of one organisation. Every query is scoped by the organisation id from the session. */
-
-export interface DomainDependencies {
-  settings: PlatformSettings;
-  secretsKey: string;
-  now?: Date;
-}
-
-const TAKEN_MESSAGE =
-  "This domain is already registered to another organisation. If it belongs to you, contact support to have it released.";
-
-export type Availability = { available: true; ascii: string; unicode: string } | { available: false; reason: string };
-export type LabelAvailability = { available: true; ascii: string; unicode: string; label: string } | { available: false; reason: string };
-
-/** For the wizard's as-you-type check; says nothing about who holds a taken domain. */
-export async function checkCustomDomainAvailability(
-  db: DbClient,
-  organizationId: string,
-  input: string,
-  settings: PlatformSettings,
-): Promise<Availability> {
-  const checked = checkHostname(input);
-  if (!checked.ok) return { available: false, reason: checked.error };
-  if (isSameOrSubdomain(checked.ascii, settings.platformDomain)) {
-    return {
-      available: false,
-      reason: `${settings.platformDomain} is the platform's own domain. To use it, choose one of the platform domain scenarios.`,
-    };
-  }
-  const existing = await db.domain.findUnique({ where: { name: checked.ascii }, select: { organizationId: true } });
-  if (existing) {
-    return { available: false, reason: existing.organizationId === organizationId ? "You have already registered this domain." : TAKEN_MESSAGE };
-  }
-  return { available: true, ascii: checked.ascii, unicode: checked.unicode };
-}
+import { checkHostname } from "./hostname";
+import { checkCustomDomainAvailability, checkPlatformLabelAvailability, getDomain, TAKEN_MESSAGE } from "./queries";
+import type { registerDomainSchema } from "./schemas";
+import type { DomainDependencies } from "./settings";
 
 /**
- * For the wizard's as-you-type check and for registration: takes the label as typed, normalises it
- * (checkPlatformLabel) and says why it cannot be had — malformed, reserved, already this
- * organisation's, or taken (without saying by whom).
+ * The rows of one organisation's domains, written inside the caller's transaction: registration,
+ * deletion, restarting verification. The use cases in lib/domains/commands/ wrap each with its
+ * transaction, audit entry and follow-ups. Every statement is scoped by the organisation id from
+ * the session.
  */
-export async function checkPlatformLabelAvailability(
-  db: DbClient,
-  organizationId: string,
-  input: string,
-  settings: PlatformSettings,
-): Promise<LabelAvailability> {
-  const checked = checkPlatformLabel(input);
-  if (!checked.ok) return { available: false, reason: checked.error };
-  const { label } = checked;
-  const name = `${label}.${settings.platformDomain}`;
-  if (settings.reservedPlatformLabels.includes(label)) {
-    return { available: false, reason: `"${label}" is reserved for the platform's own use. Choose another name, such as your company name.` };
-  }
-  const taken = await db.domain.findFirst({ where: { OR: [{ platformLabel: label }, { name }] }, select: { organizationId: true } });
-  if (taken) {
-    return {
-      available: false,
-      reason: taken.organizationId === organizationId ? `${name} is already yours: your organisation registered it earlier.` : `${name} is taken. Try another name.`,
-    };
-  }
-  return { available: true, ascii: name, unicode: name, label };
-}
 
 export async function registerDomain(
   db: DbClient,
@@ -168,50 +112,6 @@ export async function registerDomain(
   }
 }
 
-/** Columns safe to send to a browser (no private key). */
-export const domainPublicSelect = {
-  id: true,
-  kind: true,
-  scenario: true,
-  name: true,
-  displayName: true,
-  platformLabel: true,
-  status: true,
-  statusChangedAt: true,
-  verificationStartedAt: true,
-  verifiedAt: true,
-  graceStartedAt: true,
-  lastCheckedAt: true,
-  nextCheckAt: true,
-  version: true,
-  createdAt: true,
-  records: {
-    orderBy: { position: "asc" as const },
-    // DKIM records: which key they publish (never the key's private half).
-    include: {
-      dkimKey: {
-        select: { id: true, selector: true, state: true, retireAfter: true, selfTestOutcome: true, selfTestCode: true, selfTestDetail: true, selfTestedAt: true },
-      },
-    },
-  },
-} as const;
-
-export async function getDomain(db: DbClient, organizationId: string, domainId: string) {
-  const domain = await db.domain.findFirst({ where: { id: domainId, organizationId }, select: domainPublicSelect });
-  if (!domain) throw new NotFoundError("This domain does not exist, or it was deleted.");
-  return domain;
-}
-
-export async function findDomainByName(db: DbClient, organizationId: string, name: string) {
-  const checked = checkHostname(name);
-  if (!checked.ok) return null;
-  return db.domain.findFirst({ where: { name: checked.ascii, organizationId }, select: domainPublicSelect });
-}
-
-export function listDomains(db: DbClient, organizationId: string) {
-  return db.domain.findMany({ where: { organizationId }, orderBy: { name: "asc" }, select: domainPublicSelect });
-}
-
 export async function restartVerification(db: DbClient, organizationId: string, domainId: string, now = new Date()) {
   const updated = await db.domain.updateMany({
     where: { id: domainId, organizationId, status: "failed" },
@@ -223,7 +123,7 @@ export async function restartVerification(db: DbClient, organizationId: string, 
   }
 }
 
-export async function deleteDomain(
+export async function unregisterDomain(
   db: DbClient,
   organizationId: string,
   input: { domainId: string; confirmation: string; deleteRoutes?: boolean },

@@ -3,11 +3,11 @@ import Link from "next/link";
 
 import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "@/components/domains/status-badges";
 import { buttonVariants } from "@/components/ui/button";
-import type { Scenario } from "@/lib/domains/domain-schemas";
+import type { Scenario } from "@/lib/domains/types";
 import { SCENARIO_INFO } from "@/lib/domains/scenarios";
-import type { DomainView } from "@/lib/domains/view-types";
+import type { DomainView } from "@/lib/domains/types";
+import type { WizardRoute } from "@/lib/setup/types";
 
-import type { WizardRoute } from "./addresses-step";
 
 /** What is configured, and what is still pending, in one place. */
 export function FinishStep({

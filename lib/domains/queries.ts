@@ -1,0 +1,248 @@
+import "server-only";
+
+import { getDb, type Database, type DbClient } from "@/lib/db/client";
+import { getDkimPanel, selfTestViewOf } from "@/lib/dkim/queries";
+import type { DkimKeyState, DkimPanelView } from "@/lib/dkim/types";
+import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
+import { NotFoundError } from "@/lib/errors";
+
+import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
+import type { PlatformSettings } from "./settings";
+import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainSummary, type DomainView, type LabelAvailability, type RecordView } from "./types";
+import { domainZone } from "./zone";
+
+/**
+ * What pages, server actions and route handlers read about domains. Every query is scoped by the
+ * organisation id from the session; nothing here returns an ownership token or a private key.
+ */
+
+/** Columns safe to send to a browser (no private key). */
+export const domainPublicSelect = {
+  id: true,
+  kind: true,
+  scenario: true,
+  name: true,
+  displayName: true,
+  platformLabel: true,
+  status: true,
+  statusChangedAt: true,
+  verificationStartedAt: true,
+  verifiedAt: true,
+  graceStartedAt: true,
+  lastCheckedAt: true,
+  nextCheckAt: true,
+  version: true,
+  createdAt: true,
+  records: {
+    orderBy: { position: "asc" as const },
+    // DKIM records: which key they publish (never the key's private half).
+    include: {
+      dkimKey: {
+        select: { id: true, selector: true, state: true, retireAfter: true, selfTestOutcome: true, selfTestCode: true, selfTestDetail: true, selfTestedAt: true },
+      },
+    },
+  },
+} as const;
+
+export type StoredDomain = Awaited<ReturnType<typeof getDomain>>;
+
+export async function getDomain(db: DbClient, organizationId: string, domainId: string) {
+  const domain = await db.domain.findFirst({ where: { id: domainId, organizationId }, select: domainPublicSelect });
+  if (!domain) throw new NotFoundError("This domain does not exist, or it was deleted.");
+  return domain;
+}
+
+export async function findDomainByName(db: DbClient, organizationId: string, name: string) {
+  const checked = checkHostname(name);
+  if (!checked.ok) return null;
+  return db.domain.findFirst({ where: { name: checked.ascii, organizationId }, select: domainPublicSelect });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The domain a page's URL names: `/domains/help.acme.com`, or the domain's id; null for anything else (a 404). */
+export async function findDomainByKey(db: DbClient, organizationId: string, key: string) {
+  const decoded = safeDecode(key);
+  if (decoded === null) return null;
+  if (UUID.test(decoded)) return findOwnDomain(db, organizationId, decoded);
+  return findDomainByName(db, organizationId, decoded);
+}
+
+/** getDomain, with null for a domain that is not (or no longer) the organisation's. */
+export function findOwnDomain(db: DbClient, organizationId: string, domainId: string) {
+  return getDomain(db, organizationId, domainId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
+}
+
+/** A malformed escape such as `%ZZ` names no domain. */
+function safeDecode(key: string): string | null {
+  try {
+    return decodeURIComponent(key);
+  } catch {
+    return null;
+  }
+}
+
+export const TAKEN_MESSAGE =
+  "This domain is already registered to another organisation. If it belongs to you, contact support to have it released.";
+
+/** For the wizard's as-you-type check and for registration; says nothing about who holds a taken domain. */
+export async function checkCustomDomainAvailability(db: DbClient, organizationId: string, input: string, settings: PlatformSettings): Promise<Availability> {
+  const checked = checkHostname(input);
+  if (!checked.ok) return { available: false, reason: checked.error };
+  if (isSameOrSubdomain(checked.ascii, settings.platformDomain)) {
+    return {
+      available: false,
+      reason: `${settings.platformDomain} is the platform's own domain. To use it, choose one of the platform domain scenarios.`,
+    };
+  }
+  const existing = await db.domain.findUnique({ where: { name: checked.ascii }, select: { organizationId: true } });
+  if (existing) {
+    return { available: false, reason: existing.organizationId === organizationId ? "You have already registered this domain." : TAKEN_MESSAGE };
+  }
+  return { available: true, ascii: checked.ascii, unicode: checked.unicode };
+}
+
+/**
+ * For the wizard's as-you-type check and for registration: takes the label as typed, normalises it
+ * (checkPlatformLabel) and says why it cannot be had — malformed, reserved, already this
+ * organisation's, or taken (without saying by whom).
+ */
+export async function checkPlatformLabelAvailability(db: DbClient, organizationId: string, input: string, settings: PlatformSettings): Promise<LabelAvailability> {
+  const checked = checkPlatformLabel(input);
+  if (!checked.ok) return { available: false, reason: checked.error };
+  const { label } = checked;
+  const name = `${label}.${settings.platformDomain}`;
+  if (settings.reservedPlatformLabels.includes(label)) {
+    return { available: false, reason: `"${label}" is reserved for the platform's own use. Choose another name, such as your company name.` };
+  }
+  const taken = await db.domain.findFirst({ where: { OR: [{ platformLabel: label }, { name }] }, select: { organizationId: true } });
+  if (taken) {
+    return {
+      available: false,
+      reason: taken.organizationId === organizationId ? `${name} is already yours: your organisation registered it earlier.` : `${name} is taken. Try another name.`,
+    };
+  }
+  return { available: true, ascii: name, unicode: name, label };
+}
+
+function groupVerdict(records: Pick<RecordView, "kind" | "required" | "verdict">[], kinds: RecordView["kind"][]): Verdict | "pending" | "none" {
+  const relevant = records.filter((record) => kinds.includes(record.kind) && record.required);
+  if (relevant.length === 0) return "none";
+  if (relevant.some((record) => record.verdict === "failed")) return "failed";
+  if (relevant.some((record) => record.verdict === "temporary_failure")) return "temporary_failure";
+  if (relevant.some((record) => record.verdict === "pending")) return "pending";
+  return "verified";
+}
+
+export function summarizeGroups(records: Pick<RecordView, "kind" | "required" | "verdict">[]): DomainView["groups"] {
+  return {
+    ownership: groupVerdict(records, ["ownership"]),
+    inbound: groupVerdict(records, ["mx"]),
+    sending: groupVerdict(records, ["spf", "dkim"]),
+  };
+}
+
+/** What the domain pages and the wizard show: serialisable, without secrets. */
+export async function buildDomainView(db: Database, domain: StoredDomain): Promise<DomainView> {
+  const { zone, confirmed } = await domainZone(db, domain);
+  const records: RecordView[] = domain.records.map((record) => {
+    const check = record.lastCheck as unknown as RecordCheck | null;
+    return {
+      id: record.id,
+      kind: record.kind,
+      type: record.type as "TXT" | "MX",
+      name: record.name,
+      relativeName: relativeName(record.name, zone),
+      value: record.value,
+      preference: record.preference,
+      spfInclude: record.spfInclude,
+      required: record.required,
+      verdict: record.verdict,
+      found: check?.found ?? [],
+      diagnoses: (check?.diagnoses ?? []).map((diagnosis: Diagnosis) => ({
+        code: diagnosis.code,
+        severity: diagnosis.severity,
+        message: diagnosis.message,
+      })),
+      lastCheckedAt: record.lastCheckedAt?.toISOString() ?? null,
+      ttl: SUGGESTED_TTL,
+      dkim: record.dkimKey
+        ? {
+            keyId: record.dkimKey.id,
+            selector: record.dkimKey.selector,
+            state: record.dkimKey.state as DkimKeyState,
+            retireAfter: record.dkimKey.retireAfter?.toISOString() ?? null,
+            dnsVerdict: check?.verdict ?? "pending",
+            selfTest: selfTestViewOf(record.dkimKey, record.name),
+          }
+        : null,
+    };
+  });
+  return {
+    ...domainSummary(domain),
+    zone,
+    zoneConfirmed: confirmed,
+    nextCheckAt: domain.nextCheckAt?.toISOString() ?? null,
+    verificationStartedAt: domain.verificationStartedAt.toISOString(),
+    verifiedAt: domain.verifiedAt?.toISOString() ?? null,
+    records,
+  };
+}
+
+function domainSummary(domain: StoredDomain): DomainSummary {
+  return {
+    id: domain.id,
+    name: domain.name,
+    displayName: domain.displayName,
+    kind: domain.kind,
+    scenario: domain.scenario,
+    status: domain.status,
+    lastCheckedAt: domain.lastCheckedAt?.toISOString() ?? null,
+    // The stored verdicts are the records' (buildDomainView's records carry the same ones).
+    groups: summarizeGroups(domain.records),
+  };
+}
+
+/** One domain as the domain page and the actions' results show it. */
+export async function getDomainView(db: Database, organizationId: string, domainId: string): Promise<DomainView> {
+  return buildDomainView(db, await getDomain(db, organizationId, domainId));
+}
+
+/** Every domain of the organisation, by name (what the Automation API lists). */
+export function listDomains(db: DbClient, organizationId: string) {
+  return db.domain.findMany({ where: { organizationId }, orderBy: { name: "asc" }, select: domainPublicSelect });
+}
+
+/** The domains list: every domain of the organisation with its record groups and its number of routes. */
+export async function readDomainList(organizationId: string): Promise<DomainListItem[]> {
+  const db = getDb();
+  const [domains, routeCounts] = await Promise.all([
+    listDomains(db, organizationId),
+    db.route.groupBy({ by: ["domainId"], where: { organizationId }, _count: { _all: true } }),
+  ]);
+  const routesByDomain = new Map(routeCounts.map((row) => [row.domainId, row._count._all]));
+  return domains.map((domain) => ({ ...domainSummary(domain), routeCount: routesByDomain.get(domain.id) ?? 0 }));
+}
+
+export interface DomainPageData {
+  domain: DomainView;
+  routeCount: number;
+  /** Custom domains only: the DKIM panel. */
+  dkim: DkimPanelView | null;
+}
+
+/** The domain page, by the name or id in its URL; null when the organisation has no such domain. */
+export async function readDomainPage(organizationId: string, key: string, settings: { retiringPeriodMs: number }): Promise<DomainPageData | null> {
+  const db = getDb();
+  const stored = await findDomainByKey(db, organizationId, key);
+  if (!stored) return null;
+  const [domain, routeCount, dkim] = await Promise.all([
+    buildDomainView(db, stored),
+    db.route.count({ where: { domainId: stored.id, organizationId } }),
+    stored.kind === "custom" ? getDkimPanel(db, organizationId, stored.id, settings) : null,
+  ]);
+  return { domain, routeCount, dkim };
+}
