@@ -2,7 +2,7 @@ import { ArrowRight } from "lucide-react";
 import Link from "next/link";
 
 import { LocalTime } from "@/components/ui/local-time";
-import { formatBytes } from "@/lib/mail/replies";
+import { formatBytes } from "@/lib/mail/types";
 import { REFUSAL_REASON_LABELS, type DeliveryListRow, type MessageListRow, type RefusalListRow } from "@/lib/messages/types";
 
 import { MessageStatusBadge, VerdictBadge } from "./status-badges";

@@ -1,6 +1,6 @@
 import "server-only";
 
-import type { DbClient } from "@/lib/db/client";
+import { getDb, type DbClient } from "@/lib/db/client";
 
 import { apiKeyStatus, type ApiKeyAbility, type ApiKeyView } from "./types";
 
@@ -49,6 +49,11 @@ export function apiKeyView(row: ViewRow, now = new Date()): ApiKeyView {
 }
 
 export const apiKeyViewSelect = viewSelect;
+
+/** The API keys page: the organisation's keys, active first. */
+export function readApiKeysPage(organizationId: string, db: DbClient = getDb()): Promise<ApiKeyView[]> {
+  return listApiKeys(db, organizationId);
+}
 
 export async function listApiKeys(db: DbClient, organizationId: string, now = new Date()): Promise<ApiKeyView[]> {
   const rows = await db.apiKey.findMany({ where: { organizationId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: viewSelect });

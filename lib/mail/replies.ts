@@ -1,4 +1,4 @@
-import type { RefusalReason } from "./types";
+import { formatBytes, type RefusalReason } from "./types";
 
 /**
  * Every refusal the gateway gives: the SMTP reply (code, RFC 3463 enhanced status, text) and the
@@ -108,8 +108,3 @@ export const refusals = {
 /** Not a refusal of mail (nothing is recorded): this instance is stopping. */
 export const SHUTTING_DOWN = { code: 421, enhancedStatus: "4.3.2", text: "Service shutting down, try again later" } as const;
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(bytes % 1024 === 0 ? 0 : 1)} KB`;
-  return `${bytes} bytes`;
-}

@@ -11,7 +11,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can, PERMISSION_LABELS } from "@/lib/auth/permissions";
-import { formatBytes } from "@/lib/mail/replies";
+import { formatBytes } from "@/lib/mail/types";
 import { getMessageDetail } from "@/lib/messages/queries";
 import { messagesHref } from "@/lib/messages/schemas";
 import { MESSAGE_STATUS_DESCRIPTIONS } from "@/lib/messages/types";

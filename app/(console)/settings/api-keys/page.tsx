@@ -3,17 +3,16 @@ import type { Metadata } from "next";
 import { ApiKeyManager } from "@/components/api-keys/api-key-manager";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
 import { PageHeader } from "@/components/ui/page-header";
-import { listApiKeys } from "@/lib/api-keys/queries";
+import { readApiKeysPage } from "@/lib/api-keys/queries";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
-import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "API keys" };
 
 export default async function ApiKeysPage() {
   const actor = await requirePageAccess("view");
   const canManage = can(actor, "manage");
-  const keys = await listApiKeys(getDb(), actor.organizationId);
+  const keys = await readApiKeysPage(actor.organizationId);
   return (
     <>
       <PageHeader

@@ -8,7 +8,7 @@ import { MessageStatusBadge } from "@/components/messages/status-badges";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageAccess } from "@/lib/auth/gate";
-import { formatBytes } from "@/lib/mail/replies";
+import { formatBytes } from "@/lib/mail/types";
 import { getRefusalDetail } from "@/lib/messages/queries";
 import { REFUSAL_STAGE_LABELS } from "@/lib/messages/types";
 
