@@ -87,6 +87,36 @@ describeInBrowser("API keys page", () => {
     await context.close();
   });
 
+  it("links the API reference: every endpoint of the served OpenAPI document, at 1280 and 390 px", async () => {
+    const served = (await (await fetch(`${appUrl}/api/v1/openapi.json`)).json()) as {
+      servers: { url: string }[];
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.entries(served.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((method) => ["get", "post", "put", "patch", "delete"].includes(method))
+        .map((method) => `${method.toUpperCase()} ${served.servers[0]!.url}${path}`),
+    );
+    expect(operations).toContain("POST /api/v1/routes");
+    for (const [width, height] of [
+      [1280, 800],
+      [390, 844],
+    ] as const) {
+      const { context, page } = await newClient(browser(), { width, height });
+      await signIn(page, "viewer@acme.example", "acme-viewer-password");
+      await page.goto("/settings/api-keys");
+      await page.getByRole("link", { name: "API reference" }).click();
+      await expect.poll(() => page.getByRole("heading", { name: "API reference", level: 1 }).isVisible()).toBe(true);
+      const shown = await page.locator("article[aria-label]").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("aria-label")));
+      expect(shown.sort()).toEqual([...operations].sort());
+      expect(await page.getByRole("article", { name: "POST /api/v1/routes" }).textContent()).toContain("pattern(body, required)");
+      // The page itself never needs sideways scrolling (the console's top navigation strip is its own matter).
+      expect(await page.locator("main").evaluate((main) => main.scrollWidth <= main.clientWidth)).toBe(true);
+      await screenshot(page, `api-reference-${width}`);
+      await context.close();
+    }
+  }, 120_000);
+
   it("shows a viewer the keys but no way to create or revoke them", async () => {
     const { context, page } = await newClient(browser());
     await signIn(page, "viewer@acme.example", "acme-viewer-password");

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 
 import { ApiKeyManager } from "@/components/api-keys/api-key-manager";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
@@ -20,7 +21,11 @@ export default async function ApiKeysPage() {
         description={
           <>
             Keys let scripts and tools such as Terraform manage your routing through the Automation API (<code className="text-xs">/api/v1</code>). A key can
-            do at most what its creator may do.
+            do at most what its creator may do. Every endpoint is described in the{" "}
+            <Link className="text-brand-700 underline" href="/settings/api-reference">
+              API reference
+            </Link>
+            .
           </>
         }
       />
