@@ -166,6 +166,18 @@ describe("request body limits", () => {
     expect(checkRequestBody("/routes", {})).toBeNull();
   });
 
+  it("lets the Automation API's plan and apply take a whole configuration, up to the import limit, and no more", () => {
+    for (const path of ["/api/v1/configuration/plan", "/api/v1/configuration/apply"]) {
+      expect(checkRequestBody(path, { "content-length": String(5 * 1024 * 1024) })).toBeNull();
+      expect(checkRequestBody(path, { "content-length": String(21 * 1024 * 1024) })).toEqual({
+        status: 413,
+        message: "The configuration is larger than 20 MB; nothing was changed.",
+      });
+    }
+    // Every other endpoint of the API keeps the small limit.
+    expect(checkRequestBody("/api/v1/routes", { "content-length": String(MAX_REQUEST_BODY_BYTES + 1) })).toMatchObject({ status: 413 });
+  });
+
   it("gives server actions the same limit as the HTTP server, so the server's readable answer comes first", async () => {
     const configUrl: string = new URL("../../next.config.mjs", import.meta.url).href;
     const { default: nextConfig } = (await import(configUrl)) as { default: NextConfig };
