@@ -1,7 +1,7 @@
 import "server-only";
 
 import type { Queryable } from "@/lib/db/client";
-import type { ResolvedDomain, ResolvedRoute } from "@/lib/routes/address-resolution";
+import type { LookupRow, ResolvedDomain, ResolvedRoute } from "@/lib/routes/address-resolution";
 
 /**
  * Every route of one domain, by pattern key, in one query: the gateway's route cache
@@ -26,27 +26,7 @@ const DOMAIN_ROUTES = `
      WHERE d.id = $1::uuid
      LIMIT $2`;
 
-interface Row {
-  domain_id: string;
-  organization_id: string;
-  name: string;
-  display_name: string;
-  status: ResolvedDomain["status"];
-  scenario: ResolvedDomain["scenario"];
-  kind: ResolvedDomain["kind"];
-  pattern_key: string | null;
-  route_id: string | null;
-  pattern: string;
-  address: string;
-  priority: number;
-  queue_id: string;
-  queue_name: string;
-  spam_queue_id: string | null;
-  spam_queue_name: string | null;
-  language_id: string | null;
-  language_name: string | null;
-  skills: { id: string; name: string }[];
-}
+type Row = LookupRow & { pattern_key: string | null };
 
 export interface DomainRoutes {
   /** The domain as read with its routes (a domain changed since is read again with them). */

@@ -79,7 +79,8 @@ export async function findRouteFor(db: DbClient, domain: { id: string; organizat
   return found?.route ?? null;
 }
 
-interface LookupRow {
+/** A row of the lookup statement; the gateway's whole-domain read (lib/mail/domain-routes.ts) adds its pattern key. */
+export interface LookupRow {
   domain_id: string;
   organization_id: string;
   name: string;
