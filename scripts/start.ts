@@ -52,7 +52,9 @@ async function smtpListening(port: number, timeoutMs = 15_000): Promise<boolean>
 
 async function main(): Promise<number> {
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
-  const given = loadConfig(process.env);
+  // Where the database is and where local secrets live, read before those secrets exist: as a
+  // development configuration, which does not yet require them (the full check follows).
+  const given = loadConfig({ ...process.env, NODE_ENV: "development" });
   if (!given.ok) {
     console.error(formatConfigProblems(given.problems));
     return 1;
@@ -64,7 +66,7 @@ async function main(): Promise<number> {
     process.env.NEXTAUTH_SECRET ||= await readOrCreateSecret(dataDir, "nextauth-secret");
     process.env.SECRETS_KEY ||= await readOrCreateSecret(dataDir, "secrets-key");
   }
-  const loaded = embedded ? loadConfig(process.env) : given;
+  const loaded = loadConfig(process.env);
   if (!loaded.ok) {
     console.error(formatConfigProblems(loaded.problems));
     return 1;
