@@ -8,7 +8,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // `next build` loads this file to collect page data; a build must not touch the database.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  const { startInProcessWorker } = await import("./lib/jobs/in-process");
+  const { startInProcessWorker } = await import("./lib/worker/in-process");
   startInProcessWorker();
   const { startInProcessGateway } = await import("./lib/mail/in-process");
   startInProcessGateway();

@@ -69,7 +69,7 @@ async function serveDns(): Promise<void> {
 
 async function runWorker(): Promise<void> {
   const { loadConfig } = await import("../lib/config/env");
-  const { startWorker } = await import("../lib/jobs/worker");
+  const { startWorker } = await import("../lib/worker/worker");
   const loaded = loadConfig(process.env);
   if (!loaded.ok) throw new Error(`invalid configuration: ${JSON.stringify(loaded.problems)}`);
   const worker = await startWorker({ config: loaded.config, mode: "separate" });
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   Object.assign(process.env, { DATABASE_URL: url, SECRETS_KEY, LOG_LEVEL: "silent" });
 
   const { getDb, disconnectDb } = await import("../lib/db/client");
-  const { generateDkimKey } = await import("../lib/dkim/keys");
+  const { generateDkimKey } = await import("../lib/domains/dkim/keys");
   const { buildExpectedRecords, storedFromExpected } = await import("../lib/domains/expected-records");
   const { platformSettings } = await import("../lib/domains/settings");
   const { loadConfig } = await import("../lib/config/env");

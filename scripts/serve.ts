@@ -28,7 +28,7 @@ import { checkRequestBody, type BodyRefusal } from "../lib/http/body-limits";
 import { CLIENT_ADDRESS_HEADER, dropUntrustedRequestHeaders, REQUEST_ID_HEADER, resolveClientAddress } from "../lib/http/client-address";
 import { escapeMalformedPercents } from "../lib/http/request-path";
 import { baselineSecurityHeaders } from "../lib/http/security-headers";
-import { runShutdownHooks } from "../lib/jobs/shutdown";
+import { runShutdownHooks } from "../lib/runtime/shutdown";
 import { log } from "../lib/log";
 
 const dev = process.argv.includes("--dev");

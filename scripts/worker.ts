@@ -6,7 +6,7 @@
  * jobs, lets running ones finish (handing back any still running after SHUTDOWN_TIMEOUT), and
  * closes its connections.
  */
-import { startWorker } from "@/lib/jobs/worker";
+import { startWorker } from "@/lib/worker/worker";
 
 import { runService } from "./cli";
 

@@ -10,7 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { LocalTime } from "@/components/ui/local-time";
 import type { ActionResult } from "@/lib/actions/result";
-import type { DkimActionResult, DkimKeyState, DkimKeyView, DkimPanelView, SelfTestView } from "@/lib/dkim/types";
+import type { DkimActionResult, DkimKeyState, DkimKeyView, DkimPanelView, SelfTestView } from "@/lib/domains/dkim/types";
 
 import { CopyButton } from "./copy-button";
 import { RelativeTime } from "./relative-time";

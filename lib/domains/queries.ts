@@ -1,8 +1,8 @@
 import "server-only";
 
 import { getDb, type Database, type DbClient } from "@/lib/db/client";
-import { getDkimPanel, selfTestViewOf } from "@/lib/dkim/queries";
-import type { DkimKeyState, DkimPanelView } from "@/lib/dkim/types";
+import { getDkimPanel, selfTestViewOf } from "@/lib/domains/dkim/queries";
+import type { DkimKeyState, DkimPanelView } from "@/lib/domains/dkim/types";
 import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
 import { NotFoundError } from "@/lib/errors";
 

@@ -6,7 +6,7 @@ import type { z } from "zod";
 
 import type { DbClient, Prisma } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors-prisma";
-import { generateDkimKey } from "@/lib/dkim/keys";
+import { generateDkimKey } from "@/lib/domains/dkim/keys";
 import { ConflictError, LimitError, ValidationError } from "@/lib/errors";
 
 import { buildExpectedRecords, storedFromExpected } from "./expected-records";

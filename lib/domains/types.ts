@@ -3,7 +3,7 @@
  * side is lib/domains/queries.ts and lib/domains/commands/.
  */
 
-import type { DkimKeyState, SelfTestView } from "@/lib/dkim/types";
+import type { DkimKeyState, SelfTestView } from "@/lib/domains/dkim/types";
 import type { DiagnosisCode, Severity, Verdict } from "@/lib/dns";
 
 import type { DomainStatus } from "./status";

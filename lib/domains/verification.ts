@@ -1,17 +1,16 @@
 import "server-only";
 
 import { groupVerdict, verifyDomainRecords, type RecordCheck, type VerificationReport, type VerifyOptions } from "@/lib/dns";
-import { getConfig } from "@/lib/config/env";
 import type { Database, Prisma } from "@/lib/db/client";
-import { retireDueKeys } from "@/lib/dkim/key-records";
-import { LIVE_KEY_STATES, selfTestKeys, storeKeyTests, type KeyTestResult, type KeyUnderTest } from "@/lib/dkim/key-tests";
+import { retireDueKeys } from "@/lib/domains/dkim/key-records";
+import { LIVE_KEY_STATES, selfTestKeys, storeKeyTests, type KeyTestResult, type KeyUnderTest } from "@/lib/domains/dkim/key-tests";
 import { NotFoundError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { describeDomainEvent, type MissingRecord } from "@/lib/notifications/messages";
+import { describeDomainEvent, type MissingRecord } from "./status-messages";
 import { createNotification } from "@/lib/notifications/commands";
 import { queueWebhookEvent } from "@/lib/notifications/webhooks/deliveries";
 
-import { monitoringSettingsFrom, nextCheckAt, type MonitoringSettings } from "./check-schedule";
+import { nextCheckAt, type MonitoringSettings } from "./check-schedule";
 import { expectedFromStored } from "./expected-records";
 import { enqueueAfterCheck } from "./follow-ups";
 import { nextDomainState, type DomainState, type DomainStatus, type StatusEvent, type StatusPolicy } from "./status";
@@ -39,14 +38,14 @@ export interface VerificationOutcome {
 }
 
 export interface VerifyAndRecordOptions extends VerifyOptions {
-  /** Status rules; default from configuration (CHECK_PENDING_TIMEOUT, CHECK_GRACE_PERIOD). */
+  /** Status rules; `monitoring.policy` unless given (tests). */
   policy?: StatusPolicy;
-  /** Status rules and re-check intervals; default from configuration. `policy` wins when both are given. */
-  monitoring?: MonitoringSettings;
+  /** Status rules and re-check intervals (CHECK_* configuration, lib/domains/check-schedule.ts). */
+  monitoring: MonitoringSettings;
   /** Jitter source for the verified re-check interval (tests pass a fixed one). */
   random?: () => number;
-  /** Opens the DKIM private keys for the self-test; default SECRETS_KEY. */
-  secretsKey?: string;
+  /** Opens the DKIM private keys for the self-test (SECRETS_KEY). */
+  secretsKey: string | undefined;
 }
 
 interface LockedDomain extends DomainState {
@@ -77,7 +76,7 @@ export async function verifyAndRecord(
   const { domain, input } = await loadExpectation(db, organizationId, domainId);
   const engineReport = await verifyDomainRecords(input, options);
   const now = options.now?.() ?? new Date();
-  const settings = options.monitoring ?? monitoringSettingsFrom(getConfig());
+  const settings = options.monitoring;
   const policy = options.policy ?? settings.policy;
   const selfTests = await selfTestDkimKeys(db, domain, engineReport, now, options);
   const { report, verdicts } = joinSelfTests(engineReport, domain.records, selfTests);
@@ -277,7 +276,7 @@ async function selfTestDkimKeys(
     timeoutMs: options.timeoutMs ?? 1500,
     deadlineMs: options.deadlineMs ?? 8000,
     now,
-    secretsKey: options.secretsKey ?? getConfig().SECRETS_KEY,
+    secretsKey: options.secretsKey,
   });
 }
 

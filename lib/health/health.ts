@@ -4,7 +4,7 @@ import pg from "pg";
 
 import type { AppConfig } from "@/lib/config/env";
 import { getMigrationStatus } from "@/lib/db/migrate";
-import { inProcessWorkerStatus } from "@/lib/jobs/worker-state";
+import { inProcessWorkerStatus } from "@/lib/worker/worker-state";
 import { inProcessGateway } from "@/lib/mail/gateway-state";
 import { configuredDatabaseUrl } from "@/lib/db/client";
 

@@ -6,7 +6,7 @@ import type { DnsCache } from "@/lib/dns";
 import { monitoringSettingsFrom, nextCheckAt } from "@/lib/domains/check-schedule";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import type { DomainFollowUps } from "@/lib/domains/follow-ups";
-import { verifyAndRecord } from "@/lib/domains/verification";
+import { verifyAndRecord, type VerifyAndRecordOptions } from "@/lib/domains/verification";
 import { NotFoundError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -46,9 +46,9 @@ export const domainFollowUps: DomainFollowUps = {
   scheduleChecks: (domainId) => scheduleDomainChecks(domainId),
 };
 
-/** The options a check asked for by an administrator runs with: the configured DNS engine's. */
-export function verificationOptions(config: AppConfig = getConfig()) {
-  return dnsOptionsFrom(config);
+/** What a check runs with: the configured DNS engine, status rules and the key that opens DKIM keys. */
+export async function verificationOptions(config: AppConfig = getConfig()): Promise<VerifyAndRecordOptions> {
+  return { ...(await dnsOptionsFrom(config)), monitoring: monitoringSettingsFrom(config), secretsKey: config.SECRETS_KEY };
 }
 
 /** A job may start this much before the row says the check is due (clock differences between hosts). */
@@ -80,8 +80,8 @@ export async function runScheduledCheck(
   if (domain.kind !== "custom" || domain.status === "failed") return "not_monitored";
   if (domain.nextCheckAt && domain.nextCheckAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return "not_due";
   try {
-    const dns = await dnsOptionsFrom(config);
-    await verifyAndRecord(db, null, domainId, "scheduled", { ...dns, ...(dnsCache ? { cache: dnsCache } : {}), monitoring: monitoringSettingsFrom(config) });
+    const options = await verificationOptions(config);
+    await verifyAndRecord(db, null, domainId, "scheduled", { ...options, ...(dnsCache ? { cache: dnsCache } : {}) });
   } catch (error) {
     if (error instanceof NotFoundError) return "not_found"; // deleted while its DNS was being checked
     throw error;

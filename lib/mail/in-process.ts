@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getConfig, type AppConfig } from "@/lib/config/env";
-import { onShutdown } from "@/lib/jobs/shutdown";
+import { onShutdown } from "@/lib/runtime/shutdown";
 import { log } from "@/lib/log";
 
 import { startGateway, type InboundGateway } from "./gateway";

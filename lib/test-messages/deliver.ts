@@ -3,11 +3,11 @@ import "server-only";
 import { isIP } from "node:net";
 
 import type { Database, Prisma } from "@/lib/db/client";
-import { findMailExchangers, nameserverAddressRefusal, type MxLookup, type VerifyOptions } from "@/lib/dns";
+import { findMailExchangers, nameserverAddressRefusal, type MxLookup } from "@/lib/dns";
 import { log } from "@/lib/log";
 
 import { composeTestMessage } from "./message";
-import type { TestMessageSettings } from "./settings";
+import type { DeliveryDependencies, TestMessageSettings } from "./settings";
 import { deliverOnce } from "./smtp";
 import type { MxExchangerRecord, MxRecord, SendFailure, SmtpAttempt, SmtpRecord } from "./types";
 
@@ -20,11 +20,6 @@ import type { MxExchangerRecord, MxRecord, SendFailure, SmtpAttempt, SmtpRecord 
  * server cannot be reached or defers. Each step is written to the row as it ends, so the trace page
  * shows it live. What happens after the recipient's MX said 250 is the gateway's to record.
  */
-export interface DeliveryDependencies {
-  settings: TestMessageSettings;
-  dns: Pick<VerifyOptions, "resolvers" | "timeoutMs" | "retries" | "deadlineMs" | "authoritativePort" | "allowPrivateNameservers">;
-}
-
 export type DeliveryOutcome = { outcome: "sent" } | { outcome: "failed"; failure: SendFailure } | { outcome: "skipped" };
 
 /** A mail server that cannot be reached is worth another try elsewhere; one that answered 5xx is not. */

@@ -1,10 +1,10 @@
 import "server-only";
 
 import type { AppConfig } from "@/lib/config/env";
+import type { VerifyOptions } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { gatewayHostname } from "@/lib/mail/gateway";
 
-import type { DeliveryDependencies } from "./deliver";
 import type { SmtpTimeouts } from "./smtp";
 
 /** What traced test messages need from configuration (lib/config/env.ts). */
@@ -24,6 +24,12 @@ export interface TestMessageSettings {
   heloName: string;
   /** Our inbound hosts: an MX naming one of them is ours. */
   inboundHosts: readonly string[];
+}
+
+/** What delivering a test message needs: its settings and the DNS engine's options for the MX lookup. */
+export interface DeliveryDependencies {
+  settings: TestMessageSettings;
+  dns: Pick<VerifyOptions, "resolvers" | "timeoutMs" | "retries" | "deadlineMs" | "authoritativePort" | "allowPrivateNameservers">;
 }
 
 export function testMessageSettings(config: AppConfig): TestMessageSettings {

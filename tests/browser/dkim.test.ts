@@ -2,8 +2,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
-import { rotateDkimKey } from "@/lib/dkim/commands/rotate-dkim-key";
-import { generateDkimKey } from "@/lib/dkim/keys";
+import { rotateDkimKey } from "@/lib/domains/dkim/commands/rotate-dkim-key";
+import { generateDkimKey } from "@/lib/domains/dkim/keys";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";

@@ -11,7 +11,7 @@ import type { ActionResult } from "@/lib/actions/result";
 import type { Ability } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";
 import { getDb } from "@/lib/db/client";
-import { dkimRecordName, dkimRecordValue, generateDkimKey } from "@/lib/dkim/keys";
+import { dkimRecordName, dkimRecordValue, generateDkimKey } from "@/lib/domains/dkim/keys";
 import { JOB_SCHEMA } from "@/lib/jobs/queues";
 import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
 import { saveWebhook } from "@/lib/notifications/webhooks/commands";

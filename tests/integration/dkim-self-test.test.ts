@@ -5,7 +5,7 @@ import { dkimPanelAction, runDkimSelfTestAction } from "@/app/(console)/domains/
 import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { open } from "@/lib/crypto/sealed-box";
 import { getDb } from "@/lib/db/client";
-import { generateDkimKey } from "@/lib/dkim/keys";
+import { generateDkimKey } from "@/lib/domains/dkim/keys";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import type { DomainView } from "@/lib/domains/types";
 

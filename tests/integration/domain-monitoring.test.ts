@@ -9,7 +9,7 @@ import { registerDomain, restartVerification } from "@/lib/domains/registration"
 import type { DomainDependencies } from "@/lib/domains/settings";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
-import { runScheduledCheck, scheduleDomainChecks } from "@/lib/jobs/domain-checks";
+import { runScheduledCheck, scheduleDomainChecks, verificationOptions } from "@/lib/jobs/domain-checks";
 import { stopJobClient } from "@/lib/jobs/client";
 import { sweepDueWork } from "@/lib/jobs/sweep";
 import { getNotificationFeed } from "@/lib/notifications/queries";
@@ -47,8 +47,9 @@ const HOUR = 60 * MINUTE;
 const epoch = new Date(Math.floor(Date.now() / HOUR) * HOUR - 200 * HOUR);
 let clock = epoch;
 const at = (ms: number) => new Date(epoch.getTime() + ms);
-const check = (domainId: string, trigger: "scheduled" | "manual" = "scheduled") =>
+const check = async (domainId: string, trigger: "scheduled" | "manual" = "scheduled") =>
   verifyAndRecord(db, null, domainId, trigger, {
+    ...(await verificationOptions()),
     resolvers: world.resolvers,
     authoritativePort: world.authoritativePort,
     allowPrivateNameservers: true,

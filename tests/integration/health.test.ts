@@ -7,9 +7,9 @@ import os from "node:os";
 import path from "node:path";
 
 import { findFreePort } from "@/lib/db/embedded-postgres";
-import { startInProcessWorker } from "@/lib/jobs/in-process";
+import { startInProcessWorker } from "@/lib/worker/in-process";
 import { startInProcessGateway } from "@/lib/mail/in-process";
-import { runShutdownHooks } from "@/lib/jobs/shutdown";
+import { runShutdownHooks } from "@/lib/runtime/shutdown";
 
 import { configWith, eventually } from "../support/jobs";
 import { startTestCluster, TEMPLATE_DATABASE } from "../support/postgres-cluster";

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 
 import { getDb } from "@/lib/db/client";
-import { startWorker, type JobEvent } from "@/lib/jobs/worker";
+import { startWorker, type JobEvent } from "@/lib/worker/worker";
 import { QUEUES } from "@/lib/jobs/queues";
 import { startGateway } from "@/lib/mail/gateway";
 import { pruneInboundMail } from "@/lib/mail/retention";

@@ -8,7 +8,7 @@ import { getDb } from "@/lib/db/client";
 import { stopJobClient } from "@/lib/jobs/client";
 import { enqueueDomainCheck } from "@/lib/jobs/enqueue";
 import { QUEUES } from "@/lib/jobs/queues";
-import { startWorker, type JobEvent, type JobWorker } from "@/lib/jobs/worker";
+import { startWorker, type JobEvent, type JobWorker } from "@/lib/worker/worker";
 
 import { PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { startDnsWorld } from "../support/dns-server";

@@ -14,8 +14,9 @@ import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { getDb } from "@/lib/db/client";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
+import { verificationOptions } from "@/lib/jobs/domain-checks";
 import { stopJobClient } from "@/lib/jobs/client";
-import { startWorker, type JobWorker } from "@/lib/jobs/worker";
+import { startWorker, type JobWorker } from "@/lib/worker/worker";
 import { listDeliveries } from "@/lib/notifications/queries";
 import { attemptDelivery } from "@/lib/notifications/webhooks/deliveries";
 import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
@@ -110,6 +111,7 @@ async function verifiedDomainEvent(name: string) {
   const domain = await createCustomDomain(db, acme.id, name, settings);
   world.publish(...asPublished(domain.records.map(expectedFromStored).filter((record) => record.kind === "ownership" || record.kind === "mx")));
   const outcome = await verifyAndRecord(db, acme.id, domain.id, "manual", {
+    ...(await verificationOptions()),
     resolvers: world.resolvers,
     authoritativePort: world.authoritativePort,
     allowPrivateNameservers: true,

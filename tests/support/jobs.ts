@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 
 import { loadConfig, type AppConfig } from "@/lib/config/env";
 import type { Database } from "@/lib/db/client";
-import { generateDkimKey } from "@/lib/dkim/keys";
+import { generateDkimKey } from "@/lib/domains/dkim/keys";
 import { buildExpectedRecords, storedFromExpected } from "@/lib/domains/expected-records";
 import type { PlatformSettings } from "@/lib/domains/settings";
 import { JOB_SCHEMA, QUEUES } from "@/lib/jobs/queues";

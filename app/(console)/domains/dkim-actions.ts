@@ -4,14 +4,14 @@ import { revalidatePath } from "next/cache";
 
 import { defineAction, type ActionContext } from "@/lib/actions/define-action";
 import { getConfig } from "@/lib/config/env";
-import { discardDkimKey } from "@/lib/dkim/commands/discard-dkim-key";
-import { rotateDkimKey } from "@/lib/dkim/commands/rotate-dkim-key";
-import { runDkimSelfTest } from "@/lib/dkim/commands/run-dkim-self-test";
-import { switchDkimKey } from "@/lib/dkim/commands/switch-dkim-key";
-import { getDkimPanel } from "@/lib/dkim/queries";
-import { dkimDomainSchema, dkimKeySchema } from "@/lib/dkim/schemas";
-import { dkimSettingsFrom } from "@/lib/dkim/settings";
-import type { DkimActionResult } from "@/lib/dkim/types";
+import { discardDkimKey } from "@/lib/domains/dkim/commands/discard-dkim-key";
+import { rotateDkimKey } from "@/lib/domains/dkim/commands/rotate-dkim-key";
+import { runDkimSelfTest } from "@/lib/domains/dkim/commands/run-dkim-self-test";
+import { switchDkimKey } from "@/lib/domains/dkim/commands/switch-dkim-key";
+import { getDkimPanel } from "@/lib/domains/dkim/queries";
+import { dkimDomainSchema, dkimKeySchema } from "@/lib/domains/dkim/schemas";
+import { dkimSettingsFrom } from "@/lib/domains/dkim/settings";
+import type { DkimActionResult } from "@/lib/domains/dkim/types";
 import { getDomainView } from "@/lib/domains/queries";
 
 /** The panel and the domain as they are after an action: DKIM verdicts and the records list may have moved. */

@@ -1,4 +1,4 @@
-import type { StatusEvent } from "@/lib/domains/status";
+import type { StatusEvent } from "./status";
 
 /** What admins read in the bell, the notifications page and webhook payloads' `message`. Pure. */
 

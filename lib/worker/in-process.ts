@@ -4,8 +4,8 @@ import { getConfig, type AppConfig } from "@/lib/config/env";
 import { configuredDatabaseUrl, disconnectDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
 
-import { stopJobClient } from "./client";
-import { onShutdown } from "./shutdown";
+import { stopJobClient } from "@/lib/jobs/client";
+import { onShutdown } from "@/lib/runtime/shutdown";
 import { startWorker, type JobWorker } from "./worker";
 import { inProcessState, setInProcessState, type InProcessState } from "./worker-state";
 

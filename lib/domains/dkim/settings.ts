@@ -1,8 +1,7 @@
 import "server-only";
 
-import type { AppConfig } from "@/lib/config/env";
 import type { VerifyOptions } from "@/lib/dns";
-import { dnsOptionsFrom } from "@/lib/domains/dns-options";
+import { dnsOptionsFrom, type DnsConfig } from "@/lib/domains/dns-options";
 
 import type { SelfTestSettings } from "./self-test";
 
@@ -20,7 +19,14 @@ export interface DkimSettings {
   dns: VerifyOptions;
 }
 
-export async function dkimSettingsFrom(config: AppConfig): Promise<DkimSettings> {
+/** The configuration entries the DKIM commands read (lib/config/env.ts's AppConfig has them). */
+export interface DkimConfig extends DnsConfig {
+  DKIM_SELECTOR: string;
+  DKIM_RETIRING_PERIOD: number;
+  SECRETS_KEY?: string | undefined;
+}
+
+export async function dkimSettingsFrom(config: DkimConfig): Promise<DkimSettings> {
   const dns = await dnsOptionsFrom(config);
   return {
     baseSelector: config.DKIM_SELECTOR,

@@ -15,11 +15,11 @@ import { deliveryDependencies } from "@/lib/test-messages/settings";
 import { attemptDelivery } from "@/lib/notifications/webhooks/deliveries";
 import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
 
-import { describeBossError, lendJobClient, pgBossOptions, releaseJobClient } from "./client";
-import { runScheduledCheck } from "./domain-checks";
-import { enqueueWebhookDelivery } from "./enqueue";
-import { ensureQueues, QUEUES, type DomainCheckJob, type TestMessageJob, type WebhookDeliveryJob } from "./queues";
-import { sweepDueWork, type SweepResult } from "./sweep";
+import { describeBossError, lendJobClient, pgBossOptions, releaseJobClient } from "@/lib/jobs/client";
+import { runScheduledCheck } from "@/lib/jobs/domain-checks";
+import { enqueueWebhookDelivery } from "@/lib/jobs/enqueue";
+import { ensureQueues, QUEUES, type DomainCheckJob, type TestMessageJob, type WebhookDeliveryJob } from "@/lib/jobs/queues";
+import { sweepDueWork, type SweepResult } from "@/lib/jobs/sweep";
 
 /**
  * A job worker: pg-boss polls PostgreSQL for domain checks, webhook deliveries and sweeps, and runs

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { describeDomainEvent, describeDuration } from "@/lib/notifications/messages";
+import { describeDomainEvent, describeDuration } from "@/lib/domains/status-messages";
 
 const context = {
   domain: "help.acme.com",
