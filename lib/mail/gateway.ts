@@ -11,6 +11,7 @@ import { configuredDatabaseUrl, getDb, getPool, type Database, type Queryable } 
 import { ResolverCache } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { log as rootLog, type Logger } from "@/lib/log";
+import { startHeartbeat } from "@/lib/runtime/heartbeat";
 import { findOriginalDomains } from "@/lib/routes/original-domain";
 
 import { authenticateMessage, type Authentication, type AuthenticationSettings } from "./authenticate";
@@ -144,7 +145,6 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   const writer = new MessageWriter(pool);
 
   let state: GatewayState = "starting";
-  let lastHeartbeatAt: Date | null = null;
   const transactions = new Map<string, Transaction>();
   /** Messages between the end of DATA and the reply (being checked and stored). */
   let storing = 0;
@@ -431,23 +431,19 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   const port = typeof address === "object" && address ? address.port : requestedPort;
   state = "listening";
 
-  async function heartbeat(): Promise<void> {
-    if (state !== "listening") return;
-    const now = new Date();
-    try {
+  const heartbeat = await startHeartbeat({
+    service: "inbound gateway",
+    intervalMs: config.WORKER_HEARTBEAT_INTERVAL,
+    log,
+    active: () => state === "listening",
+    beat: async (now) => {
       await db.inboundGatewayHeartbeat.upsert({
         where: { id },
         create: { id, mode, host: os.hostname().slice(0, 255), pid: process.pid, port, startedAt, seenAt: now },
         update: { seenAt: now },
       });
-      lastHeartbeatAt = now;
-    } catch (error) {
-      log.debug({ err: error }, "gateway heartbeat not written");
-    }
-  }
-  await heartbeat();
-  const timer = setInterval(() => void heartbeat(), config.WORKER_HEARTBEAT_INTERVAL);
-  timer.unref();
+    },
+  });
   log.info({ host, port, mode, tls: tls.source, hostname }, "inbound SMTP gateway listening");
 
   // A connection still in its greeting has no envelope yet.
@@ -458,12 +454,12 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   return {
     id,
     port,
-    status: () => ({ id, state, port, startedAt, lastHeartbeatAt }),
+    status: () => ({ id, state, port, startedAt, lastHeartbeatAt: heartbeat.lastBeatAt() }),
     routeCache: () => routeCache?.stats() ?? null,
     stop(timeoutMs = config.SHUTDOWN_TIMEOUT) {
       stopping ??= (async () => {
         state = "draining";
-        clearInterval(timer);
+        heartbeat.stop();
         log.info({ connections: server.connections.size }, "inbound gateway draining: finishing transactions in progress");
         // Idle connections are told to come back later now; those in a transaction finish it first.
         for (const connection of server.connections) {

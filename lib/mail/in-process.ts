@@ -1,6 +1,6 @@
 import "server-only";
 
-import { getConfig, type AppConfig } from "@/lib/config/env";
+import { inProcessConfig } from "@/lib/runtime/in-process";
 import { onShutdown } from "@/lib/runtime/shutdown";
 import { log } from "@/lib/log";
 
@@ -15,13 +15,8 @@ import { configuredDatabaseUrl } from "@/lib/db/client";
  */
 export function startInProcessGateway(): void {
   if (inProcessGateway()) return; // once per process (dev reloads re-run instrumentation)
-  let config: AppConfig;
-  try {
-    config = getConfig();
-  } catch (error) {
-    log.error({ err: error }, "inbound SMTP gateway not started: the configuration is invalid");
-    return;
-  }
+  const config = inProcessConfig("inbound SMTP gateway");
+  if (!config) return;
   let gateway: InboundGateway | null = null;
   let stopped = false;
   const state: InProcessGatewayState = { mode: config.INBOUND_MODE, status: () => gateway?.status() ?? null, error: null };

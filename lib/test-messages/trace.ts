@@ -4,11 +4,11 @@ import type {
   DiagnosisCode,
   MxExchangerRecord,
   MxRecord,
-  Scenario,
   SendFailure,
   SmtpAttempt,
   SmtpRecord,
   StageStatus,
+  TestMessageTarget,
   TestMessageStatus,
   TestMessageTrace,
   TraceDiagnosis,
@@ -21,13 +21,7 @@ import type {
  * stored (found by the message's token). Pure: the same evidence and clock give the same trace, so
  * every diagnosis is unit-tested (tests/unit/test-message-trace.test.ts).
  */
-export interface TraceRow {
-  id: string;
-  targetAddress: string;
-  routeAddress: string;
-  viaRedirect: boolean;
-  scenario: Scenario;
-  domainId: string | null;
+export interface TraceRow extends TestMessageTarget {
   createdAt: Date;
   createdByEmail: string;
   status: TestMessageStatus;

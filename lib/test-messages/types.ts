@@ -3,6 +3,8 @@
  * and the trace pages read. Pure types and constants: safe to import anywhere, browser included.
  */
 
+import type { Hop } from "@/lib/mail/types";
+
 export type TestMessageStatus = "queued" | "sending" | "sent" | "failed";
 
 export type Scenario = "own_domain" | "own_domain_with_copies" | "platform_domain" | "platform_domain_with_copies";
@@ -84,15 +86,8 @@ export interface TraceStage {
   details: string[];
 }
 
-export interface TraceHop {
-  from: string | null;
-  by: string | null;
-  with: string | null;
-  for: string | null;
-  ip: string | null;
-  at: string | null;
-  delaySeconds: number | null;
-}
+/** A `Received:` hop as the trace shows it (the gateway's parsed header, without its raw text and id). */
+export type TraceHop = Pick<Hop, "from" | "by" | "with" | "for" | "ip" | "at" | "delaySeconds">;
 
 export type DiagnosisCode =
   | SendFailure
@@ -113,13 +108,17 @@ export interface TraceDiagnosis {
   redirectRule: { from: string; to: string } | null;
 }
 
-export interface TestMessageTrace {
+/** Where a test message went and which route it was meant for. */
+export interface TestMessageTarget {
   id: string;
   targetAddress: string;
   routeAddress: string;
   viaRedirect: boolean;
   scenario: Scenario;
   domainId: string | null;
+}
+
+export interface TestMessageTrace extends TestMessageTarget {
   createdAt: string;
   createdBy: string;
   status: TestMessageStatus;

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { getConfig, type AppConfig } from "@/lib/config/env";
+import { inProcessConfig } from "@/lib/runtime/in-process";
 import { configuredDatabaseUrl, disconnectDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
 
@@ -16,13 +16,8 @@ import { inProcessState, setInProcessState, type InProcessState } from "./worker
  */
 export function startInProcessWorker(): void {
   if (inProcessState()) return; // once per process (dev reloads re-run instrumentation)
-  let config: AppConfig;
-  try {
-    config = getConfig();
-  } catch (error) {
-    log.error({ err: error }, "background checks not started: the configuration is invalid");
-    return;
-  }
+  const config = inProcessConfig("background checks");
+  if (!config) return;
   const state: InProcessState = { mode: config.WORKER_MODE, starting: config.WORKER_MODE === "in-process", stopped: false, status: null };
   setInProcessState(state);
   let worker: JobWorker | null = null;

@@ -9,6 +9,7 @@ import type { AppConfig } from "@/lib/config/env";
 import { databaseUrl, getDb, type Database } from "@/lib/db/client";
 import { DnsCache } from "@/lib/dns";
 import { log as rootLog, type Logger } from "@/lib/log";
+import { startHeartbeat } from "@/lib/runtime/heartbeat";
 import { pruneInboundMail } from "@/lib/mail/retention";
 import { deliverTestMessage } from "@/lib/test-messages/deliver";
 import { deliveryDependencies } from "@/lib/test-messages/settings";
@@ -74,8 +75,6 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
   const log = (options.log ?? rootLog).child({ worker: id });
   const startedAt = new Date();
   let state: WorkerStatus["state"] = "running";
-  let lastHeartbeatAt: Date | null = null;
-  let heartbeatFailing = false;
 
   const boss = new PgBoss(pgBossOptions(config, url, "worker"));
   boss.on("error", (error) => log.warn({ err: describeBossError(error) }, "job queue error"));
@@ -160,42 +159,36 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
   await serve<object>(QUEUES.sweep, () => sweepDueWork(db, config));
   await serve<object>(QUEUES.mailRetention, () => pruneInboundMail(db, config));
 
-  async function heartbeat(): Promise<void> {
-    if (state !== "running") return;
-    const now = new Date();
-    try {
+  const heartbeat = await startHeartbeat({
+    service: "job worker",
+    // The beat also queues the sweep, so it comes at least as often as the sweep is due.
+    intervalMs: Math.min(config.WORKER_HEARTBEAT_INTERVAL, config.JOB_SWEEP_INTERVAL),
+    log,
+    active: () => state === "running",
+    beat: async (now) => {
       await db.workerHeartbeat.upsert({
         where: { id },
         create: { id, mode, host: os.hostname().slice(0, 255), pid: process.pid, startedAt, seenAt: now },
         update: { seenAt: now },
       });
-      lastHeartbeatAt = now;
-      if (heartbeatFailing) log.info("job worker reconnected to the database");
-      heartbeatFailing = false;
       // At most one sweep per interval across all workers: the throttle is a unique index in pg-boss.
       const sweepSeconds = Math.max(1, Math.round(config.JOB_SWEEP_INTERVAL / 1000));
       await boss.sendThrottled(QUEUES.sweep, {}, {}, sweepSeconds, "sweep");
       // Retention runs at most once an hour across all workers (the same unique-index throttle).
       await boss.sendThrottled(QUEUES.mailRetention, {}, {}, 3600, "mail-retention");
-    } catch (error) {
-      if (!heartbeatFailing) log.warn({ err: error }, "job worker cannot reach the database; retrying");
-      heartbeatFailing = true;
-    }
-  }
-  await heartbeat();
-  const timer = setInterval(() => void heartbeat(), Math.min(config.WORKER_HEARTBEAT_INTERVAL, config.JOB_SWEEP_INTERVAL));
-  timer.unref();
+    },
+  });
 
   log.info({ mode, concurrency: config.WORKER_CONCURRENCY }, "job worker started");
 
   let stopping: Promise<void> | null = null;
   return {
     id,
-    status: () => ({ id, mode, state, startedAt, lastHeartbeatAt }),
+    status: () => ({ id, mode, state, startedAt, lastHeartbeatAt: heartbeat.lastBeatAt() }),
     stop(timeoutMs = config.SHUTDOWN_TIMEOUT) {
       stopping ??= (async () => {
         state = "stopping";
-        clearInterval(timer);
+        heartbeat.stop();
         const started = performance.now();
         try {
           await boss.stop({ graceful: true, timeout: Math.max(1000, timeoutMs), close: true, wait: true });

@@ -1,28 +1,23 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { ExpectedRecord } from "@/lib/dns/expected";
+import { describe, expect, it } from "vitest";
 import { reportExitCode } from "@/lib/dns/report";
 import type { VerifyOptions } from "@/lib/dns/verify";
 import { verifyDomainRecords } from "@/lib/dns/verify";
+import { dnsWorlds, expectAcme, publishAcme } from "@/tests/support/dns-engine";
 import { expectSeveritiesMatchVerdicts } from "@/tests/support/dns-report";
 import type { DnsWorld } from "@/tests/support/dns-server";
-import { startDnsWorld } from "@/tests/support/dns-server";
 
 // Nameserver addresses come from DNS, which tenants control: by default only public unicast
 // addresses are queried, so a tenant cannot make the console probe internal addresses. Every
 // server here is on loopback, which the default policy refuses; the configured resolver (operator
 // configuration) is always asked. Addresses outside loopback appear only as ones never contacted.
 
-const ownership: ExpectedRecord = { kind: "ownership", type: "TXT", name: "_inbound-verify.acme.com", value: "inbound-verify=abc123", required: true };
+const ownership = expectAcme.ownership();
 
-const worlds: DnsWorld[] = [];
-afterEach(async () => {
-  await Promise.all(worlds.splice(0).map((w) => w.close()));
-});
+const startWorld = dnsWorlds();
 
 async function world(resolver: "recursive" | "referrals" = "recursive"): Promise<DnsWorld> {
-  const w = await startDnsWorld({ zones: [{ origin: "acme.com" }], resolver });
-  worlds.push(w);
-  w.publish({ name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" });
+  const w = await startWorld({ zones: [{ origin: "acme.com" }], resolver });
+  w.publish(publishAcme.ownership());
   return w;
 }
 

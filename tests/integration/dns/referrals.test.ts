@@ -1,56 +1,47 @@
 import { afterEach, describe, expect, it } from "vitest";
+
 import type { ExpectedRecord } from "@/lib/dns/expected";
 import type { VerificationReport } from "@/lib/dns/report";
-import type { VerifyOptions } from "@/lib/dns/verify";
 import { verifyDomainRecords } from "@/lib/dns/verify";
+import { dkimKey, dnsWorlds, exampleNet, expectAcme, publishAcme, worldOptions } from "@/tests/support/dns-engine";
 import { expectSeveritiesMatchVerdicts } from "@/tests/support/dns-report";
-import type { DnsTestServer, DnsWorld, FixtureRecord, ZoneSpec } from "@/tests/support/dns-server";
-import { startDnsServer, startDnsWorld } from "@/tests/support/dns-server";
+import type { DnsTestServer, DnsWorld } from "@/tests/support/dns-server";
+import { startDnsServer } from "@/tests/support/dns-server";
 
-const KEY = `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${"r".repeat(300)}IDAQAB`;
+const KEY = dkimKey("r");
+const ownership = expectAcme.ownership;
+const mx1 = expectAcme.mx();
+const spf = expectAcme.spf();
+const dkim = expectAcme.dkim(KEY);
 
-const ownership = (name = "_inbound-verify.acme.com"): ExpectedRecord => ({ kind: "ownership", type: "TXT", name, value: "inbound-verify=abc123", required: true });
-const mx1: ExpectedRecord = { kind: "mx", type: "MX", name: "acme.com", exchange: "mx1.inbound.example.net", preference: 10, required: true };
-const spf: ExpectedRecord = { kind: "spf", type: "TXT", name: "acme.com", include: "_spf.example.net", value: "v=spf1 include:_spf.example.net ~all", required: true };
-const dkim: ExpectedRecord = { kind: "dkim", type: "TXT", name: "inbound1._domainkey.acme.com", value: `v=DKIM1; k=rsa; p=${KEY}`, required: true };
-
-const PUBLISHED: FixtureRecord[] = [
-  { name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" },
-  { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
-  { name: "acme.com", type: "TXT", data: "v=spf1 include:_spf.example.net ~all" },
-  { name: "inbound1._domainkey.acme.com", type: "TXT", data: `v=DKIM1; k=rsa; p=${KEY}` },
-];
-
-const EXAMPLE_NET: ZoneSpec = {
-  origin: "example.net",
-  records: [
-    { name: "_spf.example.net", type: "TXT", data: "v=spf1 include:_spf2.example.net ~all" },
-    { name: "_spf2.example.net", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 ~all" },
-    { name: "mx1.inbound.example.net", type: "A", data: "127.0.0.20" },
-    { name: "alias.example.net", type: "CNAME", data: "mx1.inbound.example.net" },
-  ],
-};
-
-const worlds: DnsWorld[] = [];
+const startWorld = dnsWorlds();
 const servers: DnsTestServer[] = [];
 afterEach(async () => {
-  await Promise.all([...worlds.splice(0).map((w) => w.close()), ...servers.splice(0).map((s) => s.close())]);
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 async function world(resolver: "recursive" | "referrals"): Promise<DnsWorld> {
-  const w = await startDnsWorld({ zones: [{ origin: "acme.com" }, EXAMPLE_NET], resolver });
-  worlds.push(w);
-  w.publish(...PUBLISHED);
+  const w = await startWorld({
+    zones: [
+      { origin: "acme.com" },
+      {
+        origin: "example.net",
+        records: [
+          exampleNet.spf("v=spf1 include:_spf2.example.net ~all"),
+          { name: "_spf2.example.net", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 ~all" },
+          exampleNet.host("mx1.inbound", "127.0.0.20"),
+          { name: "alias.example.net", type: "CNAME", data: "mx1.inbound.example.net" },
+        ],
+      },
+    ],
+    resolver,
+  });
+  w.publish(publishAcme.ownership(), publishAcme.mx(), publishAcme.spf(), publishAcme.dkim(KEY));
   return w;
 }
 
-function options(w: DnsWorld): VerifyOptions {
-  // No server here stays silent: a generous timeout only matters on a loaded machine.
-  return { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 1000, retries: 1 };
-}
-
 async function verify(w: DnsWorld, domain: string, records: ExpectedRecord[]): Promise<VerificationReport> {
-  const report = await verifyDomainRecords({ domain, records }, options(w));
+  const report = await verifyDomainRecords({ domain, records }, worldOptions(w));
   expectSeveritiesMatchVerdicts(report);
   return report;
 }

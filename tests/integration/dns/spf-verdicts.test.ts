@@ -1,15 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { ExpectedRecord } from "@/lib/dns/expected";
-import type { Diagnosis, RecordCheck } from "@/lib/dns/report";
+import { describe, expect, it } from "vitest";
+
+import type { RecordCheck } from "@/lib/dns/report";
 import { verifyDomainRecords } from "@/lib/dns/verify";
-import type { DnsWorld, FixtureRecord } from "@/tests/support/dns-server";
-import { startDnsWorld } from "@/tests/support/dns-server";
+import { diagnosis, dnsWorlds, exampleNet, expectAcme, onlyCheck, publishAcme, worldOptions } from "@/tests/support/dns-engine";
+import type { FixtureRecord } from "@/tests/support/dns-server";
 
 // What receivers do with an SPF record (RFC 7208): evaluate terms in order, stop at the first
 // match, stop with a permanent error at the 11th DNS-querying term, never read past `all`.
 // Mail from us matches only our include, so everything before it is evaluated in full.
 
-const spf: ExpectedRecord = { kind: "spf", type: "TXT", name: "acme.com", include: "_spf.example.net", value: "v=spf1 include:_spf.example.net ~all", required: true };
+const spf = expectAcme.spf();
 
 // Includes of known cost: each a:/mx/ptr/exists term is one lookup, the include itself one more.
 const HELPERS: FixtureRecord[] = [
@@ -19,34 +19,12 @@ const HELPERS: FixtureRecord[] = [
   { name: "nested.acme.com", type: "TXT", data: "v=spf1 ip4:198.51.100.0/24 include:_spf.example.net -all" },
 ];
 
-const worlds: DnsWorld[] = [];
-afterEach(async () => {
-  await Promise.all(worlds.splice(0).map((w) => w.close()));
-});
+const startWorld = dnsWorlds();
 
 async function checkSpf(...records: string[]): Promise<RecordCheck> {
-  const w = await startDnsWorld({
-    zones: [
-      { origin: "acme.com" },
-      { origin: "example.net", records: [{ name: "_spf.example.net", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 ~all" }] },
-    ],
-  });
-  worlds.push(w);
-  w.publish(...HELPERS, ...records.map((data): FixtureRecord => ({ name: "acme.com", type: "TXT", data })));
-  const report = await verifyDomainRecords(
-    { domain: "acme.com", records: [spf] },
-    // No server here stays silent: a generous timeout only matters on a loaded machine.
-    { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 1000, retries: 1 },
-  );
-  const check = report.checks[0];
-  if (!check) throw new Error("no check");
-  return check;
-}
-
-function diagnosis(c: RecordCheck, code: Diagnosis["code"]): Diagnosis {
-  const d = c.diagnoses.find((x) => x.code === code);
-  if (!d) throw new Error(`no ${code} diagnosis; got ${c.diagnoses.map((x) => `${x.code}: ${x.message}`).join(" | ")}`);
-  return d;
+  const w = await startWorld({ zones: [{ origin: "acme.com" }, { origin: "example.net", records: [exampleNet.spf()] }] });
+  w.publish(...HELPERS, ...records.map((data) => publishAcme.spf(data)));
+  return onlyCheck(await verifyDomainRecords({ domain: "acme.com", records: [spf] }, worldOptions(w)));
 }
 
 const codes = (c: RecordCheck) => c.diagnoses.map((d) => d.code);

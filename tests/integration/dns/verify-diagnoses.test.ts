@@ -1,59 +1,51 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+
 import type { ExpectedRecord } from "@/lib/dns/expected";
-import type { Diagnosis, RecordCheck, VerificationReport } from "@/lib/dns/report";
+import type { VerificationReport } from "@/lib/dns/report";
 import { verifyDomainRecords } from "@/lib/dns/verify";
-import type { DnsWorld, FixtureRecord, ZoneSpec } from "@/tests/support/dns-server";
+import { diagnosis, dkimKey, dnsWorlds, exampleNet, expectAcme, onlyCheck as first, worldOptions } from "@/tests/support/dns-engine";
 import { expectSeveritiesMatchVerdicts } from "@/tests/support/dns-report";
-import { startDnsWorld } from "@/tests/support/dns-server";
+import type { DnsWorld, DnsWorldOptions, FixtureRecord } from "@/tests/support/dns-server";
 
 const NOW = new Date("2030-01-01T12:00:00.000Z");
-const KEY = `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${"k".repeat(300)}IDAQAB`;
+const KEY = dkimKey("k");
 
-const ownership = (name = "_inbound-verify.acme.com"): ExpectedRecord => ({ kind: "ownership", type: "TXT", name, value: "inbound-verify=abc123", required: true });
-const mx1: ExpectedRecord = { kind: "mx", type: "MX", name: "acme.com", exchange: "mx1.inbound.example.net", preference: 10, required: true };
-const mx2: ExpectedRecord = { kind: "mx", type: "MX", name: "acme.com", exchange: "mx2.inbound.example.net", preference: 20, required: true };
-const spf: ExpectedRecord = { kind: "spf", type: "TXT", name: "acme.com", include: "_spf.example.net", value: "v=spf1 include:_spf.example.net ~all", required: true };
-const dkim: ExpectedRecord = { kind: "dkim", type: "TXT", name: "inbound1._domainkey.acme.com", value: `v=DKIM1; k=rsa; p=${KEY}`, required: true };
+const ownership = expectAcme.ownership;
+const mx1 = expectAcme.mx();
+const mx2 = expectAcme.mx("mx2.inbound.example.net", 20);
+const spf = expectAcme.spf();
+const dkim = expectAcme.dkim(KEY);
 
-const EXAMPLE_NET: ZoneSpec = {
-  origin: "example.net",
-  records: [
-    { name: "_spf.example.net", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 ~all" },
-    { name: "mx1.inbound.example.net", type: "A", data: "127.0.0.20" },
-    { name: "mx2.inbound.example.net", type: "A", data: "127.0.0.21" },
-    { name: "inbound1.dkim.example.net", type: "TXT", data: `v=DKIM1; k=rsa; p=${KEY}` },
-  ],
-};
+const startWorld = dnsWorlds();
 
-const worlds: DnsWorld[] = [];
-afterEach(async () => {
-  await Promise.all(worlds.splice(0).map((w) => w.close()));
-});
-
-async function check(records: FixtureRecord[], expected: ExpectedRecord[], domain = "acme.com", setup?: (w: DnsWorld) => void): Promise<VerificationReport> {
-  const w = await startDnsWorld({ zones: [{ origin: "acme.com", soa: { minimum: 600 } }, EXAMPLE_NET] });
-  worlds.push(w);
+async function check(
+  records: FixtureRecord[],
+  expected: ExpectedRecord[],
+  domain = "acme.com",
+  setup?: (w: DnsWorld) => void,
+  world: Partial<DnsWorldOptions> = {},
+): Promise<VerificationReport> {
+  const w = await startWorld({
+    ...world,
+    zones: [
+      { origin: "acme.com", soa: { minimum: 600 } },
+      {
+        origin: "example.net",
+        records: [
+          exampleNet.spf(),
+          exampleNet.host("mx1.inbound", "127.0.0.20"),
+          exampleNet.host("mx2.inbound", "127.0.0.21"),
+          { name: "inbound1.dkim.example.net", type: "TXT", data: `v=DKIM1; k=rsa; p=${KEY}` },
+        ],
+      },
+    ],
+  });
   w.publish(...records);
   setup?.(w);
-  const report = await verifyDomainRecords(
-    { domain, records: expected },
-    { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 250, retries: 0, now: () => NOW },
-  );
+  const report = await verifyDomainRecords({ domain, records: expected }, worldOptions(w, { timeoutMs: 250, retries: 0, now: () => NOW }));
   // Every scenario here also proves that severities match verdicts.
   expectSeveritiesMatchVerdicts(report);
   return report;
-}
-
-function first(report: VerificationReport): RecordCheck {
-  const c = report.checks[0];
-  if (!c) throw new Error("no check");
-  return c;
-}
-
-function diagnosis(c: RecordCheck, code: Diagnosis["code"]): Diagnosis {
-  const d = c.diagnoses.find((x) => x.code === code);
-  if (!d) throw new Error(`no ${code} diagnosis; got ${c.diagnoses.map((x) => `${x.code}: ${x.message}`).join(" | ")}`);
-  return d;
 }
 
 describe("doubled_zone_suffix", () => {
@@ -348,14 +340,9 @@ describe("authoritative_disagree", () => {
   });
 
   it("when most servers lack the record, the advice is still to wait for them, not to add it again", async () => {
-    const w = await startDnsWorld({ zones: [{ origin: "acme.com" }, EXAMPLE_NET], nameservers: 3 });
-    worlds.push(w);
-    w.authoritative[0]?.data.add({ name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" });
-    const report = await verifyDomainRecords(
-      { domain: "acme.com", records: [ownership()] },
-      { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 250, retries: 0, now: () => NOW },
-    );
-    expectSeveritiesMatchVerdicts(report);
+    const report = await check([], [ownership()], "acme.com", (w) => w.authoritative[0]?.data.add({ name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" }), {
+      nameservers: 3,
+    });
     const c = first(report);
     expect(c.verdict).toBe("failed");
     expect(c.diagnoses.map((d) => d.code)).toEqual(["authoritative_disagree"]);

@@ -1,52 +1,39 @@
 import dgram from "node:dgram";
-import { afterEach, describe, expect, it } from "vitest";
-import type { ExpectedRecord } from "@/lib/dns/expected";
+
+import { describe, expect, it } from "vitest";
+
 import { formatReportTable, reportExitCode } from "@/lib/dns/report";
 import type { VerifyOptions } from "@/lib/dns/verify";
 import { verifyDomainRecords } from "@/lib/dns/verify";
-import type { DnsWorld, FixtureRecord } from "@/tests/support/dns-server";
+import { dkimKey, dnsWorlds, exampleNet, expectAcme, publishAcme, worldOptions } from "@/tests/support/dns-engine";
 import { expectSeveritiesMatchVerdicts } from "@/tests/support/dns-report";
-import { startDnsWorld } from "@/tests/support/dns-server";
+import type { DnsWorld, FixtureRecord } from "@/tests/support/dns-server";
 
 const NOW = new Date("2030-01-01T12:00:00.000Z");
-const KEY = `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${"k".repeat(300)}IDAQAB`;
+const KEY = dkimKey("k");
 
-const ownership: ExpectedRecord = { kind: "ownership", type: "TXT", name: "_inbound-verify.acme.com", value: "inbound-verify=abc123", required: true };
-const mx1: ExpectedRecord = { kind: "mx", type: "MX", name: "acme.com", exchange: "mx1.inbound.example.net", preference: 10, required: true };
-const mx2: ExpectedRecord = { kind: "mx", type: "MX", name: "acme.com", exchange: "mx2.inbound.example.net", preference: 20, required: true };
-const spf: ExpectedRecord = { kind: "spf", type: "TXT", name: "acme.com", include: "_spf.example.net", value: "v=spf1 include:_spf.example.net ~all", required: true };
-const dkim: ExpectedRecord = { kind: "dkim", type: "TXT", name: "inbound1._domainkey.acme.com", value: `v=DKIM1; k=rsa; p=${KEY}`, required: true };
-const dmarc: ExpectedRecord = { kind: "dmarc", type: "TXT", name: "_dmarc.acme.com", value: "v=DMARC1; p=none", required: false };
-const ALL = [ownership, mx1, mx2, spf, dkim, dmarc];
-
+const ownership = expectAcme.ownership();
+const mx1 = expectAcme.mx();
+const mx2 = expectAcme.mx("mx2.inbound.example.net", 20);
+const spf = expectAcme.spf();
+const ALL = [ownership, mx1, mx2, spf, expectAcme.dkim(KEY), expectAcme.dmarc()];
 const PUBLISHED: FixtureRecord[] = [
-  { name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" },
-  { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
-  { name: "acme.com", type: "MX", data: { preference: 20, exchange: "mx2.inbound.example.net" } },
-  { name: "acme.com", type: "TXT", data: "v=spf1 include:_spf.example.net ~all" },
-  { name: "inbound1._domainkey.acme.com", type: "TXT", data: `v=DKIM1; k=rsa; p=${KEY}` },
+  publishAcme.ownership(),
+  publishAcme.mx(),
+  publishAcme.mx("mx2.inbound.example.net", 20),
+  publishAcme.spf(),
+  publishAcme.dkim(KEY),
 ];
 
-const worlds: DnsWorld[] = [];
-afterEach(async () => {
-  await Promise.all(worlds.splice(0).map((w) => w.close()));
-});
+const startWorld = dnsWorlds();
 
 async function world(records: FixtureRecord[] = PUBLISHED): Promise<DnsWorld> {
-  const w = await startDnsWorld({
+  const w = await startWorld({
     zones: [
       { origin: "acme.com", soa: { minimum: 600 } },
-      {
-        origin: "example.net",
-        records: [
-          { name: "_spf.example.net", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 ~all" },
-          { name: "mx1.inbound.example.net", type: "A", data: "127.0.0.20" },
-          { name: "mx2.inbound.example.net", type: "A", data: "127.0.0.21" },
-        ],
-      },
+      { origin: "example.net", records: [exampleNet.spf(), exampleNet.host("mx1.inbound", "127.0.0.20"), exampleNet.host("mx2.inbound", "127.0.0.21")] },
     ],
   });
-  worlds.push(w);
   w.publish(...records);
   return w;
 }
@@ -59,7 +46,7 @@ async function verify(...args: Parameters<typeof verifyDomainRecords>): ReturnTy
 }
 
 function options(w: DnsWorld, extra: Partial<VerifyOptions> = {}): VerifyOptions {
-  return { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 250, retries: 0, now: () => NOW, ...extra };
+  return worldOptions(w, { timeoutMs: 250, retries: 0, now: () => NOW, ...extra });
 }
 
 describe("a fully published domain", () => {

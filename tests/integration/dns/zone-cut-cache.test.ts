@@ -1,49 +1,30 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DnsCache } from "@/lib/dns/cache";
 import type { ExpectedRecord } from "@/lib/dns/expected";
 import type { VerificationReport } from "@/lib/dns/report";
 import { verifyDomainRecords } from "@/lib/dns/verify";
 import { expectSeveritiesMatchVerdicts } from "@/tests/support/dns-report";
-import type { DnsTestServer, DnsWorld, FixtureRecord, ZoneSpec } from "@/tests/support/dns-server";
-import { startDnsWorld } from "@/tests/support/dns-server";
+import type { DnsTestServer, DnsWorld, ZoneSpec } from "@/tests/support/dns-server";
+import { dnsWorlds, exampleNet, expectAcme, publishAcme, worldOptions } from "@/tests/support/dns-engine";
 
-const ownership: ExpectedRecord = { kind: "ownership", type: "TXT", name: "_inbound-verify.acme.com", value: "inbound-verify=abc123", required: true };
-const mx: ExpectedRecord = { kind: "mx", type: "MX", name: "acme.com", exchange: "mx1.inbound.example.net", preference: 10, required: true };
-const spf: ExpectedRecord = { kind: "spf", type: "TXT", name: "acme.com", include: "_spf.example.net", value: "v=spf1 include:_spf.example.net ~all", required: true };
-const RECORDS = [ownership, mx, spf];
+const ownership = expectAcme.ownership();
+const RECORDS = [ownership, expectAcme.mx(), expectAcme.spf()];
 
-const PUBLISHED: FixtureRecord[] = [
-  { name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=abc123" },
-  { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
-  { name: "acme.com", type: "TXT", data: "v=spf1 include:_spf.example.net ~all" },
-];
-
-const EXAMPLE_NET: ZoneSpec = {
-  origin: "example.net",
-  records: [
-    { name: "_spf.example.net", type: "TXT", data: "v=spf1 include:_spf2.example.net ~all" },
-    { name: "_spf2.example.net", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 ~all" },
-    { name: "mx1.inbound.example.net", type: "A", data: "127.0.0.20" },
-  ],
-};
-
-const worlds: DnsWorld[] = [];
-afterEach(async () => {
-  await Promise.all(worlds.splice(0).map((w) => w.close()));
-});
+const startWorld = dnsWorlds();
 
 async function world(options: { resolver?: "recursive" | "referrals"; acme?: Partial<ZoneSpec> } = {}): Promise<DnsWorld> {
-  const w = await startDnsWorld({ zones: [{ origin: "acme.com", ...options.acme }, EXAMPLE_NET], resolver: options.resolver });
-  worlds.push(w);
-  w.publish(...PUBLISHED);
+  const exampleNetRecords = [
+    exampleNet.spf("v=spf1 include:_spf2.example.net ~all"),
+    { name: "_spf2.example.net", type: "TXT", data: "v=spf1 ip4:192.0.2.0/24 ~all" } as const,
+    exampleNet.host("mx1.inbound", "127.0.0.20"),
+  ];
+  const w = await startWorld({ zones: [{ origin: "acme.com", ...options.acme }, { origin: "example.net", records: exampleNetRecords }], resolver: options.resolver });
+  w.publish(publishAcme.ownership(), publishAcme.mx(), publishAcme.spf());
   return w;
 }
 
 async function verify(w: DnsWorld, cache: DnsCache, records: ExpectedRecord[] = RECORDS): Promise<VerificationReport> {
-  const report = await verifyDomainRecords(
-    { domain: "acme.com", records },
-    { resolvers: w.resolvers, authoritativePort: w.authoritativePort, allowPrivateNameservers: true, timeoutMs: 1000, retries: 1, cache },
-  );
+  const report = await verifyDomainRecords({ domain: "acme.com", records }, worldOptions(w, { cache }));
   expectSeveritiesMatchVerdicts(report);
   return report;
 }
