@@ -5,7 +5,9 @@ import type { DbClient } from "@/lib/db/client";
 import { closestRoutes, findRouteFor, resolveAddress, type ResolvedRoute } from "./address-resolution";
 import { findOriginalDomains } from "./original-domain";
 import { routeStatusFor, routeStatusReason, type DomainStatusName } from "./status";
-import type { AddressTestResult, RedirectAdvice, RedirectTarget, Scenario, TestedDomain, TestedRoute } from "./types";
+import type { Scenario } from "@/lib/domains/types";
+
+import type { AddressTestResult, RedirectAdvice, RedirectTarget, TestedDomain, TestedRoute } from "./types";
 
 /**
  * "Where does mail to this address go?" — the route tester. Reads only; every query is scoped by

@@ -3,6 +3,7 @@
  * import report, the route tester). Types only: client components use them without pulling in
  * server modules. The server side is lib/routes/queries.ts and lib/routes/commands/.
  */
+import type { Scenario } from "@/lib/domains/types";
 import type { Actor } from "@/lib/auth/sessions";
 
 import type { HistoryInclusion, RouteStatus } from "./schemas";
@@ -155,7 +156,6 @@ export interface ImportReport {
 export type AddressOutcome = "routed" | "invalid_address" | "unknown_domain" | "domain_not_verified" | "domain_error" | "no_route";
 export type TestOutcome = AddressOutcome;
 
-export type Scenario = "own_domain" | "own_domain_with_copies" | "platform_domain" | "platform_domain_with_copies";
 
 export interface TestedRoute {
   id: string;

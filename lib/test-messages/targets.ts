@@ -5,7 +5,9 @@ import { domainReceivesMail, findRouteFor, resolveAddress } from "@/lib/routes/a
 import { checkEmailAddress } from "@/lib/routes/address";
 import { findOriginalDomains } from "@/lib/routes/original-domain";
 
-import type { Scenario, TestTarget } from "./types";
+import type { Scenario } from "@/lib/domains/types";
+
+import type { TestTarget } from "./types";
 
 /**
  * Where a test message may go: an address routed on one of the organisation's domains that

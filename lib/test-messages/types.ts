@@ -3,11 +3,11 @@
  * and the trace pages read. Pure types and constants: safe to import anywhere, browser included.
  */
 
+import type { Scenario } from "@/lib/domains/types";
 import type { Hop } from "@/lib/mail/types";
 
 export type TestMessageStatus = "queued" | "sending" | "sent" | "failed";
 
-export type Scenario = "own_domain" | "own_domain_with_copies" | "platform_domain" | "platform_domain_with_copies";
 
 /** Why sending stopped, stored in `test_messages.failure`. */
 export type SendFailure =
