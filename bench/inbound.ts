@@ -34,7 +34,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { EXEC_ARGV, percentile, rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
+import { Cleanups, EXEC_ARGV, percentile, rerunUnderReactServer, ROOT, runMeasured } from "./support/run";
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const ROUTES = 100_000;
@@ -128,11 +128,7 @@ async function stopChild(child: Child): Promise<void> {
 }
 
 /** Stops what the run started (children, database, DNS) even when the watchdog ends it early. */
-const cleanups: (() => Promise<unknown>)[] = [];
-
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-}
+const cleanups = new Cleanups();
 
 // ---- role: the server under test (gateway or discard) ----------------------------------------
 
@@ -685,7 +681,7 @@ if (role === "gateway" || role === "discard") {
 } else if (role === "clients") {
   await clientsRole();
 } else if (role === "main") {
-  await runMeasured(main, cleanUp, 20);
+  await runMeasured(main, cleanups, 20);
 } else {
   rerunUnderReactServer(SCRIPT, { ERC_BENCH_ROLE: "main" });
 }

@@ -12,17 +12,14 @@
  */
 import { fileURLToPath } from "node:url";
 
-import { ms, rerunUnderReactServer, runMeasured, sample } from "./support/run";
+import { Cleanups, ms, rerunUnderReactServer, runMeasured, sample } from "./support/run";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const REFUSALS = Number(process.env.BENCH_REFUSALS ?? 20_000);
 const RUNS = 30;
 const EXPLAIN = process.argv.includes("--explain");
 
-const cleanups: (() => Promise<unknown>)[] = [];
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-}
+const cleanups = new Cleanups();
 
 async function main(): Promise<void> {
   const pg = (await import("pg")).default;
@@ -147,7 +144,7 @@ async function main(): Promise<void> {
 }
 
 if (process.env.ERC_BENCH_CHILD === "1") {
-  await runMeasured(main, cleanUp, 15);
+  await runMeasured(main, cleanups, 15);
 } else {
   rerunUnderReactServer(fileURLToPath(import.meta.url), { ERC_BENCH_CHILD: "1" }, process.argv.slice(2));
 }

@@ -18,7 +18,7 @@ import os from "node:os";
 import { fileURLToPath } from "node:url";
 
 import type { ServerAddress } from "../lib/dns/servers";
-import { EXEC_ARGV, percentile, rerunUnderReactServer, runMeasured } from "./support/run";
+import { Cleanups, EXEC_ARGV, percentile, rerunUnderReactServer, runMeasured } from "./support/run";
 
 const DELAY_MS = 50;
 const DEFAULT_DOMAINS = 10_000;
@@ -87,10 +87,7 @@ async function runWorker(): Promise<void> {
 
 // ---- the measuring process ------------------------------------------------------------------------
 
-const cleanups: (() => Promise<unknown>)[] = [];
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-}
+const cleanups = new Cleanups();
 
 function nextMessage<T>(child: ChildProcess, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -273,5 +270,5 @@ async function main(): Promise<void> {
 
 if (process.argv.includes("--serve-dns")) void serveDns();
 else if (process.argv.includes("--worker")) void runWorker();
-else if (process.env.ERC_BENCH_CHILD) void runMeasured(main, cleanUp, 45);
+else if (process.env.ERC_BENCH_CHILD) void runMeasured(main, cleanups, 45);
 else rerunUnderReactServer(script, { ERC_BENCH_CHILD: "1" }, process.argv.slice(2));

@@ -19,7 +19,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { ms, percentile, rerunUnderReactServer, ROOT, runMeasured, sample, stats, type Stats } from "./support/run";
+import { Cleanups, ms, percentile, rerunUnderReactServer, ROOT, runMeasured, sample, stats, type Stats } from "./support/run";
 
 const ROUTES = 100_000;
 const DOMAINS = 4;
@@ -50,11 +50,7 @@ function row(label: string, measured: Stats, baseline: Stats, baselineLabel: str
 const TARGETS = { search: 2, pageHtml: 3, listFirst: 1.5, import: 1.5, createPerSecond: 150 } as const;
 
 /** Stops what the run started (app, database) even when the watchdog ends it early. */
-const cleanups: (() => Promise<unknown>)[] = [];
-
-async function cleanUp(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
-}
+const cleanups = new Cleanups();
 
 async function main(): Promise<void> {
   const pg = (await import("pg")).default;
@@ -302,7 +298,7 @@ async function main(): Promise<void> {
     console.log("Ratios compare the console over HTTP (auth, validation, ORM, JSON, audit) with the bare database work on the same machine.");
     await disconnectDb();
   } finally {
-    await cleanUp();
+    await cleanups.run();
   }
 }
 
@@ -369,7 +365,7 @@ function copyIn(client: import("pg").PoolClient, sql: string, data: string): Pro
 }
 
 if (process.env.ERC_BENCH_CHILD === "1") {
-  await runMeasured(main, cleanUp, 20);
+  await runMeasured(main, cleanups, 20);
 } else {
   rerunUnderReactServer(fileURLToPath(import.meta.url), { ERC_BENCH_CHILD: "1" }, process.argv.slice(2));
 }

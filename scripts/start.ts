@@ -5,7 +5,6 @@
  * first, on Ctrl-C or SIGTERM. `--dev` serves with `next dev` instead of a production build.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 
 import { DEMO_ACCOUNTS, seedDemoData, seedDemoMailRouting } from "@/lib/accounts/demo-seed";
@@ -14,6 +13,7 @@ import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { ensureBuild } from "@/lib/runtime/build";
 import { prepareDatabase, StartupError } from "@/lib/runtime/database";
 import { readOrCreateSecret } from "@/lib/runtime/local-secrets";
+import { listeningOnLoopback } from "@/lib/runtime/listening";
 
 import { runCli } from "./cli";
 
@@ -33,22 +33,7 @@ async function waitUntilServing(url: string, server: ChildProcess): Promise<void
 }
 
 /** The in-process SMTP gateway starts with Next's server; give it a few seconds to listen. */
-async function smtpListening(port: number, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const connected = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ port, host: "127.0.0.1" });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (connected) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
-}
+const smtpListening = (port: number) => listeningOnLoopback(port, 15_000, 200);
 
 async function main(): Promise<number> {
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });

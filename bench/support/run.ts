@@ -8,11 +8,25 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 /** Node's flags for a process that may import the console's `server-only` modules. */
 export const EXEC_ARGV = ["--conditions=react-server", "--import", "tsx"];
 
+/** What a run started (app, database, DNS world), stopped in reverse order whatever happened. */
+export class Cleanups {
+  private readonly steps: (() => Promise<unknown>)[] = [];
+
+  push(step: () => Promise<unknown>): void {
+    this.steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    for (const step of this.steps.splice(0).reverse()) await step().catch(() => undefined);
+  }
+}
+
 /**
- * Runs a benchmark's measuring process: `main`, then `cleanUp` whatever happened; a watchdog stops
- * it (cleaning up first) if it runs longer than `minutes`, so a hung run never outlives its budget.
+ * Runs a benchmark's measuring process: `main`, then its cleanups whatever happened; a watchdog
+ * stops it (cleaning up first) if it runs longer than `minutes`, so a hung run never outlives its budget.
  */
-export async function runMeasured(main: () => Promise<void>, cleanUp: () => Promise<void>, minutes: number): Promise<void> {
+export async function runMeasured(main: () => Promise<void>, cleanups: Cleanups, minutes: number): Promise<void> {
+  const cleanUp = () => cleanups.run();
   const watchdog = setTimeout(() => {
     console.error(`The benchmark did not finish within ${minutes} minutes; stopping it.`);
     void cleanUp().then(() => process.exit(2));

@@ -392,20 +392,17 @@ export class DnsTestServer {
   async listen(port = 0): Promise<this> {
     for (let attempt = 0; attempt < 10; attempt += 1) {
       const udp = dgram.createSocket(net.isIPv6(this.host) ? "udp6" : "udp4");
+      const tcp = net.createServer((socket) => this.onConnection(socket));
+      let bound = port;
       try {
         await started(udp, (done) => udp.bind(port, this.host, done));
-      } catch (error) {
-        try { udp.close(); } catch { // never bound: nothing to release
-        }
-        if (port !== 0) throw error;
-        continue;
-      }
-      const bound = udp.address().port;
-      const tcp = net.createServer((socket) => this.onConnection(socket));
-      try {
+        bound = udp.address().port;
         await started(tcp, (done) => tcp.listen(bound, this.host, done));
       } catch (error) {
-        try { udp.close(); } catch { // never bound: nothing to release
+        try {
+          udp.close();
+        } catch {
+          // never bound: nothing to release
         }
         if (port !== 0) throw error;
         continue;

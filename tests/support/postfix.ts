@@ -1,13 +1,13 @@
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
 import { findFreePort } from "@/lib/db/embedded-postgres";
 import { postfixCopyConfig, type RedirectRule } from "@/lib/domains/redirects";
+import { listeningOnLoopback } from "@/lib/runtime/listening";
 
 /**
  * A private Postfix instance on loopback, as a real peer for mail tests (the customer's own mail
@@ -95,21 +95,6 @@ async function processesWorkingIn(directory: string): Promise<number[]> {
     if (cwd !== null && (cwd === directory || cwd.startsWith(`${directory}/`) || cwd.startsWith(`${directory} `))) found.push(Number(entry));
   }
   return found;
-}
-
-async function waitForListener(port: number, deadline: number): Promise<boolean> {
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: "127.0.0.1", port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
 }
 
 export async function startPostfix(options: PostfixOptions = {}): Promise<PostfixInstance> {
@@ -218,7 +203,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     // `postfix start` creates the queue directories with their owners ("set-permissions" would
     // too, but takes seconds walking every Postfix file on the machine).
     await execFileAsync(POSTFIX_PATH, ["-c", configDir, "start"], { env });
-    if (!(await waitForListener(port, Date.now() + 10_000))) throw new Error(`Postfix did not listen on 127.0.0.1:${port}`);
+    if (!(await listeningOnLoopback(port, 10_000, 50))) throw new Error(`Postfix did not listen on 127.0.0.1:${port}`);
   } catch (error) {
     const log = await maillog();
     await instance.stop().catch(() => undefined);
