@@ -42,24 +42,35 @@ function verdict(status: AuthStatus | undefined): AuthVerdict {
   return result === "temperr" ? "temperror" : result;
 }
 
-function timedOut(input: AuthenticationInput): Authentication {
-  const headers = `Authentication-Results: ${input.mta}; spf=temperror; dkim=temperror; dmarc=temperror (verification deadline reached)\r\n`;
+/**
+ * The same verdict for every check, with no detail beyond `explanation`: what a message gets when
+ * its checks did not run to an answer (the deadline passed, or they failed unexpectedly).
+ */
+export function uniformAuthentication(
+  result: "temperror" | "none",
+  { headers = "", explanation = null, timedOut = false }: { headers?: string; explanation?: string | null; timedOut?: boolean } = {},
+): Authentication {
   return {
-    spf: "temperror",
-    dkim: "temperror",
-    dmarc: "temperror",
-    arc: "temperror",
+    spf: result,
+    dkim: result,
+    dmarc: result,
+    arc: result,
     dmarcPolicy: null,
     headers,
     details: {
-      spf: { domain: null, verdict: "temperror", explanation: "verification deadline reached", lookups: null },
+      spf: { domain: null, verdict: result, explanation, lookups: null },
       dkim: [],
-      dmarc: { domain: null, verdict: "temperror", policy: null, spfAligned: null, dkimAligned: null },
-      arc: { verdict: "temperror", instances: 0 },
+      dmarc: { domain: null, verdict: result, policy: null, spfAligned: null, dkimAligned: null },
+      arc: { verdict: result, instances: 0 },
       authenticationResults: headers.trim(),
-      timedOut: true,
+      timedOut,
     },
   };
+}
+
+function timedOut(input: AuthenticationInput): Authentication {
+  const headers = `Authentication-Results: ${input.mta}; spf=temperror; dkim=temperror; dmarc=temperror (verification deadline reached)\r\n`;
+  return uniformAuthentication("temperror", { headers, explanation: "verification deadline reached", timedOut: true });
 }
 
 export function summarize(result: AuthenticateResult): Omit<Authentication, "headers"> {

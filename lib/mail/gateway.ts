@@ -14,7 +14,7 @@ import { log as rootLog, type Logger } from "@/lib/log";
 import { startHeartbeat } from "@/lib/runtime/heartbeat";
 import { findOriginalDomains } from "@/lib/routes/original-domain";
 
-import { authenticateMessage, type Authentication, type AuthenticationSettings } from "./authenticate";
+import { authenticateMessage, uniformAuthentication, type Authentication, type AuthenticationSettings } from "./authenticate";
 import { clientKey, countHit } from "./counters";
 import type { GatewayState, GatewayStatus } from "./gateway-state";
 import { inspectHeaders, storedHeaders } from "./headers";
@@ -335,22 +335,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
       auth = await authenticateMessage({ raw, clientAddress: session.remoteAddress, helo: clientHelo, envelopeFrom: sender, mta: hostname }, authSettings);
     } catch (error) {
       log.warn({ err: error, session: session.id }, "authentication failed unexpectedly; verdicts recorded as temperror");
-      auth = {
-        spf: "temperror",
-        dkim: "temperror",
-        dmarc: "temperror",
-        arc: "temperror",
-        dmarcPolicy: null,
-        headers: "",
-        details: {
-          spf: { domain: null, verdict: "temperror", explanation: null, lookups: null },
-          dkim: [],
-          dmarc: { domain: null, verdict: "temperror", policy: null, spfAligned: null, dkimAligned: null },
-          arc: { verdict: "temperror", instances: 0 },
-          authenticationResults: "",
-          timedOut: false,
-        },
-      };
+      auth = uniformAuthentication("temperror");
     }
     const spam = auth.dmarc === "fail" && auth.dmarcPolicy !== null && SPAM_POLICIES.has(auth.dmarcPolicy);
 

@@ -4,7 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 
 import { getDb, getPool, type Queryable } from "@/lib/db/client";
-import type { Authentication } from "@/lib/mail/authenticate";
+import { uniformAuthentication, type Authentication } from "@/lib/mail/authenticate";
 import { MessageWriter, type MessageToStore } from "@/lib/mail/store";
 import { resolveAddress, type ResolvedRoute } from "@/lib/routes/address-resolution";
 
@@ -22,22 +22,7 @@ const db = getDb();
 const pool = getPool();
 const world = await seedInboundWorld(db);
 
-const AUTH: Authentication = {
-  spf: "none",
-  dkim: "none",
-  dmarc: "none",
-  arc: "none",
-  dmarcPolicy: null,
-  headers: "Authentication-Results: inbound.test; spf=none\r\n",
-  details: {
-    spf: { domain: null, verdict: "none", explanation: null, lookups: null },
-    dkim: [],
-    dmarc: { domain: null, verdict: "none", policy: null, spfAligned: null, dkimAligned: null },
-    arc: { verdict: "none", instances: 0 },
-    authenticationResults: "Authentication-Results: inbound.test; spf=none",
-    timedOut: false,
-  },
-};
+const AUTH: Authentication = uniformAuthentication("none", { headers: "Authentication-Results: inbound.test; spf=none\r\n" });
 
 async function routeOf(address: string): Promise<ResolvedRoute> {
   const resolved = await resolveAddress(pool, address);
