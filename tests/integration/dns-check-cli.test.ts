@@ -56,163 +56,88 @@ const mx = (domain: string, exchange = "inbound-1.platform.test"): ExpectedRecor
 const spf = (domain: string): ExpectedRecord => ({ kind: "spf", type: "TXT", name: domain, include: "_spf.platform.test", value: "v=spf1 include:_spf.platform.test ~all", required: true });
 const dkim = (domain: string): ExpectedRecord => ({ kind: "dkim", type: "TXT", name: `erc1._domainkey.${domain}`, value: `v=DKIM1; k=rsa; p=${KEY}`, required: true });
 
+const TOKEN = "email-routing-verification=tok123";
+const txt = (name: string, data: string | string[]): FixtureRecord => ({ name, type: "TXT", data });
+const mxAt = (name: string, preference: number, exchange: string): FixtureRecord => ({ name, type: "MX", data: { preference, exchange } });
+const heavySpf = (domain: string) => `v=spf1 a mx ptr exists:e.${domain} ${[1, 2, 3, 4].map((n) => `a:${n}.${domain}`).join(" ")} -all`;
+
+type Verdict = "verified" | "failed" | "temporary_failure";
+/** What `npm run dns:check` exits with for each verdict of the record checked. */
+const EXIT: Record<Verdict, 0 | 1 | 2> = { verified: 0, failed: 1, temporary_failure: 2 };
+
+/** One scenario: the record expected at `domain`, what its DNS serves, and what the check must say. */
 interface Case {
   title: string;
   domain: string;
-  expected: ExpectedRecord[];
+  expected: ExpectedRecord;
   published: FixtureRecord[];
-  setup?: () => void;
   code: DiagnosisCode;
-  verdict: "verified" | "failed" | "temporary_failure";
-  exit: 0 | 1 | 2;
+  verdict: Verdict;
+  setup?: () => void;
 }
 
 const cases: Case[] = [
-  {
-    title: "the zone appended twice",
-    domain: "help.doubled.test",
-    expected: [ownership("help.doubled.test")],
-    published: [{ name: "_email-routing.help.doubled.test.doubled.test", type: "TXT", data: "email-routing-verification=tok123" }],
-    code: "doubled_zone_suffix",
-    verdict: "failed",
-    exit: 1,
-  },
-  {
-    title: "a DKIM key split into 255-byte strings (fine once joined)",
-    domain: "split.test",
-    expected: [dkim("split.test")],
-    published: [{ name: "erc1._domainkey.split.test", type: "TXT", data: [`v=DKIM1; k=rsa; p=${KEY.slice(0, 200)}`, KEY.slice(200)] }],
-    code: "txt_split",
-    verdict: "verified",
-    exit: 0,
-  },
-  {
-    title: "quotes typed into the value",
-    domain: "quoted.test",
-    expected: [ownership("quoted.test")],
-    published: [{ name: "_email-routing.quoted.test", type: "TXT", data: '"email-routing-verification=tok123"' }],
-    code: "txt_quoted",
-    verdict: "failed",
-    exit: 1,
-  },
-  {
-    title: "two SPF records",
-    domain: "twospf.test",
-    expected: [spf("twospf.test")],
-    published: [
-      { name: "twospf.test", type: "TXT", data: "v=spf1 include:_spf.platform.test ~all" },
-      { name: "twospf.test", type: "TXT", data: "v=spf1 mx -all" },
-    ],
-    code: "multiple_spf",
-    verdict: "failed",
-    exit: 1,
-  },
+  { title: "the zone appended twice", domain: "help.doubled.test", expected: ownership("help.doubled.test"), code: "doubled_zone_suffix", verdict: "failed",
+    published: [txt("_email-routing.help.doubled.test.doubled.test", TOKEN)] },
+  { title: "a DKIM key split into 255-byte strings (fine once joined)", domain: "split.test", expected: dkim("split.test"), code: "txt_split", verdict: "verified",
+    published: [txt("erc1._domainkey.split.test", [`v=DKIM1; k=rsa; p=${KEY.slice(0, 200)}`, KEY.slice(200)])] },
+  { title: "quotes typed into the value", domain: "quoted.test", expected: ownership("quoted.test"), code: "txt_quoted", verdict: "failed",
+    published: [txt("_email-routing.quoted.test", `"${TOKEN}"`)] },
+  { title: "two SPF records", domain: "twospf.test", expected: spf("twospf.test"), code: "multiple_spf", verdict: "failed",
+    published: [txt("twospf.test", "v=spf1 include:_spf.platform.test ~all"), txt("twospf.test", "v=spf1 mx -all")] },
   {
     title: "SPF over the 10-lookup limit, our include reached in time",
     domain: "heavyspf.test",
-    expected: [spf("heavyspf.test")],
-    published: [
-      { name: "heavyspf.test", type: "TXT", data: "v=spf1 include:_spf.platform.test include:a.heavyspf.test a mx ~all" },
-      { name: "a.heavyspf.test", type: "TXT", data: "v=spf1 a mx ptr exists:e.heavyspf.test a:1.heavyspf.test a:2.heavyspf.test a:3.heavyspf.test a:4.heavyspf.test -all" },
-    ],
+    expected: spf("heavyspf.test"),
+    published: [txt("heavyspf.test", "v=spf1 include:_spf.platform.test include:a.heavyspf.test a mx ~all"), txt("a.heavyspf.test", heavySpf("heavyspf.test"))],
     code: "spf_too_many_lookups",
     verdict: "verified",
-    exit: 0,
   },
   {
     title: "SPF whose lookups before our include exceed the limit",
     domain: "latespf.test",
-    expected: [spf("latespf.test")],
-    published: [
-      { name: "latespf.test", type: "TXT", data: "v=spf1 include:a.latespf.test a mx include:_spf.platform.test ~all" },
-      { name: "a.latespf.test", type: "TXT", data: "v=spf1 a mx ptr exists:e.latespf.test a:1.latespf.test a:2.latespf.test a:3.latespf.test a:4.latespf.test -all" },
-    ],
+    expected: spf("latespf.test"),
+    published: [txt("latespf.test", "v=spf1 include:a.latespf.test a mx include:_spf.platform.test ~all"), txt("a.latespf.test", heavySpf("latespf.test"))],
     code: "spf_too_many_lookups",
     verdict: "failed",
-    exit: 1,
   },
-  {
-    title: "our SPF include after all",
-    domain: "afterall.test",
-    expected: [spf("afterall.test")],
-    published: [{ name: "afterall.test", type: "TXT", data: "v=spf1 mx ~all include:_spf.platform.test" }],
-    code: "spf_include_after_all",
-    verdict: "failed",
-    exit: 1,
-  },
-  {
-    title: "a CNAME at the ownership name",
-    domain: "cname.test",
-    expected: [ownership("cname.test")],
-    published: [{ name: "_email-routing.cname.test", type: "CNAME", data: "verify.elsewhere.test" }],
-    code: "cname_at_name",
-    verdict: "failed",
-    exit: 1,
-  },
+  { title: "our SPF include after all", domain: "afterall.test", expected: spf("afterall.test"), code: "spf_include_after_all", verdict: "failed",
+    published: [txt("afterall.test", "v=spf1 mx ~all include:_spf.platform.test")] },
+  { title: "a CNAME at the ownership name", domain: "cname.test", expected: ownership("cname.test"), code: "cname_at_name", verdict: "failed",
+    published: [{ name: "_email-routing.cname.test", type: "CNAME", data: "verify.elsewhere.test" }] },
   {
     title: "an MX target that is a CNAME",
     domain: "mxcname.test",
-    expected: [mx("mxcname.test")],
-    published: [
-      { name: "mxcname.test", type: "MX", data: { preference: 10, exchange: "mail.mxcname.test" } },
-      { name: "mail.mxcname.test", type: "CNAME", data: "inbound-1.platform.test" },
-    ],
+    expected: mx("mxcname.test"),
+    published: [mxAt("mxcname.test", 10, "mail.mxcname.test"), { name: "mail.mxcname.test", type: "CNAME", data: "inbound-1.platform.test" }],
     code: "mx_target_cname",
     verdict: "failed",
-    exit: 1,
   },
-  {
-    title: "an MX target that is an IP address",
-    domain: "mxip.test",
-    expected: [mx("mxip.test")],
-    published: [{ name: "mxip.test", type: "MX", data: { preference: 10, exchange: "192.0.2.25" } }],
-    code: "mx_target_ip",
-    verdict: "failed",
-    exit: 1,
-  },
-  {
-    title: "another MX with a better preference",
-    domain: "competing.test",
-    expected: [mx("competing.test")],
-    published: [
-      { name: "competing.test", type: "MX", data: { preference: 10, exchange: "inbound-1.platform.test" } },
-      { name: "competing.test", type: "MX", data: { preference: 5, exchange: "old-mx.competing.test" } },
-    ],
-    code: "competing_mx",
-    verdict: "failed",
-    exit: 1,
-  },
+  { title: "an MX target that is an IP address", domain: "mxip.test", expected: mx("mxip.test"), code: "mx_target_ip", verdict: "failed",
+    published: [mxAt("mxip.test", 10, "192.0.2.25")] },
+  { title: "another MX with a better preference", domain: "competing.test", expected: mx("competing.test"), code: "competing_mx", verdict: "failed",
+    published: [mxAt("competing.test", 10, "inbound-1.platform.test"), mxAt("competing.test", 5, "old-mx.competing.test")] },
   {
     title: "SERVFAIL from the domain's servers",
     domain: "servfail.test",
-    expected: [ownership("servfail.test")],
+    expected: ownership("servfail.test"),
     published: [],
     setup: () => {
       for (const server of world.authoritative) server.addRule({ name: "_email-routing.servfail.test", action: { kind: "rcode", rcode: "SERVFAIL" } });
     },
     code: "servfail",
     verdict: "temporary_failure",
-    exit: 2,
   },
-  {
-    title: "authoritative servers that disagree",
-    domain: "disagree.test",
-    expected: [ownership("disagree.test")],
-    published: [{ name: "_email-routing.disagree.test", type: "TXT", data: "email-routing-verification=tok123" }],
-    setup: () => world.authoritative[1]!.data.remove("_email-routing.disagree.test"),
-    code: "authoritative_disagree",
-    verdict: "failed",
-    exit: 1,
-  },
+  { title: "authoritative servers that disagree", domain: "disagree.test", expected: ownership("disagree.test"), code: "authoritative_disagree", verdict: "failed",
+    published: [txt("_email-routing.disagree.test", TOKEN)], setup: () => world.authoritative[1]!.data.remove("_email-routing.disagree.test") },
   {
     title: "a resolver still caching 'not found'",
     domain: "negcache.test",
-    expected: [ownership("negcache.test")],
-    published: [{ name: "_email-routing.negcache.test", type: "TXT", data: "email-routing-verification=tok123" }],
+    expected: ownership("negcache.test"),
+    published: [txt("_email-routing.negcache.test", TOKEN)],
     setup: () => world.resolver.cacheNegative("_email-routing.negcache.test", { kind: "nxdomain", ttl: 900 }),
     code: "resolver_negative_cache",
     verdict: "verified",
-    exit: 0,
   },
 ];
 
@@ -220,14 +145,14 @@ describe("npm run dns:check -- --records FILE", () => {
   it.each(cases.map((c) => [c.title, c] as const))("diagnoses %s", async (_title, c) => {
     world.publish(...c.published);
     c.setup?.();
-    const { code, json } = await runJson(["--records", await recordsFile({ domain: c.domain, expected: c.expected })]);
+    const { code, json } = await runJson(["--records", await recordsFile({ domain: c.domain, expected: [c.expected] })]);
     const check = json.checks[0]!;
     expect(check.verdict).toBe(c.verdict);
     expect(check.diagnoses.map((d) => d.code)).toContain(c.code);
     expectSeveritiesMatchVerdicts(json);
-    expect(code).toBe(c.exit);
-    expect(json.exitCode).toBe(c.exit);
-    expect(json.expected).toEqual(c.expected);
+    expect(code).toBe(EXIT[c.verdict]);
+    expect(json.exitCode).toBe(EXIT[c.verdict]);
+    expect(json.expected).toEqual([c.expected]);
   });
 
   it("explains a malformed records file", async () => {

@@ -105,7 +105,8 @@ async function spawnWorkerProcess(): Promise<{ child: ChildProcess; lines: Recor
         if (child.exitCode !== null) throw new Error(`worker process exited (${child.exitCode}): ${stderr}`);
         return lines.find((line) => line.msg === msg && match(line));
       },
-      30_000,
+      // A fresh process compiles the worker with tsx first: slow on a busy 2-core machine.
+      60_000,
     );
   await waitFor("job worker started");
   return { child, lines, waitFor };
@@ -210,5 +211,5 @@ describe("stopping a worker", () => {
     expect(await db.domainCheck.count({ where: { domainId: domain.id, trigger: "scheduled" } })).toBe(1);
     expect(proc.lines.map((line) => line.msg)).toEqual(expect.arrayContaining(["stopping the job worker", "job finished", "job worker stopped"]));
     expect(await db.workerHeartbeat.count()).toBe(0);
-  }, 90_000);
+  }, 120_000);
 });
