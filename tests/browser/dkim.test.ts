@@ -7,7 +7,7 @@ import { generateDkimKey } from "@/lib/domains/dkim/keys";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
-import { asPublished, PLATFORM_TEST_ZONE } from "../support/dns-publish";
+import { asPublished, PLATFORM_TEST_SETTINGS, PLATFORM_TEST_ZONE } from "../support/dns-publish";
 import { loopbackDnsEnv, startDnsWorld, type DnsWorld } from "../support/dns-server";
 import { createCustomDomain } from "../support/jobs";
 import { startTestApp, TEST_APP_ENV, type TestApp } from "../support/test-app";
@@ -40,18 +40,7 @@ beforeAll(async () => {
     db,
     acme.id,
     DOMAIN,
-    {
-      platformDomain: "routing.platform.test",
-      inboundHosts: [
-        { exchange: "inbound-1.platform.test", preference: 10 },
-        { exchange: "inbound-2.platform.test", preference: 10 },
-      ],
-      spfInclude: "_spf.platform.test",
-      dkimSelector: "erc1",
-      dmarcReportAddress: "dmarc@platform.test",
-      maxDomainsPerOrganization: 50,
-      reservedPlatformLabels: [],
-    },
+    PLATFORM_TEST_SETTINGS,
     { status: "verified", secretsKey: TEST_APP_ENV.SECRETS_KEY },
   );
   world.publish(...asPublished(domain.records.map(expectedFromStored).filter((record) => record.kind !== "dmarc")));

@@ -7,7 +7,7 @@ import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
-import { asPublished, PLATFORM_TEST_ZONE } from "../support/dns-publish";
+import { asPublished, PLATFORM_TEST_SETTINGS, PLATFORM_TEST_ZONE } from "../support/dns-publish";
 import { startDnsWorld, type DnsWorld } from "../support/dns-server";
 import { createCustomDomain, eventually } from "../support/jobs";
 import { startTestApp, type TestApp } from "../support/test-app";
@@ -59,18 +59,7 @@ describeInBrowser("background checks and notifications", () => {
   it("verify a domain in the background and tell the admin in the bell", async () => {
     const db = getDb();
     const acme = await db.organization.findUniqueOrThrow({ where: { slug: "acme" } });
-    const domain = await createCustomDomain(db, acme.id, "bell.acme.test", {
-      platformDomain: "routing.platform.test",
-      inboundHosts: [
-        { exchange: "inbound-1.platform.test", preference: 10 },
-        { exchange: "inbound-2.platform.test", preference: 10 },
-      ],
-      spfInclude: "_spf.platform.test",
-      dkimSelector: "erc1",
-      dmarcReportAddress: "dmarc@platform.test",
-      maxDomainsPerOrganization: 50,
-      reservedPlatformLabels: [],
-    });
+    const domain = await createCustomDomain(db, acme.id, "bell.acme.test", PLATFORM_TEST_SETTINGS);
     world.publish(...asPublished(domain.records.map(expectedFromStored).filter((record) => record.kind === "ownership" || record.kind === "mx")));
     // Nobody presses "Check now": the worker's sweep finds the new domain and checks it.
     await eventually("the worker to verify the domain", async () => (await db.domain.findUniqueOrThrow({ where: { id: domain.id } })).status === "verified", 30_000);

@@ -115,6 +115,19 @@ async function mailboxCopy(postfix: PostfixInstance, subject: string) {
   });
 }
 
+/**
+ * The customer writes to support@acme.test through the admin's Postfix; the admin's own mailbox
+ * keeps its copy, from the customer, as before the redirect. Returns that copy.
+ */
+async function sendAndExpectMailboxCopy(postfix: PostfixInstance, subject: string) {
+  const sent = await sendAsCustomer(postfix, subject);
+  expect(sent.accepted).toEqual(["support@acme.test"]);
+  const copy = await mailboxCopy(postfix, subject);
+  expect(copy.recipients).toEqual(["support@acme.test"]);
+  expect(copy.envelopeFrom).toBe(customer);
+  return copy;
+}
+
 const postfixHop = (hops: Hop[]) => hops.find((hop) => /^postfix\.test\b/.test(hop.by ?? ""));
 
 describe.skipIf(!available)("a customer's Postfix redirecting with a copy, into our gateway", () => {
@@ -137,13 +150,7 @@ describe.skipIf(!available)("a customer's Postfix redirecting with a copy, into 
   it("scenario 2: the mailbox keeps its copy and the redirected one reaches the help.acme.test route's queue with the original recipient", async () => {
     const postfix = await acmeMailServer(scenario2);
     const subject = "Where is order 1234?";
-    const sent = await sendAsCustomer(postfix, subject);
-    expect(sent.accepted).toEqual(["support@acme.test"]);
-
-    // The admin's own mailbox got the message, from the customer, as before the redirect.
-    const copy = await mailboxCopy(postfix, subject);
-    expect(copy.recipients).toEqual(["support@acme.test"]);
-    expect(copy.envelopeFrom).toBe(customer);
+    const copy = await sendAndExpectMailboxCopy(postfix, subject);
     expect(copy.header("from")).toBe(`Jo Customer <${customer}>`);
 
     const delivery = await storedDelivery(postfix, "support@help.acme.test", subject);
@@ -180,12 +187,7 @@ describe.skipIf(!available)("a customer's Postfix redirecting with a copy, into 
   it("scenario 4: the mailbox keeps its copy and the redirected one reaches the platform label route's queue with the original recipient", async () => {
     const postfix = await acmeMailServer(scenario4);
     const subject = "Return label, please";
-    const sent = await sendAsCustomer(postfix, subject);
-    expect(sent.accepted).toEqual(["support@acme.test"]);
-
-    const copy = await mailboxCopy(postfix, subject);
-    expect(copy.recipients).toEqual(["support@acme.test"]);
-    expect(copy.envelopeFrom).toBe(customer);
+    const copy = await sendAndExpectMailboxCopy(postfix, subject);
 
     const delivery = await storedDelivery(postfix, platformAddress, subject);
     expect(delivery).toMatchObject({

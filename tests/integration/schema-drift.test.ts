@@ -45,6 +45,9 @@ const columnOf = (model: DmmfModel, fieldName: string) => {
   return field?.dbName ?? fieldName;
 };
 
+/** Prisma types that always become the same column type, whatever their native type attribute. */
+const SINGLE_COLUMN_TYPES: Record<string, string> = { BigInt: "bigint", Boolean: "boolean", Float: "double precision", Decimal: "numeric", Bytes: "bytea" };
+
 /** How PostgreSQL's information_schema describes the column Prisma would create for a field. */
 function expectedColumnType(field: DmmfField): { dataType: string; length?: number; precision?: number; udt?: string } {
   const [native, args] = field.nativeType ?? [undefined, []];
@@ -62,24 +65,17 @@ function expectedColumnType(field: DmmfField): { dataType: string; length?: numb
       return { dataType: "text" };
     case "Int":
       return { dataType: native === "SmallInt" ? "smallint" : "integer" };
-    case "BigInt":
-      return { dataType: "bigint" };
-    case "Boolean":
-      return { dataType: "boolean" };
-    case "Float":
-      return { dataType: "double precision" };
-    case "Decimal":
-      return { dataType: "numeric" };
     case "Json":
       return { dataType: native === "Json" ? "json" : "jsonb" };
-    case "Bytes":
-      return { dataType: "bytea" };
     case "DateTime":
       if (native === "Timestamptz") return { dataType: "timestamp with time zone", precision: arg ?? 6 };
       if (native === "Date") return { dataType: "date" };
       return { dataType: "timestamp without time zone", precision: arg ?? 3 };
-    default:
-      throw new Error(`schema-drift test does not know Prisma type ${field.type}`);
+    default: {
+      const dataType = SINGLE_COLUMN_TYPES[field.type];
+      if (!dataType) throw new Error(`schema-drift test does not know Prisma type ${field.type}`);
+      return { dataType };
+    }
   }
 }
 

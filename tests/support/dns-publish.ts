@@ -44,7 +44,10 @@ export function platformDnsEnv(world: Pick<DnsWorld, "resolvers" | "authoritativ
 /** The same settings as PLATFORM_TEST_ENV, for tests that call domain functions directly. */
 export const PLATFORM_TEST_SETTINGS = {
   platformDomain: "routing.platform.test",
-  inboundHosts: [{ exchange: "inbound-1.platform.test", preference: 10 }],
+  inboundHosts: [
+    { exchange: "inbound-1.platform.test", preference: 10 },
+    { exchange: "inbound-2.platform.test", preference: 10 },
+  ],
   spfInclude: "_spf.platform.test",
   dkimSelector: "erc1",
   dmarcReportAddress: "dmarc@platform.test",
