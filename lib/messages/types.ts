@@ -8,15 +8,9 @@ import type { AuthVerdict, DeliveryStatus, RefusalStage, StoredHeader } from "@/
 export type { AuthVerdict, DeliveryStatus, RefusalStage, StoredHeader };
 
 /** A line of the log is a recipient the gateway accepted (queued, spam, flagged) or a refused attempt. */
-export const MESSAGE_STATUSES = ["queued", "spam", "flagged", "refused"] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-
-export const MESSAGE_STATUS_LABELS: Record<MessageStatus, string> = {
-  queued: "Queued",
-  spam: "Spam queue",
-  flagged: "Flagged",
-  refused: "Refused",
-};
+export const MESSAGE_STATUS_LABELS = { queued: "Queued", spam: "Spam queue", flagged: "Flagged", refused: "Refused" } as const;
+export type MessageStatus = keyof typeof MESSAGE_STATUS_LABELS;
+export const MESSAGE_STATUSES = Object.keys(MESSAGE_STATUS_LABELS) as [MessageStatus, ...MessageStatus[]];
 
 export const MESSAGE_STATUS_DESCRIPTIONS: Record<MessageStatus, string> = {
   queued: "Delivered into the route's queue.",
