@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { DomainSubtitle } from "@/components/domains/domain-subtitle";
-import { RelativeTime } from "@/components/domains/relative-time";
+import { RelativeTime } from "@/components/ui/local-time";
 import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "@/components/domains/status-badges";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
 import { buttonVariants } from "@/components/ui/button";
