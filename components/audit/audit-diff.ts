@@ -28,6 +28,8 @@ export function fieldLabel(path: string | readonly string[]): string {
 }
 
 function humanise(key: string): string {
+  // A name such as a domain or an address is shown as written.
+  if (/[.@]/.test(key)) return key;
   const words = key.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
-import { ClearFiltersButton, FilterField, FilterSelect, SearchField, useUrlFilters } from "@/components/data-table/filters";
+import { ClearFiltersButton, DateRangeFilter, FilterField, FilterForm, FilterSelect, SearchField, useUrlFilters } from "@/components/data-table/filters";
 import { buttonVariants } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
@@ -17,6 +17,7 @@ import { AuditEntryChanges } from "./audit-entry-changes";
 
 type AuditFilters = Partial<Record<(typeof AUDIT_FILTER_KEYS)[number], string>>;
 const TEXT_KEYS = ["q", "actor"] as const;
+const ENTITY_OPTIONS = AUDIT_ENTITY_TYPES.map((type) => ({ value: type, label: AUDIT_ENTITY_LABELS[type] }));
 
 function filterParams(filters: AuditFilters): URLSearchParams {
   const params = new URLSearchParams();
@@ -127,60 +128,25 @@ const COLUMNS: DataColumn<AuditLogEntry>[] = [
  */
 export function AuditLog({ log, actions, filters }: { log: AuditLogPage; actions: string[]; filters: AuditFilters }) {
   const router = useRouter();
-  const { current, texts, setText, apply, clear, pending, filtered } = useUrlFilters({ filters, hrefOf: auditHref, keys: AUDIT_FILTER_KEYS, textKeys: TEXT_KEYS });
+  const { current, texts, setText, apply, bind, clear, submitTexts, pending, filtered } = useUrlFilters({ filters, hrefOf: auditHref, keys: AUDIT_FILTER_KEYS, textKeys: TEXT_KEYS });
   const exportHref = `/api/audit/export?${filterParams(filters).toString()}`;
 
   const toolbar = (
-    <form
-      method="get"
-      action="/audit"
-      role="search"
-      aria-label="Filter the audit log"
-      className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6"
-      onSubmit={(event) => {
-        event.preventDefault();
-        apply({ q: texts.q?.trim() || undefined, actor: texts.actor?.trim() || undefined });
-      }}
-    >
+    <FilterForm action="/audit" label="Filter the audit log" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6" pending={pending} onSubmitTexts={submitTexts}>
       <SearchField id="audit-q" label="Text" name="q" placeholder="Address, name…" pending={pending} value={texts.q ?? ""} onChange={(event) => setText("q", event.target.value)} />
-      <FilterSelect id="audit-entity" label="Type" name="entity" value={current.entity ?? ""} onChange={(event) => apply({ entity: event.target.value || undefined })}>
-        <option value="">All types</option>
-        {AUDIT_ENTITY_TYPES.map((type) => (
-          <option key={type} value={type}>
-            {AUDIT_ENTITY_LABELS[type]}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect id="audit-action" label="Action" name="action" value={current.action ?? ""} onChange={(event) => apply({ action: event.target.value || undefined })}>
-        <option value="">All actions</option>
-        {actions.map((action) => (
-          <option key={action} value={action}>
-            {describeAction(action)}
-          </option>
-        ))}
-      </FilterSelect>
+      <FilterSelect id="audit-entity" label="Type" none="All types" options={ENTITY_OPTIONS} {...bind("entity")} />
+      <FilterSelect id="audit-action" label="Action" none="All actions" options={actions.map((action) => ({ value: action, label: describeAction(action) }))} {...bind("action")} />
       <FilterField id="audit-actor" label="Who">
         <Input id="audit-actor" name="actor" placeholder="Email" autoComplete="off" value={texts.actor ?? ""} onChange={(event) => setText("actor", event.target.value)} />
       </FilterField>
-      <FilterField id="audit-from" label="From (UTC)">
-        <Input id="audit-from" name="from" type="date" value={current.from ?? ""} max={current.to} onChange={(event) => apply({ from: event.target.value || undefined })} />
-      </FilterField>
-      <FilterField id="audit-to" label="To (UTC)">
-        <Input id="audit-to" name="to" type="date" value={current.to ?? ""} min={current.from} onChange={(event) => apply({ to: event.target.value || undefined })} />
-      </FilterField>
+      <DateRangeFilter idPrefix="audit" from={current.from} to={current.to} onChange={apply} />
       <div className="flex flex-wrap items-center gap-2 sm:col-span-2 lg:col-span-6">
         <a href={exportHref} download className={buttonVariants({ variant: "secondary", size: "sm" })}>
           <Download aria-hidden /> Export CSV
         </a>
         {filtered ? <ClearFiltersButton onClear={clear} /> : null}
-        <span role="status" className="sr-only">
-          {pending ? "Updating the list…" : ""}
-        </span>
       </div>
-      <noscript>
-        <button type="submit">Apply filters</button>
-      </noscript>
-    </form>
+    </FilterForm>
   );
 
   return (

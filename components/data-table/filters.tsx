@@ -25,13 +25,57 @@ export function FilterField({ id, label, className, children }: { id: string; la
   );
 }
 
-export function FilterSelect({ id, label, className, children, ...props }: { id: string; label: string; className?: string } & ComponentProps<typeof Select>) {
+export interface FilterOption {
+  value: string;
+  label: string;
+}
+
+/** A labelled select; `none` is the first choice, meaning "no filter". */
+export function FilterSelect({
+  id,
+  label,
+  className,
+  none,
+  options = [],
+  children,
+  ...props
+}: { id: string; label: string; className?: string; none?: string; options?: readonly FilterOption[] } & ComponentProps<typeof Select>) {
   return (
     <FilterField id={id} label={label} className={className}>
       <Select id={id} {...props}>
+        {none !== undefined ? <option value="">{none}</option> : null}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
         {children}
       </Select>
     </FilterField>
+  );
+}
+
+/** Two dates bounding a list (whole days, UTC, as the server compares them). */
+export function DateRangeFilter({
+  idPrefix,
+  from,
+  to,
+  onChange,
+}: {
+  idPrefix: string;
+  from: string | undefined;
+  to: string | undefined;
+  onChange: (change: { from?: string | undefined; to?: string | undefined }) => void;
+}) {
+  return (
+    <>
+      <FilterField id={`${idPrefix}-from`} label="From (UTC)">
+        <Input id={`${idPrefix}-from`} name="from" type="date" value={from ?? ""} max={to} onChange={(event) => onChange({ from: event.target.value || undefined })} />
+      </FilterField>
+      <FilterField id={`${idPrefix}-to`} label="To (UTC)">
+        <Input id={`${idPrefix}-to`} name="to" type="date" value={to ?? ""} min={from} onChange={(event) => onChange({ to: event.target.value || undefined })} />
+      </FilterField>
+    </>
   );
 }
 
@@ -139,6 +183,58 @@ export function useUrlFilters<F extends Filters>({
     next(Object.fromEntries(keys.map((key) => [key, undefined])) as Partial<F>);
   };
   const filtered = keys.some((key) => Boolean(current[key]));
+  /** Enter in a text box: apply what is typed now rather than after the pause. */
+  const submitTexts = () => next(Object.fromEntries(textKeys.map((key) => [key, texts[key]?.trim() || undefined])) as Partial<F>);
+  /** name, value and onChange for a select (or date) that filters by `key`. */
+  const bind = (key: keyof F & string) => ({
+    name: key,
+    value: String(current[key] ?? ""),
+    onChange: (event: { target: { value: string } }) => next({ [key]: event.target.value || undefined } as Partial<F>),
+  });
 
-  return { current, texts, setText, apply: next, clear, pending, filtered };
+  return { current, texts, setText, apply: next, bind, clear, submitTexts, pending, filtered };
+}
+
+/**
+ * The form around a list's filters: a plain GET without JavaScript (with an Apply button then),
+ * and with it every control applies as it changes, announced to screen readers.
+ */
+export function FilterForm({
+  action,
+  label,
+  className,
+  pending,
+  onSubmitTexts,
+  children,
+}: {
+  action: string;
+  label: string;
+  className?: string;
+  pending: boolean;
+  onSubmitTexts: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <form
+      method="get"
+      action={action}
+      role="search"
+      aria-label={label}
+      className={className}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmitTexts();
+      }}
+    >
+      {children}
+      <span role="status" className="sr-only">
+        {pending ? "Updating the list…" : ""}
+      </span>
+      <noscript>
+        <Button type="submit" size="sm">
+          Apply filters
+        </Button>
+      </noscript>
+    </form>
+  );
 }

@@ -2,14 +2,14 @@
 
 import { X } from "lucide-react";
 
-import { ClearFiltersButton, FilterField, FilterSelect, SearchField, useUrlFilters } from "@/components/data-table/filters";
-import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
+import { ClearFiltersButton, DateRangeFilter, FilterForm, FilterSelect, SearchField, useUrlFilters } from "@/components/data-table/filters";
 import { MESSAGE_FILTER_KEYS, messagesHref, type MessageFilterKey } from "@/lib/messages/schemas";
 import { MESSAGE_STATUSES, MESSAGE_STATUS_LABELS, type MessageFilterLabels } from "@/lib/messages/types";
 
 type Filters = Partial<Record<MessageFilterKey, string>> & { size?: number };
 const TEXT_KEYS = ["q"] as const;
+const STATUS_OPTIONS = MESSAGE_STATUSES.map((status) => ({ value: status, label: MESSAGE_STATUS_LABELS[status] }));
+const toOption = (item: { id: string; name: string }) => ({ value: item.id, label: item.name });
 
 /**
  * The log's filters. The URL holds them (shareable, survives reload, Back works); changing one
@@ -27,7 +27,7 @@ export function MessageFilters({
   queues: { id: string; name: string }[];
   domains: { id: string; name: string }[];
 }) {
-  const { current, texts, setText, apply, clear, pending, filtered } = useUrlFilters({ filters, hrefOf: messagesHref, keys: MESSAGE_FILTER_KEYS, textKeys: TEXT_KEYS });
+  const { current, texts, setText, apply, bind, clear, submitTexts, pending, filtered } = useUrlFilters({ filters, hrefOf: messagesHref, keys: MESSAGE_FILTER_KEYS, textKeys: TEXT_KEYS });
 
   const chips = [
     current.route ? { key: "route" as const, label: `Route ${labels.route ?? "(not found)"}` } : null,
@@ -35,17 +35,7 @@ export function MessageFilters({
   ].filter((chip) => chip !== null);
 
   return (
-    <form
-      method="get"
-      action="/messages"
-      role="search"
-      aria-label="Filter messages"
-      className="space-y-3 border-b border-slate-200 px-4 py-3"
-      onSubmit={(event) => {
-        event.preventDefault();
-        apply({ q: texts.q?.trim() || undefined });
-      }}
-    >
+    <FilterForm action="/messages" label="Filter messages" className="space-y-3 border-b border-slate-200 px-4 py-3" pending={pending} onSubmitTexts={submitTexts}>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-[minmax(0,2fr)_repeat(5,minmax(0,1fr))]">
         <SearchField
           id="messages-search"
@@ -57,43 +47,10 @@ export function MessageFilters({
           value={texts.q ?? ""}
           onChange={(event) => setText("q", event.target.value)}
         />
-        <FilterSelect id="messages-status" label="Status" name="status" value={current.status ?? ""} onChange={(event) => apply({ status: event.target.value || undefined })}>
-          <option value="">Any status</option>
-          {MESSAGE_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {MESSAGE_STATUS_LABELS[status]}
-            </option>
-          ))}
-        </FilterSelect>
-        <FilterSelect id="messages-queue" label="Queue" name="queue" value={current.queue ?? ""} onChange={(event) => apply({ queue: event.target.value || undefined })}>
-          <option value="">All queues</option>
-          {queues.map((queue) => (
-            <option key={queue.id} value={queue.id}>
-              {queue.name}
-            </option>
-          ))}
-        </FilterSelect>
-        <FilterSelect
-          id="messages-domain"
-          label="Domain"
-          className="col-span-2 sm:col-span-1"
-          name="domain"
-          value={current.domain ?? ""}
-          onChange={(event) => apply({ domain: event.target.value || undefined })}
-        >
-          <option value="">All domains</option>
-          {domains.map((domain) => (
-            <option key={domain.id} value={domain.id}>
-              {domain.name}
-            </option>
-          ))}
-        </FilterSelect>
-        <FilterField id="messages-from" label="From (UTC)">
-          <Input id="messages-from" name="from" type="date" value={current.from ?? ""} max={current.to} onChange={(event) => apply({ from: event.target.value || undefined })} />
-        </FilterField>
-        <FilterField id="messages-to" label="To (UTC)">
-          <Input id="messages-to" name="to" type="date" value={current.to ?? ""} min={current.from} onChange={(event) => apply({ to: event.target.value || undefined })} />
-        </FilterField>
+        <FilterSelect id="messages-status" label="Status" none="Any status" options={STATUS_OPTIONS} {...bind("status")} />
+        <FilterSelect id="messages-queue" label="Queue" none="All queues" options={queues.map(toOption)} {...bind("queue")} />
+        <FilterSelect id="messages-domain" label="Domain" className="col-span-2 sm:col-span-1" none="All domains" options={domains.map(toOption)} {...bind("domain")} />
+        <DateRangeFilter idPrefix="messages" from={current.from} to={current.to} onChange={apply} />
       </div>
       {current.route ? <input type="hidden" name="route" value={current.route} /> : null}
       {chips.length > 0 || filtered ? (
@@ -109,14 +66,6 @@ export function MessageFilters({
           {filtered ? <ClearFiltersButton onClear={clear} /> : null}
         </div>
       ) : null}
-      <span role="status" className="sr-only">
-        {pending ? "Updating the list…" : ""}
-      </span>
-      <noscript>
-        <Button type="submit" size="sm">
-          Apply filters
-        </Button>
-      </noscript>
-    </form>
+    </FilterForm>
   );
 }

@@ -18,6 +18,20 @@ import { OptionList } from "./option-list";
 import { RouteStatusBadge } from "./route-status-badge";
 import type { RoutesQueryState } from "./use-routes-query";
 
+function QueueCell({ route, recentMessages }: { route: RouteRow; recentMessages: RouteListPage["recentMessages"] }) {
+  return (
+    <>
+      {route.queueName}
+      {route.spamQueueName ? <span className="block text-xs text-slate-500">spam → {route.spamQueueName}</span> : null}
+      {recentMessages?.[route.id] ? (
+        <Link href={messagesHref({ route: route.id })} className="block text-xs text-brand-700 underline-offset-4 hover:underline">
+          {recentMessagesLabel(recentMessages[route.id]!)}
+        </Link>
+      ) : null}
+    </>
+  );
+}
+
 function routeColumns({
   canManage,
   recentMessages,
@@ -44,7 +58,9 @@ function routeColumns({
           </span>
           {route.replyAddress ? <span className="block text-xs text-slate-500">replies from {route.replyAddress}</span> : null}
           {/* On a phone the queue column steps aside; the queue still shows, under the address. */}
-          <span className="block text-xs text-slate-600 sm:hidden">→ {route.queueName}</span>
+          <span className="block text-xs text-slate-600 sm:hidden">
+            → <QueueCell route={route} recentMessages={recentMessages} />
+          </span>
         </>
       ),
     },
@@ -53,17 +69,7 @@ function routeColumns({
       accessorFn: (route) => route.queueName,
       header: "Queue",
       meta: { hideBelow: "sm", className: "text-slate-800" },
-      cell: ({ row: { original: route } }) => (
-        <>
-          {route.queueName}
-          {route.spamQueueName ? <span className="block text-xs text-slate-500">spam → {route.spamQueueName}</span> : null}
-          {recentMessages?.[route.id] ? (
-            <Link href={messagesHref({ route: route.id })} className="block text-xs text-brand-700 underline-offset-4 hover:underline">
-              {recentMessagesLabel(recentMessages[route.id]!)}
-            </Link>
-          ) : null}
-        </>
-      ),
+      cell: ({ row: { original: route } }) => <QueueCell route={route} recentMessages={recentMessages} />,
     },
     {
       id: "skills",
@@ -106,6 +112,9 @@ function routeColumns({
   ];
 }
 
+const STATUS_OPTIONS = ROUTE_STATUSES.map((status) => ({ value: status, label: ROUTE_STATUS_LABELS[status] }));
+const SIZE_OPTIONS = PAGE_SIZES.map((size) => ({ value: String(size), label: String(size) }));
+
 function RoutesFilters({
   query,
   lookups,
@@ -123,6 +132,10 @@ function RoutesFilters({
   onClear: () => void;
   filtered: boolean;
 }) {
+  const bind = (key: "domain" | "queue" | "status") => ({
+    value: query[key] ?? "",
+    onChange: (event: { target: { value: string } }) => onFilter({ [key]: event.target.value || undefined }),
+  });
   return (
     <div className="flex flex-wrap items-end gap-3">
       <SearchField
@@ -133,33 +146,14 @@ function RoutesFilters({
         value={searchText}
         onChange={(event) => onSearchText(event.target.value)}
       />
-      <FilterSelect id="routes-domain" label="Domain" className="basis-40" value={query.domain ?? ""} onChange={(event) => onFilter({ domain: event.target.value || undefined })}>
+      <FilterSelect id="routes-domain" label="Domain" className="basis-40" {...bind("domain")}>
         <OptionList options={lookups.domains} none="All domains" />
       </FilterSelect>
-      <FilterSelect id="routes-queue" label="Queue" className="basis-36" value={query.queue ?? ""} onChange={(event) => onFilter({ queue: event.target.value || undefined })}>
+      <FilterSelect id="routes-queue" label="Queue" className="basis-36" {...bind("queue")}>
         <OptionList options={lookups.queues} none="All queues" />
       </FilterSelect>
-      <FilterSelect
-        id="routes-status"
-        label="Status"
-        className="basis-32"
-        value={query.status ?? ""}
-        onChange={(event) => onFilter({ status: (event.target.value || undefined) as ListRoutesQuery["status"] })}
-      >
-        <option value="">Any status</option>
-        {ROUTE_STATUSES.map((status) => (
-          <option key={status} value={status}>
-            {ROUTE_STATUS_LABELS[status]}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect id="routes-size" label="Per page" className="basis-24" value={String(query.size)} onChange={(event) => onFilter({ size: Number(event.target.value) })}>
-        {PAGE_SIZES.map((size) => (
-          <option key={size} value={size}>
-            {size}
-          </option>
-        ))}
-      </FilterSelect>
+      <FilterSelect id="routes-status" label="Status" className="basis-32" none="Any status" options={STATUS_OPTIONS} {...bind("status")} />
+      <FilterSelect id="routes-size" label="Per page" className="basis-24" options={SIZE_OPTIONS} value={String(query.size)} onChange={(event) => onFilter({ size: Number(event.target.value) })} />
       {filtered ? <ClearFiltersButton onClear={onClear} className="h-9" /> : null}
     </div>
   );
