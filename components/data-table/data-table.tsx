@@ -52,6 +52,7 @@ const HIDE_BELOW: Record<Breakpoint, string> = {
   xl: "hidden xl:table-cell",
 };
 const TABLE_FROM: Record<Breakpoint, string> = { sm: "hidden sm:table", md: "hidden md:table", lg: "hidden lg:table", xl: "hidden xl:table" };
+const COLUMNS_MENU_FROM: Record<Breakpoint, string> = { sm: "hidden sm:inline-flex", md: "hidden md:inline-flex", lg: "hidden lg:inline-flex", xl: "hidden xl:inline-flex" };
 const CARDS_BELOW: Record<Breakpoint, string> = { sm: "sm:hidden", md: "md:hidden", lg: "lg:hidden", xl: "xl:hidden" };
 
 export interface SortState {
@@ -203,7 +204,8 @@ export function DataTable<TData extends object>({
           <div className="min-w-0 flex-1">{toolbar}</div>
           {hideable && hideableColumns.length > 0 ? (
             <DropdownMenu.Root>
-              <DropdownMenu.Trigger className={buttonVariants({ variant: "secondary", size: "sm" })}>
+              {/* Cards show every field: the menu is for the table layout only. */}
+              <DropdownMenu.Trigger className={cn(buttonVariants({ variant: "secondary", size: "sm" }), cards && COLUMNS_MENU_FROM[cards.below])}>
                 <Columns3 aria-hidden /> Columns
               </DropdownMenu.Trigger>
               <DropdownMenu.Portal>

@@ -187,7 +187,6 @@ export function MessageList({ rows, empty }: { rows: MessageListRow[]; empty: st
       getRowId={rowKey}
       caption="Messages and refused attempts, newest first"
       empty={empty}
-      hideable
       testId="messages-table"
       rowTestId="message-row"
       cards={{ below: "lg", label: "Messages and refused attempts, newest first", render: (row) => <MessageCard row={row} />, testId: "messages-cards", itemTestId: "message-card" }}
