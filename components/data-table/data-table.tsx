@@ -201,7 +201,7 @@ export function DataTable<TData extends object>({
     <>
       {toolbar || (hideable && hideableColumns.length > 0) ? (
         <div className="flex flex-wrap items-end justify-between gap-3 border-b border-slate-200 px-4 py-3">
-          <div className="min-w-0 flex-1">{toolbar}</div>
+          <div className="min-w-0 flex-1 basis-72">{toolbar}</div>
           {hideable && hideableColumns.length > 0 ? (
             <DropdownMenu.Root>
               {/* Cards show every field: the menu is for the table layout only. */}
