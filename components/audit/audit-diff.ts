@@ -22,25 +22,29 @@ const FIELD_LABELS: Record<string, string> = {
   spamQueue: "Spam queue",
 };
 
-export function fieldLabel(path: string): string {
-  return path
-    .split(".")
-    .map((part) => FIELD_LABELS[part] ?? humanise(part))
-    .join(" › ");
+/** A nested field's keys in words: ["spamQueue", "name"] → "Spam queue › Name". */
+export function fieldLabel(path: string | readonly string[]): string {
+  return (typeof path === "string" ? path.split(".") : path).map((part) => FIELD_LABELS[part] ?? humanise(part)).join(" › ");
 }
 
 function humanise(key: string): string {
+  // A name such as a domain or an address is shown as written.
+  if (/[.@]/.test(key)) return key;
   const words = key.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function flatten(value: unknown, prefix: string, into: Map<string, unknown>): Map<string, unknown> {
+type Leaf = { path: string[]; value: unknown };
+
+// Paths are kept as lists of keys: a key may contain dots itself (a domain name such as
+// help.acme.com is one key, never "Help › Acme › Com").
+function flatten(value: unknown, path: string[], into: Map<string, Leaf>): Map<string, Leaf> {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) flatten(child, prefix ? `${prefix}.${key}` : key, into);
-  } else if (prefix) {
-    into.set(prefix, value);
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) flatten(child, [...path, key], into);
+  } else if (path.length > 0) {
+    into.set(path.join("."), { path, value });
   } else if (value !== undefined && value !== null) {
-    into.set("value", value);
+    into.set("value", { path: ["value"], value });
   }
   return into;
 }
@@ -54,15 +58,16 @@ export function formatValue(value: unknown): string {
 }
 
 export function diffAuditValues(before: unknown, after: unknown): DiffRow[] {
-  const old = flatten(before, "", new Map());
-  const now = flatten(after, "", new Map());
+  const old = flatten(before, [], new Map());
+  const now = flatten(after, [], new Map());
   const fields = [...new Set([...old.keys(), ...now.keys()])];
   const rows: DiffRow[] = [];
   for (const field of fields) {
-    const was = formatValue(old.get(field));
-    const is = formatValue(now.get(field));
+    const was = formatValue(old.get(field)?.value);
+    const is = formatValue(now.get(field)?.value);
     if (was === is) continue;
-    rows.push({ field, label: fieldLabel(field), before: was, after: is, kind: was === "" ? "added" : is === "" ? "removed" : "changed" });
+    const path = (old.get(field) ?? now.get(field))!.path;
+    rows.push({ field, label: fieldLabel(path), before: was, after: is, kind: was === "" ? "added" : is === "" ? "removed" : "changed" });
   }
   return rows;
 }

@@ -9,7 +9,7 @@ export function AuditEntryChanges({ before, after }: { before: unknown; after: u
   const onlyAfter = before === null || before === undefined;
   const onlyBefore = after === null || after === undefined;
   return (
-    <table className="w-full min-w-[28rem] text-left text-sm">
+    <table className="w-full text-left text-sm">
       <caption className="sr-only">Values before and after</caption>
       <thead className="text-xs uppercase tracking-wide text-slate-500">
         <tr>

@@ -8,12 +8,11 @@ import type { ReactNode } from "react";
 import { discardDkimKeyAction, dkimPanelAction, rotateDkimKeyAction, runDkimSelfTestAction, switchDkimKeyAction } from "@/app/(console)/domains/dkim-actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { LocalTime } from "@/components/ui/local-time";
+import { LocalTime, RelativeTime } from "@/components/ui/local-time";
 import type { ActionResult } from "@/lib/actions/result";
 import type { DkimActionResult, DkimKeyState, DkimKeyView, DkimPanelView, SelfTestView } from "@/lib/domains/dkim/types";
 
 import { CopyButton } from "./copy-button";
-import { RelativeTime } from "./relative-time";
 
 class ActionFailed extends Error {}
 

@@ -8,10 +8,10 @@ import { checkDomainNowAction, refreshDomainAction } from "@/app/(console)/domai
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { RelativeTime } from "@/components/ui/local-time";
 import type { ActionResult } from "@/lib/actions/result";
 import type { DomainView, RecordView } from "@/lib/domains/types";
 
-import { RelativeTime } from "./relative-time";
 import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "./status-badges";
 
 const KIND_LABELS: Record<RecordView["kind"], string> = {

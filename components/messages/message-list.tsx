@@ -1,17 +1,16 @@
+"use client";
+
 import { ArrowRight } from "lucide-react";
 import Link from "next/link";
 
+import { DataTable, type DataColumn } from "@/components/data-table/data-table";
 import { LocalTime } from "@/components/ui/local-time";
 import { formatBytes } from "@/lib/mail/types";
 import { REFUSAL_REASON_LABELS, type DeliveryListRow, type MessageListRow, type RefusalListRow } from "@/lib/messages/types";
 
 import { MessageStatusBadge, VerdictBadge } from "./status-badges";
 
-/**
- * The log's rows: a table on wide screens, cards on narrow ones (the same rows, each a link to its
- * page). Rendered on the server; only the times are localised in the browser.
- */
-export function hrefOf(row: MessageListRow): string {
+function hrefOf(row: MessageListRow): string {
   return row.kind === "delivery" ? `/messages/${row.messageId}` : `/messages/refusals/${row.id}`;
 }
 
@@ -77,100 +76,120 @@ function RefusalReply({ row }: { row: RefusalListRow }) {
   );
 }
 
-export function MessageTable({ rows }: { rows: MessageListRow[] }) {
+const COLUMNS: DataColumn<MessageListRow>[] = [
+  {
+    id: "received",
+    header: "Received",
+    meta: { className: "w-[9.5rem] text-xs text-slate-600" },
+    cell: ({ row: { original: row } }) => (
+      <>
+        <Link href={hrefOf(row)} className="text-brand-700 underline-offset-4 hover:underline">
+          <LocalTime value={row.at} withSeconds />
+        </Link>
+        {row.size !== null ? <span className="mt-0.5 block">{formatBytes(row.size)}</span> : null}
+      </>
+    ),
+  },
+  {
+    id: "parties",
+    header: "From → to",
+    meta: { className: "w-[22%] text-slate-700", label: "From and to" },
+    cell: ({ row: { original: row } }) => (
+      <>
+        <Sender row={row} />
+        <Recipient row={row} />
+      </>
+    ),
+  },
+  {
+    id: "subject",
+    header: "Subject",
+    enableHiding: false,
+    cell: ({ row: { original: row } }) => (
+      <>
+        <Link href={hrefOf(row)} className="line-clamp-2 font-medium text-slate-900 [overflow-wrap:anywhere] hover:underline" title={row.subject ?? undefined}>
+          <Title row={row} />
+        </Link>
+        {row.kind === "refusal" ? <span className="mt-0.5 line-clamp-3 text-xs text-slate-600 [overflow-wrap:anywhere]">{row.explanation}</span> : null}
+      </>
+    ),
+  },
+  {
+    id: "destination",
+    header: "Route → queue",
+    meta: { className: "w-[18%]", label: "Route and queue" },
+    cell: ({ row: { original: row } }) => (row.kind === "delivery" ? <Destination row={row} /> : <RefusalReply row={row} />),
+  },
+  {
+    id: "checks",
+    header: "Checks",
+    meta: { className: "w-[8rem]" },
+    cell: ({ row: { original: row } }) => (row.kind === "delivery" ? <Checks row={row} /> : <span className="text-xs text-slate-400">—</span>),
+  },
+  {
+    id: "status",
+    header: "Status",
+    meta: { className: "w-[8rem]" },
+    cell: ({ row: { original: row } }) => <MessageStatusBadge status={row.status} />,
+  },
+];
+
+function MessageCard({ row }: { row: MessageListRow }) {
   return (
-    <table className="hidden w-full table-fixed text-left text-sm lg:table" data-testid="messages-table">
-      <caption className="sr-only">Messages and refused attempts, newest first</caption>
-      <colgroup>
-        <col className="w-[9.5rem]" />
-        <col className="w-[22%]" />
-        <col />
-        <col className="w-[18%]" />
-        <col className="w-[8rem]" />
-        <col className="w-[8rem]" />
-      </colgroup>
-      <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-        <tr>
-          <th scope="col" className="px-4 py-2 font-medium">Received</th>
-          <th scope="col" className="px-4 py-2 font-medium">From → to</th>
-          <th scope="col" className="px-4 py-2 font-medium">Subject</th>
-          <th scope="col" className="px-4 py-2 font-medium">Route → queue</th>
-          <th scope="col" className="px-4 py-2 font-medium">Checks</th>
-          <th scope="col" className="px-4 py-2 font-medium">Status</th>
-        </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-200">
-        {rows.map((row) => (
-          <tr key={`${row.kind}:${row.id}`} className="align-top hover:bg-slate-50" data-testid="message-row">
-            <td className="px-4 py-2.5 text-xs text-slate-600">
-              <Link href={hrefOf(row)} className="text-brand-700 underline-offset-4 hover:underline">
-                <LocalTime value={row.at} withSeconds />
-              </Link>
-              {row.size !== null ? <span className="mt-0.5 block">{formatBytes(row.size)}</span> : null}
-            </td>
-            <td className="px-4 py-2.5 text-slate-700">
-              <Sender row={row} />
-              <Recipient row={row} />
-            </td>
-            <td className="px-4 py-2.5">
-              <Link href={hrefOf(row)} className="line-clamp-2 font-medium text-slate-900 [overflow-wrap:anywhere] hover:underline" title={row.subject ?? undefined}>
-                <Title row={row} />
-              </Link>
-              {row.kind === "refusal" ? <span className="mt-0.5 line-clamp-3 text-xs text-slate-600 [overflow-wrap:anywhere]">{row.explanation}</span> : null}
-            </td>
-            <td className="px-4 py-2.5">{row.kind === "delivery" ? <Destination row={row} /> : <RefusalReply row={row} />}</td>
-            <td className="px-4 py-2.5">{row.kind === "delivery" ? <Checks row={row} /> : <span className="text-xs text-slate-400">—</span>}</td>
-            <td className="px-4 py-2.5">
-              <MessageStatusBadge status={row.status} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Link href={hrefOf(row)} className="block min-w-0 space-y-1.5 px-4 py-3 hover:bg-slate-50">
+      <span className="flex flex-wrap items-center justify-between gap-2">
+        <MessageStatusBadge status={row.status} />
+        <span className="text-xs text-slate-600">
+          <LocalTime value={row.at} withSeconds />
+        </span>
+      </span>
+      <span className="line-clamp-2 font-medium text-slate-900 [overflow-wrap:anywhere]">
+        <Title row={row} />
+      </span>
+      <span className="block text-sm text-slate-700">
+        <span className="text-xs text-slate-500">From </span>
+        <Sender row={row} />
+        <span className="text-xs text-slate-500">To </span>
+        <Recipient row={row} />
+      </span>
+      {row.kind === "delivery" ? (
+        <>
+          <span className="block text-sm">
+            <span className="text-xs text-slate-500">Route </span>
+            <Destination row={row} />
+          </span>
+          <span className="flex flex-wrap items-center gap-2">
+            <Checks row={row} />
+            <span className="text-xs text-slate-500">{formatBytes(row.size)}</span>
+          </span>
+        </>
+      ) : (
+        <span className="block text-sm">
+          <RefusalReply row={row} />
+          <span className="block text-xs text-slate-600">{row.explanation}</span>
+        </span>
+      )}
+    </Link>
   );
 }
 
-export function MessageCards({ rows }: { rows: MessageListRow[] }) {
+const rowKey = (row: MessageListRow) => `${row.kind}:${row.id}`;
+
+/**
+ * The log's rows: a table on wide screens, cards on narrow ones (the same rows, each a link to its
+ * page). Paged by the server, newest first; only the times are localised in the browser.
+ */
+export function MessageList({ rows, empty }: { rows: MessageListRow[]; empty: string }) {
   return (
-    <ul className="divide-y divide-slate-200 lg:hidden" aria-label="Messages and refused attempts, newest first" data-testid="messages-cards">
-      {rows.map((row) => (
-        <li key={`${row.kind}:${row.id}`} data-testid="message-card">
-          <Link href={hrefOf(row)} className="block min-w-0 space-y-1.5 px-4 py-3 hover:bg-slate-50">
-            <span className="flex flex-wrap items-center justify-between gap-2">
-              <MessageStatusBadge status={row.status} />
-              <span className="text-xs text-slate-600">
-                <LocalTime value={row.at} withSeconds />
-              </span>
-            </span>
-            <span className="line-clamp-2 font-medium text-slate-900 [overflow-wrap:anywhere]">
-              <Title row={row} />
-            </span>
-            <span className="block text-sm text-slate-700">
-              <span className="text-xs text-slate-500">From </span>
-              <Sender row={row} />
-              <span className="text-xs text-slate-500">To </span>
-              <Recipient row={row} />
-            </span>
-            {row.kind === "delivery" ? (
-              <>
-                <span className="block text-sm">
-                  <span className="text-xs text-slate-500">Route </span>
-                  <Destination row={row} />
-                </span>
-                <span className="flex flex-wrap items-center gap-2">
-                  <Checks row={row} />
-                  <span className="text-xs text-slate-500">{formatBytes(row.size)}</span>
-                </span>
-              </>
-            ) : (
-              <span className="block text-sm">
-                <RefusalReply row={row} />
-                <span className="block text-xs text-slate-600">{row.explanation}</span>
-              </span>
-            )}
-          </Link>
-        </li>
-      ))}
-    </ul>
+    <DataTable
+      columns={COLUMNS}
+      data={rows}
+      getRowId={rowKey}
+      caption="Messages and refused attempts, newest first"
+      empty={empty}
+      testId="messages-table"
+      rowTestId="message-row"
+      cards={{ below: "lg", label: "Messages and refused attempts, newest first", render: (row) => <MessageCard row={row} />, testId: "messages-cards", itemTestId: "message-card" }}
+    />
   );
 }

@@ -24,7 +24,6 @@ import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { ConflictNotice, type ConflictRow } from "@/components/forms/conflict-notice";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
-import { RowActions } from "@/components/ui/row-actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
@@ -32,10 +31,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/actions/result";
-import { messagesHref } from "@/lib/messages/schemas";
-import { recentMessagesLabel } from "@/lib/messages/types";
 import { CATALOGUE_NOUNS, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/queues/schemas";
 import type { CatalogueEntry, CatalogueRow } from "@/lib/queues/types";
+
+import { CatalogueTable, routesHref, routesLabel } from "./catalogue-table";
 
 
 type Saved = { id: string; name: string };
@@ -68,15 +67,6 @@ const PRESENTATION: Record<CatalogueKind, { icon: LucideIcon; empty: string; dia
     dialogHint: "Language names are unique within your organisation, whatever their case.",
   },
 };
-
-function routesLabel(count: number): string {
-  return count === 1 ? "1 route" : `${count.toLocaleString("en")} routes`;
-}
-
-/** Where the routes list shows the routes that use an entry. */
-function routesHref(kind: CatalogueKind, row: CatalogueRow): string {
-  return kind === "queue" ? `/routes?queue=${row.id}` : `/routes?q=${encodeURIComponent(row.name)}`;
-}
 
 function CatalogueForm({
   kind,
@@ -294,52 +284,7 @@ export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKin
             </p>
             {newButton}
           </div>
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">{nouns.titleMany}</caption>
-              <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-5 py-2 font-medium">Name</th>
-                  {kind === "queue" ? <th scope="col" className="hidden px-5 py-2 font-medium sm:table-cell">Description</th> : null}
-                  <th scope="col" className="px-5 py-2 font-medium">Used by</th>
-                  <th scope="col" className="px-5 py-2 text-right font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {rows.map((row) => (
-                  <tr key={row.id}>
-                    <td className="px-5 py-3 font-medium text-slate-900">{row.name}</td>
-                    {kind === "queue" ? <td className="hidden px-5 py-3 text-slate-600 sm:table-cell">{row.description || "—"}</td> : null}
-                    <td className="px-5 py-3 text-slate-600">
-                      {row.routeCount === 0 ? (
-                        "No routes"
-                      ) : (
-                        <Link href={routesHref(kind, row)} className="text-brand-700 underline-offset-4 hover:underline">
-                          {routesLabel(row.routeCount)}
-                        </Link>
-                      )}
-                      {kind === "queue" && row.recentMessages ? (
-                        <Link href={messagesHref({ queue: row.id })} className="block text-xs text-brand-700 underline-offset-4 hover:underline">
-                          {recentMessagesLabel(row.recentMessages)}
-                        </Link>
-                      ) : null}
-                    </td>
-                    <td className="px-5 py-3">
-                      <RowActions
-                        subject={row.name}
-                        editLabel="Rename"
-                        onEdit={() => setEditing(row)}
-                        onDelete={() => setDeleting(row)}
-                        canManage={canManage}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <CatalogueTable kind={kind} rows={rows} canManage={canManage} onEdit={setEditing} onDelete={setDeleting} />
         </Card>
       )}
 

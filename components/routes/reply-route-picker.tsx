@@ -2,13 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Loader2, Search, X } from "lucide-react";
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { useDebouncedValue } from "@/components/ui/use-debounced-value";
 
-import { fetchRoutePage } from "./routes-api";
-import { DEFAULT_QUERY } from "./routes-api";
+import { DEFAULT_QUERY, fetchRoutePage } from "./routes-api";
 
 /**
  * Picks "another route" for replies. An organisation may have 100,000 routes, so this searches the
@@ -33,14 +33,9 @@ export function ReplyRoutePicker({
 }) {
   const listId = useId();
   const [text, setText] = useState("");
-  const [search, setSearch] = useState("");
+  const search = useDebouncedValue(text.trim(), 250);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
-
-  useEffect(() => {
-    const timer = setTimeout(() => setSearch(text.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [text]);
 
   const results = useQuery({
     queryKey: ["routes", "reply-picker", search],

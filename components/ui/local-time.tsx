@@ -1,25 +1,88 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
-
-const subscribe = () => () => {};
+import { useEffect, useState, useSyncExternalStore } from "react";
 
 /**
- * A timestamp in the reader's own time zone. The server does not know it, so the first render
- * (server and hydration) shows UTC, and the browser's render replaces it with local time.
+ * The one home for showing a moment in time: `LocalTime` for the date and time, `RelativeTime`
+ * for "3 minutes ago". Both speak the reader's own locale and time zone. The server knows
+ * neither, so the first render (server and hydration) shows UTC in a fixed locale, and the
+ * browser's render replaces it.
  */
-export function LocalTime({ value, withSeconds = false }: { value: string | Date; withSeconds?: boolean }) {
-  const date = typeof value === "string" ? new Date(value) : value;
-  const isClient = useSyncExternalStore(subscribe, () => true, () => false);
+
+const subscribe = () => () => {};
+const SERVER_LOCALE = "en-GB";
+
+function useIsClient(): boolean {
+  return useSyncExternalStore(subscribe, () => true, () => false);
+}
+
+function toDate(value: string | Date): Date {
+  return typeof value === "string" ? new Date(value) : value;
+}
+
+function formatDateTime(date: Date, isClient: boolean, withSeconds: boolean): string {
   const options: Intl.DateTimeFormatOptions = {
     dateStyle: "medium",
     timeStyle: withSeconds ? "medium" : "short",
     ...(isClient ? {} : { timeZone: "UTC" }),
   };
-  const text = new Intl.DateTimeFormat("en-GB", options).format(date);
+  // undefined: the browser's own locale (its language settings decide the order and words).
+  const text = new Intl.DateTimeFormat(isClient ? undefined : SERVER_LOCALE, options).format(date);
+  return isClient ? text : `${text} UTC`;
+}
+
+export function LocalTime({ value, withSeconds = false }: { value: string | Date; withSeconds?: boolean }) {
+  const date = toDate(value);
+  const isClient = useIsClient();
   return (
     <time dateTime={date.toISOString()} title={date.toISOString()}>
-      {isClient ? text : `${text} UTC`}
+      {formatDateTime(date, isClient, withSeconds)}
+    </time>
+  );
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86_400],
+  ["month", 30 * 86_400],
+  ["week", 7 * 86_400],
+  ["day", 86_400],
+  ["hour", 3_600],
+  ["minute", 60],
+  ["second", 1],
+];
+
+/** "3 minutes ago" / "in 2 hours" in the given locale; exported for unit tests. */
+export function describeRelative(target: number, now: number, locale?: string): string {
+  const seconds = Math.round((target - now) / 1000);
+  // Under a minute stays in seconds ("5 seconds ago", never "now"): the page's clock ticks every
+  // 15 s, so something that just happened can look slightly ahead; it still reads as past.
+  if (Math.abs(seconds) < 60) return new Intl.RelativeTimeFormat(locale, { numeric: "always" }).format(seconds > 0 ? seconds : Math.min(seconds, -1), "second");
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(seconds, "second");
+}
+
+/**
+ * "2 minutes ago", kept current, with the exact local time on hover and for assistive technology.
+ * `expect="future"` is for a moment that should still be ahead (a scheduled check): once it has
+ * passed, it reads "any moment now" rather than "1 minute ago".
+ */
+export function RelativeTime({ iso, fallback = "never", expect = "past" }: { iso: string | null; fallback?: string; expect?: "past" | "future" }) {
+  const isClient = useIsClient();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (!iso) return <span>{fallback}</span>;
+  const target = new Date(iso).getTime();
+  const locale = isClient ? undefined : SERVER_LOCALE;
+  const text = expect === "future" && target <= now ? "any moment now" : describeRelative(target, now, locale);
+  return (
+    <time dateTime={iso} title={formatDateTime(new Date(iso), isClient, false)} suppressHydrationWarning>
+      {text}
     </time>
   );
 }

@@ -43,4 +43,9 @@ export const auditQuerySchema = z.object({
 });
 export type AuditQuery = z.output<typeof auditQuerySchema>;
 
+/** The filters the page offers (the URL's parameters besides the page). */
+export const AUDIT_FILTER_KEYS = ["entity", "action", "actor", "from", "to", "q"] as const satisfies readonly (keyof AuditQuery)[];
+
 export const AUDIT_PAGE_SIZE = 50;
+/** The most entries one CSV export holds (newest first). */
+export const AUDIT_EXPORT_LIMIT = 10_000;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createRouteAction, deleteRouteAction, updateRouteAction } from "@/app/(console)/routes/actions";
 import { createQueueAction } from "@/app/(console)/queues/actions";
 import { recordAudit } from "@/lib/audit/audit";
-import { listAuditActions, listAuditEntries } from "@/lib/audit/queries";
+import { exportAuditCsv, listAuditActions, listAuditEntries } from "@/lib/audit/queries";
 import { auditQuerySchema } from "@/lib/audit/schemas";
 import { getDb } from "@/lib/db/client";
 
@@ -71,6 +71,30 @@ describe("the audit log", () => {
     const [update] = (await listAuditEntries(acme.id, query({ action: "route.update" }))).entries;
     expect(update?.before).toMatchObject({ fromName: "Acme", address: "support@help.acme.test" });
     expect(update?.after).toMatchObject({ fromName: "Acme Care", address: "support@help.acme.test" });
+  });
+
+  it("links each entry to its object while it exists: a route by its address, a domain to its page", async () => {
+    const routeEntries = (await listAuditEntries(acme.id, query({ q: "bulk20" }))).entries;
+    // bulk20 was created and deleted: neither entry has anywhere to go.
+    expect(routeEntries.map((entry) => [entry.action, entry.href])).toEqual([
+      ["route.delete", null],
+      ["route.create", null],
+    ]);
+    expect((await listAuditEntries(acme.id, query({ q: "bulk21" }))).entries.map((entry) => entry.href)).toEqual(["/routes?q=bulk21%40help.acme.test"]);
+    expect((await listAuditEntries(acme.id, query({ action: "domain.register" }))).entries.map((entry) => entry.href)).toEqual(["/domains/help.acme.test"]);
+    expect((await listAuditEntries(acme.id, query({ entity: "queue" }))).entries.map((entry) => [entry.entityLabel, entry.href])).toEqual([
+      ["Support", "/queues"],
+      ["Legacy", null],
+    ]);
+  });
+
+  it("exports the filtered entries of every page as CSV, newest first", async () => {
+    const lines = (await exportAuditCsv(acme.id, query({ action: "route.create" }))).trim().split("\n");
+    expect(lines[0]).toBe("time_utc,actor,action,type,subject,summary,before,after");
+    // support and 60 bulk routes, more than a page.
+    expect(lines).toHaveLength(62);
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z,admin@acme\.example,route\.create,Routes,bulk59@help\.acme\.test,,,/);
+    expect(await exportAuditCsv(initech.id, query({ q: "nothing like this" }))).toBe("time_utc,actor,action,type,subject,summary,before,after\n");
   });
 
   it("ignores malformed filters rather than failing", async () => {

@@ -151,7 +151,16 @@ describe("route import: applying", () => {
       entityType: "routes",
       entityLabel: "Import of routes.csv",
       actorEmail: "admin@acme.example",
-      after: { created: 3, rows: 3, domains: { "help.acme.test": 2, "new.acme.test": 1 } },
+      // Per domain and every address created: what the audit log shows of the import.
+      after: {
+        created: 3,
+        rows: 3,
+        domains: [
+          { name: "help.acme.test", count: 2 },
+          { name: "new.acme.test", count: 1 },
+        ],
+        addresses: ["billing@help.acme.test", "support@help.acme.test", "hello@new.acme.test"],
+      },
     });
   });
 

@@ -1,6 +1,7 @@
 import "server-only";
 
 import { recordAudit } from "@/lib/audit/audit";
+import { AUDIT_IMPORT_ADDRESSES, type RouteImportRecord } from "@/lib/audit/types";
 import { getDb, type Database, type Prisma } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { checkHostname } from "@/lib/domains/hostname";
@@ -86,7 +87,12 @@ export async function importRoutes(
           action: "routes.import",
           entityType: "routes",
           entityLabel: options.fileName ? `Import of ${options.fileName}` : "CSV import",
-          after: { created: rows.length, rows: report.rowCount, domains: Object.fromEntries(report.domains.map((d) => [d.name, d.count])) },
+          after: {
+            created: rows.length,
+            rows: report.rowCount,
+            domains: report.domains.map((domain) => ({ name: domain.name, count: domain.count })),
+            addresses: rows.slice(0, AUDIT_IMPORT_ADDRESSES).map((row) => row.address),
+          } satisfies RouteImportRecord,
         });
         return { ...report, created: rows.length, applied: true };
       },

@@ -1,12 +1,10 @@
-import { ChevronLeft, ChevronRight, Mails } from "lucide-react";
+import { Mails } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
 
+import { CursorPagination } from "@/components/data-table/pagination";
 import { MessageFilters } from "@/components/messages/message-filters";
-import { MessageCards, MessageTable } from "@/components/messages/message-list";
-import { buttonVariants } from "@/components/ui/button";
+import { MessageList } from "@/components/messages/message-list";
 import { Card } from "@/components/ui/card";
-import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
@@ -17,19 +15,6 @@ export const metadata: Metadata = { title: "Messages" };
 
 function filtersOf(query: MessagesQuery) {
   return { ...Object.fromEntries(MESSAGE_FILTER_KEYS.map((key) => [key, query[key]])), size: query.size };
-}
-
-function PageLink({ href, rel, children }: { href: string | null; rel: "prev" | "next"; children: React.ReactNode }) {
-  const classes = buttonVariants({ variant: "secondary", size: "sm" });
-  return href ? (
-    <Link href={href} rel={rel} className={classes}>
-      {children}
-    </Link>
-  ) : (
-    <span className={cn(classes, "pointer-events-none opacity-50")} aria-disabled="true">
-      {children}
-    </span>
-  );
 }
 
 export default async function MessagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -60,28 +45,12 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
         <Card>
           <MessageFilters filters={filters} labels={labels} queues={options.queues} domains={options.domains} />
           {scope.length > 0 ? <p className="border-b border-slate-200 px-4 py-2 text-xs text-slate-600">Showing messages {scope.join(" and ")}.</p> : null}
-          {page.rows.length === 0 ? (
-            <p className="px-4 py-10 text-center text-sm text-slate-600">{filtered ? "No messages match these filters." : "No more messages."}</p>
-          ) : (
-            <>
-              <MessageTable rows={page.rows} />
-              <MessageCards rows={page.rows} />
-            </>
-          )}
-          <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
-            <p>
-              {page.rows.length === 0 ? "Nothing here" : `${page.rows.length.toLocaleString("en")} ${page.rows.length === 1 ? "line" : "lines"}`}
-              {paged ? "" : " · newest first"}
-            </p>
-            <div className="flex gap-2">
-              <PageLink href={page.newer ? messagesHref(filters, { before: page.newer }) : null} rel="prev">
-                <ChevronLeft aria-hidden /> Newer
-              </PageLink>
-              <PageLink href={page.older ? messagesHref(filters, { after: page.older }) : null} rel="next">
-                Older <ChevronRight aria-hidden />
-              </PageLink>
-            </div>
-          </nav>
+          <MessageList rows={page.rows} empty={filtered ? "No messages match these filters." : "No more messages."} />
+          <CursorPagination
+            summary={`${page.rows.length === 0 ? "Nothing here" : `${page.rows.length.toLocaleString("en")} ${page.rows.length === 1 ? "line" : "lines"}`}${paged ? "" : " · newest first"}`}
+            newer={page.newer ? messagesHref(filters, { before: page.newer }) : null}
+            older={page.older ? messagesHref(filters, { after: page.older }) : null}
+          />
         </Card>
       )}
     </>

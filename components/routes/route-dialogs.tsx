@@ -1,0 +1,107 @@
+"use client";
+
+import Link from "next/link";
+import { useState, useTransition } from "react";
+import { toast } from "sonner";
+
+import { deleteRouteAction } from "@/app/(console)/routes/actions";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { messagesHref } from "@/lib/messages/schemas";
+import type { RouteLookups, RouteRow } from "@/lib/routes/types";
+
+import { RouteForm } from "./route-form";
+
+export type Editing = { mode: "create" } | { mode: "edit"; route: RouteRow };
+
+/** The route form in a dialog: a new route, or an existing one to change. */
+export function RouteEditorDialog({
+  editing,
+  lookups,
+  defaultDomainId,
+  onClose,
+  onSaved,
+}: {
+  editing: Editing | null;
+  lookups: RouteLookups;
+  defaultDomainId: string | undefined;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  return (
+    <Dialog open={editing !== null} onOpenChange={(open) => !open && onClose()}>
+      {editing ? (
+        <DialogContent
+          size="lg"
+          title={editing.mode === "edit" ? `Edit ${editing.route.address}` : "New route"}
+          description={
+            editing.mode === "edit" ? (
+              <Link href={messagesHref({ route: editing.route.id })} className="text-brand-700 underline-offset-4 hover:underline">
+                Recent messages to {editing.route.address}
+              </Link>
+            ) : (
+              "Deliver mail sent to an address on one of your domains into a queue."
+            )
+          }
+        >
+          <RouteForm
+            key={editing.mode === "edit" ? editing.route.id : "new"}
+            route={editing.mode === "edit" ? editing.route : undefined}
+            defaultDomainId={defaultDomainId}
+            lookups={lookups}
+            onSaved={(saved, created) => {
+              toast.success(created ? `Route ${saved.address} created` : `Route ${saved.address} saved`);
+              onSaved();
+            }}
+          />
+        </DialogContent>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function DeleteRouteContent({ route, onDone }: { route: RouteRow; onDone: (deleted: boolean) => void }) {
+  const [pending, startDelete] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <DialogContent title={`Delete ${route.address}?`} description="Mail to this address will no longer be delivered to a queue. The audit log keeps a record of the route.">
+      {error ? (
+        <Alert tone="danger" className="mb-4">
+          {error}
+        </Alert>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={() => onDone(false)}>
+          Cancel
+        </Button>
+        <Button
+          variant="danger"
+          pending={pending}
+          onClick={() =>
+            startDelete(async () => {
+              const result = await deleteRouteAction({ id: route.id });
+              if (result.ok) {
+                toast.success(`Route ${route.address} deleted`);
+                onDone(true);
+              } else {
+                setError(result.error);
+              }
+            })
+          }
+        >
+          Delete route
+        </Button>
+      </div>
+    </DialogContent>
+  );
+}
+
+/** Asks before deleting a route; `onDone(true)` once it is gone. */
+export function DeleteRouteDialog({ route, onDone }: { route: RouteRow | null; onDone: (deleted: boolean) => void }) {
+  return (
+    <Dialog open={route !== null} onOpenChange={(open) => !open && onDone(false)}>
+      {route ? <DeleteRouteContent key={route.id} route={route} onDone={onDone} /> : null}
+    </Dialog>
+  );
+}
