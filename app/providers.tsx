@@ -2,8 +2,9 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { Toaster } from "sonner";
 import { z } from "zod";
+
+import { Toaster } from "@/components/ui/toaster";
 
 // zod probes whether it may compile validators with `new Function`; the Content-Security-Policy
 // (no 'unsafe-eval') refuses, and the refusal is reported as a violation on every page with a
@@ -17,7 +18,7 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       {children}
-      <Toaster position="top-right" richColors closeButton />
+      <Toaster />
     </QueryClientProvider>
   );
 }

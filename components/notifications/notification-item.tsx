@@ -33,7 +33,7 @@ export function NotificationEntry({ item, compact = false, onNavigate }: { item:
           {item.unread ? <span className="sr-only"> (unread)</span> : null}
         </p>
         <p className={cn("mt-0.5 text-sm text-slate-600", compact && "line-clamp-3")}>{item.body}</p>
-        <p className="mt-1 text-xs text-slate-500">
+        <p className="mt-1 text-xs text-slate-600">
           <TimeAgo iso={item.createdAt} />
         </p>
       </div>

@@ -44,7 +44,7 @@ export function CatalogueTabs({
           const Icon = ICONS[key];
           return (
             <TabsTrigger key={key} value={key}>
-              <Icon className="size-4" aria-hidden />
+              <Icon className="hidden size-4 sm:block" aria-hidden />
               {CATALOGUE_NOUNS[CATALOGUE_TABS[key]].titleMany}
               <span className="rounded-full bg-slate-100 px-1.5 text-xs text-slate-600">{catalogues[key].length}</span>
             </TabsTrigger>

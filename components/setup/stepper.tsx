@@ -14,8 +14,8 @@ export function Stepper({ steps, current, onSelect }: { steps: WizardStep[]; cur
     activeItem.current?.scrollIntoView({ block: "nearest", inline: "center" });
   }, [current]);
   return (
-    <nav aria-label="Set-up steps" className="mb-6 min-w-0 max-w-full overflow-x-auto">
-      <ol className="flex min-w-max items-center gap-2">
+    <nav aria-label="Set-up steps" className="mb-6 min-w-0 max-w-full">
+      <ol className="flex flex-wrap items-center gap-2">
         {steps.map((step, index) => {
           const done = index < currentIndex;
           const active = index === currentIndex;

@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import type { Actor } from "@/lib/auth/types";
 import { can } from "@/lib/auth/permissions";
 
-import { SideNav, TopNav } from "./nav";
+import { MobileNav, SideNav } from "./nav";
 import { UserMenu } from "./user-menu";
 
 export function AppShell({ actor, children, headerExtras }: { actor: Actor; children: ReactNode; headerExtras?: ReactNode }) {
@@ -15,9 +15,10 @@ export function AppShell({ actor, children, headerExtras }: { actor: Actor; chil
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-3 focus:top-3 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <header className="flex h-14 items-center justify-between gap-4 border-b border-slate-200 bg-white px-4">
+      <header className="flex h-14 items-center justify-between gap-2 border-b border-slate-200 bg-white px-4 sm:gap-4">
         <div className="flex min-w-0 items-center gap-3">
-          <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+          <MobileNav />
+          <Link href="/" className="flex shrink-0 items-center gap-2 font-semibold text-slate-900" aria-label="Email Routing: overview">
             <Mail className="size-5 text-brand-600" aria-hidden />
             <span className="hidden sm:inline">Email Routing</span>
           </Link>
@@ -27,7 +28,7 @@ export function AppShell({ actor, children, headerExtras }: { actor: Actor; chil
             <span className="truncate">{actor.organizationName}</span>
           </span>
         </div>
-        <div className="flex items-center gap-2">
+        <div className="flex shrink-0 items-center gap-1 sm:gap-2">
           {headerExtras}
           {canManage ? null : (
             <span className="hidden items-center gap-1 rounded-full bg-amber-50 px-2.5 py-1 text-xs font-medium text-amber-800 ring-1 ring-amber-300 sm:flex">
@@ -41,7 +42,6 @@ export function AppShell({ actor, children, headerExtras }: { actor: Actor; chil
           />
         </div>
       </header>
-      <TopNav />
       <div className="flex flex-1">
         <SideNav />
         <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-8">

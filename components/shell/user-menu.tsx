@@ -15,12 +15,14 @@ export function UserMenu({ name, email, accessLabel }: { name: string; email: st
     <DropdownMenu.Root>
       <DropdownMenu.Trigger
         className="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100"
-        aria-label={`Account menu for ${name}`}
+        data-testid="user-menu"
       >
+        {/* The initials are drawn, not text (WCAG 2.5.3): the name heard is the name seen, where it is shown. */}
         <span aria-hidden className="flex size-7 items-center justify-center rounded-full bg-brand-600 text-xs font-semibold text-white">
           {initials}
         </span>
-        <span className="hidden font-medium sm:inline">{name}</span>
+        <span className="sr-only">Account menu for </span>
+        <span className="sr-only font-medium sm:not-sr-only">{name}</span>
         <ChevronDown className="size-4" aria-hidden />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
