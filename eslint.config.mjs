@@ -41,7 +41,7 @@ export default defineConfig([
             {
               // The pure, browser-safe modules still named apart from their area's types/schemas
               // (domain name checks, scenario texts, redirect instructions, route status, CSV
-              // parsing) are listed by name: a new one must be added here on purpose.
+              // parsing, the three-way merge of concurrent edits) are listed by name: a new one must be added here on purpose.
               regex:
                 "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/result$|domains/(?:hostname|scenarios|redirects)$|routes/(?:status|csv)$)",
               message: "Components import from lib/ only client-safe modules: an area's types.ts or schemas.ts, auth/permissions or actions/result.",

@@ -43,7 +43,7 @@ import { ROUTE_STATUS_LABELS, routeStatusReason } from "@/lib/routes/status";
 import type { RouteListPage, RouteLookups, RouteRow } from "@/lib/routes/types";
 
 import { OptionList } from "./option-list";
-import { RouteForm } from "./route-form";
+import { RouteDialog } from "./route-dialog";
 import { RouteImportDialog } from "./route-import-dialog";
 import { RouteStatusBadge } from "./route-status-badge";
 import { fetchRoutePage, queryParams, routesQueryKey } from "./routes-api";
@@ -424,35 +424,17 @@ export function RoutesWorkspace({
         </Card>
       )}
 
-      <Dialog open={editing !== null} onOpenChange={(open) => !open && setEditing(null)}>
-        {editing ? (
-          <DialogContent
-            size="lg"
-            title={editing.mode === "edit" ? `Edit ${editing.route.address}` : "New route"}
-            description={
-              editing.mode === "edit" ? (
-                <Link href={messagesHref({ route: editing.route.id })} className="text-brand-700 underline-offset-4 hover:underline">
-                  Recent messages to {editing.route.address}
-                </Link>
-              ) : (
-                "Deliver mail sent to an address on one of your domains into a queue."
-              )
-            }
-          >
-            <RouteForm
-              key={editing.mode === "edit" ? editing.route.id : "new"}
-              route={editing.mode === "edit" ? editing.route : undefined}
-              defaultDomainId={query.domain ?? (lookups.domains.length === 1 ? lookups.domains[0]!.id : undefined)}
-              lookups={lookups}
-              onSaved={(saved, created) => {
-                toast.success(created ? `Route ${saved.address} created` : `Route ${saved.address} saved`);
-                setEditing(null);
-                void refreshList();
-              }}
-            />
-          </DialogContent>
-        ) : null}
-      </Dialog>
+      <RouteDialog
+        editing={editing}
+        lookups={lookups}
+        defaultDomainId={query.domain ?? (lookups.domains.length === 1 ? lookups.domains[0]!.id : undefined)}
+        onClose={() => setEditing(null)}
+        onSaved={(saved, created) => {
+          toast.success(created ? `Route ${saved.address} created` : `Route ${saved.address} saved`);
+          setEditing(null);
+          void refreshList();
+        }}
+      />
 
       <Dialog open={deleting !== null} onOpenChange={(open) => !open && setDeleting(null)}>
         {deleting ? (

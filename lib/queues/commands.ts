@@ -2,6 +2,7 @@ import "server-only";
 
 import { revalidatePath } from "next/cache";
 
+import { threeWayMerge } from "@/lib/actions/merge";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Database, Prisma } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
@@ -9,9 +10,9 @@ import { ConflictError, StaleVersionError } from "@/lib/errors";
 import type { ChangeActor } from "@/lib/routes/types";
 
 import { catalogueNotFound, routesUsing } from "./queries";
-import { CATALOGUE_NOUNS, type CatalogueKind, type CreateCatalogueInput, type UpdateCatalogueInput } from "./schemas";
+import { CATALOGUE_NOUNS, catalogueFields, type CatalogueKind, type CreateCatalogueInput, type UpdateCatalogueInput } from "./schemas";
 import { CATALOGUE_STORES } from "./store";
-import type { CatalogueEntry } from "./types";
+import type { CatalogueEntry, StaleCatalogueEntry } from "./types";
 
 /**
  * Creating, renaming and deleting queues, skills and languages. Each change is audited in its own
@@ -64,14 +65,24 @@ export async function updateCatalogueEntry(db: Database, actor: ChangeActor, kin
   return change(
     db,
     async (tx) => {
-      const before = await store.find(tx, organizationId, input.id);
+      const before = await store.find(tx, organizationId, input.id, { forUpdate: true });
       if (!before) throw catalogueNotFound(kind);
-      // The version in the WHERE clause makes "check, then write" one atomic step.
-      if ((await store.update(tx, organizationId, input)) !== 1) {
-        const current = await store.find(tx, organizationId, input.id);
-        if (!current) throw catalogueNotFound(kind);
-        throw new StaleVersionError(`Someone else changed this ${CATALOGUE_NOUNS[kind].one} after you opened it; nothing was saved.`, current);
+      const stale = (conflicts: StaleCatalogueEntry["conflicts"]) =>
+        new StaleVersionError(`Someone else changed this ${CATALOGUE_NOUNS[kind].one} after you opened it; nothing was saved.`, {
+          entry: before,
+          conflicts,
+        } satisfies StaleCatalogueEntry);
+      let values: UpdateCatalogueInput = input;
+      if (before.version !== input.version) {
+        // Saved by someone else since the form opened: merge field by field (decision 022).
+        if (!input.base) throw stale([]);
+        const mine = { name: input.name, description: input.description ?? "" };
+        const { merged, conflicts } = threeWayMerge({ description: "", ...input.base }, before, mine, catalogueFields(kind));
+        if (conflicts.length > 0) throw stale(conflicts);
+        values = { ...merged, id: input.id, version: before.version };
       }
+      // The version in the WHERE clause makes "check, then write" one atomic step.
+      if ((await store.update(tx, organizationId, values)) !== 1) throw stale([]);
       const after = await store.find(tx, organizationId, input.id);
       if (!after) throw catalogueNotFound(kind);
       const renamed = before.name !== after.name;
