@@ -43,8 +43,8 @@ export default defineConfig([
               // (domain name checks, scenario texts, redirect instructions, route status, CSV
               // parsing, the three-way merge of concurrent edits) are listed by name: a new one must be added here on purpose.
               regex:
-                "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/result$|domains/(?:hostname|scenarios|redirects)$|routes/(?:status|csv)$)",
-              message: "Components import from lib/ only client-safe modules: an area's types.ts or schemas.ts, auth/permissions or actions/result.",
+                "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/(?:result|merge)$|domains/(?:hostname|scenarios|redirects)$|routes/(?:status|csv|merge)$)",
+              message: "Components import from lib/ only client-safe modules: an area's types.ts or schemas.ts, auth/permissions, actions/result or the modules listed here.",
             },
           ],
         },
