@@ -48,15 +48,24 @@ async function change(db: Database, work: (tx: Prisma.TransactionClient) => Prom
 const nameTaken = (kind: CatalogueKind, name: string) => (error: unknown) => (isUniqueViolation(error) ? duplicateName(kind, name) : error);
 
 export async function createCatalogueEntry(db: Database, actor: ChangeActor, kind: CatalogueKind, input: CreateCatalogueInput): Promise<CatalogueEntry> {
-  return change(
-    db,
-    async (tx) => {
-      const created = await CATALOGUE_STORES[kind].create(tx, actor.organizationId, input);
-      await recordAudit(tx, actor, { action: `${kind}.create`, entityType: kind, entityId: created.id, entityLabel: created.name, after: snapshot(kind, created) });
-      return created;
-    },
-    nameTaken(kind, input.name),
-  );
+  return change(db, (tx) => insertCatalogueEntry(tx, actor, kind, input), nameTaken(kind, input.name));
+}
+
+/**
+ * The create inside a caller's transaction (the set-up wizard creates a queue with its first
+ * route); the caller maps a duplicate name with `catalogueWriteError`.
+ */
+export async function insertCatalogueEntry(tx: Prisma.TransactionClient, actor: ChangeActor, kind: CatalogueKind, input: CreateCatalogueInput): Promise<CatalogueEntry> {
+  const created = await CATALOGUE_STORES[kind].create(tx, actor.organizationId, input);
+  await recordAudit(tx, actor, { action: `${kind}.create`, entityType: kind, entityId: created.id, entityLabel: created.name, after: snapshot(kind, created) });
+  return created;
+}
+
+/** A refused catalogue write in the admin's words: a duplicate name is an error on the form's name field. */
+export function catalogueWriteError(kind: CatalogueKind, name: string, error: unknown, field = "name"): unknown {
+  if (!isUniqueViolation(error)) return error;
+  const taken = duplicateName(kind, name);
+  return new ConflictError(taken.message, { [field]: taken.fieldErrors?.name ?? [] });
 }
 
 export async function updateCatalogueEntry(db: Database, actor: ChangeActor, kind: CatalogueKind, input: UpdateCatalogueInput): Promise<CatalogueEntry> {
