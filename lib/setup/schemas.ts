@@ -45,7 +45,7 @@ export const addWizardAddressSchema = z
     domainId: z.uuid("Register a domain first"),
     pattern: patternField,
     queueId: z.union([z.uuid(), z.literal(NEW_QUEUE), z.literal("")], { error: "Choose a queue" }),
-    newQueueName: z.string().default(""),
+    newQueueName: plainText().default(""),
     fromName: createRouteSchema.shape.fromName,
   })
   .superRefine(

@@ -238,6 +238,10 @@ const SAMPLES: Record<string, { ability: Ability; input: (world: World) => Recor
     input: (w) => ({ step: "addresses", scenario: "own_domain", domainId: w.domain.id, data: { originalDomain: "acme.test" } }),
   },
   discardSetupRunAction: { ability: "manage", input: (w) => ({ runId: w.setupRun.id }) },
+  addWizardAddressAction: {
+    ability: "manage",
+    input: (w) => ({ domainId: w.domain.id, pattern: "welcome", queueId: "__new__", newQueueName: "Welcome", fromName: "Acme" }),
+  },
   // app/(console)/settings/api-keys/actions.ts
   createApiKeyAction: { ability: "manage", input: () => ({ name: "terraform", ability: "view", expiresOn: "" }) },
   revokeApiKeyAction: { ability: "manage", input: (w) => ({ id: w.apiKey.id }) },
