@@ -53,6 +53,25 @@ export function SelectField({
   );
 }
 
+/** One yes/no choice, its label beside the box and its hint under the label. */
+export function CheckboxField({ id, label, hint, ...input }: { id: string; label: ReactNode; hint?: ReactNode } & Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "type">) {
+  return (
+    <div className="flex items-start gap-2">
+      <input id={id} type="checkbox" className="mt-0.5 size-4 accent-brand-600" aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      <div>
+        <label htmlFor={id} className="text-sm text-slate-800">
+          {label}
+        </label>
+        {hint ? (
+          <p id={`${id}-hint`} className="text-xs text-slate-500">
+            {hint}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
 /** Several choices from a list, as one group named by its legend; the error is tied to the group. */
 export function CheckboxGroup({
   id,

@@ -8,7 +8,7 @@ import { Controller, useForm, useWatch, type FieldErrors as FormErrors } from "r
 import { createRouteAction, updateRouteAction } from "@/app/(console)/routes/actions";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { ConflictNotice, type ConflictRow, type ConflictSide } from "@/components/forms/conflict-notice";
-import { CheckboxGroup, ErrorList, SelectField, TextareaField, TextField, type ListedError } from "@/components/forms/fields";
+import { CheckboxField, CheckboxGroup, ErrorList, SelectField, TextareaField, TextField, type ListedError } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -426,23 +426,12 @@ export function RouteForm({
                 </option>
               ))}
             </SelectField>
-            <div className="flex items-start gap-2">
-              <input
-                id={ID("allowMultipleActions")}
-                type="checkbox"
-                className="mt-0.5 size-4 accent-brand-600"
-                aria-describedby={`${ID("allowMultipleActions")}-hint`}
-                {...register("allowMultipleActions")}
-              />
-              <div>
-                <label htmlFor={ID("allowMultipleActions")} className="text-sm text-slate-800">
-                  Allow multiple actions
-                </label>
-                <p id={`${ID("allowMultipleActions")}-hint`} className="text-xs text-slate-500">
-                  The conversation stays open after each action; the agent ends it
-                </p>
-              </div>
-            </div>
+            <CheckboxField
+              id={ID("allowMultipleActions")}
+              label="Allow multiple actions"
+              hint="The conversation stays open after each action; the agent ends it"
+              {...register("allowMultipleActions")}
+            />
           </div>
         </div>
       </fieldset>

@@ -10,6 +10,6 @@ import { NotFoundError } from "@/lib/errors";
  */
 export async function discardSetupRun(db: Database, actor: Pick<Actor, "organizationId">, runId: string): Promise<{ discarded: true }> {
   const deleted = await db.setupRun.deleteMany({ where: { id: runId, organizationId: actor.organizationId, finishedAt: null } });
-  if (deleted.count !== 1) throw new NotFoundError("This set-up is no longer open; nothing was discarded.");
+  if (deleted.count !== 1) throw new NotFoundError("This set-up no longer exists or is finished; nothing was discarded.");
   return { discarded: true };
 }

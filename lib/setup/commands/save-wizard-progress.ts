@@ -14,7 +14,7 @@ import type { saveWizardSchema } from "../schemas";
 type WizardActor = Pick<Actor, "userId" | "organizationId">;
 type Change = Partial<Omit<WizardState, "runId">>;
 
-const RUN_GONE = "This set-up was finished, discarded or its domain deleted; start a new one with Add a domain.";
+const RUN_GONE = "This set-up no longer exists or is finished (its domain may have been deleted); start a new one with Add a domain.";
 
 function fieldsOf(change: Change) {
   return {
