@@ -437,7 +437,7 @@ export function RouteForm({
       </fieldset>
 
       {/* Always in view, however long the form or small the screen: the dialog scrolls under it. */}
-      <div className="sticky bottom-0 z-10 -mx-6 -mb-6 flex justify-end gap-2 border-t border-slate-200 bg-white px-6 py-4" data-testid="route-form-footer">
+      <div className="sticky -bottom-6 z-10 -mx-6 -mb-6 flex justify-end gap-2 border-t border-slate-200 bg-white px-6 py-4" data-testid="route-form-footer">
         <Button type="button" variant="secondary" onClick={onCancel}>
           Cancel
         </Button>

@@ -177,6 +177,7 @@ describeInBrowser("two admins editing one route", () => {
 
     // The same field: both change the sender name; the first also changes the priority.
     for (const { page } of [first, second]) {
+      await page.reload();
       await page.getByRole("button", { name: "Edit shared@help.wayne.test" }).click();
       await page.getByRole("dialog").waitFor();
     }
