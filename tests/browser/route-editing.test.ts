@@ -124,7 +124,7 @@ describeInBrowser("route dialog", () => {
       const fields = names.filter((name) => /^(textbox|combobox|checkbox|radio) /.test(name));
       expect(fields.filter((name, index) => fields.indexOf(name) !== index)).toEqual([]);
       await context.close();
-    });
+    }, 240_000);
   }
 
   it("asks before Escape or Cancel throws away unsaved changes, and closes at once without any", async () => {
@@ -150,7 +150,7 @@ describeInBrowser("route dialog", () => {
     await ask.getByRole("button", { name: "Discard changes" }).click();
     await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
     await context.close();
-  });
+  }, 240_000);
 });
 
 describeInBrowser("two admins editing one route", () => {
@@ -211,5 +211,5 @@ describeInBrowser("two admins editing one route", () => {
     expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ fromName: "My name", priority: 8, queueId: queueIds.Billing });
     await first.context.close();
     await second.context.close();
-  });
+  }, 240_000);
 });

@@ -108,7 +108,7 @@ describeInBrowser("set-up runs", () => {
     expect(await db.domain.count({ where: { name: `stark.${PLATFORM}` } })).toBe(1);
     expect(await page.getByTestId("open-run").filter({ hasText: `stark.${PLATFORM}` }).count()).toBe(0);
     await context.close();
-  });
+  }, 240_000);
 
   it("the Addresses step flags an empty address and an empty new queue together and creates nothing while one is wrong", async () => {
     const db = getDb();
@@ -157,7 +157,7 @@ describeInBrowser("set-up runs", () => {
     await stepHeading(page, "Scenario");
     expect(await page.getByTestId("open-run").filter({ hasText: `stark-two.${PLATFORM}` }).count()).toBe(0);
     await context.close();
-  });
+  }, 240_000);
 
   it("a deleted domain takes its run along: no stepper claims its steps, and the list can discard what is left", async () => {
     const db = getDb();
@@ -182,7 +182,7 @@ describeInBrowser("set-up runs", () => {
     await expect.poll(() => db.setupRun.count({ where: { id: orphan.id } })).toBe(0);
     await expect.poll(() => left.count()).toBe(0);
     await context.close();
-  });
+  }, 240_000);
 
   it("warns on the Redirect rules step of an address both routed and redirected, and of redirects that loop", async () => {
     const db = getDb();
@@ -213,5 +213,5 @@ describeInBrowser("set-up runs", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, "wizard-redirect-warnings-390");
     await context.close();
-  });
+  }, 240_000);
 });

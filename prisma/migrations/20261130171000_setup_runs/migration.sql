@@ -1,5 +1,5 @@
 -- The set-up wizard's progress, one run per domain instead of one place per administrator
--- (docs/decisions/022-field-level-merge.md, "Set-up runs").
+-- (lib/setup/queries.ts, lib/setup/commands/).
 -- A run starts when the admin leaves the scenario step, takes its domain when the Domain step
 -- registers one (at most one run per domain), is finished when it reaches the Finish step, and
 -- goes with its domain when the domain is deleted, so no stepper claims a deleted domain's steps.
