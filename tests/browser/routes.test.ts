@@ -78,7 +78,9 @@ describeInBrowser("routes", () => {
     await dialog(page).getByText("SUPPORT@help.umbrella.test already has a route").waitFor();
     expect(await dialog(page).getByLabel("Address", { exact: true }).getAttribute("aria-invalid")).toBe("true");
     await screenshot(page, "routes-duplicate-address");
+    // The form has unsaved changes: Escape asks before throwing them away.
     await page.keyboard.press("Escape");
+    await page.getByRole("dialog", { name: "Discard your changes?" }).getByRole("button", { name: "Discard changes" }).click();
 
     await page.getByRole("button", { name: "Edit support@help.umbrella.test" }).click();
     await dialog(page).getByLabel("Queue", { exact: true }).selectOption({ label: "Billing" });
