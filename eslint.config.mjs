@@ -28,10 +28,10 @@ export default defineConfig([
     ["^@/lib/db(/|$)", "Components never touch the database client."],
     [
       // The pure, browser-safe modules still named apart from their area's types/schemas (domain
-      // name checks, scenario texts, redirect instructions, route status, CSV parsing) are listed
-      // by name: a new one must be added here on purpose.
-      "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/result$|domains/(?:hostname|scenarios|redirects)$|routes/(?:status|csv)$)",
-      "Components import from lib/ only client-safe modules: an area's types.ts or schemas.ts, auth/permissions or actions/result.",
+      // name checks, scenario texts, redirect instructions, route status, CSV parsing, the
+      // three-way merge of concurrent edits) are listed by name: a new one must be added on purpose.
+      "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/(?:result|merge)$|domains/(?:hostname|scenarios|redirects)$|routes/(?:status|csv|merge)$)",
+      "Components import from lib/ only client-safe modules: an area's types.ts or schemas.ts, auth/permissions, actions/result or the modules listed here.",
     ],
   ),
   restrictImports(["lib/**/*.{ts,tsx}"], ["^@/(app|components)(/|$)", "lib/ is the domain: it never imports pages or components."]),

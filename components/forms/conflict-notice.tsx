@@ -1,36 +1,39 @@
 "use client";
 
-import { GitCompareArrows, RotateCcw, Save } from "lucide-react";
+import { GitCompareArrows } from "lucide-react";
 import { useEffect, useRef } from "react";
 
-import { Button } from "@/components/ui/button";
+export type ConflictSide = "theirs" | "yours";
 
 export interface ConflictRow {
+  /** The form field, to keep the admin's choice. */
+  name: string;
+  /** The field as the form labels it. */
   field: string;
   /** What the other admin saved (the record as it is now). */
   theirs: string;
-  /** What this admin is trying to save. */
+  /** What this admin tried to save. */
   yours: string;
 }
 
 /**
- * A save refused because someone else saved first: which fields they changed, next to what this
- * admin typed, and the two ways out (take theirs, or save again over it). Nothing is lost either way.
+ * A save that both admins' changes could not be merged into: only the fields both changed, each
+ * with theirs and yours to choose from (theirs chosen until the admin says otherwise, so saving
+ * never silently reverts their change). Every other field was merged already; the form's own save
+ * button saves the choices. See docs/decisions/022-field-level-merge.md.
  */
 export function ConflictNotice({
   noun,
   changedBy,
   rows,
-  onReload,
-  onOverwrite,
-  overwritePending,
+  choices,
+  onChoose,
 }: {
   noun: string;
   changedBy: string | null;
   rows: ConflictRow[];
-  onReload: () => void;
-  onOverwrite: () => void;
-  overwritePending?: boolean;
+  choices: Record<string, ConflictSide>;
+  onChoose: (name: string, side: ConflictSide) => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   // The save button is at the bottom of a long form; bring the news to where the admin looks.
@@ -38,6 +41,7 @@ export function ConflictNotice({
     ref.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
     ref.current?.focus({ preventScroll: true });
   }, []);
+  const who = changedBy ?? "Someone else";
   return (
     <div
       ref={ref}
@@ -48,41 +52,32 @@ export function ConflictNotice({
     >
       <p className="flex items-center gap-2 font-semibold">
         <GitCompareArrows className="size-4 shrink-0" aria-hidden />
-        {changedBy ? `${changedBy} changed this ${noun} while you were editing it.` : `Someone else changed this ${noun} while you were editing it.`}
+        {`${who} changed ${rows.length === 1 ? "a field" : "fields"} of this ${noun} that you changed too.`}
       </p>
-      <p className="mt-1">Nothing was saved. Compare their version with yours, then keep theirs or save yours over it.</p>
-      {rows.length > 0 ? (
-        <div className="relative mt-3 overflow-x-auto">
-          <table className="w-full min-w-[28rem] border-collapse text-left text-sm">
-            <caption className="sr-only">Fields changed by the other person</caption>
-            <thead>
-              <tr className="border-b border-amber-300 text-xs uppercase tracking-wide text-amber-900">
-                <th scope="col" className="py-1.5 pr-3 font-medium">Field</th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Now (their change)</th>
-                <th scope="col" className="py-1.5 font-medium">Yours</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.field} className="border-b border-amber-200 align-top last:border-0">
-                  <th scope="row" className="py-1.5 pr-3 font-medium">{row.field}</th>
-                  <td className="py-1.5 pr-3 break-words">{row.theirs || "—"}</td>
-                  <td className="py-1.5 break-words">{row.yours || "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : (
-        <p className="mt-2">Their change does not touch the fields you edited.</p>
-      )}
-      <div className="mt-3 flex flex-wrap gap-2">
-        <Button type="button" variant="secondary" size="sm" onClick={onReload}>
-          <RotateCcw aria-hidden /> Discard mine, load theirs
-        </Button>
-        <Button type="button" size="sm" onClick={onOverwrite} pending={overwritePending}>
-          <Save aria-hidden /> Save mine over theirs
-        </Button>
+      <p className="mt-1">
+        Nothing was saved yet. Their other changes are already in the form. Choose which version to keep for each field below, then save.
+      </p>
+      <div className="mt-3 space-y-3">
+        {rows.map((row) => (
+          <fieldset key={row.name} className="rounded border border-amber-200 bg-white/60 p-2" data-testid="conflict-field">
+            <legend className="px-1 font-medium">{row.field}</legend>
+            {(["theirs", "yours"] as const).map((side) => (
+              <label key={side} className="flex items-start gap-2 py-0.5">
+                <input
+                  type="radio"
+                  name={`conflict-${row.name}`}
+                  className="mt-0.5 size-4 accent-brand-600"
+                  checked={choices[row.name] === side}
+                  onChange={() => onChoose(row.name, side)}
+                />
+                <span className="min-w-0 break-words">
+                  <span className="font-medium">{side === "theirs" ? "Theirs: " : "Yours: "}</span>
+                  {(side === "theirs" ? row.theirs : row.yours) || "(empty)"}
+                </span>
+              </label>
+            ))}
+          </fieldset>
+        ))}
       </div>
     </div>
   );

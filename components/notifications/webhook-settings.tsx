@@ -17,6 +17,9 @@ import {
   sendTestWebhookAction,
 } from "@/app/(console)/notifications/actions";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { ConflictNotice } from "@/components/forms/conflict-notice";
+import { TextField } from "@/components/forms/fields";
+import { chooseSide, conflictFrom, type PendingConflict } from "@/components/forms/merge-conflict";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -24,10 +27,8 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
-import { Field, fieldA11y } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
-import { saveWebhookSchema } from "@/lib/notifications/schemas";
+import { saveWebhookSchema, WEBHOOK_FIELDS } from "@/lib/notifications/schemas";
 
 export interface WebhookView {
   url: string;
@@ -41,6 +42,9 @@ type TestResult = { delivered: true; status: number; durationMs: number } | { de
 export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView | null; canManage: boolean }) {
   const router = useRouter();
   const [version, setVersion] = useState(webhook?.version);
+  // What the next save is based on (decision 022): as loaded, or as stored when a save conflicted.
+  const [base, setBase] = useState({ url: webhook?.url ?? "", enabled: webhook?.enabled ?? true });
+  const [conflict, setConflict] = useState<PendingConflict | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const [testResult, setTestResult] = useState<TestResult | null>(null);
   const [confirm, setConfirm] = useState<"rotate" | "delete" | null>(null);
@@ -58,21 +62,33 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
   const urlError = formState.errors.url?.message;
 
   const onSave = handleSubmit(async (values) => {
-    const result = await saveWebhookAction({ ...saveWebhookSchema.parse(values), version: webhook ? version : undefined });
+    const parsed = saveWebhookSchema.parse(values);
+    const result = await saveWebhookAction({ ...parsed, version: webhook ? version : undefined, base: webhook ? base : undefined });
     if (result.ok) {
       setVersion(result.data.webhook.version);
+      setBase({ url: result.data.webhook.url, enabled: result.data.webhook.enabled });
+      setConflict(null);
       toast.success(result.data.created ? "Webhook created. Reveal its signing secret to configure your receiver." : "Webhook saved");
       form.reset({ url: result.data.webhook.url, enabled: result.data.webhook.enabled });
       router.refresh();
       return;
     }
     if (result.code === "stale" && result.current) {
-      const current = result.current;
-      setVersion(current.version);
-      setError("root", {
-        message: `Someone else changed the webhook while you were editing it (it now sends to ${current.url}, ${current.enabled ? "enabled" : "disabled"}). Save again to replace their change with yours.`,
+      const { webhook: current, conflicts } = result.current;
+      const theirs = { url: current.url, enabled: current.enabled };
+      const { next, conflict: pending } = conflictFrom({
+        base,
+        theirs,
+        mine: { url: parsed.url, enabled: parsed.enabled },
+        fields: WEBHOOK_FIELDS,
+        labels: { url: "Receiver URL", enabled: "Send events" },
+        changedBy: null,
+        reported: conflicts,
       });
-      router.refresh();
+      setVersion(current.version);
+      setBase(theirs);
+      form.reset(next, { keepDefaultValues: true });
+      setConflict(pending);
       return;
     }
     const message = applyActionErrors(result, setError, ["url", "enabled"]);
@@ -158,25 +174,34 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
         ) : (
           <form noValidate onSubmit={onSave} className="space-y-4">
             {formState.errors.root?.message ? <Alert tone="danger">{formState.errors.root.message}</Alert> : null}
-            <Field
+            {conflict ? (
+              <ConflictNotice
+                noun="webhook"
+                changedBy={conflict.changedBy}
+                rows={conflict.rows}
+                choices={conflict.choices}
+                onChoose={(name, side) => {
+                  const chosen = chooseSide(conflict, name, side);
+                  if (name === "url") form.setValue("url", String(chosen.value ?? ""), { shouldDirty: true });
+                  else form.setValue("enabled", Boolean(chosen.value), { shouldDirty: true });
+                  setConflict(chosen.conflict);
+                }}
+              />
+            ) : null}
+            <TextField
               id="webhook-url"
               label="Receiver URL"
               hint={canManage ? "An https:// address reachable on the internet; private, loopback and link-local addresses are refused." : undefined}
               error={urlError}
-            >
-              <Input
-                {...fieldA11y("webhook-url", urlError, canManage)}
-                type="url"
-                inputMode="url"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="https://hooks.example.com/email-routing"
-                readOnly={!canManage}
-                className={canManage ? undefined : "bg-slate-50 text-slate-700"}
-                title={hint}
-                {...register("url")}
-              />
-            </Field>
+              type="url"
+              inputMode="url"
+              spellCheck={false}
+              placeholder="https://hooks.example.com/email-routing"
+              readOnly={!canManage}
+              className={canManage ? undefined : "[&_input]:bg-slate-50 [&_input]:text-slate-700"}
+              title={hint}
+              {...register("url")}
+            />
             <Controller
               control={control}
               name="enabled"

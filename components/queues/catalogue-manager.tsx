@@ -21,18 +21,18 @@ import {
   updateSkillAction,
 } from "@/app/(console)/queues/actions";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
-import { ConflictNotice, type ConflictRow } from "@/components/forms/conflict-notice";
+import { TextField } from "@/components/forms/fields";
+import { ConflictNotice } from "@/components/forms/conflict-notice";
+import { chooseSide, conflictFrom, type PendingConflict } from "@/components/forms/merge-conflict";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Field, fieldA11y } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/actions/result";
-import { CATALOGUE_NOUNS, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/queues/schemas";
-import type { CatalogueEntry, CatalogueRow } from "@/lib/queues/types";
+import { CATALOGUE_NOUNS, catalogueFields, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/queues/schemas";
+import type { CatalogueEntry, CatalogueRow, StaleCatalogueEntry } from "@/lib/queues/types";
 
 import { CatalogueTable, routesHref, routesLabel } from "./catalogue-table";
 
@@ -40,7 +40,13 @@ import { CatalogueTable, routesHref, routesLabel } from "./catalogue-table";
 type Saved = { id: string; name: string };
 interface CatalogueActions {
   create: (input: { name: string; description?: string }) => Promise<ActionResult<Saved>>;
-  update: (input: { id: string; version: number; name: string; description?: string }) => Promise<ActionResult<Saved & { version: number }, CatalogueEntry>>;
+  update: (input: {
+    id: string;
+    version: number;
+    name: string;
+    description?: string;
+    base?: { name: string; description: string };
+  }) => Promise<ActionResult<Saved & { version: number }, StaleCatalogueEntry>>;
   remove: (input: { id: string }) => Promise<ActionResult<{ id: string }>>;
 }
 
@@ -95,13 +101,9 @@ function CatalogueForm({
     <form noValidate className="space-y-4" onSubmit={handleSubmit(async (values) => onSubmit(schema.parse(values), form))}>
       {formError ? <Alert tone="danger">{formError}</Alert> : null}
       {conflict?.(form)}
-      <Field id={`${idPrefix}-name`} label="Name" error={nameError}>
-        <Input {...fieldA11y(`${idPrefix}-name`, nameError)} autoFocus autoComplete="off" {...register("name")} />
-      </Field>
+      <TextField id={`${idPrefix}-name`} label="Name" error={nameError} autoFocus {...register("name")} />
       {kind === "queue" ? (
-        <Field id={`${idPrefix}-description`} label="Description (optional)" error={descriptionError}>
-          <Input {...fieldA11y(`${idPrefix}-description`, descriptionError)} autoComplete="off" {...register("description")} />
-        </Field>
+        <TextField id={`${idPrefix}-description`} label="Description (optional)" error={descriptionError} {...register("description")} />
       ) : null}
       <div className="flex justify-end gap-2">
         <Button type="submit" pending={formState.isSubmitting}>
@@ -115,13 +117,14 @@ function CatalogueForm({
 function EditDialog({ kind, row, onClose }: { kind: CatalogueKind; row: CatalogueRow; onClose: () => void }) {
   const router = useRouter();
   const nouns = CATALOGUE_NOUNS[kind];
-  // The version the next save is based on; a refused save moves it to the current one on request.
-  const [base, setBase] = useState(row);
-  const [stale, setStale] = useState<{ current: CatalogueRow; mine: { name: string; description: string } } | null>(null);
-  const [formKey, setFormKey] = useState(0);
+  // The version the next save is based on: as opened, or as stored when a save conflicted.
+  const [base, setBase] = useState<CatalogueEntry>(row);
+  const [conflict, setConflict] = useState<PendingConflict | null>(null);
+  const fields = catalogueFields(kind);
+  const valuesOf = (entry: CatalogueEntry) => ({ name: entry.name, description: entry.description });
 
-  const save = async (values: { name: string; description: string }, version: number, form: ReturnType<typeof useForm<CatalogueFormValues>>) => {
-    const result = await ACTIONS[kind].update({ ...values, id: row.id, version });
+  const save = async (values: { name: string; description: string }, form: ReturnType<typeof useForm<CatalogueFormValues>>) => {
+    const result = await ACTIONS[kind].update({ ...values, id: row.id, version: base.version, base: valuesOf(base) });
     if (result.ok) {
       toast.success(`${nouns.title} "${result.data.name}" saved`);
       onClose();
@@ -129,45 +132,43 @@ function EditDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalogu
       return;
     }
     if (result.code === "stale" && result.current) {
-      setStale({ current: { ...result.current, routeCount: row.routeCount }, mine: values });
+      const { entry, conflicts } = result.current;
+      const { next, conflict: pending } = conflictFrom({
+        base: valuesOf(base),
+        theirs: valuesOf(entry),
+        mine: values,
+        fields,
+        labels: { name: "Name", description: "Description" },
+        changedBy: null,
+        reported: conflicts,
+      });
+      setBase(entry);
+      form.reset(next, { keepDefaultValues: true });
+      setConflict(pending);
       return;
     }
     const message = applyActionErrors(result, form.setError, ["name", "description"]);
     if (message) form.setError("root", { message });
   };
 
-  const conflictRows = (current: CatalogueRow, mine: { name: string; description: string }): ConflictRow[] => {
-    const rows: ConflictRow[] = [];
-    if (current.name !== base.name) rows.push({ field: "Name", theirs: current.name, yours: mine.name });
-    if (kind === "queue" && current.description !== base.description) rows.push({ field: "Description", theirs: current.description, yours: mine.description });
-    return rows;
-  };
-
   return (
     <DialogContent title={`Rename ${row.name}`} description={PRESENTATION[kind].dialogHint}>
       <CatalogueForm
-        key={formKey}
         kind={kind}
-        initial={base}
+        initial={row}
         submitLabel="Save"
-        onSubmit={(values, form) => save(values, base.version, form)}
+        onSubmit={save}
         conflict={(form) =>
-          stale ? (
+          conflict ? (
             <ConflictNotice
               noun={nouns.one}
-              changedBy={null}
-              rows={conflictRows(stale.current, stale.mine)}
-              onReload={() => {
-                setBase(stale.current);
-                setStale(null);
-                setFormKey((key) => key + 1);
-                router.refresh();
-              }}
-              onOverwrite={() => {
-                const { current } = stale;
-                setBase(current);
-                setStale(null);
-                void form.handleSubmit((values) => save(catalogueFormSchema(kind).parse(values), current.version, form))();
+              changedBy={conflict.changedBy}
+              rows={conflict.rows}
+              choices={conflict.choices}
+              onChoose={(name, side) => {
+                const chosen = chooseSide(conflict, name, side);
+                form.setValue(name as "name" | "description", String(chosen.value ?? ""), { shouldDirty: true });
+                setConflict(chosen.conflict);
               }}
             />
           ) : null

@@ -51,7 +51,7 @@ export function ReplyRoutePicker({
         <span className="truncate font-mono" id={id} aria-describedby={describedBy}>
           {label ?? value}
         </span>
-        <Button type="button" variant="ghost" size="sm" className="h-7 px-2" onClick={() => onChange("", null)} aria-label="Choose another route">
+        <Button type="button" variant="ghost" size="sm" className="h-7 px-2" onClick={() => onChange("", null)} aria-label="Change the reply route">
           <X aria-hidden /> Change
         </Button>
       </div>

@@ -11,55 +11,6 @@ import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { messagesHref } from "@/lib/messages/schemas";
 import type { RouteLookups, RouteRow } from "@/lib/routes/types";
 
-import { RouteForm } from "./route-form";
-
-export type Editing = { mode: "create" } | { mode: "edit"; route: RouteRow };
-
-/** The route form in a dialog: a new route, or an existing one to change. */
-export function RouteEditorDialog({
-  editing,
-  lookups,
-  defaultDomainId,
-  onClose,
-  onSaved,
-}: {
-  editing: Editing | null;
-  lookups: RouteLookups;
-  defaultDomainId: string | undefined;
-  onClose: () => void;
-  onSaved: () => void;
-}) {
-  return (
-    <Dialog open={editing !== null} onOpenChange={(open) => !open && onClose()}>
-      {editing ? (
-        <DialogContent
-          size="lg"
-          title={editing.mode === "edit" ? `Edit ${editing.route.address}` : "New route"}
-          description={
-            editing.mode === "edit" ? (
-              <Link href={messagesHref({ route: editing.route.id })} className="text-brand-700 underline-offset-4 hover:underline">
-                Recent messages to {editing.route.address}
-              </Link>
-            ) : (
-              "Deliver mail sent to an address on one of your domains into a queue."
-            )
-          }
-        >
-          <RouteForm
-            key={editing.mode === "edit" ? editing.route.id : "new"}
-            route={editing.mode === "edit" ? editing.route : undefined}
-            defaultDomainId={defaultDomainId}
-            lookups={lookups}
-            onSaved={(saved, created) => {
-              toast.success(created ? `Route ${saved.address} created` : `Route ${saved.address} saved`);
-              onSaved();
-            }}
-          />
-        </DialogContent>
-      ) : null}
-    </Dialog>
-  );
-}
 
 function DeleteRouteContent({ route, onDone }: { route: RouteRow; onDone: (deleted: boolean) => void }) {
   const [pending, startDelete] = useTransition();

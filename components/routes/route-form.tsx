@@ -2,17 +2,18 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState } from "react";
-import { Controller, useForm, useWatch } from "react-hook-form";
+import { useEffect, useMemo, useState } from "react";
+import { Controller, useForm, useWatch, type FieldErrors as FormErrors } from "react-hook-form";
 
 import { createRouteAction, updateRouteAction } from "@/app/(console)/routes/actions";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
-import { ConflictNotice, type ConflictRow } from "@/components/forms/conflict-notice";
+import { ConflictNotice, type ConflictRow, type ConflictSide } from "@/components/forms/conflict-notice";
+import { CheckboxField, CheckboxGroup, ErrorList, SelectField, TextareaField, TextField, type ListedError } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Field, fieldA11y } from "@/components/ui/field";
-import { Input, Select, Textarea } from "@/components/ui/input";
+import { Field } from "@/components/ui/field";
 import type { ActionFailure } from "@/lib/actions/result";
+import { mergeRouteEdit, routeValuesOf } from "@/lib/routes/merge";
 import {
   createRouteSchema,
   HISTORY_INCLUSIONS,
@@ -55,13 +56,13 @@ function formValuesFrom(route: RouteRow | undefined, defaultDomainId: string | u
   };
 }
 
-function replyModeOf(route: RouteRow | undefined): ReplyMode {
-  if (route?.replyRouteId) return "route";
-  if (route?.fromEmail) return "address";
+function replyModeOf(values: { fromEmail?: string | null; replyRouteId?: string | null }): ReplyMode {
+  if (values.replyRouteId) return "route";
+  if (values.fromEmail) return "address";
   return "own";
 }
 
-/** Every field as an admin reads it, to compare two versions of a route field by field. */
+/** Every field as an admin reads it, to set two versions of a field side by side. */
 function describeRow(row: RouteRow): Record<RouteFormField, string> {
   return {
     domainId: row.domainName,
@@ -102,39 +103,53 @@ function describeValues(values: RouteValues, lookups: RouteLookups, replyLabel: 
   };
 }
 
-function conflictRows(base: RouteRow, current: RouteRow, mine: RouteValues, lookups: RouteLookups, replyLabel: string | null): ConflictRow[] {
-  const before = describeRow(base);
-  const now = describeRow(current);
-  const yours = describeValues(mine, lookups, replyLabel);
-  return ROUTE_FORM_FIELDS.filter((field) => before[field] !== now[field]).map((field) => ({
-    field: ROUTE_FIELD_LABELS[field],
-    theirs: now[field],
-    yours: yours[field],
-  }));
+/** A field's control; the domain picker and the address share the address line. */
+const ID = (field: string) => `route-${field}`;
+
+/** Every field error, in the order of the form, for the list above it. */
+function listedErrors(errors: FormErrors<FormValues>): ListedError[] {
+  return ROUTE_FORM_FIELDS.flatMap((field) => {
+    const message = errors[field]?.message;
+    return typeof message === "string" ? [{ id: ID(field), label: ROUTE_FIELD_LABELS[field], message }] : [];
+  });
 }
 
-const ID = (field: string) => `route-${field}`;
+interface Conflict {
+  changedBy: string | null;
+  rows: ConflictRow[];
+  /** Their and my form values of each conflicting field, to apply the admin's choice. */
+  values: Partial<Record<RouteFormField, { theirs: FormValues[RouteFormField]; yours: FormValues[RouteFormField] }>>;
+  choices: Record<string, ConflictSide>;
+}
+
+export const ROUTE_FORM_ID = "route-form";
 
 export function RouteForm({
   route,
   defaultDomainId,
   lookups,
   onSaved,
+  onCancel,
+  onDirtyChange,
 }: {
   /** The route being edited; absent for a new route. */
   route?: RouteRow;
   defaultDomainId?: string;
   lookups: RouteLookups;
   onSaved: (saved: { id: string; address: string }, created: boolean) => void;
+  onCancel: () => void;
+  /** Told whenever the form starts or stops differing from what it opened with. */
+  onDirtyChange?: (dirty: boolean) => void;
 }) {
-  // The version the next save is based on: the route as loaded, or as it was when a conflict was shown.
+  // The version the next save is based on: the route as opened, or as stored when a save conflicted.
   const [base, setBase] = useState<RouteRow | undefined>(route);
-  const [stale, setStale] = useState<{ current: StaleRoute; mine: RouteValues } | null>(null);
-  const [replyMode, setReplyMode] = useState<ReplyMode>(replyModeOf(route));
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [replyMode, setReplyMode] = useState<ReplyMode>(replyModeOf(route ?? {}));
   const [replyLabel, setReplyLabel] = useState<string | null>(route?.replyAddress ?? null);
   const form = useForm<FormValues, unknown, RouteValues>({
     resolver: zodResolver(createRouteSchema),
     defaultValues: formValuesFrom(route, defaultDomainId),
+    criteriaMode: "firstError",
   });
   const { register, handleSubmit, formState, setValue, control } = form;
   const [domainId, autoBcc, historyInclusion] = useWatch({ control, name: ["domainId", "autoBcc", "historyInclusion"] });
@@ -145,22 +160,66 @@ export function RouteForm({
     () => lookups.domains.filter((candidate) => candidate.status === "verified" || candidate.status === "grace"),
     [lookups.domains],
   );
+  const { isDirty } = formState;
+  useEffect(() => onDirtyChange?.(isDirty), [isDirty, onDirtyChange]);
 
   const placeErrors = (failure: ActionFailure) => {
     const message = applyActionErrors(failure, form.setError, ROUTE_FORM_FIELDS);
     if (message) form.setError("root", { message });
   };
 
-  const save = async (values: RouteValues, version: number | undefined) => {
+  /**
+   * Both admins changed some of the same fields: take every field the server would have merged,
+   * set their value in each conflicting field until the admin chooses, and base the next save on
+   * the stored version, so saving sends only what the admin chose.
+   */
+  const showConflict = (stale: StaleRoute, mine: RouteValues) => {
+    if (!base) return;
+    const theirsRow = stale.route;
+    const { merged, conflicts } = mergeRouteEdit(routeValuesOf(base), routeValuesOf(theirsRow), mine);
+    const theirsForm = formValuesFrom(theirsRow, undefined);
+    const mineForm = form.getValues();
+    const theirsText = describeRow(theirsRow);
+    const yoursText = describeValues(mine, lookups, replyLabel);
+    const fields = conflicts.length > 0 ? conflicts : stale.conflicts;
+    const next: FormValues = { ...mineForm };
+    for (const field of ROUTE_FORM_FIELDS) {
+      const takeTheirs = fields.includes(field) || JSON.stringify(merged[field]) !== JSON.stringify(mine[field]);
+      if (takeTheirs) (next as Record<string, unknown>)[field] = theirsForm[field];
+    }
+    setBase(theirsRow);
+    form.reset(next, { keepDefaultValues: true });
+    setReplyMode(replyModeOf(next));
+    if (next.replyRouteId === theirsForm.replyRouteId) setReplyLabel(theirsRow.replyAddress);
+    setConflict({
+      changedBy: stale.changedBy,
+      rows: fields.map((field) => ({ name: field, field: ROUTE_FIELD_LABELS[field], theirs: theirsText[field], yours: yoursText[field] })),
+      values: Object.fromEntries(fields.map((field) => [field, { theirs: theirsForm[field], yours: mineForm[field] }])),
+      choices: Object.fromEntries(fields.map((field) => [field, "theirs" as const])),
+    });
+  };
+
+  const choose = (name: string, side: ConflictSide) => {
+    if (!conflict) return;
+    const field = name as RouteFormField;
+    const pair = conflict.values[field];
+    if (pair) {
+      setValue(field, pair[side], { shouldDirty: true });
+      if (field === "fromEmail" || field === "replyRouteId") setReplyMode(replyModeOf(form.getValues()));
+    }
+    setConflict({ ...conflict, choices: { ...conflict.choices, [name]: side } });
+  };
+
+  const save = async (values: RouteValues) => {
     const result = route
-      ? await updateRouteAction({ ...values, id: route.id, version: version ?? route.version })
+      ? await updateRouteAction({ ...values, id: route.id, version: base?.version ?? route.version, base: base ? routeValuesOf(base) : undefined })
       : await createRouteAction(values);
     if (result.ok) {
       onSaved(result.data, !route);
       return;
     }
     if (result.code === "stale" && result.current) {
-      setStale({ current: result.current, mine: values });
+      showConflict(result.current, values);
       return;
     }
     placeErrors(result);
@@ -168,180 +227,120 @@ export function RouteForm({
 
   const changeReplyMode = (mode: ReplyMode) => {
     setReplyMode(mode);
-    if (mode !== "address") setValue("fromEmail", "");
+    if (mode !== "address") setValue("fromEmail", "", { shouldDirty: true });
     if (mode !== "route") {
-      setValue("replyRouteId", "");
+      setValue("replyRouteId", "", { shouldDirty: true });
       setReplyLabel(null);
     }
   };
 
   const formError = errors.root?.message;
   const noQueues = lookups.queues.length === 0;
-  const formErrorRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (formError) formErrorRef.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
-  }, [formError]);
+  const listed = formState.submitCount > 0 ? listedErrors(errors) : [];
 
   return (
-    <form noValidate className="space-y-5" onSubmit={handleSubmit((values) => save(values, base?.version))}>
-      {formError ? (
-        <div ref={formErrorRef}>
-          <Alert tone="danger">{formError}</Alert>
-        </div>
-      ) : null}
-      {stale && base ? (
-        <ConflictNotice
-          noun="route"
-          changedBy={stale.current.changedBy}
-          rows={conflictRows(base, stale.current.route, stale.mine, lookups, replyLabel)}
-          onReload={() => {
-            const current = stale.current.route;
-            setBase(current);
-            setStale(null);
-            setReplyMode(replyModeOf(current));
-            setReplyLabel(current.replyAddress);
-            form.reset(formValuesFrom(current, undefined));
-          }}
-          onOverwrite={() => {
-            const current = stale.current.route;
-            setBase(current);
-            setStale(null);
-            void handleSubmit((values) => save(values, current.version))();
-          }}
-          overwritePending={formState.isSubmitting}
-        />
+    <form
+      id={ROUTE_FORM_ID}
+      noValidate
+      className="space-y-5"
+      aria-label={route ? `Edit ${route.address}` : "New route"}
+      aria-describedby={listed.length > 0 ? "route-form-errors" : undefined}
+      onSubmit={handleSubmit(save)}
+    >
+      {formError ? <Alert tone="danger">{formError}</Alert> : null}
+      <ErrorList id="route-form-errors" errors={listed} />
+      {conflict ? (
+        <ConflictNotice noun="route" changedBy={conflict.changedBy} rows={conflict.rows} choices={conflict.choices} onChoose={choose} />
       ) : null}
 
-      <fieldset className="space-y-1.5">
-        <legend className="sr-only">Address</legend>
-        <div className="flex flex-wrap items-end gap-x-2 gap-y-3">
-          <div className="min-w-0 flex-1 basis-48 space-y-1.5">
-            <label htmlFor={ID("pattern")} className="block text-sm font-medium text-slate-800">
-              Address
-            </label>
-            <Input
-              {...fieldA11y(ID("pattern"), error("pattern"), true)}
-              autoComplete="off"
-              spellCheck={false}
-              autoFocus={!route}
-              placeholder="support"
-              {...register("pattern")}
-            />
-          </div>
-          <span className="pb-2 text-sm font-medium text-slate-500" aria-hidden>
+      <div role="group" aria-labelledby="route-address-legend" className="space-y-1.5">
+        <p id="route-address-legend" className="sr-only">
+          Email address
+        </p>
+        <div className="flex flex-wrap items-start gap-x-2 gap-y-3">
+          <TextField
+            id={ID("pattern")}
+            label="Address"
+            className="min-w-0 flex-1 basis-48"
+            error={error("pattern")}
+            hint="The part before the @: letters, digits and . _ - + (up to 64 characters). Unique on its domain, whatever the case."
+            spellCheck={false}
+            autoFocus={!route}
+            placeholder="support"
+            {...register("pattern")}
+          />
+          <span className="pt-8 text-sm font-medium text-slate-500" aria-hidden>
             @
           </span>
-          <div className="min-w-0 flex-1 basis-48 space-y-1.5">
-            <label htmlFor={ID("domainId")} className="block text-sm font-medium text-slate-800">
-              Domain
-            </label>
-            <Select {...fieldA11y(ID("domainId"), error("domainId"))} {...register("domainId")}>
-              <option value="">Choose a domain…</option>
-              {lookups.domains.map((option) => (
-                <option key={option.id} value={option.id}>
-                  {option.name}
-                  {option.status === "pending" ? " (not verified yet)" : ""}
-                </option>
-              ))}
-            </Select>
-          </div>
+          <SelectField
+            id={ID("domainId")}
+            label="Domain"
+            className="min-w-0 flex-1 basis-48"
+            error={error("domainId")}
+            hint={domain && domain.status === "pending" ? `${domain.name} is not verified yet: the route is saved now and receives mail once it is.` : undefined}
+            {...register("domainId")}
+          >
+            <option value="">Choose a domain…</option>
+            {lookups.domains.map((option) => (
+              <option key={option.id} value={option.id}>
+                {option.name}
+                {option.status === "pending" ? " (not verified yet)" : ""}
+              </option>
+            ))}
+          </SelectField>
         </div>
-        {error("pattern") ? (
-          <p id={`${ID("pattern")}-error`} role="alert" className="text-xs font-medium text-red-700">
-            {error("pattern")}
-          </p>
-        ) : (
-          <p id={`${ID("pattern")}-hint`} className="text-xs text-slate-500">
-            The part before the @: letters, digits and . _ - + (up to 64 characters). Unique on its domain, whatever the case.
-          </p>
-        )}
-        {error("domainId") ? (
-          <p id={`${ID("domainId")}-error`} role="alert" className="text-xs font-medium text-red-700">
-            {error("domainId")}
-          </p>
-        ) : domain && domain.status === "pending" ? (
-          <p className="text-xs text-amber-800">{domain.name} is not verified yet: the route is saved now and receives mail once it is.</p>
-        ) : null}
-      </fieldset>
+      </div>
 
       <fieldset className="space-y-4">
         <legend className="text-sm font-semibold text-slate-900">Delivery</legend>
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field
+          <SelectField
             id={ID("queueId")}
             label="Queue"
             error={error("queueId")}
             hint={noQueues ? <Link href="/queues" className="text-brand-700 underline">Create a queue first</Link> : undefined}
+            {...register("queueId")}
           >
-            <Select {...fieldA11y(ID("queueId"), error("queueId"), noQueues)} {...register("queueId")}>
-              <OptionList options={lookups.queues} none="Choose a queue…" />
-            </Select>
-          </Field>
-          <Field id={ID("priority")} label="Priority" error={error("priority")} hint="From 1 to 10; 5 unless you choose otherwise">
-            <Select {...fieldA11y(ID("priority"), error("priority"), true)} {...register("priority")}>
-              {Array.from({ length: 10 }, (_, index) => String(index + 1)).map((value) => (
-                <option key={value} value={value}>
-                  {value}
-                </option>
-              ))}
-            </Select>
-          </Field>
-          <Field id={ID("languageId")} label="Language (optional)" error={error("languageId")}>
-            <Select {...fieldA11y(ID("languageId"), error("languageId"))} {...register("languageId")}>
-              <OptionList options={lookups.languages} none="No language" />
-            </Select>
-          </Field>
-          <Field id={ID("spamQueueId")} label="Spam queue (optional)" error={error("spamQueueId")} hint="Where mail flagged as spam goes instead">
-            <Select {...fieldA11y(ID("spamQueueId"), error("spamQueueId"), true)} {...register("spamQueueId")}>
-              <OptionList options={lookups.queues} none="No spam queue" />
-            </Select>
-          </Field>
+            <OptionList options={lookups.queues} none="Choose a queue…" />
+          </SelectField>
+          <SelectField id={ID("priority")} label="Priority" error={error("priority")} hint="From 1 to 10; 5 unless you choose otherwise" {...register("priority")}>
+            {Array.from({ length: 10 }, (_, index) => String(index + 1)).map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField id={ID("languageId")} label="Language (optional)" error={error("languageId")} {...register("languageId")}>
+            <OptionList options={lookups.languages} none="No language" />
+          </SelectField>
+          <SelectField id={ID("spamQueueId")} label="Spam queue (optional)" error={error("spamQueueId")} hint="Where mail flagged as spam goes instead" {...register("spamQueueId")}>
+            <OptionList options={lookups.queues} none="No spam queue" />
+          </SelectField>
         </div>
         <Controller
           control={control}
           name="skillIds"
-          render={({ field }) => {
-            const selected = Array.isArray(field.value) ? field.value : [];
-            return (
-              <fieldset aria-describedby={error("skillIds") ? `${ID("skillIds")}-error` : undefined}>
-                <legend className="mb-1.5 text-sm font-medium text-slate-800">Skills (optional)</legend>
-                {lookups.skills.length === 0 ? (
-                  <p className="text-sm text-slate-500">
-                    No skills yet. <Link href="/queues?tab=skills" className="text-brand-700 underline">Add skills</Link> to ask for agents who have them.
-                  </p>
-                ) : (
-                  <div className="grid max-h-36 gap-1 overflow-y-auto rounded-md border border-slate-200 p-2 sm:grid-cols-2">
-                    {lookups.skills.map((skill) => (
-                      <label key={skill.id} className="flex items-center gap-2 rounded px-1 py-0.5 text-sm text-slate-800 hover:bg-slate-50">
-                        <input
-                          type="checkbox"
-                          className="size-4 accent-brand-600"
-                          checked={selected.includes(skill.id)}
-                          onChange={(event) =>
-                            field.onChange(event.target.checked ? [...selected, skill.id] : selected.filter((id) => id !== skill.id))
-                          }
-                        />
-                        {skill.name}
-                      </label>
-                    ))}
-                  </div>
-                )}
-                {error("skillIds") ? (
-                  <p id={`${ID("skillIds")}-error`} role="alert" className="mt-1 text-xs font-medium text-red-700">
-                    {error("skillIds")}
-                  </p>
-                ) : null}
-              </fieldset>
-            );
-          }}
+          render={({ field }) => (
+            <CheckboxGroup
+              id={ID("skillIds")}
+              legend="Skills (optional)"
+              options={lookups.skills}
+              value={Array.isArray(field.value) ? field.value : []}
+              onChange={field.onChange}
+              error={error("skillIds")}
+              empty={
+                <>
+                  No skills yet. <Link href="/queues?tab=skills" className="text-brand-700 underline">Add skills</Link> to ask for agents who have them.
+                </>
+              }
+            />
+          )}
         />
       </fieldset>
 
       <fieldset className="space-y-4">
         <legend className="text-sm font-semibold text-slate-900">Replies</legend>
-        <Field id={ID("fromName")} label="From name" error={error("fromName")} hint="Customers see this as the sender of replies">
-          <Input {...fieldA11y(ID("fromName"), error("fromName"), true)} autoComplete="off" {...register("fromName")} />
-        </Field>
+        <TextField id={ID("fromName")} label="From name" error={error("fromName")} hint="Customers see this as the sender of replies" {...register("fromName")} />
         <div role="radiogroup" aria-labelledby="route-reply-mode-label" className="space-y-1.5">
           <p id="route-reply-mode-label" className="text-sm font-medium text-slate-800">
             Replies come from
@@ -366,7 +365,7 @@ export function RouteForm({
           ))}
         </div>
         {replyMode === "address" ? (
-          <Field
+          <TextField
             id={ID("fromEmail")}
             label="From email"
             error={error("fromEmail")}
@@ -375,9 +374,10 @@ export function RouteForm({
                 ? `An address on ${verifiedDomains.map((candidate) => candidate.name).join(", ")}`
                 : "None of your domains is verified yet; replies can only come from a verified domain"
             }
-          >
-            <Input {...fieldA11y(ID("fromEmail"), error("fromEmail"), true)} type="email" autoComplete="off" spellCheck={false} {...register("fromEmail")} />
-          </Field>
+            type="email"
+            spellCheck={false}
+            {...register("fromEmail")}
+          />
         ) : null}
         {replyMode === "route" ? (
           <Field id={ID("replyRouteId")} label="Reply from route" error={error("replyRouteId")}>
@@ -402,47 +402,45 @@ export function RouteForm({
           </Field>
         ) : null}
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field
+          <TextareaField
             id={ID("autoBcc")}
             label="Auto-BCC (optional)"
             error={error("autoBcc")}
             hint={replyMode === "route" ? "Not available when replies come from another route" : `Up to ${MAX_AUTO_BCC} addresses, one per line`}
-          >
-            <Textarea
-              {...fieldA11y(ID("autoBcc"), error("autoBcc"), true)}
-              rows={3}
-              spellCheck={false}
-              disabled={replyMode === "route" && !error("autoBcc") && !autoBcc}
-              {...register("autoBcc")}
-            />
-          </Field>
+            rows={3}
+            spellCheck={false}
+            disabled={replyMode === "route" && !error("autoBcc") && !autoBcc}
+            {...register("autoBcc")}
+          />
           <div className="space-y-4">
-            <Field
+            <SelectField
               id={ID("historyInclusion")}
               label="History inclusion"
               error={error("historyInclusion")}
               hint={HISTORY_HINTS[(historyInclusion || "Optional") as keyof typeof HISTORY_HINTS]}
+              {...register("historyInclusion")}
             >
-              <Select {...fieldA11y(ID("historyInclusion"), error("historyInclusion"), true)} {...register("historyInclusion")}>
-                {HISTORY_INCLUSIONS.map((option) => (
-                  <option key={option} value={option}>
-                    {option}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-            <label className="flex items-start gap-2 text-sm text-slate-800" htmlFor={ID("allowMultipleActions")}>
-              <input id={ID("allowMultipleActions")} type="checkbox" className="mt-0.5 size-4 accent-brand-600" {...register("allowMultipleActions")} />
-              <span>
-                Allow multiple actions
-                <span className="block text-xs text-slate-500">The conversation stays open after each action; the agent ends it</span>
-              </span>
-            </label>
+              {HISTORY_INCLUSIONS.map((option) => (
+                <option key={option} value={option}>
+                  {option}
+                </option>
+              ))}
+            </SelectField>
+            <CheckboxField
+              id={ID("allowMultipleActions")}
+              label="Allow multiple actions"
+              hint="The conversation stays open after each action; the agent ends it"
+              {...register("allowMultipleActions")}
+            />
           </div>
         </div>
       </fieldset>
 
-      <div className="flex justify-end gap-2 border-t border-slate-200 pt-4">
+      {/* Always in view, however long the form or small the screen: the dialog scrolls under it. */}
+      <div className="sticky -bottom-6 z-10 -mx-6 -mb-6 flex justify-end gap-2 border-t border-slate-200 bg-white px-6 py-4" data-testid="route-form-footer">
+        <Button type="button" variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
         <Button type="submit" pending={formState.isSubmitting}>
           {route ? "Save route" : "Create route"}
         </Button>

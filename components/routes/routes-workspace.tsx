@@ -15,7 +15,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import type { ListRoutesQuery } from "@/lib/routes/schemas";
 import type { RouteListPage, RouteLookups, RouteRow } from "@/lib/routes/types";
 
-import { DeleteRouteDialog, RouteEditorDialog, type Editing } from "./route-dialogs";
+import { RouteDialog, type RouteEditing } from "./route-dialog";
+import { DeleteRouteDialog } from "./route-dialogs";
 import { RouteImportDialog } from "./route-import-dialog";
 import { RoutesTable } from "./routes-table";
 import { useRoutesQuery } from "./use-routes-query";
@@ -59,7 +60,7 @@ export function RoutesWorkspace({
 }) {
   const state = useRoutesQuery(initialQuery, initialPage);
   const { query, page, routes, filtered, refresh } = state;
-  const [editing, setEditing] = useState<Editing | null>(null);
+  const [editing, setEditing] = useState<RouteEditing | null>(null);
   const [deleting, setDeleting] = useState<RouteRow | null>(null);
   const [importing, setImporting] = useState(false);
   const manageHint = canManage ? undefined : MANAGE_REQUIRED_HINT;
@@ -121,12 +122,13 @@ export function RoutesWorkspace({
         </Card>
       )}
 
-      <RouteEditorDialog
+      <RouteDialog
         editing={editing}
         lookups={lookups}
         defaultDomainId={query.domain ?? (lookups.domains.length === 1 ? lookups.domains[0]!.id : undefined)}
         onClose={() => setEditing(null)}
-        onSaved={() => {
+        onSaved={(saved, created) => {
+          toast.success(created ? `Route ${saved.address} created` : `Route ${saved.address} saved`);
           setEditing(null);
           void refresh();
         }}

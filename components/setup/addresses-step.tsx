@@ -1,25 +1,36 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
 import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 
-import { createQueueAction } from "@/app/(console)/queues/actions";
-import { createRouteAction } from "@/app/(console)/routes/actions";
+import { addWizardAddressAction } from "@/app/(console)/setup/actions";
+import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { ErrorList, SelectField, TextField, type ListedError } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Field, fieldA11y } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
 import type { DomainView } from "@/lib/domains/types";
+import { addWizardAddressSchema, NEW_QUEUE, type AddWizardAddressInput } from "@/lib/setup/schemas";
 import type { WizardRoute } from "@/lib/setup/types";
 
-const NEW_QUEUE = "__new__";
 const STATUS_TONES = { pending: "info", active: "success", error: "danger" } as const;
 const STATUS_LABELS = { pending: "Pending: domain not verified yet", active: "Active", error: "Error: domain lost a record" } as const;
 
-/** Maps the first addresses of the new domain to queues, creating a queue on the spot if needed. */
+const FIELDS = [
+  { name: "pattern", id: "route-pattern", label: "Address" },
+  { name: "queueId", id: "route-queue", label: "Queue" },
+  { name: "newQueueName", id: "route-new-queue", label: "New queue's name" },
+  { name: "fromName", id: "route-from-name", label: "Sender name on replies" },
+] as const;
+
+/**
+ * Maps the first addresses of the new domain to queues, creating a queue on the spot if needed.
+ * Every field is checked before anything is created, and the queue and its route are created
+ * together or not at all.
+ */
 export function AddressesStep({
   domain,
   routes,
@@ -32,47 +43,30 @@ export function AddressesStep({
   defaultFromName: string;
 }) {
   const router = useRouter();
-  const [pattern, setPattern] = useState("");
-  const [queueId, setQueueId] = useState(queues[0]?.id ?? NEW_QUEUE);
-  const [newQueueName, setNewQueueName] = useState("");
-  const [fromName, setFromName] = useState(defaultFromName);
-  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
-  const [pending, setPending] = useState(false);
+  const form = useForm<AddWizardAddressInput>({
+    resolver: zodResolver(addWizardAddressSchema),
+    defaultValues: { domainId: domain.id, pattern: "", queueId: queues[0]?.id ?? NEW_QUEUE, newQueueName: "", fromName: defaultFromName },
+  });
+  const { register, handleSubmit, formState, control } = form;
+  const queueId = useWatch({ control, name: "queueId" });
+  const errors = formState.errors;
+  const error = (name: (typeof FIELDS)[number]["name"]) => errors[name]?.message;
+  const listed: ListedError[] = FIELDS.flatMap((field) => {
+    const message = error(field.name);
+    return message ? [{ id: field.id, label: field.label, message }] : [];
+  });
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setPending(true);
-    setErrors({});
-    try {
-      let targetQueue = queueId;
-      if (queueId === NEW_QUEUE) {
-        const queue = await createQueueAction({ name: newQueueName });
-        if (!queue.ok) {
-          setErrors({ newQueue: queue.fieldErrors?.name?.[0] ?? queue.error });
-          return;
-        }
-        targetQueue = queue.data.id;
-        setQueueId(queue.data.id);
-        setNewQueueName("");
-      }
-      const result = await createRouteAction({ domainId: domain.id, pattern, queueId: targetQueue, fromName });
-      if (!result.ok) {
-        const fields = result.fieldErrors ?? {};
-        setErrors({
-          pattern: fields.pattern?.[0],
-          queueId: fields.queueId?.[0],
-          fromName: fields.fromName?.[0],
-          form: Object.keys(fields).some((key) => !["pattern", "queueId", "fromName"].includes(key)) || !result.fieldErrors ? result.error : undefined,
-        });
-        return;
-      }
-      toast.success(`${result.data.address} now delivers into its queue`);
-      setPattern("");
-      router.refresh();
-    } finally {
-      setPending(false);
+  const submit = handleSubmit(async (values) => {
+    const result = await addWizardAddressAction(values);
+    if (!result.ok) {
+      const message = applyActionErrors(result, form.setError, ["pattern", "queueId", "newQueueName", "fromName"]);
+      if (message) form.setError("root", { message });
+      return;
     }
-  }
+    toast.success(`${result.data.address} now delivers into its queue`);
+    form.reset({ ...values, pattern: "", queueId: result.data.queueId, newQueueName: "" });
+    router.refresh();
+  });
 
   return (
     <div className="space-y-6">
@@ -101,36 +95,46 @@ export function AddressesStep({
         <p className="text-sm text-slate-600">No addresses yet. Add the first one customers will write to, such as support@{domain.displayName}.</p>
       )}
 
-      <form onSubmit={submit} noValidate className="space-y-4 rounded-lg border border-slate-200 bg-white p-5" aria-label="Map an address">
-        <h2 className="text-base font-semibold text-slate-900">Map an address to a queue</h2>
-        {errors.form ? <Alert tone="danger">{errors.form}</Alert> : null}
+      <form
+        onSubmit={submit}
+        noValidate
+        className="space-y-4 rounded-lg border border-slate-200 bg-white p-5"
+        aria-labelledby="map-address-heading"
+        aria-describedby={listed.length > 0 ? "map-address-errors" : undefined}
+      >
+        <h2 id="map-address-heading" className="text-base font-semibold text-slate-900">Map an address to a queue</h2>
+        {errors.root?.message ? <Alert tone="danger">{errors.root.message}</Alert> : null}
+        <ErrorList id="map-address-errors" errors={listed} />
         <div className="grid gap-4 md:grid-cols-2">
-          <Field id="route-pattern" label="Address" error={errors.pattern} hint="The part before the @">
-            <div className="flex items-center gap-2">
-              <Input {...fieldA11y("route-pattern", errors.pattern, true)} value={pattern} onChange={(e) => setPattern(e.target.value)} placeholder="support" autoComplete="off" spellCheck={false} />
-              <span className="whitespace-nowrap font-mono text-sm text-slate-600">@{domain.displayName}</span>
-            </div>
-          </Field>
-          <Field id="route-queue" label="Queue" error={errors.queueId}>
-            <Select {...fieldA11y("route-queue", errors.queueId)} value={queueId} onChange={(e) => setQueueId(e.target.value)}>
-              {queues.map((queue) => (
-                <option key={queue.id} value={queue.id}>
-                  {queue.name}
-                </option>
-              ))}
-              <option value={NEW_QUEUE}>+ Create a new queue…</option>
-            </Select>
-          </Field>
+          <TextField
+            id="route-pattern"
+            label="Address"
+            error={error("pattern")}
+            hint={`The part before the @, on ${domain.displayName}`}
+            placeholder="support"
+            spellCheck={false}
+            {...register("pattern")}
+          />
+          <SelectField id="route-queue" label="Queue" error={error("queueId")} {...register("queueId")}>
+            {queues.map((queue) => (
+              <option key={queue.id} value={queue.id}>
+                {queue.name}
+              </option>
+            ))}
+            <option value={NEW_QUEUE}>+ Create a new queue…</option>
+          </SelectField>
           {queueId === NEW_QUEUE ? (
-            <Field id="route-new-queue" label="New queue's name" error={errors.newQueue}>
-              <Input {...fieldA11y("route-new-queue", errors.newQueue)} value={newQueueName} onChange={(e) => setNewQueueName(e.target.value)} placeholder="Support" autoComplete="off" />
-            </Field>
+            <TextField id="route-new-queue" label="New queue's name" error={error("newQueueName")} placeholder="Support" {...register("newQueueName")} />
           ) : null}
-          <Field id="route-from-name" label="Sender name on replies" error={errors.fromName} hint="What customers see as the sender of replies">
-            <Input {...fieldA11y("route-from-name", errors.fromName, true)} value={fromName} onChange={(e) => setFromName(e.target.value)} autoComplete="off" />
-          </Field>
+          <TextField
+            id="route-from-name"
+            label="Sender name on replies"
+            error={error("fromName")}
+            hint="What customers see as the sender of replies"
+            {...register("fromName")}
+          />
         </div>
-        <Button type="submit" pending={pending}>
+        <Button type="submit" pending={formState.isSubmitting}>
           <Plus aria-hidden /> Add address
         </Button>
       </form>

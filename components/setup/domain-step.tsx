@@ -94,6 +94,7 @@ function AvailabilityNote({ availability, id }: { availability: Availability; id
 }
 
 export function DomainStep({
+  runId,
   scenario,
   platformDomain,
   registered,
@@ -101,6 +102,8 @@ export function DomainStep({
   onUseAnother,
   onContinue,
 }: {
+  /** The set-up run the domain joins (null: the server starts one). */
+  runId: string | null;
   scenario: Scenario;
   platformDomain: string;
   registered: DomainView | null;
@@ -144,8 +147,8 @@ export function DomainStep({
     setPending(true);
     setServerError(null);
     const result = own
-      ? await registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true })
-      : await registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true });
+      ? await registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true, setupRunId: runId ?? undefined })
+      : await registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true, setupRunId: runId ?? undefined });
     setPending(false);
     if (result.ok) onRegistered(result.data);
     else setServerError(result.fieldErrors?.domain?.[0] ?? result.fieldErrors?.label?.[0] ?? result.error);

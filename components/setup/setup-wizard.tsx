@@ -5,21 +5,23 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 
-import { resetWizardAction, saveWizardAction } from "@/app/(console)/setup/actions";
+import { discardSetupRunAction, saveWizardAction } from "@/app/(console)/setup/actions";
 import { DnsRecords } from "@/components/domains/dns-records";
 import { VerificationPanel } from "@/components/domains/verification-panel";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/types";
 import { defaultOriginalDomain } from "@/lib/domains/redirects";
-import { SCENARIO_INFO } from "@/lib/domains/scenarios";
+import { recommendScenario, SCENARIO_INFO } from "@/lib/domains/scenarios";
 import type { DomainView } from "@/lib/domains/types";
-import { wizardDataSchema, type WizardData } from "@/lib/setup/schemas";
-import { STEP_LABELS, stepsFor, type WizardRoute, type WizardStep } from "@/lib/setup/types";
+import type { WizardData } from "@/lib/setup/schemas";
+import { STEP_LABELS, stepsFor, type RedirectContext, type SetupRunSummary, type WizardRoute, type WizardStep } from "@/lib/setup/types";
 
 import { AddressesStep } from "./addresses-step";
 import { DomainStep } from "./domain-step";
 import { FinishStep } from "./finish-step";
+import { OpenRuns } from "./open-runs";
 import { RedirectsStep } from "./redirects-step";
 import { ScenarioStep } from "./scenario-step";
 import { Stepper } from "./stepper";
@@ -35,6 +37,12 @@ const DESCRIPTIONS: Record<WizardStep, string> = {
 };
 
 export interface SetupWizardProps {
+  /** The run shown; null for a new set-up, saved when the admin leaves the scenario step. */
+  runId: string | null;
+  /** The run the address named was finished or is gone. */
+  runGone: boolean;
+  openRuns: SetupRunSummary[];
+  redirects: RedirectContext;
   initialStep: WizardStep;
   initialScenario: Scenario | null;
   initialDomain: DomainView | null;
@@ -46,13 +54,36 @@ export interface SetupWizardProps {
   canManage: boolean;
 }
 
+/**
+ * The wizard's saves, one after the other, each with the run the one before created: a new run is
+ * created once, however fast the admin clicks on.
+ */
+class RunSaves {
+  private last: Promise<string | null>;
+  constructor(runId: string | null) {
+    this.last = Promise.resolve(runId);
+  }
+  enqueue(save: (runId: string | null) => Promise<string | null>): void {
+    // A save that failed (network) leaves the run as it was for the next one.
+    this.last = this.last.then((runId) => save(runId).catch(() => runId));
+  }
+  settled(): Promise<string | null> {
+    return this.last;
+  }
+}
+
 export function SetupWizard(props: SetupWizardProps) {
   const router = useRouter();
   const [step, setStep] = useState<WizardStep>(props.initialStep);
   const [scenario, setScenario] = useState<Scenario | null>(props.initialScenario);
+  // A scenario the admin clicked is theirs; until then the recommendation is preselected.
+  const [scenarioChosen, setScenarioChosen] = useState(props.initialScenario !== null);
   const [domain, setDomain] = useState<DomainView | null>(props.initialDomain);
   const [data, setData] = useState<WizardData>(props.initialData);
   const [saveError, setSaveError] = useState<string | null>(null);
+  const [confirmStartOver, setConfirmStartOver] = useState(false);
+  const [runId, setRunId] = useState<string | null>(props.runId);
+  const [saves] = useState(() => new RunSaves(props.runId));
   const heading = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
   const steps = stepsFor(scenario);
@@ -66,18 +97,25 @@ export function SetupWizard(props: SetupWizardProps) {
   }, [step]);
 
   const save = useCallback(
-    async (change: { step: WizardStep; scenario?: Scenario | null; domainId?: string | null; data?: WizardData }) => {
+    (change: { step: WizardStep; scenario?: Scenario | null; domainId?: string | null; data?: WizardData }) => {
       if (!props.canManage) return;
-      const result = await saveWizardAction(change);
-      setSaveError(result.ok ? null : result.error);
+      saves.enqueue(async (current) => {
+        const result = await saveWizardAction({ runId: current, ...change });
+        setSaveError(result.ok ? null : result.error);
+        if (!result.ok || current === result.data.runId) return current;
+        setRunId(result.data.runId);
+        // The address names the run from now on, so reloading or sharing it resumes it.
+        window.history.replaceState(null, "", `/setup?run=${result.data.runId}`);
+        return result.data.runId;
+      });
     },
-    [props.canManage],
+    [props.canManage, saves],
   );
 
   const go = (next: WizardStep, change: { scenario?: Scenario | null; domainId?: string | null; data?: WizardData } = {}) => {
     setStep(next);
     window.scrollTo({ top: 0 });
-    void save({ step: next, ...change });
+    save({ step: next, ...change });
   };
 
   const index = steps.indexOf(step);
@@ -87,17 +125,18 @@ export function SetupWizard(props: SetupWizardProps) {
 
   const onDomainChange = useCallback((view: DomainView) => setDomain(view), []);
 
-  /** A new set-up from the first step; domains and addresses already registered stay as they are. */
+  /** Forgets this run (what it registered stays) and opens a new set-up at the first step. */
   const startOver = async () => {
-    const result = await resetWizardAction({});
-    if (!result.ok) {
-      toast.error(result.error);
-      return;
+    const current = await saves.settled();
+    if (current) {
+      const result = await discardSetupRunAction({ runId: current });
+      if (!result.ok && result.code !== "not_found") {
+        toast.error(result.error);
+        return;
+      }
     }
-    setScenario(null);
-    setDomain(null);
-    setData(wizardDataSchema.parse({}));
-    setStep("scenario");
+    setConfirmStartOver(false);
+    router.push("/setup");
     router.refresh();
   };
 
@@ -108,9 +147,16 @@ export function SetupWizard(props: SetupWizardProps) {
       body = (
         <ScenarioStep
           answers={data.answers}
-          onAnswers={(answers) => setData({ ...data, answers })}
+          onAnswers={(answers) => {
+            setData({ ...data, answers });
+            const recommended = recommendScenario(answers);
+            if (recommended && !scenarioChosen) setScenario(recommended.scenario);
+          }}
           scenario={scenario}
-          onScenario={setScenario}
+          onScenario={(chosen) => {
+            setScenario(chosen);
+            setScenarioChosen(true);
+          }}
           platformDomain={props.platformDomain}
         />
       );
@@ -128,6 +174,7 @@ export function SetupWizard(props: SetupWizardProps) {
     case "domain":
       body = scenario ? (
         <DomainStep
+          runId={runId}
           scenario={scenario}
           platformDomain={props.platformDomain}
           registered={domainMatchesScenario ? domain : null}
@@ -174,7 +221,12 @@ export function SetupWizard(props: SetupWizardProps) {
       break;
     case "redirects":
       body = (
-        <RedirectsStep routes={props.routes} originalDomain={data.originalDomain} onOriginalDomain={(originalDomain) => setData({ ...data, originalDomain })} />
+        <RedirectsStep
+          routes={props.routes}
+          originalDomain={data.originalDomain}
+          onOriginalDomain={(originalDomain) => setData({ ...data, originalDomain })}
+          context={props.redirects}
+        />
       );
       next = { label: "Continue", onClick: () => go("finish", { data }) };
       break;
@@ -186,7 +238,10 @@ export function SetupWizard(props: SetupWizardProps) {
             domain={domain}
             routes={props.routes}
             redirectsFrom={SCENARIO_INFO[scenario].advanced ? data.originalDomain || null : null}
-            onStartOver={startOver}
+            onStartOver={() => {
+              router.push("/setup");
+              router.refresh();
+            }}
           />
         ) : null;
       break;
@@ -197,14 +252,41 @@ export function SetupWizard(props: SetupWizardProps) {
 
   return (
     <div>
+      {props.runGone ? (
+        <Alert tone="info" className="mb-4" title="That set-up is closed">
+          It was finished, discarded, or its domain was deleted. Its domain and addresses, if any, are on the Domains and Routes pages. Start a new set-up below.
+        </Alert>
+      ) : null}
+      {runId === null && step === "scenario" ? <OpenRuns runs={props.openRuns} canManage={props.canManage} /> : null}
       <div className="flex flex-wrap items-start justify-between gap-2">
         <Stepper steps={steps} current={step} onSelect={(target) => go(target)} />
         {step !== "scenario" && step !== "finish" && props.canManage ? (
-          <Button variant="ghost" size="sm" onClick={startOver} title="Start a new set-up; what you registered stays">
+          <Button variant="ghost" size="sm" onClick={() => setConfirmStartOver(true)} title="Start a new set-up; what you registered stays">
             <RotateCcw aria-hidden /> Start over
           </Button>
         ) : null}
       </div>
+      <Dialog open={confirmStartOver} onOpenChange={setConfirmStartOver}>
+        {confirmStartOver ? (
+          <DialogContent
+            title="Start over?"
+            description={
+              domain
+                ? `This set-up's progress is forgotten. ${domain.displayName} and its addresses stay registered: find them on the Domains and Routes pages.`
+                : "This set-up's progress and answers are forgotten."
+            }
+          >
+            <div className="flex flex-wrap justify-end gap-2">
+              <Button variant="secondary" onClick={() => setConfirmStartOver(false)}>
+                Keep going
+              </Button>
+              <Button variant="danger" onClick={() => void startOver()}>
+                Start over
+              </Button>
+            </div>
+          </DialogContent>
+        ) : null}
+      </Dialog>
       <div className="mb-5">
         <h2 ref={heading} tabIndex={-1} className="text-xl font-semibold text-slate-900 outline-none">
           {STEP_LABELS[step]}

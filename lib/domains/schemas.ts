@@ -47,4 +47,4 @@ export const platformLabelAvailabilitySchema = z.object({ label: plainText().max
 export const checkDomainSchema = domainIdSchema.and(z.object({ trigger: z.enum(["manual", "wizard"]).default("manual") }));
 
 /** Registration from the domains pages or from the set-up wizard (which then moves on a step). */
-export const addDomainSchema = registerDomainSchema.and(z.object({ fromWizard: z.boolean().default(false) }));
+export const addDomainSchema = registerDomainSchema.and(z.object({ fromWizard: z.boolean().default(false), setupRunId: z.uuid().optional() }));

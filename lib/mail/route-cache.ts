@@ -188,8 +188,9 @@ export class RouteCache {
 
   /**
    * The original domain of a keep-copies domain (lib/routing/original-domain.ts), or `load()`'s:
-   * read from domains and wizard_sessions, which notify `routing_changed` too (migration
-   * 20261130141000_original_domain_notifications), so it is dropped with the routing decisions.
+   * read from domains and setup_runs, which notify `routing_changed` too (migrations
+   * 20261130141000_original_domain_notifications and 20261130171000_setup_runs), so it is dropped
+   * with the routing decisions.
    */
   originalDomain(domain: string, load: () => Promise<string | null>): Promise<string | null> {
     return this.remember(`original:${domain}`, load);

@@ -24,7 +24,14 @@ export const saveWebhookSchema = z.object({
   enabled: z.boolean().default(true),
   /** The version the admin edited; absent when creating. */
   version: z.coerce.number().int().positive().optional(),
+  /**
+   * What the form opened with at that version: with it, a save over a newer version merges field
+   * by field (docs/decisions/022-field-level-merge.md). Only compared, never written.
+   */
+  base: z.object({ url: plainText(), enabled: z.boolean() }).optional(),
 });
+
+export const WEBHOOK_FIELDS = ["url", "enabled"] as const;
 
 export const webhookVersionSchema = z.object({ version: z.coerce.number().int().positive() });
 

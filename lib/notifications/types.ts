@@ -42,3 +42,9 @@ export interface DeliveryView {
   nextAttemptAt: string | null;
   payload: unknown;
 }
+
+/** A refused save of an older version: the webhook as it is now and the fields both admins changed. */
+export interface StaleWebhook {
+  webhook: WebhookSettingsView;
+  conflicts: ("url" | "enabled")[];
+}

@@ -2,6 +2,7 @@ import "server-only";
 
 import { revalidatePath } from "next/cache";
 
+import { threeWayMerge } from "@/lib/actions/merge";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Database, Prisma } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
@@ -9,9 +10,9 @@ import { ConflictError, StaleVersionError } from "@/lib/errors";
 import type { ChangeActor } from "@/lib/routes/types";
 
 import { catalogueNotFound, routesUsing } from "./queries";
-import { CATALOGUE_NOUNS, type CatalogueKind, type CreateCatalogueInput, type UpdateCatalogueInput } from "./schemas";
+import { CATALOGUE_NOUNS, catalogueFields, type CatalogueKind, type CreateCatalogueInput, type UpdateCatalogueInput } from "./schemas";
 import { CATALOGUE_STORES } from "./store";
-import type { CatalogueEntry } from "./types";
+import type { CatalogueEntry, StaleCatalogueEntry } from "./types";
 
 /**
  * Creating, renaming and deleting queues, skills and languages. Each change is audited in its own
@@ -47,15 +48,24 @@ async function change(db: Database, work: (tx: Prisma.TransactionClient) => Prom
 const nameTaken = (kind: CatalogueKind, name: string) => (error: unknown) => (isUniqueViolation(error) ? duplicateName(kind, name) : error);
 
 export async function createCatalogueEntry(db: Database, actor: ChangeActor, kind: CatalogueKind, input: CreateCatalogueInput): Promise<CatalogueEntry> {
-  return change(
-    db,
-    async (tx) => {
-      const created = await CATALOGUE_STORES[kind].create(tx, actor.organizationId, input);
-      await recordAudit(tx, actor, { action: `${kind}.create`, entityType: kind, entityId: created.id, entityLabel: created.name, after: snapshot(kind, created) });
-      return created;
-    },
-    nameTaken(kind, input.name),
-  );
+  return change(db, (tx) => insertCatalogueEntry(tx, actor, kind, input), nameTaken(kind, input.name));
+}
+
+/**
+ * The create inside a caller's transaction (the set-up wizard creates a queue with its first
+ * route); the caller maps a duplicate name with `catalogueWriteError`.
+ */
+export async function insertCatalogueEntry(tx: Prisma.TransactionClient, actor: ChangeActor, kind: CatalogueKind, input: CreateCatalogueInput): Promise<CatalogueEntry> {
+  const created = await CATALOGUE_STORES[kind].create(tx, actor.organizationId, input);
+  await recordAudit(tx, actor, { action: `${kind}.create`, entityType: kind, entityId: created.id, entityLabel: created.name, after: snapshot(kind, created) });
+  return created;
+}
+
+/** A refused catalogue write in the admin's words: a duplicate name is an error on the form's name field. */
+export function catalogueWriteError(kind: CatalogueKind, name: string, error: unknown, field = "name"): unknown {
+  if (!isUniqueViolation(error)) return error;
+  const taken = duplicateName(kind, name);
+  return new ConflictError(taken.message, { [field]: taken.fieldErrors?.name ?? [] });
 }
 
 export async function updateCatalogueEntry(db: Database, actor: ChangeActor, kind: CatalogueKind, input: UpdateCatalogueInput): Promise<CatalogueEntry> {
@@ -64,14 +74,24 @@ export async function updateCatalogueEntry(db: Database, actor: ChangeActor, kin
   return change(
     db,
     async (tx) => {
-      const before = await store.find(tx, organizationId, input.id);
+      const before = await store.find(tx, organizationId, input.id, { forUpdate: true });
       if (!before) throw catalogueNotFound(kind);
-      // The version in the WHERE clause makes "check, then write" one atomic step.
-      if ((await store.update(tx, organizationId, input)) !== 1) {
-        const current = await store.find(tx, organizationId, input.id);
-        if (!current) throw catalogueNotFound(kind);
-        throw new StaleVersionError(`Someone else changed this ${CATALOGUE_NOUNS[kind].one} after you opened it; nothing was saved.`, current);
+      const stale = (conflicts: StaleCatalogueEntry["conflicts"]) =>
+        new StaleVersionError(`Someone else changed this ${CATALOGUE_NOUNS[kind].one} after you opened it; nothing was saved.`, {
+          entry: before,
+          conflicts,
+        } satisfies StaleCatalogueEntry);
+      let values: UpdateCatalogueInput = input;
+      if (before.version !== input.version) {
+        // Saved by someone else since the form opened: merge field by field (decision 022).
+        if (!input.base) throw stale([]);
+        const mine = { name: input.name, description: input.description ?? "" };
+        const { merged, conflicts } = threeWayMerge({ description: "", ...input.base }, before, mine, catalogueFields(kind));
+        if (conflicts.length > 0) throw stale(conflicts);
+        values = { ...merged, id: input.id, version: before.version };
       }
+      // The version in the WHERE clause makes "check, then write" one atomic step.
+      if ((await store.update(tx, organizationId, values)) !== 1) throw stale([]);
       const after = await store.find(tx, organizationId, input.id);
       if (!after) throw catalogueNotFound(kind);
       const renamed = before.name !== after.name;

@@ -39,20 +39,27 @@ export const createQueueSchema = z.object({
 });
 export type CreateQueueInput = z.input<typeof createQueueSchema>;
 
+/**
+ * What an edit form opened with: with it, a save over a newer version merges field by field
+ * (docs/decisions/022-field-level-merge.md). Only compared, never written.
+ */
+const baseField = z.object({ name: plainText(), description: plainText().default("") }).optional();
+
 export const updateQueueSchema = createQueueSchema.extend({
   id: z.uuid("Unknown queue"),
   version: z.coerce.number().int().min(1),
+  base: baseField,
 });
 export type UpdateQueueInput = z.input<typeof updateQueueSchema>;
 
 export const deleteQueueSchema = z.object({ id: z.uuid("Unknown queue") });
 
 export const createSkillSchema = z.object({ name: nameField("skill") });
-export const updateSkillSchema = createSkillSchema.extend({ id: z.uuid("Unknown skill"), version: versionField });
+export const updateSkillSchema = createSkillSchema.extend({ id: z.uuid("Unknown skill"), version: versionField, base: baseField });
 export const deleteSkillSchema = z.object({ id: z.uuid("Unknown skill") });
 
 export const createLanguageSchema = z.object({ name: nameField("language") });
-export const updateLanguageSchema = createLanguageSchema.extend({ id: z.uuid("Unknown language"), version: versionField });
+export const updateLanguageSchema = createLanguageSchema.extend({ id: z.uuid("Unknown language"), version: versionField, base: baseField });
 export const deleteLanguageSchema = z.object({ id: z.uuid("Unknown language") });
 
 /** The create/rename form of any catalogue (only queues show the description). */
@@ -67,4 +74,9 @@ export type CatalogueFormValues = z.input<ReturnType<typeof catalogueFormSchema>
 export const catalogueUsageSchema = z.object({ kind: z.enum(CATALOGUE_KINDS), id: z.uuid("Unknown entry") });
 
 export type CreateCatalogueInput = { name: string; description?: string };
-export type UpdateCatalogueInput = CreateCatalogueInput & { id: string; version: number };
+export type UpdateCatalogueInput = CreateCatalogueInput & { id: string; version: number; base?: CreateCatalogueInput };
+
+/** The fields an edit of each catalogue changes, which a concurrent edit merges. */
+export function catalogueFields(kind: CatalogueKind): ("name" | "description")[] {
+  return kind === "queue" ? ["name", "description"] : ["name"];
+}

@@ -1,6 +1,7 @@
 import "server-only";
 
 import type { DbClient, Prisma } from "@/lib/db/client";
+import { Prisma as Sql } from "@/lib/db/generated/client";
 
 import type { CatalogueKind, CreateCatalogueInput, UpdateCatalogueInput } from "./schemas";
 import type { CatalogueEntry } from "./types";
@@ -31,7 +32,8 @@ interface CatalogueTable {
 
 export interface CatalogueStore {
   list(db: DbClient, organizationId: string): Promise<CatalogueEntry[]>;
-  find(db: DbClient, organizationId: string, id: string): Promise<CatalogueEntry | null>;
+  /** `forUpdate`: holds the row until the transaction ends, so concurrent edits take turns. */
+  find(db: DbClient, organizationId: string, id: string, options?: { forUpdate?: boolean }): Promise<CatalogueEntry | null>;
   create(tx: Tx, organizationId: string, input: CreateCatalogueInput): Promise<CatalogueEntry>;
   /** Writes only if the version still matches; returns the rows changed (0 or 1). */
   update(tx: Tx, organizationId: string, input: UpdateCatalogueInput): Promise<number>;
@@ -50,7 +52,12 @@ function countsFrom<T extends string>(rows: ({ _count: { _all: number } } & Reco
   return into;
 }
 
+async function lockRow(db: DbClient, tableName: string, organizationId: string, id: string): Promise<void> {
+  await db.$queryRaw`SELECT 1 AS locked FROM ${Sql.raw(tableName)} WHERE id = ${id}::uuid AND organization_id = ${organizationId}::uuid FOR UPDATE`;
+}
+
 function catalogueStore(
+  tableName: "queues" | "skills" | "languages",
   table: (db: DbClient) => CatalogueTable,
   options: { described: boolean; usedBy: CatalogueStore["usedBy"]; usageCounts: CatalogueStore["usageCounts"] },
 ): CatalogueStore {
@@ -63,7 +70,8 @@ function catalogueStore(
   });
   return {
     list: async (db, organizationId) => (await table(db).findMany({ where: { organizationId }, orderBy: { nameKey: "asc" }, select })).map(entry),
-    find: async (db, organizationId, id) => {
+    find: async (db, organizationId, id, options) => {
+      if (options?.forUpdate) await lockRow(db, tableName, organizationId, id);
       const row = await table(db).findFirst({ where: { id, organizationId }, select });
       return row ? entry(row) : null;
     },
@@ -78,7 +86,7 @@ function catalogueStore(
 }
 
 export const CATALOGUE_STORES: Record<CatalogueKind, CatalogueStore> = {
-  queue: catalogueStore((db) => db.queue as unknown as CatalogueTable, {
+  queue: catalogueStore("queues", (db) => db.queue as unknown as CatalogueTable, {
     described: true,
     usedBy: (organizationId, id) => ({ organizationId, OR: [{ queueId: id }, { spamQueueId: id }] }),
     usageCounts: async (db, organizationId) => {
@@ -89,13 +97,13 @@ export const CATALOGUE_STORES: Record<CatalogueKind, CatalogueStore> = {
       return countsFrom(spam, "spamQueueId", countsFrom(main, "queueId"));
     },
   }),
-  skill: catalogueStore((db) => db.skill as unknown as CatalogueTable, {
+  skill: catalogueStore("skills", (db) => db.skill as unknown as CatalogueTable, {
     described: false,
     usedBy: (organizationId, id) => ({ organizationId, skills: { some: { skillId: id } } }),
     usageCounts: async (db, organizationId) =>
       countsFrom(await db.routeSkill.groupBy({ by: ["skillId"], where: { skill: { organizationId } }, _count: { _all: true } }), "skillId"),
   }),
-  language: catalogueStore((db) => db.language as unknown as CatalogueTable, {
+  language: catalogueStore("languages", (db) => db.language as unknown as CatalogueTable, {
     described: false,
     usedBy: (organizationId, id) => ({ organizationId, languageId: id }),
     usageCounts: async (db, organizationId) =>

@@ -34,3 +34,9 @@ export interface CatalogueUsage {
 
 /** The three catalogues, by kind. */
 export type Catalogues<T> = Record<CatalogueKind, T>;
+
+/** A refused save of an older version: the entry as it is now and the fields both admins changed. */
+export interface StaleCatalogueEntry {
+  entry: CatalogueEntry;
+  conflicts: ("name" | "description")[];
+}

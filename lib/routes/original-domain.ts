@@ -19,13 +19,13 @@ export async function findOriginalDomains(
   const copies = domains.filter((domain) => domain.scenario === "own_domain_with_copies" || domain.scenario === "platform_domain_with_copies");
   const result = new Map<string, string | null>();
   if (copies.length === 0) return result;
-  const sessions = await db.wizardSession.findMany({
+  // One set-up run per domain (finished or not) holds the answer.
+  const runs = await db.setupRun.findMany({
     where: { organizationId, domainId: { in: copies.map((domain) => domain.id) } },
-    orderBy: { updatedAt: "desc" },
     select: { domainId: true, data: true },
   });
   for (const domain of copies) {
-    const answered = sessions.find((session) => session.domainId === domain.id && originalFrom(session.data));
+    const answered = runs.find((run) => run.domainId === domain.id);
     const fromWizard = answered ? originalFrom(answered.data) : null;
     const guess = domain.scenario === "own_domain_with_copies" ? defaultOriginalDomain(domain.name, null) || null : null;
     result.set(domain.id, fromWizard ?? guess);

@@ -6,7 +6,7 @@ import { Prisma as Sql } from "@/lib/db/generated/client";
 import { ConflictError, LimitError, NotFoundError, StaleVersionError, ValidationError, type FieldErrors } from "@/lib/errors";
 
 import { addressKey, checkEmailAddress } from "./address";
-import type { RouteValues } from "./schemas";
+import type { RouteFormField, RouteValues } from "./schemas";
 import { isDomainVerified, type DomainStatusName } from "./status";
 import { loadRouteRows } from "./queries";
 import type { RouteLimits, RouteRow, StaleRoute } from "./types";
@@ -171,9 +171,10 @@ export async function checkRouteReferences(
 ): Promise<{ domain: KnownDomain; names: ReferenceNames }> {
   const { known, names } = await loadReferences(tx, organizationId, values);
   const domain = [...known.domainsByName.values()].find((candidate) => candidate.id === values.domainId);
-  if (!domain) throw new ValidationError(NEEDS_ATTENTION, { domainId: ["This domain does not exist any more; choose another"] });
+  // Every problem at once, the domain's among them.
   const errors = referenceErrors(values, known, selfId);
-  if (Object.keys(errors).length > 0) throw new ValidationError(NEEDS_ATTENTION, errors);
+  if (!domain) errors.domainId = ["This domain does not exist any more; choose another"];
+  if (!domain || Object.keys(errors).length > 0) throw new ValidationError(NEEDS_ATTENTION, errors);
   return { domain, names };
 }
 
@@ -236,8 +237,16 @@ export function routeWriteError(error: unknown, pattern: string, domainName: str
 
 export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
 
-/** A refused save or delete of an older version: the route as it is now and who changed it last. */
-export async function staleRouteError(tx: DbClient, organizationId: string, id: string): Promise<StaleVersionError | NotFoundError> {
+/**
+ * A refused save or delete of an older version: the route as it is now, who changed it last, and
+ * which fields both admins changed (none when the whole save was refused).
+ */
+export async function staleRouteError(
+  tx: DbClient,
+  organizationId: string,
+  id: string,
+  conflicts: RouteFormField[] = [],
+): Promise<StaleVersionError | NotFoundError> {
   const [current] = await loadRouteRows(tx, organizationId, [id]);
   if (!current) return new NotFoundError("This route was deleted while you were editing it; nothing was saved.");
   const lastChange = await tx.auditEntry.findFirst({
@@ -245,6 +254,10 @@ export async function staleRouteError(tx: DbClient, organizationId: string, id: 
     orderBy: { id: "desc" },
     select: { actorEmail: true },
   });
-  const stale: StaleRoute = { route: current, changedBy: lastChange?.actorEmail ?? null };
-  return new StaleVersionError("Someone else changed this route after you opened it; nothing was saved.", stale);
+  const stale: StaleRoute = { route: current, changedBy: lastChange?.actorEmail ?? null, conflicts };
+  const message =
+    conflicts.length > 0
+      ? "Someone else changed the same fields of this route after you opened it; choose which version of each to keep. Nothing was saved."
+      : "Someone else changed this route after you opened it; nothing was saved.";
+  return new StaleVersionError(message, stale);
 }

@@ -178,20 +178,39 @@ function crossFieldRules(route: z.output<typeof routeFields>, ctx: z.RefinementC
   for (const { field, message } of crossFieldProblems(route)) ctx.addIssue({ code: "custom", path: [field], message });
 }
 
-export const createRouteSchema = routeFields.superRefine(crossFieldRules);
+const CROSS_FIELDS = new Set<PropertyKey>(["replyRouteId", "fromEmail", "autoBcc", "spamQueueId", "queueId"]);
+
+/**
+ * The rules between fields run even when other fields failed (so a form shows every problem at
+ * once), as long as the fields they compare each passed.
+ */
+const crossFieldCheck = {
+  when: (payload: { value: unknown; issues: readonly { path?: readonly PropertyKey[] }[] }) =>
+    typeof payload.value === "object" &&
+    payload.value !== null &&
+    !payload.issues.some((issue) => !issue.path?.length || CROSS_FIELDS.has(issue.path[0]!)),
+};
+
+export const createRouteSchema = routeFields.superRefine(crossFieldRules, crossFieldCheck);
 export type CreateRouteInput = z.input<typeof createRouteSchema>;
 export type RouteValues = z.output<typeof createRouteSchema>;
 
 export const updateRouteSchema = routeFields
   .extend({
     id: z.uuid("Unknown route"),
-    /** The version the admin loaded; a save based on an older one is refused (see StaleVersionError). */
+    /** The version the admin loaded. */
     version: z
       .union([z.number(), z.string()], { error: "Reload this route and try again" })
       .transform((value) => Number(value))
       .pipe(z.number().int("Reload this route and try again").min(1, "Reload this route and try again")),
+    /**
+     * The route's values at that version, as the form opened it. With it, a save based on an older
+     * version is merged field by field (docs/decisions/022-field-level-merge.md); without it (the
+     * Automation API, which has If-Match), it is refused as a whole.
+     */
+    base: routeFields.optional(),
   })
-  .superRefine(crossFieldRules);
+  .superRefine(crossFieldRules, crossFieldCheck);
 export type UpdateRouteInput = z.input<typeof updateRouteSchema>;
 
 export const deleteRouteSchema = z.object({ id: z.uuid("Unknown route") });

@@ -6,7 +6,7 @@
 import type { Scenario } from "@/lib/domains/types";
 import type { Actor } from "@/lib/auth/sessions";
 
-import type { HistoryInclusion, RouteStatus } from "./schemas";
+import type { HistoryInclusion, RouteFormField, RouteStatus } from "./schemas";
 import type { DomainStatusName } from "./status";
 
 export type { DomainStatusName } from "./status";
@@ -54,6 +54,11 @@ export interface RouteRow {
 export interface StaleRoute {
   route: RouteRow;
   changedBy: string | null;
+  /**
+   * The fields both admins changed to different values (the rest merged on the server). Empty when
+   * the save sent no base to merge from (it is then refused as a whole).
+   */
+  conflicts: RouteFormField[];
 }
 
 /** One page of the routes list. */

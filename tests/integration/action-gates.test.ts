@@ -157,7 +157,25 @@ async function buildWorld() {
       createdByEmail: "admin@acme.example",
     },
   });
-  return { domain, platformDomain, failedDomain, support, spareQueue, billing, spareSkill, english, spareLanguage, route, webhook, testMessage, activeKey, pendingKey, apiKey };
+  const setupRun = await db.setupRun.create({ data: { organizationId: acme.id, startedById: admin.userId, step: "domain", scenario: "own_domain" } });
+  return {
+    domain,
+    platformDomain,
+    failedDomain,
+    support,
+    spareQueue,
+    billing,
+    spareSkill,
+    english,
+    spareLanguage,
+    route,
+    webhook,
+    testMessage,
+    activeKey,
+    pendingKey,
+    apiKey,
+    setupRun,
+  };
 }
 type World = Awaited<ReturnType<typeof buildWorld>>;
 
@@ -219,7 +237,11 @@ const SAMPLES: Record<string, { ability: Ability; input: (world: World) => Recor
     ability: "manage",
     input: (w) => ({ step: "addresses", scenario: "own_domain", domainId: w.domain.id, data: { originalDomain: "acme.test" } }),
   },
-  resetWizardAction: { ability: "manage", input: () => ({}) },
+  discardSetupRunAction: { ability: "manage", input: (w) => ({ runId: w.setupRun.id }) },
+  addWizardAddressAction: {
+    ability: "manage",
+    input: (w) => ({ domainId: w.domain.id, pattern: "welcome", queueId: "__new__", newQueueName: "Welcome", fromName: "Acme" }),
+  },
   // app/(console)/settings/api-keys/actions.ts
   createApiKeyAction: { ability: "manage", input: () => ({ name: "terraform", ability: "view", expiresOn: "" }) },
   revokeApiKeyAction: { ability: "manage", input: (w) => ({ id: w.apiKey.id }) },

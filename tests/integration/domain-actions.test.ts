@@ -8,7 +8,7 @@ import {
   registerDomainAction,
   restartVerificationAction,
 } from "@/app/(console)/domains/actions";
-import { resetWizardAction, saveWizardAction } from "@/app/(console)/setup/actions";
+import { discardSetupRunAction, saveWizardAction } from "@/app/(console)/setup/actions";
 import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { getDb } from "@/lib/db/client";
 
@@ -33,7 +33,7 @@ beforeEach(async () => {
   await db.route.deleteMany();
   await db.domain.deleteMany();
   await db.auditEntry.deleteMany();
-  await db.wizardSession.deleteMany();
+  await db.setupRun.deleteMany();
   actAsNobody();
 });
 
@@ -59,7 +59,7 @@ describe("registering a domain", () => {
     expect(await db.auditEntry.findMany({ select: { action: true, entityLabel: true, actorEmail: true } })).toEqual([
       { action: "domain.register", entityLabel: "help.acme.test", actorEmail: "admin@acme.example" },
     ]);
-    expect(await db.wizardSession.findUnique({ where: { userId: actor.userId } })).toMatchObject({ step: "dns", domainId: result.data.id });
+    expect(await db.setupRun.findMany()).toEqual([expect.objectContaining({ step: "dns", domainId: result.data.id, startedById: actor.userId, finishedAt: null })]);
   });
 
   it("puts each problem on its field", async () => {
@@ -144,18 +144,22 @@ describe("checking, deleting and restarting", () => {
 });
 
 describe("wizard progress", () => {
-  it("saves the step for the signed-in admin only, and refuses another organisation's domain", async () => {
+  it("saves a run of the signed-in admin's organisation only, refuses another organisation's domain, and discards", async () => {
     const foreign = await registerAs("admin@acme.example", "notmine.acme.test");
     await db.domain.update({ where: { id: foreign.id }, data: { organizationId: globex.id } });
-    const actor = await actAs("admin@acme.example");
+    await db.setupRun.deleteMany();
+    await actAs("admin@acme.example");
     expect(await saveWizardAction({ step: "dns", scenario: "own_domain", domainId: foreign.id })).toMatchObject({ ok: false, code: "not_found" });
     expect(await saveWizardAction({ step: "teleport" as never })).toMatchObject({ ok: false, code: "validation" });
-    expect(await saveWizardAction({ step: "domain", scenario: "platform_domain" })).toMatchObject({ ok: true });
-    expect(await db.wizardSession.findUnique({ where: { userId: actor.userId } })).toMatchObject({ step: "domain", scenario: "platform_domain", domainId: null });
+    const saved = await saveWizardAction({ step: "domain", scenario: "platform_domain" });
+    expect(saved).toMatchObject({ ok: true });
+    if (!saved.ok) return;
+    expect(await db.setupRun.findUniqueOrThrow({ where: { id: saved.data.runId } })).toMatchObject({ step: "domain", scenario: "platform_domain", domainId: null });
     await actAs("viewer@acme.example");
-    expect(await saveWizardAction({ step: "finish" })).toMatchObject({ ok: false, code: "permission_required" });
+    expect(await saveWizardAction({ runId: saved.data.runId, step: "finish" })).toMatchObject({ ok: false, code: "permission_required" });
+    expect(await discardSetupRunAction({ runId: saved.data.runId })).toMatchObject({ ok: false, code: "permission_required" });
     await actAs("admin@acme.example");
-    expect(await resetWizardAction({})).toMatchObject({ ok: true });
-    expect(await db.wizardSession.count()).toBe(0);
+    expect(await discardSetupRunAction({ runId: saved.data.runId })).toMatchObject({ ok: true });
+    expect(await db.setupRun.count()).toBe(0);
   });
 });

@@ -102,7 +102,7 @@ describe("routing decisions cached in the gateway", () => {
     expect(stats().hits).toBe(hits + 2); // the route and the original domain
 
     const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@acme.example" } });
-    await db.wizardSession.create({ data: { organizationId: world.acme.id, userId: admin.id, step: "redirects", domainId: world.domains.platform.id, data: { originalDomain: "acme-own.test" } } });
+    await db.setupRun.create({ data: { organizationId: world.acme.id, startedById: admin.id, step: "redirects", domainId: world.domains.platform.id, data: { originalDomain: "acme-own.test" } } });
     await eventually("the wizard's original domain used", async () => (await send()) === "team@acme-own.test");
   });
 

@@ -108,7 +108,7 @@ describe.each(CATALOGUES)("the $kind catalogue", ({ kind, create, update, remove
     if (!created.ok) throw new Error(created.error);
     await update({ id: created.data.id, version: 1, name: "Premium" });
     const stale = await update({ id: created.data.id, version: 1, name: "Gold" });
-    expect(stale).toMatchObject({ ok: false, code: "stale", current: { name: "Premium", version: 2 } });
+    expect(stale).toMatchObject({ ok: false, code: "stale", current: { entry: { name: "Premium", version: 2 }, conflicts: [] } });
     expect(await names(acme.id)).toEqual(["Premium"]);
   });
 

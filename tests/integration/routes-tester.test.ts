@@ -74,7 +74,7 @@ describe("the route tester", () => {
       scenario: "own_domain_with_copies",
     });
     const admin = await db.user.findUniqueOrThrow({ where: { email: "admin@acme.example" } });
-    await db.wizardSession.create({ data: { organizationId: acme.id, userId: admin.id, step: "redirects", domainId: copies.id, data: { originalDomain: "Acme-Corp.test" } } });
+    await db.setupRun.create({ data: { organizationId: acme.id, startedById: admin.id, step: "redirects", domainId: copies.id, data: { originalDomain: "Acme-Corp.test" } } });
     expect((await test("support@help.acme.test")).redirect?.from).toBe("support@acme-corp.test");
 
     // Typing the original address finds the registered one it must be redirected to.

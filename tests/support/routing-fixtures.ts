@@ -108,7 +108,7 @@ export async function clearRouting(db: Database): Promise<void> {
   await db.route.deleteMany();
   await db.auditEntry.deleteMany();
   await db.testMessage.deleteMany();
-  await db.wizardSession.deleteMany();
+  await db.setupRun.deleteMany();
   await db.domain.deleteMany();
   await db.queue.deleteMany();
   await db.skill.deleteMany();

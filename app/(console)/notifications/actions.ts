@@ -8,7 +8,7 @@ import { staleAs } from "@/lib/actions/result";
 import { getConfig } from "@/lib/config/env";
 import { markNotificationsRead } from "@/lib/notifications/commands";
 import { sendTestEvent } from "@/lib/notifications/webhooks/deliveries";
-import type { WebhookSettingsView } from "@/lib/notifications/types";
+import type { StaleWebhook, WebhookSettingsView } from "@/lib/notifications/types";
 import { markNotificationsReadSchema, saveWebhookSchema, webhookVersionSchema } from "@/lib/notifications/schemas";
 import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
 import { deleteWebhook, revealWebhookSecret, rotateWebhookSecret, saveWebhook } from "@/lib/notifications/webhooks/commands";
@@ -24,7 +24,7 @@ export const markNotificationsReadAction = defineAction(
 );
 
 export const saveWebhookAction = defineAction(
-  { name: "saveWebhook", ability: "manage", input: saveWebhookSchema, stale: staleAs<WebhookSettingsView>() },
+  { name: "saveWebhook", ability: "manage", input: saveWebhookSchema, stale: staleAs<StaleWebhook>() },
   async (input, { actor, db }) => {
     const saved = await saveWebhook(db, actor, input, webhookDependencies(getConfig()));
     revalidatePath("/notifications");

@@ -22,7 +22,7 @@ import {
   type CreateCatalogueInput,
   type UpdateCatalogueInput,
 } from "@/lib/queues/schemas";
-import type { CatalogueEntry } from "@/lib/queues/types";
+import type { StaleCatalogueEntry } from "@/lib/queues/types";
 
 /** Queues, skills and languages: the catalogues on the Queues page (tabs). One life cycle, three tables. */
 
@@ -37,7 +37,7 @@ function catalogueActions<
       const entry = await createCatalogueEntry(db, actor, kind, input);
       return { id: entry.id, name: entry.name };
     }),
-    update: defineAction({ name: `update${title}`, ability: "manage", input: schemas.update, stale: staleAs<CatalogueEntry>() }, async (input, { actor, db }) => {
+    update: defineAction({ name: `update${title}`, ability: "manage", input: schemas.update, stale: staleAs<StaleCatalogueEntry>() }, async (input, { actor, db }) => {
       const entry = await updateCatalogueEntry(db, actor, kind, input);
       return { id: entry.id, name: entry.name, version: entry.version };
     }),

@@ -10,10 +10,15 @@ import { readSetupPage } from "@/lib/setup/queries";
 
 export const metadata: Metadata = { title: "Setup" };
 
-export default async function SetupPage() {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `/setup` starts a new set-up ("Add a domain"); `/setup?run=<id>` continues an unfinished one. */
+export default async function SetupPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageAccess("view");
   const canManage = can(actor, "manage");
-  const { state, domain, routes, queues } = await readSetupPage(actor);
+  const run = (await searchParams).run;
+  const runId = typeof run === "string" && UUID.test(run) ? run : undefined;
+  const { state, runGone, openRuns, domain, routes, queues, redirects } = await readSetupPage(actor, runId);
   return (
     <>
       <PageHeader
@@ -22,6 +27,12 @@ export default async function SetupPage() {
       />
       {canManage ? null : <ReadOnlyNotice />}
       <SetupWizard
+        // A new run (or another one) is a new wizard, not the old one's state carried over.
+        key={state.runId ?? "new"}
+        runId={state.runId}
+        runGone={runGone}
+        openRuns={openRuns}
+        redirects={redirects}
         initialStep={state.step}
         initialScenario={state.scenario}
         initialDomain={domain}

@@ -2,6 +2,7 @@ import "server-only";
 
 import type { z } from "zod";
 
+import { threeWayMerge } from "@/lib/actions/merge";
 import { recordAudit } from "@/lib/audit/audit";
 import type { Actor } from "@/lib/auth/sessions";
 import { open, seal } from "@/lib/crypto/sealed-box";
@@ -10,9 +11,9 @@ import { isUniqueViolation } from "@/lib/db/errors-prisma";
 import { ConflictError, NotFoundError, StaleVersionError, ValidationError } from "@/lib/errors";
 
 import { checkWebhookUrl } from "./address-guard";
-import type { saveWebhookSchema } from "../schemas";
+import { WEBHOOK_FIELDS, type saveWebhookSchema } from "../schemas";
 import { toWebhookView, webhookViewSelect } from "../queries";
-import type { WebhookSettingsView } from "../types";
+import type { StaleWebhook, WebhookSettingsView } from "../types";
 import type { WebhookDependencies } from "./settings";
 import { generateWebhookSecret } from "./signature";
 
@@ -38,6 +39,8 @@ export async function saveWebhook(
 ): Promise<{ webhook: WebhookSettingsView; created: boolean }> {
   const url = validatedUrl(input.url, deps);
   return db.$transaction(async (tx) => {
+    // Saves of the webhook take turns, so a merge starts from the latest version.
+    await tx.$queryRaw`SELECT 1 AS locked FROM webhooks WHERE organization_id = ${actor.organizationId}::uuid FOR UPDATE`;
     const existing = await tx.webhook.findUnique({ where: { organizationId: actor.organizationId }, select: webhookViewSelect });
     if (!existing) {
       if (input.version !== undefined) {
@@ -55,14 +58,25 @@ export async function saveWebhook(
         throw error;
       }
     }
-    if (input.version === undefined || input.version !== existing.version) {
-      throw new StaleVersionError("Someone else changed the webhook while you were editing it.", toWebhookView(existing));
+    const stale = (conflicts: StaleWebhook["conflicts"]) =>
+      new StaleVersionError("Someone else changed the webhook while you were editing it; nothing was saved.", {
+        webhook: toWebhookView(existing),
+        conflicts,
+      } satisfies StaleWebhook);
+    let values = { url, enabled: input.enabled };
+    if (input.version === undefined) throw stale([]);
+    if (input.version !== existing.version) {
+      // Saved (or its secret rotated) by someone else since the form opened: merge field by field.
+      if (!input.base) throw stale([]);
+      const { merged, conflicts } = threeWayMerge(input.base, { url: existing.url, enabled: existing.enabled }, values, WEBHOOK_FIELDS);
+      if (conflicts.length > 0) throw stale(conflicts);
+      values = merged;
     }
     const updated = await tx.webhook.updateMany({
       where: { id: existing.id, version: existing.version },
-      data: { url, enabled: input.enabled, version: { increment: 1 } },
+      data: { ...values, version: { increment: 1 } },
     });
-    if (updated.count === 0) throw new StaleVersionError("Someone else changed the webhook while you were editing it.", toWebhookView(existing));
+    if (updated.count === 0) throw stale([]);
     const saved = await tx.webhook.findUniqueOrThrow({ where: { id: existing.id }, select: webhookViewSelect });
     await recordAudit(tx, actor, {
       action: existing.enabled !== saved.enabled && existing.url === saved.url ? (saved.enabled ? "webhook.enable" : "webhook.disable") : "webhook.update",

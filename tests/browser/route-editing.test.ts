@@ -1,0 +1,215 @@
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
+
+import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
+import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
+
+import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
+
+/**
+ * The route dialog: its footer, closing with unsaved changes, every error at once, accessible
+ * names, and two admins editing one route at once. Everything in an organisation of its own.
+ */
+const browser = setUpBrowser();
+const ADMIN = { email: "admin@wayne-edit.example", password: "wayne-edit-admin-password" };
+const SECOND = { email: "second@wayne-edit.example", password: "wayne-edit-second-password" };
+
+let organizationId = "";
+let domainId = "";
+const queueIds: Record<string, string> = {};
+
+beforeAll(async () => {
+  if (!inject("chromium")) return;
+  selectDatabase(inject("appDatabaseUrl"));
+  const db = getDb();
+  const organization = await upsertOrganization(db, { slug: "wayne-edit", name: "Wayne", licences: ["Genesys Cloud CX 3 Digital"] });
+  organizationId = organization.id;
+  for (const account of [ADMIN, SECOND]) {
+    await upsertUser(db, { organizationSlug: "wayne-edit", email: account.email, name: "Wayne Admin", password: account.password, permissions: ["routing:email:manage"] });
+  }
+  for (const name of ["help.wayne.test", "sales.wayne.test"]) {
+    const domain = await db.domain.create({
+      data: { organizationId, name, displayName: name, kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date() },
+    });
+    domainId ||= domain.id;
+  }
+  for (const name of ["Support", "Billing"]) {
+    queueIds[name] = (await db.queue.create({ data: { organizationId, name, nameKey: name.toLowerCase() } })).id;
+  }
+  for (const name of ["Refunds", "Returns", "VIP", "Complaints", "Press", "Partners"]) {
+    await db.skill.create({ data: { organizationId, name, nameKey: name.toLowerCase() } });
+  }
+});
+
+afterAll(async () => {
+  await disconnectDb();
+});
+
+async function signedIn(account = ADMIN, viewport?: { width: number; height: number }) {
+  const client = await newClient(browser(), viewport);
+  await signIn(client.page, account.email, account.password);
+  return client;
+}
+
+async function routeOf(pattern: string) {
+  const db = getDb();
+  const route = await db.route.create({
+    data: {
+      organizationId,
+      domainId,
+      pattern,
+      patternKey: pattern,
+      address: `${pattern}@help.wayne.test`,
+      queueId: queueIds.Support!,
+      fromName: "Wayne Support",
+      priority: 5,
+    },
+  });
+  return route;
+}
+
+/** The control names (role and name) in a part of the page, as assistive technology lists them. */
+async function controlNames(scope: Locator): Promise<string[]> {
+  const snapshot = await scope.ariaSnapshot();
+  return [...snapshot.matchAll(/^\s*- (textbox|combobox|checkbox|radio|button|group|radiogroup|link) "([^"]*)"/gm)].map((match) => `${match[1]} ${match[2]}`);
+}
+
+async function inViewport(page: Page, locator: Locator): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const viewport = page.viewportSize()!;
+  return box !== null && box.y >= 0 && box.y + box.height <= viewport.height && box.x >= 0 && box.x + box.width <= viewport.width;
+}
+
+describeInBrowser("route dialog", () => {
+  for (const viewport of [
+    { width: 390, height: 844 },
+    { width: 1280, height: 800 },
+  ]) {
+    it(`keeps Save and Cancel in view at ${viewport.width}×${viewport.height}, shows every field error at once, and names each control once`, async () => {
+      const { context, page } = await signedIn(ADMIN, viewport);
+      await page.goto("/routes");
+      await page.getByRole("button", { name: "New route" }).first().click();
+      const dialog = page.getByRole("dialog", { name: "New route" });
+      await dialog.waitFor();
+      const save = dialog.getByRole("button", { name: "Create route" });
+      const cancel = dialog.getByRole("button", { name: "Cancel" });
+      expect(await inViewport(page, save)).toBe(true);
+      expect(await inViewport(page, cancel)).toBe(true);
+      await screenshot(page, `route-dialog-${viewport.width}`);
+
+      // Nothing filled in but a spam queue equal to the queue: every problem is listed at once,
+      // the rule between fields among them.
+      await dialog.getByLabel("Queue", { exact: true }).selectOption({ label: "Support" });
+      await dialog.getByLabel("Spam queue (optional)").selectOption({ label: "Support" });
+      await save.click();
+      const list = dialog.getByTestId("error-list");
+      await list.waitFor();
+      expect(await list.locator("li").allTextContents()).toEqual([
+        "Domain: Choose a domain",
+        "Address: Enter the part before the @, such as support",
+        "From name: Enter the name customers see on replies",
+        "Spam queue: Choose a different queue for spam, or none",
+      ]);
+      for (const label of ["Address", "Domain", "From name"]) {
+        expect(await dialog.getByLabel(label, { exact: true }).getAttribute("aria-invalid")).toBe("true");
+      }
+      // Scrolled to the end of the long form, the buttons are still where they were.
+      await dialog.getByLabel("History inclusion").scrollIntoViewIfNeeded();
+      expect(await inViewport(page, save)).toBe(true);
+      await screenshot(page, `route-dialog-errors-${viewport.width}`);
+
+      const names = await controlNames(dialog);
+      expect(names.length).toBeGreaterThan(15);
+      expect(names.filter((name) => /\b(\w+) \1\b/i.test(name))).toEqual([]);
+      const fields = names.filter((name) => /^(textbox|combobox|checkbox|radio) /.test(name));
+      expect(fields.filter((name, index) => fields.indexOf(name) !== index)).toEqual([]);
+      await context.close();
+    }, 240_000);
+  }
+
+  it("asks before Escape or Cancel throws away unsaved changes, and closes at once without any", async () => {
+    const { context, page } = await signedIn();
+    await page.goto("/routes");
+    await page.getByRole("button", { name: "New route" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "New route" });
+    await dialog.waitFor();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dialog.count()).toBe(0);
+
+    await page.getByRole("button", { name: "New route" }).first().click();
+    await dialog.getByLabel("Address", { exact: true }).fill("careful");
+    await page.keyboard.press("Escape");
+    const ask = page.getByRole("dialog", { name: "Discard your changes?" });
+    await ask.waitFor();
+    await screenshot(page, "route-dialog-discard-ask");
+    await ask.getByRole("button", { name: "Keep editing" }).click();
+    await expect.poll(() => ask.count()).toBe(0);
+    expect(await dialog.getByLabel("Address", { exact: true }).inputValue()).toBe("careful");
+
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await ask.getByRole("button", { name: "Discard changes" }).click();
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await context.close();
+  }, 240_000);
+});
+
+describeInBrowser("two admins editing one route", () => {
+  it("merges changes to different fields without asking, and shows theirs and yours for a field both changed", async () => {
+    const db = getDb();
+    const route = await routeOf("shared");
+    const first = await signedIn(ADMIN);
+    const second = await signedIn(SECOND);
+    for (const { page } of [first, second]) {
+      await page.goto("/routes");
+      await page.getByRole("button", { name: "Edit shared@help.wayne.test" }).click();
+    }
+    const mine = first.page.getByRole("dialog");
+    const theirs = second.page.getByRole("dialog");
+
+    // Different fields: the second admin changes the queue, the first the sender name.
+    await theirs.getByLabel("Queue", { exact: true }).selectOption({ label: "Billing" });
+    await theirs.getByRole("button", { name: "Save route" }).click();
+    await expect.poll(() => theirs.count()).toBe(0);
+    await mine.getByLabel("From name").fill("Wayne Help");
+    await mine.getByRole("button", { name: "Save route" }).click();
+    await expect.poll(() => mine.count()).toBe(0);
+    expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ queueId: queueIds.Billing, fromName: "Wayne Help", version: 3 });
+
+    // The same field: both change the sender name; the first also changes the priority.
+    for (const { page } of [first, second]) {
+      await page.reload();
+      await page.getByRole("button", { name: "Edit shared@help.wayne.test" }).click();
+      await page.getByRole("dialog").waitFor();
+    }
+    await theirs.getByLabel("From name").fill("Their name");
+    await theirs.getByRole("button", { name: "Save route" }).click();
+    await expect.poll(() => theirs.count()).toBe(0);
+    await mine.getByLabel("From name").fill("My name");
+    await mine.getByLabel("Priority").selectOption("8");
+    await mine.getByRole("button", { name: "Save route" }).click();
+
+    const notice = mine.getByTestId("conflict-notice");
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain("second@wayne-edit.example changed a field of this route that you changed too.");
+    const conflict = notice.getByTestId("conflict-field");
+    expect(await conflict.count()).toBe(1);
+    expect(await notice.getByRole("group", { name: "From name" }).count()).toBe(1);
+    // Theirs is chosen until the admin says otherwise, and the form shows it.
+    expect(await notice.getByRole("radio", { name: "Theirs: Their name" }).isChecked()).toBe(true);
+    expect(await mine.getByLabel("From name").inputValue()).toBe("Their name");
+    expect(await mine.getByLabel("Priority").inputValue()).toBe("8");
+    expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ fromName: "Their name", priority: 5 });
+    await screenshot(first.page, "route-conflict-1280");
+    await first.page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(first.page, "route-conflict-390");
+    await first.page.setViewportSize({ width: 1280, height: 800 });
+
+    await notice.getByRole("radio", { name: "Yours: My name" }).check();
+    expect(await mine.getByLabel("From name").inputValue()).toBe("My name");
+    await mine.getByRole("button", { name: "Save route" }).click();
+    await expect.poll(() => mine.count()).toBe(0);
+    expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ fromName: "My name", priority: 8, queueId: queueIds.Billing });
+    await first.context.close();
+    await second.context.close();
+  }, 240_000);
+});
