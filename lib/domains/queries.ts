@@ -1,14 +1,18 @@
 import "server-only";
 
+import { getConfig } from "@/lib/config/env";
 import { getDb, type Database, type DbClient } from "@/lib/db/client";
 import { getDkimPanel, selfTestViewOf } from "@/lib/dkim/queries";
 import type { DkimKeyState, DkimPanelView } from "@/lib/dkim/types";
 import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
 import { NotFoundError } from "@/lib/errors";
 
+import { monitoringSettingsFrom } from "./check-schedule";
+import { domainWideProblem } from "./dns-problem";
 import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
+import { hashShareToken, isShareToken } from "./share-tokens";
 import type { PlatformSettings } from "./settings";
-import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainSummary, type DomainView, type LabelAvailability, type RecordView } from "./types";
+import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainSummary, type DomainView, type LabelAvailability, type RecordView, type SharedRecordsView, type ShareLinkView } from "./types";
 import { domainZone } from "./zone";
 
 /**
@@ -100,7 +104,9 @@ export async function checkCustomDomainAvailability(db: DbClient, organizationId
   }
   const existing = await db.domain.findUnique({ where: { name: checked.ascii }, select: { organizationId: true } });
   if (existing) {
-    return { available: false, reason: existing.organizationId === organizationId ? "You have already registered this domain." : TAKEN_MESSAGE };
+    return existing.organizationId === organizationId
+      ? { available: false, yours: true, reason: `${checked.unicode} is already yours: your organisation registered it earlier. Open it from Domains.` }
+      : { available: false, reason: TAKEN_MESSAGE };
   }
   return { available: true, ascii: checked.ascii, unicode: checked.unicode };
 }
@@ -120,10 +126,9 @@ export async function checkPlatformLabelAvailability(db: DbClient, organizationI
   }
   const taken = await db.domain.findFirst({ where: { OR: [{ platformLabel: label }, { name }] }, select: { organizationId: true } });
   if (taken) {
-    return {
-      available: false,
-      reason: taken.organizationId === organizationId ? `${name} is already yours: your organisation registered it earlier.` : `${name} is taken. Try another name.`,
-    };
+    return taken.organizationId === organizationId
+      ? { available: false, yours: true, reason: `${name} is already yours: your organisation registered it earlier.` }
+      : { available: false, reason: `${name} is taken. Try another name.` };
   }
   return { available: true, ascii: name, unicode: name, label };
 }
@@ -148,8 +153,9 @@ export function summarizeGroups(records: Pick<RecordView, "kind" | "required" | 
 /** What the domain pages and the wizard show: serialisable, without secrets. */
 export async function buildDomainView(db: Database, domain: StoredDomain): Promise<DomainView> {
   const { zone, confirmed } = await domainZone(db, domain);
-  const records: RecordView[] = domain.records.map((record) => {
-    const check = record.lastCheck as unknown as RecordCheck | null;
+  const checks = domain.records.map((record) => record.lastCheck as unknown as RecordCheck | null);
+  const records: RecordView[] = domain.records.map((record, index) => {
+    const check = checks[index] ?? null;
     return {
       id: record.id,
       kind: record.kind,
@@ -168,6 +174,7 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
         message: diagnosis.message,
       })),
       lastCheckedAt: record.lastCheckedAt?.toISOString() ?? null,
+      lastVerifiedAt: record.lastVerifiedAt?.toISOString() ?? null,
       ttl: SUGGESTED_TTL,
       dkim: record.dkimKey
         ? {
@@ -188,8 +195,26 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
     nextCheckAt: domain.nextCheckAt?.toISOString() ?? null,
     verificationStartedAt: domain.verificationStartedAt.toISOString(),
     verifiedAt: domain.verifiedAt?.toISOString() ?? null,
+    graceEndsAt: graceEndsAt(domain),
+    nameservers: nameserversOf(checks),
+    dnsProblem: domain.kind === "custom" ? domainWideProblem(zone, checks) : null,
     records,
   };
+}
+
+/** When a domain in grace degrades if nothing changes (CHECK_GRACE_PERIOD after the record went missing). */
+function graceEndsAt(domain: Pick<StoredDomain, "status" | "graceStartedAt">): string | null {
+  if (domain.status !== "grace" || !domain.graceStartedAt) return null;
+  const graceMs = monitoringSettingsFrom(getConfig()).policy.graceHours * 3_600_000;
+  return new Date(domain.graceStartedAt.getTime() + graceMs).toISOString();
+}
+
+/** The authoritative servers the last check asked (`ns1.acme.com (127.0.0.2:53)` → `ns1.acme.com`). */
+function nameserversOf(checks: readonly (RecordCheck | null)[]): string[] {
+  const names = checks.flatMap((check) =>
+    (check?.servers ?? []).filter((server) => server.role === "authoritative").map((server) => server.server.replace(/\s*\(.*\)$/, "")),
+  );
+  return [...new Set(names)].filter((name) => /^[a-z0-9.-]+$/i.test(name)).sort();
 }
 
 function domainSummary(domain: StoredDomain): DomainSummary {
@@ -245,4 +270,40 @@ export async function readDomainPage(organizationId: string, key: string, settin
     stored.kind === "custom" ? getDkimPanel(db, organizationId, stored.id, settings) : null,
   ]);
   return { domain, routeCount, dkim };
+}
+
+/** The domain's records share links, newest first, with whether each still works. */
+export async function listShareLinks(db: DbClient, organizationId: string, domainId: string, now = new Date()): Promise<ShareLinkView[]> {
+  const links = await db.recordShareLink.findMany({
+    where: { organizationId, domainId },
+    orderBy: { createdAt: "desc" },
+    take: 20,
+    select: { id: true, createdAt: true, createdByEmail: true, expiresAt: true, revokedAt: true },
+  });
+  return links.map((link) => ({
+    id: link.id,
+    createdAt: link.createdAt.toISOString(),
+    createdByEmail: link.createdByEmail,
+    expiresAt: link.expiresAt.toISOString(),
+    revokedAt: link.revokedAt?.toISOString() ?? null,
+    state: link.revokedAt ? "revoked" : link.expiresAt <= now ? "expired" : "active",
+  }));
+}
+
+/**
+ * The public share page: the records of the one domain a working link names, with their latest
+ * verdicts. Null for a malformed, unknown, revoked or expired token — the page says the same
+ * thing for all of them, so a visitor learns nothing about which.
+ */
+export async function readSharedRecords(token: string, secretsKey: string | undefined, now = new Date()): Promise<SharedRecordsView | null> {
+  if (!secretsKey || !isShareToken(token)) return null;
+  const db = getDb();
+  const link = await db.recordShareLink.findUnique({
+    where: { tokenHash: hashShareToken(token, secretsKey) },
+    select: { organizationId: true, domainId: true, expiresAt: true, revokedAt: true },
+  });
+  if (!link || link.revokedAt || link.expiresAt <= now) return null;
+  const domain = await findOwnDomain(db, link.organizationId, link.domainId);
+  if (!domain || domain.kind !== "custom") return null;
+  return { domain: await buildDomainView(db, domain), expiresAt: link.expiresAt.toISOString() };
 }
