@@ -43,7 +43,7 @@ export default defineConfig([
               // (domain name checks, scenario texts, redirect instructions, route status, CSV
               // parsing) are listed by name: a new one must be added here on purpose.
               regex:
-                "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/result$|domains/(?:hostname|scenarios|redirects)$|routes/(?:status|csv)$)",
+                "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/result$|domains/(?:hostname|scenarios|redirects|record-status|zone-file)$|routes/(?:status|csv)$)",
               message: "Components import from lib/ only client-safe modules: an area's types.ts or schemas.ts, auth/permissions or actions/result.",
             },
           ],

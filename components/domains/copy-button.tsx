@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import { cn } from "@/components/ui/cn";
 
 /** Copies a value to the clipboard; the label says what is copied, for screen readers too. */
-export function CopyButton({ value, label, className }: { value: string; label: string; className?: string }) {
+export function CopyButton({ value, label, className, text = "Copy" }: { value: string; label: string; className?: string; text?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <button
@@ -25,7 +25,7 @@ export function CopyButton({ value, label, className }: { value: string; label: 
       }}
     >
       {copied ? <Check className="size-3.5 text-emerald-600" aria-hidden /> : <Copy className="size-3.5" aria-hidden />}
-      <span aria-live="polite">{copied ? "Copied" : "Copy"}</span>
+      <span aria-live="polite">{copied ? "Copied" : text}</span>
     </button>
   );
 }

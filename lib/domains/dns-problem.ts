@@ -1,18 +1,7 @@
-import type { DiagnosisCode, RecordCheck } from "@/lib/dns";
+import { verifyDomainRecords, type DiagnosisCode, type RecordCheck, type VerifyOptions } from "@/lib/dns";
 
+import { DOMAIN_WIDE_CODES } from "./record-status";
 import type { DnsProblem } from "./types";
-
-/**
- * Diagnoses that describe the domain's DNS as a whole rather than one record: when every record's
- * check ended on one of them, the page says it once, at the top, instead of on every record.
- */
-export const DOMAIN_WIDE_CODES: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>([
-  "zone_discovery_failed",
-  "nameserver_error",
-  "servfail",
-  "deadline_exceeded",
-  "nameserver_address_refused",
-]);
 
 const OUTCOME_WORDS: Partial<Record<string, string>> = {
   refused: "refuses",
@@ -81,4 +70,17 @@ export function domainWideProblem(zone: string, checks: readonly (RecordCheck | 
     message: `No DNS server answers for ${zone} — is the domain registered and delegated to your DNS host? Until one does, none of its records can be checked; we keep trying.`,
     servers: serverList,
   };
+}
+
+/**
+ * Before a domain is registered: does any DNS server answer for it? One TXT lookup at the name
+ * itself through the same engine (zone discovery, every nameserver asked), on a short deadline.
+ * Returns the problem in an admin's words, or null when DNS answers (whatever it answers).
+ */
+export async function probeDomainDns(domain: string, options: VerifyOptions): Promise<DnsProblem | null> {
+  const report = await verifyDomainRecords(
+    { domain, records: [{ kind: "dkim", type: "TXT", name: domain, value: "probe", required: true }] },
+    { ...options, deadlineMs: Math.min(options.deadlineMs ?? 4000, 4000) },
+  );
+  return domainWideProblem(report.zone ?? domain, report.checks);
 }

@@ -12,7 +12,7 @@ import { domainWideProblem } from "./dns-problem";
 import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
 import { hashShareToken, isShareToken } from "./share-tokens";
 import type { PlatformSettings } from "./settings";
-import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainSummary, type DomainView, type LabelAvailability, type RecordView, type SharedRecordsView, type ShareLinkView } from "./types";
+import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainSummary, type DnsProblem, type DomainView, type LabelAvailability, type RecordView, type SharedRecordsView, type ShareLinkView } from "./types";
 import { domainZone } from "./zone";
 
 /**
@@ -93,7 +93,14 @@ export const TAKEN_MESSAGE =
   "This domain is already registered to another organisation. If it belongs to you, contact support to have it released.";
 
 /** For the wizard's as-you-type check and for registration; says nothing about who holds a taken domain. */
-export async function checkCustomDomainAvailability(db: DbClient, organizationId: string, input: string, settings: PlatformSettings): Promise<Availability> {
+export async function checkCustomDomainAvailability(
+  db: DbClient,
+  organizationId: string,
+  input: string,
+  settings: PlatformSettings,
+  /** Asks DNS whether anything answers for the name (probeDomainDns); the hint is shown beside "Available". */
+  probeDns?: (ascii: string) => Promise<DnsProblem | null>,
+): Promise<Availability> {
   const checked = checkHostname(input);
   if (!checked.ok) return { available: false, reason: checked.error };
   if (isSameOrSubdomain(checked.ascii, settings.platformDomain)) {
@@ -105,10 +112,11 @@ export async function checkCustomDomainAvailability(db: DbClient, organizationId
   const existing = await db.domain.findUnique({ where: { name: checked.ascii }, select: { organizationId: true } });
   if (existing) {
     return existing.organizationId === organizationId
-      ? { available: false, yours: true, reason: `${checked.unicode} is already yours: your organisation registered it earlier. Open it from Domains.` }
+      ? { available: false, yours: true, reason: "You have already registered this domain: it is already yours, open it from Domains." }
       : { available: false, reason: TAKEN_MESSAGE };
   }
-  return { available: true, ascii: checked.ascii, unicode: checked.unicode };
+  const problem = probeDns ? await probeDns(checked.ascii).catch(() => null) : null;
+  return { available: true, ascii: checked.ascii, unicode: checked.unicode, ...(problem ? { dnsHint: problem.message } : {}) };
 }
 
 /**
@@ -257,6 +265,8 @@ export interface DomainPageData {
   routeCount: number;
   /** Custom domains only: the DKIM panel. */
   dkim: DkimPanelView | null;
+  /** Custom domains only: its records share links. */
+  shareLinks: ShareLinkView[];
 }
 
 /** The domain page, by the name or id in its URL; null when the organisation has no such domain. */
@@ -264,12 +274,13 @@ export async function readDomainPage(organizationId: string, key: string, settin
   const db = getDb();
   const stored = await findDomainByKey(db, organizationId, key);
   if (!stored) return null;
-  const [domain, routeCount, dkim] = await Promise.all([
+  const [domain, routeCount, dkim, shareLinks] = await Promise.all([
     buildDomainView(db, stored),
     db.route.count({ where: { domainId: stored.id, organizationId } }),
     stored.kind === "custom" ? getDkimPanel(db, organizationId, stored.id, settings) : null,
+    stored.kind === "custom" ? listShareLinks(db, organizationId, stored.id) : [],
   ]);
-  return { domain, routeCount, dkim };
+  return { domain, routeCount, dkim, shareLinks };
 }
 
 /** The domain's records share links, newest first, with whether each still works. */

@@ -4,7 +4,22 @@
  * records say.
  */
 
+import type { DiagnosisCode } from "@/lib/dns";
+
 import type { DomainView, RecordView } from "./types";
+
+/**
+ * Diagnoses that describe the domain's DNS as a whole rather than one record: when every record's
+ * check ended on one of them, the page says it once, at the top, instead of on every record.
+ */
+export const DOMAIN_WIDE_CODES: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>([
+  "zone_discovery_failed",
+  "nameserver_error",
+  "servfail",
+  "deadline_exceeded",
+  "nameserver_address_refused",
+]);
+
 
 export type RecordState =
   /** Found as expected. */

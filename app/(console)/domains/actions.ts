@@ -10,6 +10,7 @@ import { checkDomain } from "@/lib/domains/commands/check-domain";
 import { deleteDomain } from "@/lib/domains/commands/delete-domain";
 import { refreshDomain } from "@/lib/domains/commands/refresh-domain";
 import { restartDomainVerification } from "@/lib/domains/commands/restart-domain-verification";
+import { probeDomainDns } from "@/lib/domains/dns-problem";
 import { checkCustomDomainAvailability, checkPlatformLabelAvailability, getDomainView } from "@/lib/domains/queries";
 import {
   addDomainSchema,
@@ -25,7 +26,10 @@ import { addWizardDomain } from "@/lib/setup/commands/add-wizard-domain";
 
 export const checkDomainAvailabilityAction = defineAction(
   { name: "checkDomainAvailability", ability: "manage", input: domainAvailabilitySchema },
-  async (input, { actor, db }) => checkCustomDomainAvailability(db, actor.organizationId, input.domain, platformSettings(getConfig())),
+  async (input, { actor, db }) =>
+    checkCustomDomainAvailability(db, actor.organizationId, input.domain, platformSettings(getConfig()), async (name) =>
+      probeDomainDns(name, await verificationOptions()),
+    ),
 );
 
 export const checkPlatformLabelAvailabilityAction = defineAction(

@@ -7,6 +7,7 @@ import { DkimPanel } from "@/components/domains/dkim-panel";
 import { DeleteDomainButton, RestartVerificationButton } from "@/components/domains/domain-actions";
 import { DnsRecords } from "@/components/domains/dns-records";
 import { DomainSubtitle } from "@/components/domains/domain-subtitle";
+import { ShareLinksPanel } from "@/components/domains/share-links-panel";
 import { DomainStatusBadge } from "@/components/domains/status-badges";
 import { VerificationPanel } from "@/components/domains/verification-panel";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
@@ -27,7 +28,7 @@ export default async function DomainPage({ params }: { params: Promise<{ domain:
   const canManage = can(actor, "manage");
   const data = await readDomainPage(actor.organizationId, (await params).domain, { retiringPeriodMs: getConfig().DKIM_RETIRING_PERIOD });
   if (!data) notFound();
-  const { domain: view, routeCount, dkim } = data;
+  const { domain: view, routeCount, dkim, shareLinks } = data;
   const testMessages = await readTestMessagePanel(actor.organizationId, view.id);
 
   return (
@@ -71,12 +72,15 @@ export default async function DomainPage({ params }: { params: Promise<{ domain:
             <VerificationPanel initial={view} canManage={canManage} />
             {dkim ? <DkimPanel initial={dkim} canManage={canManage} /> : null}
           </div>
-          <Card className="min-w-0 self-start">
-            <CardHeader title="Records to publish" description={`At the DNS host for ${view.zone}.`} />
-            <CardBody>
-              <DnsRecords domain={view} />
-            </CardBody>
-          </Card>
+          <div className="min-w-0 space-y-6 self-start">
+            <Card className="min-w-0">
+              <CardHeader title="Records to publish" description={`At the DNS host for ${view.zone}.`} />
+              <CardBody>
+                <DnsRecords domain={view} />
+              </CardBody>
+            </Card>
+            <ShareLinksPanel domainId={view.id} domainName={view.displayName} initial={shareLinks} canManage={canManage} />
+          </div>
         </div>
       )}
       <TestMessagePanel
