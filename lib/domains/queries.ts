@@ -1,17 +1,16 @@
 import "server-only";
 
-import { getConfig } from "@/lib/config/env";
 import { getDb, type Database, type DbClient } from "@/lib/db/client";
 import { getDkimPanel, selfTestViewOf } from "@/lib/dkim/queries";
 import type { DkimKeyState, DkimPanelView } from "@/lib/dkim/types";
 import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
 import { NotFoundError } from "@/lib/errors";
 
-import { monitoringSettingsFrom } from "./check-schedule";
 import { domainWideProblem } from "./dns-problem";
 import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
 import { hashShareToken, isShareToken } from "./share-tokens";
 import type { PlatformSettings } from "./settings";
+import { DEFAULT_STATUS_POLICY, type StatusPolicy } from "./status";
 import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainSummary, type DnsProblem, type DomainView, type LabelAvailability, type RecordView, type SharedRecordsView, type ShareLinkView } from "./types";
 import { domainZone } from "./zone";
 
@@ -158,8 +157,11 @@ export function summarizeGroups(records: Pick<RecordView, "kind" | "required" | 
   };
 }
 
+/** What a view needs from the monitoring settings (CHECK_GRACE_PERIOD): callers pass the configured policy. */
+export type ViewPolicy = Pick<StatusPolicy, "graceHours">;
+
 /** What the domain pages and the wizard show: serialisable, without secrets. */
-export async function buildDomainView(db: Database, domain: StoredDomain): Promise<DomainView> {
+export async function buildDomainView(db: Database, domain: StoredDomain, policy: ViewPolicy = DEFAULT_STATUS_POLICY): Promise<DomainView> {
   const { zone, confirmed } = await domainZone(db, domain);
   const checks = domain.records.map((record) => record.lastCheck as unknown as RecordCheck | null);
   const records: RecordView[] = domain.records.map((record, index) => {
@@ -203,7 +205,7 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
     nextCheckAt: domain.nextCheckAt?.toISOString() ?? null,
     verificationStartedAt: domain.verificationStartedAt.toISOString(),
     verifiedAt: domain.verifiedAt?.toISOString() ?? null,
-    graceEndsAt: graceEndsAt(domain),
+    graceEndsAt: graceEndsAt(domain, policy),
     nameservers: nameserversOf(checks),
     dnsProblem: domain.kind === "custom" ? domainWideProblem(zone, checks) : null,
     records,
@@ -211,10 +213,9 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
 }
 
 /** When a domain in grace degrades if nothing changes (CHECK_GRACE_PERIOD after the record went missing). */
-function graceEndsAt(domain: Pick<StoredDomain, "status" | "graceStartedAt">): string | null {
+function graceEndsAt(domain: Pick<StoredDomain, "status" | "graceStartedAt">, policy: ViewPolicy): string | null {
   if (domain.status !== "grace" || !domain.graceStartedAt) return null;
-  const graceMs = monitoringSettingsFrom(getConfig()).policy.graceHours * 3_600_000;
-  return new Date(domain.graceStartedAt.getTime() + graceMs).toISOString();
+  return new Date(domain.graceStartedAt.getTime() + policy.graceHours * 3_600_000).toISOString();
 }
 
 /** The authoritative servers the last check asked (`ns1.acme.com (127.0.0.2:53)` → `ns1.acme.com`). */
@@ -240,8 +241,8 @@ function domainSummary(domain: StoredDomain): DomainSummary {
 }
 
 /** One domain as the domain page and the actions' results show it. */
-export async function getDomainView(db: Database, organizationId: string, domainId: string): Promise<DomainView> {
-  return buildDomainView(db, await getDomain(db, organizationId, domainId));
+export async function getDomainView(db: Database, organizationId: string, domainId: string, policy?: ViewPolicy): Promise<DomainView> {
+  return buildDomainView(db, await getDomain(db, organizationId, domainId), policy);
 }
 
 /** Every domain of the organisation, by name (what the Automation API lists). */
@@ -270,12 +271,12 @@ export interface DomainPageData {
 }
 
 /** The domain page, by the name or id in its URL; null when the organisation has no such domain. */
-export async function readDomainPage(organizationId: string, key: string, settings: { retiringPeriodMs: number }): Promise<DomainPageData | null> {
+export async function readDomainPage(organizationId: string, key: string, settings: { retiringPeriodMs: number } & ViewPolicy): Promise<DomainPageData | null> {
   const db = getDb();
   const stored = await findDomainByKey(db, organizationId, key);
   if (!stored) return null;
   const [domain, routeCount, dkim, shareLinks] = await Promise.all([
-    buildDomainView(db, stored),
+    buildDomainView(db, stored, settings),
     db.route.count({ where: { domainId: stored.id, organizationId } }),
     stored.kind === "custom" ? getDkimPanel(db, organizationId, stored.id, settings) : null,
     stored.kind === "custom" ? listShareLinks(db, organizationId, stored.id) : [],
@@ -306,7 +307,12 @@ export async function listShareLinks(db: DbClient, organizationId: string, domai
  * verdicts. Null for a malformed, unknown, revoked or expired token — the page says the same
  * thing for all of them, so a visitor learns nothing about which.
  */
-export async function readSharedRecords(token: string, secretsKey: string | undefined, now = new Date()): Promise<SharedRecordsView | null> {
+export async function readSharedRecords(
+  token: string,
+  settings: { secretsKey: string | undefined } & Partial<ViewPolicy>,
+  now = new Date(),
+): Promise<SharedRecordsView | null> {
+  const { secretsKey } = settings;
   if (!secretsKey || !isShareToken(token)) return null;
   const db = getDb();
   const link = await db.recordShareLink.findUnique({
@@ -316,5 +322,5 @@ export async function readSharedRecords(token: string, secretsKey: string | unde
   if (!link || link.revokedAt || link.expiresAt <= now) return null;
   const domain = await findOwnDomain(db, link.organizationId, link.domainId);
   if (!domain || domain.kind !== "custom") return null;
-  return { domain: await buildDomainView(db, domain), expiresAt: link.expiresAt.toISOString() };
+  return { domain: await buildDomainView(db, domain, { graceHours: settings.graceHours ?? DEFAULT_STATUS_POLICY.graceHours }), expiresAt: link.expiresAt.toISOString() };
 }

@@ -10,6 +10,7 @@ import { RecordChecks } from "@/components/domains/verification-panel";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { getConfig } from "@/lib/config/env";
+import { monitoringSettingsFrom } from "@/lib/domains/check-schedule";
 import { readSharedRecords } from "@/lib/domains/queries";
 
 // The token is the whole credential: keep it out of search engines and out of Referer headers.
@@ -21,7 +22,8 @@ export const metadata: Metadata = { title: "DNS records", robots: { index: false
  */
 export default async function SharedRecordsPage({ params }: { params: Promise<{ token: string }> }) {
   await connection();
-  const shared = await readSharedRecords((await params).token, getConfig().SECRETS_KEY);
+  const config = getConfig();
+  const shared = await readSharedRecords((await params).token, { secretsKey: config.SECRETS_KEY, graceHours: monitoringSettingsFrom(config).policy.graceHours });
   return (
     <main className="mx-auto max-w-5xl px-4 py-8">
       <p className="mb-6 flex items-center gap-2 text-sm font-medium text-slate-600">

@@ -18,6 +18,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";
+import { monitoringSettingsFrom } from "@/lib/domains/check-schedule";
 import { readDomainPage } from "@/lib/domains/queries";
 import { readTestMessagePanel } from "@/lib/test-messages/queries";
 
@@ -26,7 +27,10 @@ export const metadata: Metadata = { title: "Domain" };
 export default async function DomainPage({ params }: { params: Promise<{ domain: string }> }) {
   const actor = await requirePageAccess("view");
   const canManage = can(actor, "manage");
-  const data = await readDomainPage(actor.organizationId, (await params).domain, { retiringPeriodMs: getConfig().DKIM_RETIRING_PERIOD });
+  const data = await readDomainPage(actor.organizationId, (await params).domain, {
+    retiringPeriodMs: getConfig().DKIM_RETIRING_PERIOD,
+    graceHours: monitoringSettingsFrom(getConfig()).policy.graceHours,
+  });
   if (!data) notFound();
   const { domain: view, routeCount, dkim, shareLinks } = data;
   const testMessages = await readTestMessagePanel(actor.organizationId, view.id);
