@@ -15,6 +15,25 @@ const PURPOSE: Record<RecordView["kind"], string> = {
   dmarc: "Recommended: tells receivers how to treat unsigned mail",
 };
 
+/** A DNS name that wraps after its dots rather than inside a label. */
+function BreakableName({ name }: { name: string }) {
+  const labels = name.split(".");
+  return (
+    <>
+      {labels.map((label, index) => (
+        <span key={index}>
+          {label}
+          {index < labels.length - 1 ? (
+            <>
+              .<wbr />
+            </>
+          ) : null}
+        </span>
+      ))}
+    </>
+  );
+}
+
 function shownValue(record: RecordView): string {
   return record.kind === "mx" ? `${record.preference} ${record.value}` : record.value;
 }
@@ -79,32 +98,36 @@ export function DnsRecords({ domain }: { domain: DomainView }) {
         </thead>
         <tbody className="divide-y divide-slate-200 max-md:block max-md:space-y-3 max-md:divide-y-0">
           {domain.records.map((record) => (
-            <tr key={record.id} data-record-kind={record.kind} className="align-top max-md:block max-md:rounded-lg max-md:border max-md:border-slate-200 max-md:p-3">
-              <td className="py-2 pr-3 max-md:block max-md:py-1 md:w-[32%]">
+            <tr
+              key={record.id}
+              data-record-kind={record.kind}
+              className="align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-3 max-md:rounded-lg max-md:border max-md:border-slate-200 max-md:p-3"
+            >
+              <td className="py-2 pr-2 max-md:order-1 max-md:w-full max-md:py-1">
                 <div className="flex min-w-0 items-start justify-between gap-1">
-                  <span className="min-w-0 font-mono [overflow-wrap:anywhere]" data-testid="relative-name">
-                    {record.relativeName}
+                  <span className="min-w-0 break-words font-mono" data-testid="relative-name">
+                    <BreakableName name={record.relativeName} />
                   </span>
-                  <CopyButton value={record.relativeName} label={`name of the ${record.kind} record`} />
+                  <CopyButton compact value={record.relativeName} label={`name of the ${record.kind} record`} />
                 </div>
                 <div className="flex min-w-0 items-start justify-between gap-1 text-xs text-slate-500">
-                  <span className="min-w-0 font-mono [overflow-wrap:anywhere]" data-testid="fqdn">
-                    {record.name}
+                  <span className="min-w-0 break-words font-mono" data-testid="fqdn">
+                    <BreakableName name={record.name} />
                   </span>
-                  <CopyButton value={record.name} label={`fully qualified name of the ${record.kind} record`} />
+                  <CopyButton compact value={record.name} label={`fully qualified name of the ${record.kind} record`} />
                 </div>
               </td>
-              <td className="py-2 pr-3 font-mono max-md:inline-block max-md:py-1 max-md:pr-2">{record.type}</td>
-              <td className="py-2 pr-3 max-md:block max-md:py-1">
+              <td className="py-2 pr-2 font-mono max-md:order-2 max-md:py-0 max-md:text-xs max-md:font-semibold">{record.type}</td>
+              <td className="py-2 pr-2 max-md:order-4 max-md:w-full max-md:py-1">
                 <div className="flex min-w-0 items-start justify-between gap-1">
                   <span className="min-w-0 font-mono [overflow-wrap:anywhere]" data-testid="record-value">
                     {shownValue(record)}
                   </span>
-                  <CopyButton value={record.value} label={`value of the ${record.kind} record`} />
+                  <CopyButton compact value={record.value} label={`value of the ${record.kind} record`} />
                 </div>
                 <Note record={record} />
               </td>
-              <td className="py-2 font-mono max-md:inline-block max-md:py-1 max-md:text-xs max-md:text-slate-500">
+              <td className="py-2 font-mono max-md:order-3 max-md:py-0 max-md:text-xs max-md:text-slate-500">
                 <span className="md:sr-only">TTL </span>
                 {record.ttl}
               </td>

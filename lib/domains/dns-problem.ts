@@ -66,7 +66,7 @@ export function domainWideProblem(zone: string, checks: readonly (RecordCheck | 
   }
   return {
     code: "no_answer",
-    title: `No DNS server answers for ${zone}`,
+    title: "None of the records can be checked yet",
     message: `No DNS server answers for ${zone} — is the domain registered and delegated to your DNS host? Until one does, none of its records can be checked; we keep trying.`,
     servers: serverList,
   };

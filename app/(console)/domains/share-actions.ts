@@ -6,7 +6,7 @@ import { defineAction } from "@/lib/actions/define-action";
 import { getConfig } from "@/lib/config/env";
 import { createShareLink } from "@/lib/domains/commands/create-share-link";
 import { revokeShareLink } from "@/lib/domains/commands/revoke-share-link";
-import { listShareLinks } from "@/lib/domains/queries";
+import { getDomain, listShareLinks } from "@/lib/domains/queries";
 import { createShareLinkSchema, domainIdSchema, revokeShareLinkSchema } from "@/lib/domains/schemas";
 
 /** A read-only link to the domain's records for whoever runs its DNS; the token is in this answer only. */
@@ -21,6 +21,7 @@ export const revokeShareLinkAction = defineAction({ name: "revokeShareLink", abi
   return listShareLinks(db, actor.organizationId, domainId);
 });
 
-export const listShareLinksAction = defineAction({ name: "listShareLinks", ability: "view", input: domainIdSchema }, async (input, { actor, db }) =>
-  listShareLinks(db, actor.organizationId, input.domainId),
-);
+export const listShareLinksAction = defineAction({ name: "listShareLinks", ability: "view", input: domainIdSchema }, async (input, { actor, db }) => {
+  await getDomain(db, actor.organizationId, input.domainId); // another organisation's domain is not found
+  return listShareLinks(db, actor.organizationId, input.domainId);
+});
