@@ -69,7 +69,8 @@ export function recordState(record: StateInput): RecordState {
     case "temporary_failure":
       return "dns_error";
     default:
-      if (!record.required) return "recommended";
+      // DMARC is advice. A DKIM key being rotated in is not required either, but it is to be published: say what is wrong with it.
+      if (!record.required && record.kind === "dmarc") return "recommended";
       if (foundSomethingOfItsKind(record)) return "wrong_value";
       return record.lastVerifiedAt ? "disappeared" : "missing";
   }
