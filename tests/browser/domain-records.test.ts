@@ -23,6 +23,7 @@ import { startTestApp, TEST_APP_ENV, type TestApp } from "../support/test-app";
  * corp.test is a zone whose nameservers refuse or answer lamely for every name we ask.
  */
 const browser = setUpBrowser();
+// Each test loads several pages and waits for real DNS checks: generous on a busy 2-core machine.
 let world: DnsWorld;
 let app: TestApp;
 let hooliId = "";
@@ -102,7 +103,7 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     expect(await stateOf(page, "dmarc")).toBe("verified");
     expect((await getDb().domain.findUniqueOrThrow({ where: { id: domain.id } })).lastCheckedAt).not.toBeNull();
     await context.close();
-  });
+  }, 180_000);
 
   it('says "Wrong value" for a wrong TXT value and MX preference, shows the matched MX host, and DMARC as a neutral "Recommended"', async () => {
     const domain = await customDomain("wrong.records.test");
@@ -143,7 +144,7 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     await screenshot(narrow.page, "domain-records-390");
     await narrow.context.close();
     await context.close();
-  });
+  }, 180_000);
 
   it("says a zone whose nameservers refuse or are lame once, in a banner, not on every record", async () => {
     await customDomain("help.corp.test");
@@ -157,7 +158,7 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     expect(await page.locator('li[data-record-kind][data-state="dns_error"]').count()).toBe(6);
     await screenshot(page, "domain-dns-problem-1280");
     await context.close();
-  });
+  }, 180_000);
 
   it('"Copy all" copies every record, and the zone file names each record in BIND syntax', async () => {
     const domain = await customDomain("handoff.records.test");
@@ -205,7 +206,7 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
       expect(stdout).toContain("OK");
     }
     await context.close();
-  });
+  }, 180_000);
 
   it("a share link shows that domain's records without sign-in, and stops working when revoked or expired", async () => {
     await customDomain("shared.records.test");
@@ -253,7 +254,7 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     expect(actions.map((entry) => entry.action).sort()).toEqual(["domain.share_link_create", "domain.share_link_create", "domain.share_link_revoke"]);
     await visitor.context.close();
     await context.close();
-  });
+  }, 180_000);
 
   it("the Verify step checks at once; the Domain step hints when no DNS server answers", async () => {
     const { context, page } = await signedIn(INITRODE);
@@ -283,7 +284,7 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     await screenshot(narrow.page, "verify-step-390");
     await narrow.context.close();
     await context.close();
-  });
+  }, 180_000);
 
   it("the API reference shows names in its descriptions as code, never with literal backticks", async () => {
     const { context, page } = await signedIn(HOOLI);
@@ -292,7 +293,7 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     expect(await page.locator("main").textContent()).not.toContain("`");
     expect(await page.locator("main article dd code").count()).toBeGreaterThan(0);
     await context.close();
-  });
+  }, 180_000);
 
   it('platform labels: "already yours" (not an error), too short and reserved, said next to the field', async () => {
     await getDb().domain.create({
@@ -316,7 +317,7 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     await page.getByText(`"www" is reserved for the platform's own use`).waitFor();
     expect(await page.getByRole("button", { name: "Register name" }).isDisabled()).toBe(true);
     await context.close();
-  });
+  }, 180_000);
 });
 
 interface ZoneRecord {
