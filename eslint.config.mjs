@@ -28,9 +28,10 @@ export default defineConfig([
     ["^@/lib/db(/|$)", "Components never touch the database client."],
     [
       // The pure, browser-safe modules still named apart from their area's types/schemas (domain
-      // name checks, scenario texts, redirect instructions, route status, CSV parsing, the
-      // three-way merge of concurrent edits) are listed by name: a new one must be added on purpose.
-      "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/(?:result|merge)$|domains/(?:hostname|scenarios|redirects)$|routes/(?:status|csv|merge)$)",
+      // name checks, scenario texts, redirect instructions, record states, the zone file, route
+      // status, CSV parsing, the three-way merge of concurrent edits) are listed by name: a new
+      // one must be added on purpose.
+      "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/(?:result|merge)$|domains/(?:hostname|scenarios|redirects|record-status|zone-file)$|routes/(?:status|csv|merge)$)",
       "Components import from lib/ only client-safe modules: an area's types.ts or schemas.ts, auth/permissions, actions/result or the modules listed here.",
     ],
   ),

@@ -5,6 +5,8 @@ import { REQUEST_PATH_HEADER } from "@/lib/http/client-address";
 import { createNonce, pageContentSecurityPolicy } from "@/lib/http/security-headers";
 
 const PUBLIC_PATHS = ["/signin"];
+/** Records share links (app/share/[token]): read-only pages for whoever runs a domain's DNS, no sign-in. */
+const PUBLIC_PREFIXES = ["/share/"];
 
 /**
  * A cheap first pass: visitors without a session cookie go straight to sign-in (and back
@@ -20,7 +22,7 @@ export function proxy(request: NextRequest) {
   const path = `${pathname}${search}`;
   const hasSessionCookie =
     request.cookies.has(sessionCookieName(false)) || request.cookies.has(sessionCookieName(true));
-  if (!hasSessionCookie && !PUBLIC_PATHS.includes(pathname)) {
+  if (!hasSessionCookie && !PUBLIC_PATHS.includes(pathname) && !PUBLIC_PREFIXES.some((prefix) => pathname.startsWith(prefix))) {
     const target = new URL("/signin", request.url);
     if (path !== "/") target.searchParams.set("callbackUrl", path);
     return NextResponse.redirect(target);

@@ -7,7 +7,8 @@ import { toast } from "sonner";
 import { cn } from "@/components/ui/cn";
 
 /** Copies a value to the clipboard; the label says what is copied, for screen readers too. */
-export function CopyButton({ value, label, className }: { value: string; label: string; className?: string }) {
+/** `compact`: the icon only (tables); the button's name still says what it copies. */
+export function CopyButton({ value, label, className, text = "Copy", compact = false }: { value: string; label: string; className?: string; text?: string; compact?: boolean }) {
   const [copied, setCopied] = useState(false);
   return (
     <button
@@ -25,7 +26,9 @@ export function CopyButton({ value, label, className }: { value: string; label: 
       }}
     >
       {copied ? <Check className="size-3.5 text-emerald-600" aria-hidden /> : <Copy className="size-3.5" aria-hidden />}
-      <span aria-live="polite">{copied ? "Copied" : "Copy"}</span>
+      <span aria-live="polite" className={compact ? "sr-only" : undefined}>
+        {copied ? "Copied" : text}
+      </span>
     </button>
   );
 }

@@ -1,6 +1,9 @@
-import { Info } from "lucide-react";
+"use client";
 
-import type { DomainView, RecordView } from "@/lib/domains/types";
+import { Download, Info } from "lucide-react";
+
+import { recordsAsText, buildZoneFile, zoneFileName } from "@/lib/domains/zone-file";
+import { SETTLED_TTL, type DomainView, type RecordView } from "@/lib/domains/types";
 
 import { CopyButton } from "./copy-button";
 
@@ -12,56 +15,126 @@ const PURPOSE: Record<RecordView["kind"], string> = {
   dmarc: "Recommended: tells receivers how to treat unsigned mail",
 };
 
-function Value({ record }: { record: RecordView }) {
-  return record.kind === "mx" ? (
-    <span>
-      <span className="text-slate-500">priority</span> {record.preference} <span className="text-slate-500">host</span> {record.value}
-    </span>
-  ) : (
-    <span className="break-all">{record.value}</span>
+/** A DNS name that wraps after its dots rather than inside a label. */
+function BreakableName({ name }: { name: string }) {
+  const labels = name.split(".");
+  return (
+    <>
+      {labels.map((label, index) => (
+        <span key={index}>
+          {label}
+          {index < labels.length - 1 ? (
+            <>
+              .<wbr />
+            </>
+          ) : null}
+        </span>
+      ))}
+    </>
   );
 }
 
-/** Every record to publish, with the name both fully qualified and as typed at most DNS hosts. */
+function shownValue(record: RecordView): string {
+  return record.kind === "mx" ? `${record.preference} ${record.value}` : record.value;
+}
+
+function Note({ record }: { record: RecordView }) {
+  if (record.dkim?.state === "pending") return <span className="text-xs text-slate-500">New key {record.dkim.selector}: publish it, then switch</span>;
+  if (record.dkim?.state === "retiring") return <span className="text-xs text-slate-500">Previous key {record.dkim.selector}: keep it until it is retired</span>;
+  return <span className="text-xs text-slate-500">{PURPOSE[record.kind]}{record.required ? "" : " (optional)"}</span>;
+}
+
+/** Builds the zone file in the browser from the view already on the page, and saves it. */
+function downloadZoneFile(domain: DomainView) {
+  const blob = new Blob([buildZoneFile(domain)], { type: "text/dns" });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = zoneFileName(domain);
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
+
+/**
+ * Every record to publish in one compact table — the name as typed at most DNS hosts and fully
+ * qualified, type, value, TTL — with "Copy all" and a zone file for whoever runs the DNS. On a
+ * phone each row becomes a card (the cells label themselves).
+ */
 export function DnsRecords({ domain }: { domain: DomainView }) {
+  const ttl = domain.records[0]?.ttl ?? 300;
   return (
     <div className="space-y-4">
-      <ol className="space-y-3" aria-label="DNS records to publish">
-        {domain.records.map((record) => (
-          <li key={record.id} className="rounded-lg border border-slate-200 bg-white p-4" data-record-kind={record.kind}>
-            <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-              <p className="text-sm font-semibold text-slate-900">
-                {record.type} · {PURPOSE[record.kind]}
-                {record.dkim?.state === "pending" ? (
-                  <span className="ml-2 text-xs font-normal text-slate-500">(new key {record.dkim.selector}: publish it, then switch)</span>
-                ) : record.dkim?.state === "retiring" ? (
-                  <span className="ml-2 text-xs font-normal text-slate-500">(previous key {record.dkim.selector}: keep it until it is retired)</span>
-                ) : record.required ? null : (
-                  <span className="ml-2 text-xs font-normal text-slate-500">(optional)</span>
-                )}
-              </p>
-              <p className="text-xs text-slate-500">TTL {record.ttl} s (1 hour)</p>
-            </div>
-            <dl className="grid gap-2 text-sm sm:grid-cols-[9rem_1fr]">
-              <dt className="text-slate-500">Name (host)</dt>
-              <dd className="flex min-w-0 items-start justify-between gap-2 font-mono">
-                <span className="break-all" data-testid="relative-name">{record.relativeName}</span>
-                <CopyButton value={record.relativeName} label={`name of the ${record.kind} record`} />
-              </dd>
-              <dt className="text-slate-500">Fully qualified</dt>
-              <dd className="flex min-w-0 items-start justify-between gap-2 font-mono text-slate-600">
-                <span className="break-all">{record.name}</span>
-                <CopyButton value={record.name} label={`fully qualified name of the ${record.kind} record`} />
-              </dd>
-              <dt className="text-slate-500">{record.kind === "mx" ? "Mail server" : "Value"}</dt>
-              <dd className="flex min-w-0 items-start justify-between gap-2 font-mono">
-                <Value record={record} />
-                <CopyButton value={record.value} label={`value of the ${record.kind} record`} />
-              </dd>
-            </dl>
-          </li>
-        ))}
-      </ol>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm text-slate-600">
+          TTL <strong className="font-medium text-slate-900">{ttl} s</strong> while setting up, so a correction is seen within minutes; once verified you may
+          raise it to {SETTLED_TTL} s.
+        </p>
+        <div className="flex flex-wrap gap-2">
+          <CopyButton
+            value={recordsAsText(domain)}
+            label="all records (name, type, value, TTL)"
+            text="Copy all"
+            className="border border-slate-300 bg-white px-2.5 py-1.5 text-sm"
+          />
+          <button
+            type="button"
+            onClick={() => downloadZoneFile(domain)}
+            className="inline-flex items-center gap-1 rounded border border-slate-300 bg-white px-2.5 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+          >
+            <Download className="size-3.5" aria-hidden /> Download zone file
+          </button>
+        </div>
+      </div>
+      <table className="w-full text-left text-sm max-md:block" aria-label="DNS records to publish">
+        <thead className="border-b border-slate-200 text-xs text-slate-500 max-md:sr-only">
+          <tr>
+            <th scope="col" className="py-2 pr-3 font-medium">Name</th>
+            <th scope="col" className="py-2 pr-3 font-medium">Type</th>
+            <th scope="col" className="py-2 pr-3 font-medium">Value</th>
+            <th scope="col" className="py-2 font-medium">TTL</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-200 max-md:block max-md:space-y-3 max-md:divide-y-0">
+          {domain.records.map((record) => (
+            <tr
+              key={record.id}
+              data-record-kind={record.kind}
+              className="align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-3 max-md:rounded-lg max-md:border max-md:border-slate-200 max-md:p-3"
+            >
+              <td className="py-2 pr-2 max-md:order-1 max-md:w-full max-md:py-1">
+                <div className="flex min-w-0 items-start justify-between gap-1">
+                  <span className="min-w-0 break-words font-mono" data-testid="relative-name">
+                    <BreakableName name={record.relativeName} />
+                  </span>
+                  <CopyButton compact value={record.relativeName} label={`name of the ${record.kind} record`} />
+                </div>
+                <div className="flex min-w-0 items-start justify-between gap-1 text-xs text-slate-500">
+                  <span className="min-w-0 break-words font-mono" data-testid="fqdn">
+                    <BreakableName name={record.name} />
+                  </span>
+                  <CopyButton compact value={record.name} label={`fully qualified name of the ${record.kind} record`} />
+                </div>
+              </td>
+              <td className="py-2 pr-2 font-mono max-md:order-2 max-md:py-0 max-md:text-xs max-md:font-semibold">{record.type}</td>
+              <td className="py-2 pr-2 max-md:order-4 max-md:w-full max-md:py-1">
+                <div className="flex min-w-0 items-start justify-between gap-1">
+                  <span className="min-w-0 font-mono [overflow-wrap:anywhere]" data-testid="record-value">
+                    {shownValue(record)}
+                  </span>
+                  <CopyButton compact value={record.value} label={`value of the ${record.kind} record`} />
+                </div>
+                <Note record={record} />
+              </td>
+              <td className="py-2 font-mono max-md:order-3 max-md:py-0 max-md:text-xs max-md:text-slate-500">
+                <span className="md:sr-only">TTL </span>
+                {record.ttl}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <div className="rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm text-slate-700">
         <p className="mb-2 flex items-center gap-2 font-medium text-slate-900">
           <Info className="size-4 text-brand-600" aria-hidden /> Tips for common DNS hosts
@@ -79,6 +152,7 @@ export function DnsRecords({ domain }: { domain: DomainView }) {
             it before its <code className="font-mono">~all</code> or <code className="font-mono">-all</code>.
           </li>
           <li>For MX, enter the priority in its own field if your host has one, and the host name without a trailing dot unless it asks for one.</li>
+          <li>Hosts that import zone files (Cloudflare, Route 53, BIND) can take the downloaded file; keep their own SOA and NS records.</li>
         </ul>
       </div>
     </div>

@@ -2,17 +2,19 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle, Info, RefreshCw, XCircle } from "lucide-react";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 
 import { checkDomainNowAction, refreshDomainAction } from "@/app/(console)/domains/actions";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { RelativeTime } from "@/components/ui/local-time";
+import { CodeText } from "@/components/ui/code-text";
+import { LocalTime, RelativeTime } from "@/components/ui/local-time";
 import type { ActionResult } from "@/lib/actions/result";
-import type { DomainView, RecordView } from "@/lib/domains/types";
+import { DOMAIN_WIDE_CODES, groupStates, matchingMx, recordState, type RecordState } from "@/lib/domains/record-status";
+import type { DnsProblem, DomainView, RecordView } from "@/lib/domains/types";
 
-import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "./status-badges";
+import { DomainStatusBadge, GROUP_LABELS, StateBadge } from "./status-badges";
 
 const KIND_LABELS: Record<RecordView["kind"], string> = {
   ownership: "Ownership (TXT)",
@@ -47,29 +49,57 @@ function recordLabel(record: RecordView): string {
   return record.dkim ? `${KIND_LABELS.dkim} · ${record.dkim.selector}, ${DKIM_STATE_NOTES[record.dkim.state]}` : KIND_LABELS[record.kind];
 }
 
-function RecordResult({ record }: { record: RecordView }) {
+const STATE_HINTS: Partial<Record<RecordState, string>> = {
+  wrong_value: "Something is published here, but not the expected value: change it as described below.",
+  disappeared: "This record was verified earlier and is no longer found: it was removed or changed at the DNS host.",
+  recommended: "Optional: mail is routed without it, but receivers trust your domain more with it.",
+};
+
+/** The found MX entry this record's host matched, or a note that none did. */
+function MxMatch({ record }: { record: RecordView }) {
+  if (record.verdict === "pending" || record.found.length === 0) return null;
+  const matched = matchingMx(record);
+  return (
+    <>
+      <dt className="text-slate-500">Matched</dt>
+      <dd className="font-mono text-slate-800" data-testid="mx-match">
+        {matched ?? <span className="font-sans text-slate-500">No MX record points to {record.value}</span>}
+      </dd>
+    </>
+  );
+}
+
+function RecordResult({ record, checking, hideDomainWide }: { record: RecordView; checking: boolean; hideDomainWide: boolean }) {
   const expected = record.kind === "mx" ? `${record.preference} ${record.value}` : record.value;
   const selfTest = record.dkim?.selfTest;
+  const state = recordState(record);
+  const hint = STATE_HINTS[state];
+  // A problem with the whole domain's DNS is said once, in the banner above the records.
+  const diagnoses = hideDomainWide ? record.diagnoses.filter((diagnosis) => !DOMAIN_WIDE_CODES.has(diagnosis.code)) : record.diagnoses;
   return (
-    <li className="py-4" data-record-kind={record.kind} data-verdict={record.verdict}>
+    <li className="py-4" data-record-kind={record.kind} data-verdict={record.verdict} data-state={state}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="min-w-0">
           <p className="text-sm font-medium text-slate-900">{recordLabel(record)}</p>
           <p className="break-all font-mono text-xs text-slate-600">{record.name}</p>
         </div>
-        <VerdictBadge
-          verdict={record.verdict}
-          label={recordLabel(record)}
-          text={record.verdict === "failed" && record.found.length > 0 ? "Does not match" : undefined}
-        />
+        <StateBadge state={state} label={recordLabel(record)} checking={checking} />
       </div>
+      {hint ? <p className="mt-2 text-xs text-slate-600">{hint}</p> : null}
+      {state === "disappeared" && record.lastVerifiedAt ? (
+        <p className="mt-1 text-xs text-slate-600">
+          Last seen verified <RelativeTime iso={record.lastVerifiedAt} />.
+        </p>
+      ) : null}
       <dl className="mt-2 grid gap-1 text-xs sm:grid-cols-[6rem_1fr]">
         <dt className="text-slate-500">Expected</dt>
         <dd className="break-all font-mono text-slate-800">{expected}</dd>
         <dt className="text-slate-500">Found</dt>
         <dd className="break-all font-mono text-slate-800">
           {record.verdict === "pending" ? (
-            <span className="font-sans text-slate-500">Not checked yet</span>
+            <span className="font-sans text-slate-500">{checking ? "Checking…" : "Not checked yet"}</span>
+          ) : record.verdict === "temporary_failure" && record.found.length === 0 ? (
+            <span className="font-sans text-slate-500">Unknown: DNS gave no usable answer</span>
           ) : record.found.length === 0 ? (
             <span className="font-sans text-slate-500">Nothing</span>
           ) : (
@@ -80,6 +110,7 @@ function RecordResult({ record }: { record: RecordView }) {
             </ul>
           )}
         </dd>
+        {record.kind === "mx" ? <MxMatch record={record} /> : null}
       </dl>
       {selfTest && selfTest.outcome !== "pass" && record.dkim?.dnsVerdict === "verified" ? (
         // The record looks right to the DNS engine and still fails receivers: its diagnoses cannot say why.
@@ -88,18 +119,81 @@ function RecordResult({ record }: { record: RecordView }) {
           <span className="min-w-0 [overflow-wrap:anywhere]">DKIM self-test: {selfTest.message}</span>
         </p>
       ) : null}
-      {record.diagnoses.length > 0 ? (
+      {diagnoses.length > 0 ? (
         <ul className="mt-3 space-y-2" aria-label={`What we found about the ${KIND_LABELS[record.kind]} record`}>
-          {record.diagnoses.map((diagnosis, index) => (
+          {diagnoses.map((diagnosis, index) => (
             <li key={index} className="flex gap-2 rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-800" data-diagnosis={diagnosis.code}>
-              <SeverityIcon severity={diagnosis.severity} />
+              <SeverityIcon severity={state === "recommended" && diagnosis.severity === "error" ? "info" : diagnosis.severity} />
               {/* Messages quote whole record values (a DKIM key is one 400-character word): wrap anywhere on a phone. */}
-              <span className="min-w-0 [overflow-wrap:anywhere]">{diagnosis.message}</span>
+              <span className="min-w-0 [overflow-wrap:anywhere]">
+                <CodeText text={diagnosis.message} />
+              </span>
             </li>
           ))}
         </ul>
       ) : null}
     </li>
+  );
+}
+
+/** One banner for a problem with the whole domain's DNS (no zone, every nameserver refusing or lame). */
+export function DnsProblemBanner({ problem }: { problem: DnsProblem }) {
+  return (
+    <Alert tone="warning" title={problem.title} className="mt-4">
+      <p data-testid="dns-problem" data-problem={problem.code}>
+        {problem.message}
+      </p>
+      {problem.servers.length > 0 ? (
+        <ul className="mt-1 list-disc pl-5 text-xs">
+          {problem.servers.map((server) => (
+            <li key={server}>{server}</li>
+          ))}
+        </ul>
+      ) : null}
+    </Alert>
+  );
+}
+
+/** A verified domain missing a record: mail still flows, until when, and what happens then. */
+export function GraceNotice({ graceEndsAt }: { graceEndsAt: string }) {
+  return (
+    <Alert tone="warning" title="A required record is missing: mail is still routed for now" className="mt-4">
+      <p data-testid="grace-notice">
+        Mail to this domain keeps flowing as usual. If the record is still missing{" "}
+        <strong>
+          <RelativeTime iso={graceEndsAt} expect="future" />
+        </strong>{" "}
+        (<LocalTime value={graceEndsAt} />), the domain becomes degraded: its routes show
+        an error and senders may stop finding our servers through its MX records. Restore the record below to avoid it.
+      </p>
+    </Alert>
+  );
+}
+
+/**
+ * What the last check found: the domain-wide DNS problem or grace deadline if any, the group
+ * summary and each record. Static: the verification panel and the public share page show it.
+ */
+export function RecordChecks({ view, checking = false }: { view: DomainView; checking?: boolean }) {
+  const groups = groupStates(view.records);
+  return (
+    <>
+      {view.dnsProblem ? <DnsProblemBanner problem={view.dnsProblem} /> : null}
+      {view.status === "grace" && view.graceEndsAt ? <GraceNotice graceEndsAt={view.graceEndsAt} /> : null}
+      <div className="flex flex-wrap gap-3 py-4 text-sm" aria-label="Summary">
+        {(["ownership", "inbound", "sending"] as const).map((group) => (
+          <span key={group} className="flex items-center gap-2" data-group={group} data-verdict={view.groups[group]}>
+            <span className="text-slate-600">{GROUP_LABELS[group]}</span>
+            <StateBadge state={groups[group]} label={GROUP_LABELS[group]} checking={checking} />
+          </span>
+        ))}
+      </div>
+      <ul className="divide-y divide-slate-200 border-t border-slate-200">
+        {view.records.map((record) => (
+          <RecordResult key={record.id} record={record} checking={checking} hideDomainWide={view.dnsProblem !== null} />
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -111,10 +205,13 @@ export function VerificationPanel({
   initial,
   canManage,
   onChange,
+  checkOnArrival = false,
 }: {
   initial: DomainView;
   canManage: boolean;
   onChange?: (view: DomainView) => void;
+  /** Check at once when shown (the wizard's Verify step: the admin just said the records are published). A domain never checked is always checked at once. */
+  checkOnArrival?: boolean;
 }) {
   const queryClient = useQueryClient();
   const queryKey = ["domain", initial.id];
@@ -127,7 +224,7 @@ export function VerificationPanel({
     retry: 1,
   });
   const checkNow = useMutation({
-    mutationFn: async () => unwrap(await checkDomainNowAction({ domainId: initial.id, trigger: "manual" })),
+    mutationFn: async (trigger: "manual" | "wizard" = "manual") => unwrap(await checkDomainNowAction({ domainId: initial.id, trigger })),
     onSuccess: (view) => {
       queryClient.setQueryData(queryKey, view);
       // A check self-tests the DKIM keys too: the DKIM panel (domain page) shows their new results.
@@ -138,6 +235,16 @@ export function VerificationPanel({
   useEffect(() => {
     onChange?.(view);
   }, [view, onChange]);
+  // Arriving on the panel answers at once rather than after the first poll: the check is what the admin came for.
+  const arrived = useRef(false);
+  const { mutate: check } = checkNow;
+  useEffect(() => {
+    if (arrived.current || initial.kind !== "custom" || !canManage) return;
+    if (!checkOnArrival && initial.lastCheckedAt !== null) return;
+    arrived.current = true;
+    check(checkOnArrival ? "wizard" : "manual");
+  }, [check, canManage, checkOnArrival, initial.kind, initial.lastCheckedAt]);
+  const checking = checkNow.isPending;
   const error = checkNow.error ?? (query.isRefetchError ? query.error : null);
 
   return (
@@ -159,7 +266,7 @@ export function VerificationPanel({
         <div className="flex flex-col items-end gap-1">
           <Button
             variant="secondary"
-            onClick={() => checkNow.mutate()}
+            onClick={() => checkNow.mutate("manual")}
             pending={checkNow.isPending}
             disabled={!canManage}
             title={canManage ? undefined : MANAGE_REQUIRED_HINT}
@@ -179,24 +286,12 @@ export function VerificationPanel({
         {error ? (
           <Alert tone="danger" className="mt-4" title="The check did not complete">
             {error.message}{" "}
-            <button type="button" className="font-medium underline" onClick={() => (checkNow.isError ? checkNow.mutate() : query.refetch())}>
+            <button type="button" className="font-medium underline" onClick={() => (checkNow.isError ? checkNow.mutate("manual") : query.refetch())}>
               Try again
             </button>
           </Alert>
         ) : null}
-        <div className="flex flex-wrap gap-3 py-4 text-sm" aria-label="Summary">
-          {(["ownership", "inbound", "sending"] as const).map((group) => (
-            <span key={group} className="flex items-center gap-2">
-              <span className="text-slate-600">{GROUP_LABELS[group]}</span>
-              <VerdictBadge verdict={view.groups[group]} label={GROUP_LABELS[group]} />
-            </span>
-          ))}
-        </div>
-        <ul className="divide-y divide-slate-200 border-t border-slate-200">
-          {view.records.map((record) => (
-            <RecordResult key={record.id} record={record} />
-          ))}
-        </ul>
+        <RecordChecks view={view} checking={checking} />
       </div>
     </section>
   );

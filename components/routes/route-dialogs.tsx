@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 
@@ -8,8 +7,7 @@ import { deleteRouteAction } from "@/app/(console)/routes/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
-import { messagesHref } from "@/lib/messages/schemas";
-import type { RouteLookups, RouteRow } from "@/lib/routes/types";
+import type { RouteRow } from "@/lib/routes/types";
 
 
 function DeleteRouteContent({ route, onDone }: { route: RouteRow; onDone: (deleted: boolean) => void }) {

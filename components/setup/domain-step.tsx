@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { CheckCircle2, Loader2, XCircle } from "lucide-react";
+import { AlertTriangle, CheckCircle2, Info, Loader2, XCircle } from "lucide-react";
 import { useEffect, useState, type FormEvent } from "react";
 
 import { checkDomainAvailabilityAction, checkPlatformLabelAvailabilityAction, registerDomainAction } from "@/app/(console)/domains/actions";
@@ -17,8 +17,8 @@ type Availability =
   | { state: "idle" }
   | { state: "checking" }
   /** `normalized`: what was typed is not how the name is written (case, fullwidth forms…). */
-  | { state: "available"; ascii: string; unicode: string; normalized: boolean }
-  | { state: "taken"; reason: string };
+  | { state: "available"; ascii: string; unicode: string; normalized: boolean; dnsHint?: string }
+  | { state: "taken"; reason: string; yours?: boolean };
 
 function useDebouncedValue(value: string, delayMs: number): string {
   const [debounced, setDebounced] = useState(value);
@@ -48,14 +48,14 @@ function useAvailability(kind: "custom" | "platform", value: string, localError:
 async function customAvailability(value: string): Promise<Availability> {
   const result = await checkDomainAvailabilityAction({ domain: value });
   if (!result.ok) return { state: "taken", reason: result.error };
-  if (!result.data.available) return { state: "taken", reason: result.data.reason };
-  return { state: "available", ascii: result.data.ascii, unicode: result.data.unicode, normalized: result.data.unicode !== value };
+  if (!result.data.available) return { state: "taken", reason: result.data.reason, yours: result.data.yours };
+  return { state: "available", ascii: result.data.ascii, unicode: result.data.unicode, normalized: result.data.unicode !== value, dnsHint: result.data.dnsHint };
 }
 
 async function labelAvailability(value: string): Promise<Availability> {
   const result = await checkPlatformLabelAvailabilityAction({ label: value });
   if (!result.ok) return { state: "taken", reason: result.error };
-  if (!result.data.available) return { state: "taken", reason: result.data.reason };
+  if (!result.data.available) return { state: "taken", reason: result.data.reason, yours: result.data.yours };
   return { state: "available", ascii: result.data.ascii, unicode: result.data.unicode, normalized: result.data.label !== value };
 }
 
@@ -65,6 +65,17 @@ function AvailabilityNote({ availability, id }: { availability: Availability; id
       <p id={id} className="flex items-center gap-1.5 text-xs text-slate-600" aria-live="polite">
         <Loader2 className="size-3.5 animate-spin" aria-hidden /> Checking availability…
       </p>
+    );
+  }
+  if (availability.state === "available" && availability.dnsHint) {
+    // Nobody else has it, but no DNS server answers for it yet: registering works, publishing would not.
+    return (
+      <div id={id} className="space-y-1 text-xs" aria-live="polite" data-testid="dns-hint">
+        <p className="flex items-center gap-1.5 font-medium text-amber-800">
+          <AlertTriangle className="size-3.5" aria-hidden /> Available to register, but its DNS does not answer yet
+        </p>
+        <p className="text-slate-600">{availability.dnsHint}</p>
+      </div>
     );
   }
   if (availability.state === "available") {
@@ -80,6 +91,13 @@ function AvailabilityNote({ availability, id }: { availability: Availability; id
             {" "}· registered as <span className="font-mono">{availability.ascii}</span>
           </span>
         ) : null}
+      </p>
+    );
+  }
+  if (availability.state === "taken" && availability.yours) {
+    return (
+      <p id={id} className="flex items-center gap-1.5 text-xs font-medium text-brand-700" aria-live="polite" data-testid="already-yours">
+        <Info className="size-3.5" aria-hidden /> {availability.reason}
       </p>
     );
   }
@@ -120,7 +138,8 @@ export function DomainStep({
   const localError = !value.trim() ? null : local.ok ? null : local.error;
   const exampleLabel = local.ok && "label" in local ? local.label : "acme";
   const availability = useAvailability(own ? "custom" : "platform", value, localError, own ? customAvailability : labelAvailability);
-  const shownError = serverError ?? (touched || value.length > 3 ? localError : null);
+  const paused = useDebouncedValue(value, 600) === value;
+  const shownError = serverError ?? (touched || paused || value.length > 3 ? localError : null);
 
   if (registered && (registered.kind === "custom") === own) {
     return (
@@ -158,6 +177,7 @@ export function DomainStep({
   const input = (
     <Input
       {...fieldA11y(id, shownError ?? undefined, true)}
+      aria-describedby={shownError ? `${id}-error` : `${id}-hint ${id}-availability`}
       value={value}
       onChange={(event) => {
         setValue(event.target.value);

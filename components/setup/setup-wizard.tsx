@@ -196,7 +196,7 @@ export function SetupWizard(props: SetupWizardProps) {
       next = { label: "I have published them: verify", onClick: () => go("verify") };
       break;
     case "verify":
-      body = domain ? <VerificationPanel initial={domain} canManage={props.canManage} onChange={onDomainChange} /> : null;
+      body = domain ? <VerificationPanel initial={domain} canManage={props.canManage} onChange={onDomainChange} checkOnArrival /> : null;
       next = {
         label: domain?.status === "verified" ? "Continue" : "Continue while we keep checking",
         onClick: () => go("addresses"),

@@ -15,6 +15,8 @@ export type AuditAction =
   | "domain.dkim_switch"
   | "domain.dkim_discard"
   | "domain.dkim_retire"
+  | "domain.share_link_create"
+  | "domain.share_link_revoke"
   | "route.create"
   | "route.update"
   | "route.delete"

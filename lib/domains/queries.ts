@@ -6,9 +6,12 @@ import type { DkimKeyState, DkimPanelView } from "@/lib/domains/dkim/types";
 import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
 import { NotFoundError } from "@/lib/errors";
 
+import { domainWideProblem } from "./dns-problem";
 import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
+import { hashShareToken, isShareToken } from "./share-tokens";
 import type { PlatformSettings } from "./settings";
-import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainSummary, type DomainView, type LabelAvailability, type RecordView } from "./types";
+import { DEFAULT_STATUS_POLICY, type StatusPolicy } from "./status";
+import { SUGGESTED_TTL, type Availability, type DomainListItem, type DomainSummary, type DnsProblem, type DomainView, type LabelAvailability, type RecordView, type SharedRecordsView, type ShareLinkView } from "./types";
 import { domainZone } from "./zone";
 
 /**
@@ -89,7 +92,14 @@ export const TAKEN_MESSAGE =
   "This domain is already registered to another organisation. If it belongs to you, contact support to have it released.";
 
 /** For the wizard's as-you-type check and for registration; says nothing about who holds a taken domain. */
-export async function checkCustomDomainAvailability(db: DbClient, organizationId: string, input: string, settings: PlatformSettings): Promise<Availability> {
+export async function checkCustomDomainAvailability(
+  db: DbClient,
+  organizationId: string,
+  input: string,
+  settings: PlatformSettings,
+  /** Asks DNS whether anything answers for the name (probeDomainDns); the hint is shown beside "Available". */
+  probeDns?: (ascii: string) => Promise<DnsProblem | null>,
+): Promise<Availability> {
   const checked = checkHostname(input);
   if (!checked.ok) return { available: false, reason: checked.error };
   if (isSameOrSubdomain(checked.ascii, settings.platformDomain)) {
@@ -100,9 +110,12 @@ export async function checkCustomDomainAvailability(db: DbClient, organizationId
   }
   const existing = await db.domain.findUnique({ where: { name: checked.ascii }, select: { organizationId: true } });
   if (existing) {
-    return { available: false, reason: existing.organizationId === organizationId ? "You have already registered this domain." : TAKEN_MESSAGE };
+    return existing.organizationId === organizationId
+      ? { available: false, yours: true, reason: "You have already registered this domain: it is already yours, open it from Domains." }
+      : { available: false, reason: TAKEN_MESSAGE };
   }
-  return { available: true, ascii: checked.ascii, unicode: checked.unicode };
+  const problem = probeDns ? await probeDns(checked.ascii).catch(() => null) : null;
+  return { available: true, ascii: checked.ascii, unicode: checked.unicode, ...(problem ? { dnsHint: problem.message } : {}) };
 }
 
 /**
@@ -120,10 +133,9 @@ export async function checkPlatformLabelAvailability(db: DbClient, organizationI
   }
   const taken = await db.domain.findFirst({ where: { OR: [{ platformLabel: label }, { name }] }, select: { organizationId: true } });
   if (taken) {
-    return {
-      available: false,
-      reason: taken.organizationId === organizationId ? `${name} is already yours: your organisation registered it earlier.` : `${name} is taken. Try another name.`,
-    };
+    return taken.organizationId === organizationId
+      ? { available: false, yours: true, reason: `${name} is already yours: your organisation registered it earlier.` }
+      : { available: false, reason: `${name} is taken. Try another name.` };
   }
   return { available: true, ascii: name, unicode: name, label };
 }
@@ -145,11 +157,15 @@ export function summarizeGroups(records: Pick<RecordView, "kind" | "required" | 
   };
 }
 
+/** What a view needs from the monitoring settings (CHECK_GRACE_PERIOD): callers pass the configured policy. */
+export type ViewPolicy = Pick<StatusPolicy, "graceHours">;
+
 /** What the domain pages and the wizard show: serialisable, without secrets. */
-export async function buildDomainView(db: Database, domain: StoredDomain): Promise<DomainView> {
+export async function buildDomainView(db: Database, domain: StoredDomain, policy: ViewPolicy = DEFAULT_STATUS_POLICY): Promise<DomainView> {
   const { zone, confirmed } = await domainZone(db, domain);
-  const records: RecordView[] = domain.records.map((record) => {
-    const check = record.lastCheck as unknown as RecordCheck | null;
+  const checks = domain.records.map((record) => record.lastCheck as unknown as RecordCheck | null);
+  const records: RecordView[] = domain.records.map((record, index) => {
+    const check = checks[index] ?? null;
     return {
       id: record.id,
       kind: record.kind,
@@ -168,6 +184,7 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
         message: diagnosis.message,
       })),
       lastCheckedAt: record.lastCheckedAt?.toISOString() ?? null,
+      lastVerifiedAt: record.lastVerifiedAt?.toISOString() ?? null,
       ttl: SUGGESTED_TTL,
       dkim: record.dkimKey
         ? {
@@ -188,8 +205,25 @@ export async function buildDomainView(db: Database, domain: StoredDomain): Promi
     nextCheckAt: domain.nextCheckAt?.toISOString() ?? null,
     verificationStartedAt: domain.verificationStartedAt.toISOString(),
     verifiedAt: domain.verifiedAt?.toISOString() ?? null,
+    graceEndsAt: graceEndsAt(domain, policy),
+    nameservers: nameserversOf(checks),
+    dnsProblem: domain.kind === "custom" ? domainWideProblem(zone, checks) : null,
     records,
   };
+}
+
+/** When a domain in grace degrades if nothing changes (CHECK_GRACE_PERIOD after the record went missing). */
+function graceEndsAt(domain: Pick<StoredDomain, "status" | "graceStartedAt">, policy: ViewPolicy): string | null {
+  if (domain.status !== "grace" || !domain.graceStartedAt) return null;
+  return new Date(domain.graceStartedAt.getTime() + policy.graceHours * 3_600_000).toISOString();
+}
+
+/** The authoritative servers the last check asked (`ns1.acme.com (127.0.0.2:53)` → `ns1.acme.com`). */
+function nameserversOf(checks: readonly (RecordCheck | null)[]): string[] {
+  const names = checks.flatMap((check) =>
+    (check?.servers ?? []).filter((server) => server.role === "authoritative").map((server) => server.server.replace(/\s*\(.*\)$/, "")),
+  );
+  return [...new Set(names)].filter((name) => /^[a-z0-9.-]+$/i.test(name)).sort();
 }
 
 function domainSummary(domain: StoredDomain): DomainSummary {
@@ -207,8 +241,8 @@ function domainSummary(domain: StoredDomain): DomainSummary {
 }
 
 /** One domain as the domain page and the actions' results show it. */
-export async function getDomainView(db: Database, organizationId: string, domainId: string): Promise<DomainView> {
-  return buildDomainView(db, await getDomain(db, organizationId, domainId));
+export async function getDomainView(db: Database, organizationId: string, domainId: string, policy?: ViewPolicy): Promise<DomainView> {
+  return buildDomainView(db, await getDomain(db, organizationId, domainId), policy);
 }
 
 /** Every domain of the organisation, by name (what the Automation API lists). */
@@ -232,17 +266,61 @@ export interface DomainPageData {
   routeCount: number;
   /** Custom domains only: the DKIM panel. */
   dkim: DkimPanelView | null;
+  /** Custom domains only: its records share links. */
+  shareLinks: ShareLinkView[];
 }
 
 /** The domain page, by the name or id in its URL; null when the organisation has no such domain. */
-export async function readDomainPage(organizationId: string, key: string, settings: { retiringPeriodMs: number }): Promise<DomainPageData | null> {
+export async function readDomainPage(organizationId: string, key: string, settings: { retiringPeriodMs: number } & ViewPolicy): Promise<DomainPageData | null> {
   const db = getDb();
   const stored = await findDomainByKey(db, organizationId, key);
   if (!stored) return null;
-  const [domain, routeCount, dkim] = await Promise.all([
-    buildDomainView(db, stored),
+  const [domain, routeCount, dkim, shareLinks] = await Promise.all([
+    buildDomainView(db, stored, settings),
     db.route.count({ where: { domainId: stored.id, organizationId } }),
     stored.kind === "custom" ? getDkimPanel(db, organizationId, stored.id, settings) : null,
+    stored.kind === "custom" ? listShareLinks(db, organizationId, stored.id) : [],
   ]);
-  return { domain, routeCount, dkim };
+  return { domain, routeCount, dkim, shareLinks };
+}
+
+/** The domain's records share links, newest first, with whether each still works. */
+export async function listShareLinks(db: DbClient, organizationId: string, domainId: string, now = new Date()): Promise<ShareLinkView[]> {
+  const links = await db.recordShareLink.findMany({
+    where: { organizationId, domainId },
+    orderBy: { createdAt: "desc" },
+    take: 20,
+    select: { id: true, createdAt: true, createdByEmail: true, expiresAt: true, revokedAt: true },
+  });
+  return links.map((link) => ({
+    id: link.id,
+    createdAt: link.createdAt.toISOString(),
+    createdByEmail: link.createdByEmail,
+    expiresAt: link.expiresAt.toISOString(),
+    revokedAt: link.revokedAt?.toISOString() ?? null,
+    state: link.revokedAt ? "revoked" : link.expiresAt <= now ? "expired" : "active",
+  }));
+}
+
+/**
+ * The public share page: the records of the one domain a working link names, with their latest
+ * verdicts. Null for a malformed, unknown, revoked or expired token — the page says the same
+ * thing for all of them, so a visitor learns nothing about which.
+ */
+export async function readSharedRecords(
+  token: string,
+  settings: { secretsKey: string | undefined } & Partial<ViewPolicy>,
+  now = new Date(),
+): Promise<SharedRecordsView | null> {
+  const { secretsKey } = settings;
+  if (!secretsKey || !isShareToken(token)) return null;
+  const db = getDb();
+  const link = await db.recordShareLink.findUnique({
+    where: { tokenHash: hashShareToken(token, secretsKey) },
+    select: { organizationId: true, domainId: true, expiresAt: true, revokedAt: true },
+  });
+  if (!link || link.revokedAt || link.expiresAt <= now) return null;
+  const domain = await findOwnDomain(db, link.organizationId, link.domainId);
+  if (!domain || domain.kind !== "custom") return null;
+  return { domain: await buildDomainView(db, domain, { graceHours: settings.graceHours ?? DEFAULT_STATUS_POLICY.graceHours }), expiresAt: link.expiresAt.toISOString() };
 }

@@ -48,3 +48,14 @@ export const checkDomainSchema = domainIdSchema.and(z.object({ trigger: z.enum([
 
 /** Registration from the domains pages or from the set-up wizard (which then moves on a step). */
 export const addDomainSchema = registerDomainSchema.and(z.object({ fromWizard: z.boolean().default(false), setupRunId: z.uuid().optional() }));
+
+/** How long a records share link works: a day, a week or a month. */
+export const SHARE_LINK_DAYS = [1, 7, 30] as const;
+export const createShareLinkSchema = z.object({
+  domainId: z.uuid("Unknown domain"),
+  validDays: z.coerce
+    .number()
+    .int()
+    .refine((days) => (SHARE_LINK_DAYS as readonly number[]).includes(days), "Choose 1, 7 or 30 days"),
+});
+export const revokeShareLinkSchema = z.object({ linkId: z.uuid("Unknown link") });

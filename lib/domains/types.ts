@@ -21,8 +21,10 @@ export function scenarioKeepsCopies(scenario: Scenario): boolean {
 }
 
 
-/** TTL we suggest for new records: short enough to fix a mistake quickly. */
-export const SUGGESTED_TTL = 3600;
+/** TTL we suggest while setting up: short enough that a corrected record is seen within minutes. */
+export const SUGGESTED_TTL = 300;
+/** Once the domain is verified, a longer TTL spares DNS lookups; changing it is optional. */
+export const SETTLED_TTL = 3600;
 
 export type RecordVerdict = Verdict | "pending";
 export type GroupVerdict = RecordVerdict | "none";
@@ -42,6 +44,8 @@ export interface RecordView {
   found: string[];
   diagnoses: { code: DiagnosisCode; severity: Severity; message: string }[];
   lastCheckedAt: string | null;
+  /** When a check last found the record verified (a missing record that was verified has disappeared). */
+  lastVerifiedAt: string | null;
   ttl: number;
   /** DKIM records: the key published here, and its latest self-test (lib/dkim). */
   dkim: {
@@ -75,14 +79,48 @@ export interface DomainView extends DomainSummary {
   nextCheckAt: string | null;
   verificationStartedAt: string;
   verifiedAt: string | null;
+  /** Grace only: when the domain degrades if the missing record is still missing (mail flows until then). */
+  graceEndsAt: string | null;
+  /** The zone's nameservers as the last check found them (for the zone file's NS records). */
+  nameservers: string[];
+  /** A problem with the domain's DNS as a whole, said once instead of on every record (lib/domains/dns-problem.ts). */
+  dnsProblem: DnsProblem | null;
   records: RecordView[];
 }
 
+export interface DnsProblem {
+  code: "no_domain" | "no_answer" | "servfail" | "private_nameservers";
+  title: string;
+  message: string;
+  /** `ns1.corp.test refuses`: what each nameserver did. */
+  servers: string[];
+}
+
 /** The as-you-type checks of the set-up wizard; say nothing about who holds a taken name. */
-export type Availability = { available: true; ascii: string; unicode: string } | { available: false; reason: string };
-export type LabelAvailability = { available: true; ascii: string; unicode: string; label: string } | { available: false; reason: string };
+export type Availability =
+  | { available: true; ascii: string; unicode: string; /** Set when no DNS server answers for the name yet: registering is allowed, publishing will not work. */ dnsHint?: string }
+  | { available: false; reason: string; /** The organisation already has it: not an error, a pointer. */ yours?: boolean };
+export type LabelAvailability =
+  | { available: true; ascii: string; unicode: string; label: string }
+  | { available: false; reason: string; yours?: boolean };
 
 /** A row of the domains list. */
 export interface DomainListItem extends DomainSummary {
   routeCount: number;
+}
+
+/** A records share link as the domain page lists it (its token is shown once, at creation, never again). */
+export interface ShareLinkView {
+  id: string;
+  createdAt: string;
+  createdByEmail: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  state: "active" | "expired" | "revoked";
+}
+
+/** What the public share page shows: one domain's records and their latest verdicts, nothing else. */
+export interface SharedRecordsView {
+  domain: DomainView;
+  expiresAt: string;
 }

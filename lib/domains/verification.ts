@@ -149,7 +149,8 @@ async function storeRecordChecks(
   if (rows.length === 0) return;
   await tx.$executeRaw`
     UPDATE domain_records AS r
-       SET verdict = v.verdict::record_verdict, last_checked_at = ${now}, last_check = v.last_check::jsonb
+       SET verdict = v.verdict::record_verdict, last_checked_at = ${now}, last_check = v.last_check::jsonb,
+           last_verified_at = CASE WHEN v.verdict = 'verified' THEN ${now} ELSE r.last_verified_at END
       FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.verdict)}::text[], ${rows.map((row) => row.check)}::text[])
            AS v(id, verdict, last_check)
      WHERE r.id = v.id`;

@@ -164,7 +164,7 @@ describeInBrowser("set-up wizard", () => {
     const diagnosis = page.locator('li[data-record-kind="ownership"] [data-diagnosis="doubled_zone_suffix"]');
     await diagnosis.waitFor({ timeout: 15_000 });
     expect(await diagnosis.textContent()).toContain(
-      "Your DNS host added doubled.test to the name you typed: the record is at _email-routing.help.doubled.test.doubled.test. Enter only `_email-routing.help` as the name",
+      "Your DNS host added doubled.test to the name you typed: the record is at _email-routing.help.doubled.test.doubled.test. Enter only _email-routing.help as the name",
     );
     await screenshot(page, "wizard-doubled-suffix");
     await context.close();

@@ -121,6 +121,9 @@ async function buildWorld() {
   const domain = await makeDomain(db, acme.id, "help.acme.test");
   const platformDomain = await makeDomain(db, acme.id, `acme.${PLATFORM_TEST_ENV.PLATFORM_DOMAIN}`, { scenario: "platform_domain" });
   const failedDomain = await makeDomain(db, acme.id, "old.acme.test", { status: "failed" });
+  const shareLink = await db.recordShareLink.create({
+    data: { organizationId: acme.id, domainId: domain.id, tokenHash: randomBytes(32).toString("hex"), createdByEmail: "admin@acme.example", expiresAt: new Date(Date.now() + 86_400_000) },
+  });
   const support = await makeQueue(db, acme.id, "Support");
   const spareQueue = await makeQueue(db, acme.id, "Spare");
   const billing = await makeSkill(db, acme.id, "Billing");
@@ -162,6 +165,7 @@ async function buildWorld() {
     domain,
     platformDomain,
     failedDomain,
+    shareLink,
     support,
     spareQueue,
     billing,
@@ -188,6 +192,10 @@ const SAMPLES: Record<string, { ability: Ability; input: (world: World) => Recor
   refreshDomainAction: { ability: "view", input: (w) => ({ domainId: w.domain.id }) },
   deleteDomainAction: { ability: "manage", input: (w) => ({ domainId: w.domain.id, confirmation: "help.acme.test", deleteRoutes: true }) },
   restartVerificationAction: { ability: "manage", input: (w) => ({ domainId: w.failedDomain.id }) },
+  // app/(console)/domains/share-actions.ts
+  createShareLinkAction: { ability: "manage", input: (w) => ({ domainId: w.domain.id, validDays: 7 }) },
+  revokeShareLinkAction: { ability: "manage", input: (w) => ({ linkId: w.shareLink.id }) },
+  listShareLinksAction: { ability: "view", input: (w) => ({ domainId: w.domain.id }) },
   // app/(console)/domains/dkim-actions.ts
   dkimPanelAction: { ability: "view", input: (w) => ({ domainId: w.domain.id }) },
   runDkimSelfTestAction: { ability: "manage", input: (w) => ({ domainId: w.domain.id }) },

@@ -10,6 +10,7 @@ import { checkDomain } from "@/lib/domains/commands/check-domain";
 import { deleteDomain } from "@/lib/domains/commands/delete-domain";
 import { refreshDomain } from "@/lib/domains/commands/refresh-domain";
 import { restartDomainVerification } from "@/lib/domains/commands/restart-domain-verification";
+import { probeDomainDns } from "@/lib/domains/dns-problem";
 import { checkCustomDomainAvailability, checkPlatformLabelAvailability, getDomainView } from "@/lib/domains/queries";
 import {
   addDomainSchema,
@@ -19,13 +20,22 @@ import {
   domainIdSchema,
   platformLabelAvailabilitySchema,
 } from "@/lib/domains/schemas";
+import { monitoringSettingsFrom } from "@/lib/domains/check-schedule";
 import { domainDependencies, platformSettings } from "@/lib/domains/settings";
 import { domainFollowUps, verificationOptions } from "@/lib/jobs/domain-checks";
 import { addWizardDomain } from "@/lib/setup/commands/add-wizard-domain";
 
+/** The grace period the views count down (CHECK_GRACE_PERIOD). */
+function viewPolicy() {
+  return monitoringSettingsFrom(getConfig()).policy;
+}
+
 export const checkDomainAvailabilityAction = defineAction(
   { name: "checkDomainAvailability", ability: "manage", input: domainAvailabilitySchema },
-  async (input, { actor, db }) => checkCustomDomainAvailability(db, actor.organizationId, input.domain, platformSettings(getConfig())),
+  async (input, { actor, db }) =>
+    checkCustomDomainAvailability(db, actor.organizationId, input.domain, platformSettings(getConfig()), async (name) =>
+      probeDomainDns(name, await verificationOptions()),
+    ),
 );
 
 export const checkPlatformLabelAvailabilityAction = defineAction(
@@ -44,7 +54,7 @@ export const registerDomainAction = defineAction({ name: "registerDomain", abili
 
 /** "Check now": asks DNS again, whatever the last result. */
 export const checkDomainNowAction = defineAction({ name: "checkDomainNow", ability: "manage", input: checkDomainSchema }, async (input, { actor, db }) => {
-  const view = await checkDomain(db, actor.organizationId, input, () => verificationOptions());
+  const view = await checkDomain(db, actor.organizationId, input, () => verificationOptions(), viewPolicy());
   revalidatePath("/domains");
   return view;
 });
@@ -55,7 +65,7 @@ export const checkDomainNowAction = defineAction({ name: "checkDomainNow", abili
  * needs the manage permission (as "Check now" does).
  */
 export const refreshDomainAction = defineAction({ name: "refreshDomain", ability: "view", input: domainIdSchema }, async (input, { actor, db }) =>
-  refreshDomain(db, actor.organizationId, input.domainId, can(actor, "manage"), () => verificationOptions()),
+  refreshDomain(db, actor.organizationId, input.domainId, can(actor, "manage"), () => verificationOptions(), new Date(), viewPolicy()),
 );
 
 export const deleteDomainAction = defineAction({ name: "deleteDomain", ability: "manage", input: deleteDomainSchema }, async (input, { actor, db }) => {

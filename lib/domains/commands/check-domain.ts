@@ -2,7 +2,7 @@ import "server-only";
 
 import type { Database } from "@/lib/db/client";
 
-import { buildDomainView, getDomain } from "../queries";
+import { buildDomainView, getDomain, type ViewPolicy } from "../queries";
 import type { DomainView } from "../types";
 import { verifyAndRecord, type VerifyAndRecordOptions } from "../verification";
 
@@ -15,9 +15,11 @@ export async function checkDomain(
   organizationId: string,
   input: { domainId: string; trigger: "manual" | "wizard" },
   options: () => Promise<VerifyAndRecordOptions>,
+  policy?: ViewPolicy,
 ): Promise<DomainView> {
   const domain = await getDomain(db, organizationId, input.domainId);
-  if (domain.kind !== "custom") return buildDomainView(db, domain);
-  await verifyAndRecord(db, organizationId, domain.id, input.trigger, await options());
-  return buildDomainView(db, await getDomain(db, organizationId, domain.id));
+  if (domain.kind !== "custom") return buildDomainView(db, domain, policy);
+  const verifyOptions = await options();
+  await verifyAndRecord(db, organizationId, domain.id, input.trigger, verifyOptions);
+  return buildDomainView(db, await getDomain(db, organizationId, domain.id), policy ?? verifyOptions.policy ?? verifyOptions.monitoring?.policy);
 }

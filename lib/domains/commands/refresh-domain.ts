@@ -2,7 +2,7 @@ import "server-only";
 
 import type { Database } from "@/lib/db/client";
 
-import { buildDomainView, getDomain } from "../queries";
+import { buildDomainView, getDomain, type ViewPolicy } from "../queries";
 import type { DomainView } from "../types";
 import type { VerifyAndRecordOptions } from "../verification";
 
@@ -23,11 +23,12 @@ export async function refreshDomain(
   mayCheck: boolean,
   options: () => Promise<VerifyAndRecordOptions>,
   now = new Date(),
+  policy?: ViewPolicy,
 ): Promise<DomainView> {
   const domain = await getDomain(db, organizationId, domainId);
   const due = !domain.lastCheckedAt || now.getTime() - domain.lastCheckedAt.getTime() >= MIN_CHECK_INTERVAL_MS;
   if (mayCheck && domain.kind === "custom" && domain.status === "pending" && due) {
-    return checkDomain(db, organizationId, { domainId, trigger: "wizard" }, options);
+    return checkDomain(db, organizationId, { domainId, trigger: "wizard" }, options, policy);
   }
-  return buildDomainView(db, domain);
+  return buildDomainView(db, domain, policy);
 }

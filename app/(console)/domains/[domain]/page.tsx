@@ -7,6 +7,7 @@ import { DkimPanel } from "@/components/domains/dkim-panel";
 import { DeleteDomainButton, RestartVerificationButton } from "@/components/domains/domain-actions";
 import { DnsRecords } from "@/components/domains/dns-records";
 import { DomainSubtitle } from "@/components/domains/domain-subtitle";
+import { ShareLinksPanel } from "@/components/domains/share-links-panel";
 import { DomainStatusBadge } from "@/components/domains/status-badges";
 import { VerificationPanel } from "@/components/domains/verification-panel";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
@@ -17,6 +18,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";
+import { monitoringSettingsFrom } from "@/lib/domains/check-schedule";
 import { readDomainPage } from "@/lib/domains/queries";
 import { readTestMessagePanel } from "@/lib/test-messages/queries";
 
@@ -25,9 +27,12 @@ export const metadata: Metadata = { title: "Domain" };
 export default async function DomainPage({ params }: { params: Promise<{ domain: string }> }) {
   const actor = await requirePageAccess("view");
   const canManage = can(actor, "manage");
-  const data = await readDomainPage(actor.organizationId, (await params).domain, { retiringPeriodMs: getConfig().DKIM_RETIRING_PERIOD });
+  const data = await readDomainPage(actor.organizationId, (await params).domain, {
+    retiringPeriodMs: getConfig().DKIM_RETIRING_PERIOD,
+    graceHours: monitoringSettingsFrom(getConfig()).policy.graceHours,
+  });
   if (!data) notFound();
-  const { domain: view, routeCount, dkim } = data;
+  const { domain: view, routeCount, dkim, shareLinks } = data;
   const testMessages = await readTestMessagePanel(actor.organizationId, view.id);
 
   return (
@@ -71,12 +76,15 @@ export default async function DomainPage({ params }: { params: Promise<{ domain:
             <VerificationPanel initial={view} canManage={canManage} />
             {dkim ? <DkimPanel initial={dkim} canManage={canManage} /> : null}
           </div>
-          <Card className="min-w-0 self-start">
-            <CardHeader title="Records to publish" description={`At the DNS host for ${view.zone}.`} />
-            <CardBody>
-              <DnsRecords domain={view} />
-            </CardBody>
-          </Card>
+          <div className="min-w-0 space-y-6 self-start">
+            <Card className="min-w-0">
+              <CardHeader title="Records to publish" description={`At the DNS host for ${view.zone}.`} />
+              <CardBody>
+                <DnsRecords domain={view} />
+              </CardBody>
+            </Card>
+            <ShareLinksPanel domainId={view.id} domainName={view.displayName} initial={shareLinks} canManage={canManage} />
+          </div>
         </div>
       )}
       <TestMessagePanel

@@ -3,6 +3,7 @@ import Link from "next/link";
 
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { CodeText } from "@/components/ui/code-text";
 import { PageHeader } from "@/components/ui/page-header";
 import { readApiReference } from "@/lib/api/v1/reference";
 import { requirePageAccess } from "@/lib/auth/gate";
@@ -44,7 +45,7 @@ export default async function ApiReferencePage() {
         {reference.sections.map((section) => (
           <section key={section.tag} id={section.tag.toLowerCase().replace(/\W+/g, "-")} aria-label={section.tag}>
             <Card>
-              <CardHeader title={section.tag} description={section.description || undefined} />
+              <CardHeader title={section.tag} description={section.description ? <CodeText text={section.description} /> : undefined} />
               <CardBody className="divide-y divide-slate-200 p-0">
                 {section.operations.map((operation) => (
                   <article key={operation.id} className="space-y-3 px-4 py-4" aria-label={`${operation.method} ${operation.path}`}>
@@ -52,8 +53,16 @@ export default async function ApiReferencePage() {
                       <Badge tone={METHOD_TONES[operation.method as keyof typeof METHOD_TONES] ?? "neutral"}>{operation.method}</Badge>
                       <code className="break-all">{operation.path}</code>
                     </h3>
-                    {operation.summary ? <p className="text-sm text-slate-800">{operation.summary}</p> : null}
-                    {operation.description ? <p className="text-sm text-slate-600">{operation.description}</p> : null}
+                    {operation.summary ? (
+                      <p className="text-sm text-slate-800">
+                        <CodeText text={operation.summary} />
+                      </p>
+                    ) : null}
+                    {operation.description ? (
+                      <p className="text-sm text-slate-600">
+                        <CodeText text={operation.description} />
+                      </p>
+                    ) : null}
                     {operation.fields.length > 0 ? (
                       <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[minmax(10rem,auto)_1fr]">
                         {operation.fields.map((field) => (
@@ -67,7 +76,12 @@ export default async function ApiReferencePage() {
                             </dt>
                             <dd className="mb-2 min-w-0 break-words text-slate-700 sm:mb-0">
                               <span className="font-mono text-xs text-slate-600">{field.type}</span>
-                              {field.description ? ` — ${field.description}` : ""}
+                              {field.description ? (
+                                <>
+                                  {" — "}
+                                  <CodeText text={field.description} />
+                                </>
+                              ) : null}
                             </dd>
                           </div>
                         ))}
@@ -78,7 +92,7 @@ export default async function ApiReferencePage() {
                       {operation.responses.map((response, index) => (
                         <span key={response.status}>
                           {index > 0 ? "; " : ""}
-                          <strong>{response.status}</strong> {response.description}
+                          <strong>{response.status}</strong> <CodeText text={response.description} />
                         </span>
                       ))}
                     </p>

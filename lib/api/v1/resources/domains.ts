@@ -32,7 +32,9 @@ export const deleteDomainQuerySchema = z.object({
 });
 
 async function representation(db: Database, domain: StoredDomain) {
-  return { ...(await buildDomainView(db, domain)), version: domain.version };
+  // The console's page-only fields (grace deadline, zone file's nameservers, the DNS banner) are not part of the API's Domain.
+  const { graceEndsAt: _graceEndsAt, nameservers: _nameservers, dnsProblem: _dnsProblem, ...view } = await buildDomainView(db, domain);
+  return { ...view, records: view.records.map(({ lastVerifiedAt: _lastVerifiedAt, ...record }) => record), version: domain.version };
 }
 
 async function domainReply(db: Database, status: number, domain: StoredDomain, headers: Record<string, string> = {}): Promise<Reply> {
