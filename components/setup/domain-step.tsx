@@ -2,13 +2,14 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { AlertTriangle, CheckCircle2, Info, Loader2, XCircle } from "lucide-react";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 
 import { checkDomainAvailabilityAction, checkPlatformLabelAvailabilityAction, registerDomainAction } from "@/app/(console)/domains/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { useDebouncedValue } from "@/components/ui/use-debounced-value";
 import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/types";
 import { checkHostname, checkPlatformLabel } from "@/lib/domains/hostname";
 import type { DomainView } from "@/lib/domains/types";
@@ -19,15 +20,6 @@ type Availability =
   /** `normalized`: what was typed is not how the name is written (case, fullwidth forms…). */
   | { state: "available"; ascii: string; unicode: string; normalized: boolean; dnsHint?: string }
   | { state: "taken"; reason: string; yours?: boolean };
-
-function useDebouncedValue(value: string, delayMs: number): string {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return debounced;
-}
 
 /** Validates as the admin types (instantly in the browser, then availability on the server). */
 function useAvailability(kind: "custom" | "platform", value: string, localError: string | null, check: (value: string) => Promise<Availability>): Availability {
