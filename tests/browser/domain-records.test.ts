@@ -10,7 +10,7 @@ import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
+import { describeInBrowser, newClient, screenshot, setUpBrowser, signedInClient, type Account } from "../support/browser";
 import { asPublished, PLATFORM_TEST_ZONE, platformDnsEnv } from "../support/dns-publish";
 import { startDnsWorld, type DnsWorld } from "../support/dns-server";
 import { createCustomDomain } from "../support/jobs";
@@ -73,12 +73,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function signedIn(account: { email: string; password: string }, width = 1280) {
-  const client = await newClient(browser(), { width, height: 900 }, app.url);
-  await client.page.goto("/signin");
-  await signIn(client.page, account.email, account.password);
-  return client;
-}
+const signedIn = (account: Account, width = 1280) => signedInClient(browser(), account, { width, height: 900 }, app.url);
 
 async function customDomain(name: string, status: "pending" | "verified" = "pending") {
   return createCustomDomain(getDb(), hooliId, name, SETTINGS, { status, secretsKey: TEST_APP_ENV.SECRETS_KEY });

@@ -7,7 +7,7 @@ import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
 import { NAV_ITEMS } from "@/components/shell/nav-items";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
+import { describeInBrowser, newClient, screenshot, setUpBrowser, signedInClient, } from "../support/browser";
 import { PLATFORM_TEST_ENV } from "../support/dns-publish";
 import type { DnsWorld } from "../support/dns-server";
 import { PLATFORM_DOMAIN, startSenderDns } from "../support/inbound";
@@ -95,11 +95,7 @@ afterAll(async () => {
   await dns?.close();
 });
 
-async function signedIn(viewport: { width: number; height: number }) {
-  const client = await newClient(browser(), viewport, app.url);
-  await signIn(client.page, ADMIN.email, ADMIN.password);
-  return client;
-}
+const signedIn = (viewport: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport, app.url);
 
 /** Waits for the page's heading and for its data requests to settle. */
 async function settled(page: Page): Promise<void> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { seedDemoMailRouting } from "@/lib/accounts/demo-seed";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
+import { describeInBrowser, screenshot, setUpBrowser, signedInClient } from "../support/browser";
 import { PLATFORM_DOMAIN, startSenderDns } from "../support/inbound";
 import { eventually } from "../support/jobs";
 import { startTestApp, type TestApp } from "../support/test-app";
@@ -52,11 +52,8 @@ afterAll(async () => {
   await dns?.close();
 });
 
-async function signedIn(account: "admin" | "viewer", viewport = WIDE) {
-  const client = await newClient(browser(), viewport, app.url);
-  await signIn(client.page, `${account}@acme.example`, `acme-${account}-password`);
-  return client;
-}
+const signedIn = (account: "admin" | "viewer", viewport = WIDE) =>
+  signedInClient(browser(), { email: `${account}@acme.example`, password: `acme-${account}-password` }, viewport, app.url);
 
 /** Sends over SMTP as a mail server would, retrying until the gateway (started with the console) listens. */
 async function sendOverSmtp(mail: nodemailer.SendMailOptions): Promise<{ response?: string; error?: { responseCode?: number; response?: string } }> {

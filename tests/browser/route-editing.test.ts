@@ -1,10 +1,9 @@
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
+import { describeInBrowser, ownOrganization, screenshot, setUpBrowser, signedInClient } from "../support/browser";
 
 /**
  * The route dialog: its footer, closing with unsaved changes, every error at once, accessible
@@ -22,11 +21,7 @@ beforeAll(async () => {
   if (!inject("chromium")) return;
   selectDatabase(inject("appDatabaseUrl"));
   const db = getDb();
-  const organization = await upsertOrganization(db, { slug: "wayne-edit", name: "Wayne", licences: ["Genesys Cloud CX 3 Digital"] });
-  organizationId = organization.id;
-  for (const account of [ADMIN, SECOND]) {
-    await upsertUser(db, { organizationSlug: "wayne-edit", email: account.email, name: "Wayne Admin", password: account.password, permissions: ["routing:email:manage"] });
-  }
+  ({ organizationId } = await ownOrganization(db, { slug: "wayne-edit", name: "Wayne", admins: [ADMIN, SECOND] }));
   for (const name of ["help.wayne.test", "sales.wayne.test"]) {
     const domain = await db.domain.create({
       data: { organizationId, name, displayName: name, kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date() },
@@ -45,11 +40,7 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-async function signedIn(account = ADMIN, viewport?: { width: number; height: number }) {
-  const client = await newClient(browser(), viewport);
-  await signIn(client.page, account.email, account.password);
-  return client;
-}
+const signedIn = (account = ADMIN, viewport?: { width: number; height: number }) => signedInClient(browser(), account, viewport);
 
 async function routeOf(pattern: string) {
   const db = getDb();

@@ -1,10 +1,9 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
+import { describeInBrowser, ownOrganization, screenshot, setUpBrowser, signedInClient } from "../support/browser";
 
 /**
  * Routes, catalogues, the tester, import and the audit log, driven in Chromium. Everything happens
@@ -21,11 +20,7 @@ beforeAll(async () => {
   if (!inject("chromium")) return;
   selectDatabase(inject("appDatabaseUrl"));
   const db = getDb();
-  const organization = await upsertOrganization(db, { slug: "umbrella", name: "Umbrella", licences: ["Genesys Cloud CX 3 Digital"] });
-  organizationId = organization.id;
-  for (const account of [ADMIN]) {
-    await upsertUser(db, { organizationSlug: "umbrella", email: account.email, name: "Umbrella Admin", password: account.password, permissions: ["routing:email:manage"] });
-  }
+  ({ organizationId } = await ownOrganization(db, { slug: "umbrella", name: "Umbrella", admins: [ADMIN] }));
   const domain = await db.domain.create({
     data: { organizationId, name: "help.umbrella.test", displayName: "help.umbrella.test", kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date() },
   });
@@ -40,11 +35,7 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-async function signedIn(viewport?: { width: number; height: number }) {
-  const client = await newClient(browser(), viewport);
-  await signIn(client.page, ADMIN.email, ADMIN.password);
-  return client;
-}
+const signedIn = (viewport?: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport);
 
 function dialog(page: Page) {
   return page.getByRole("dialog");

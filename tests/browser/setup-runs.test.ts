@@ -1,10 +1,9 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
+import { describeInBrowser, ownOrganization, screenshot, setUpBrowser, signedInClient } from "../support/browser";
 
 /**
  * Set-up runs (one per domain), the Addresses step and the Redirect rules step's warnings, in an
@@ -22,10 +21,9 @@ beforeAll(async () => {
   if (!inject("chromium")) return;
   selectDatabase(inject("appDatabaseUrl"));
   const db = getDb();
-  organizationId = (await upsertOrganization(db, { slug: "stark-setup", name: "Stark", licences: ["Genesys Cloud CX 3 Digital"] })).id;
-  userId = (
-    await upsertUser(db, { organizationSlug: "stark-setup", email: ADMIN.email, name: "Stark Admin", password: ADMIN.password, permissions: ["routing:email:manage"] })
-  ).id;
+  const own = await ownOrganization(db, { slug: "stark-setup", name: "Stark", admins: [ADMIN] });
+  organizationId = own.organizationId;
+  userId = own.userIds[0]!;
   await db.queue.create({ data: { organizationId, name: "Support", nameKey: "support" } });
 });
 
@@ -33,11 +31,7 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-async function adminPage(viewport?: { width: number; height: number }) {
-  const client = await newClient(browser(), viewport);
-  await signIn(client.page, ADMIN.email, ADMIN.password);
-  return client;
-}
+const adminPage = (viewport?: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport);
 
 async function stepHeading(page: Page, name: string) {
   await page.getByRole("heading", { level: 2, name, exact: true }).waitFor();

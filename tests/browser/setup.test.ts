@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
+import { describeInBrowser, newClient, screenshot, setUpBrowser, signedInClient, signIn } from "../support/browser";
 import { asPublished, PLATFORM_TEST_ZONE } from "../support/dns-publish";
 import { startDnsWorld, type DnsWorld } from "../support/dns-server";
 import { startTestApp, type TestApp } from "../support/test-app";
@@ -34,12 +34,8 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function adminPage(viewport?: { width: number; height: number }) {
-  const client = await newClient(browser(), viewport, app.url);
-  await client.page.goto("/signin");
-  await signIn(client.page, "admin@acme.example", "acme-admin-password");
-  return client;
-}
+const adminPage = (viewport?: { width: number; height: number }) =>
+  signedInClient(browser(), { email: "admin@acme.example", password: "acme-admin-password" }, viewport, app.url);
 
 async function answer(page: Page, question: RegExp, choice: "Yes" | "No") {
   await page.getByRole("group", { name: question }).getByText(choice, { exact: true }).click();

@@ -3,14 +3,13 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { createRoute } from "@/lib/routes/commands/create-route";
 import { importRoutes } from "@/lib/routes/commands/import-routes";
 import { CSV_COLUMNS, toCsvLine } from "@/lib/routes/csv";
 import { createRouteSchema } from "@/lib/routes/schemas";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
+import { describeInBrowser, ownOrganization, screenshot, setUpBrowser, signedInClient } from "../support/browser";
 
 /**
  * The console's tables (routes, queues, domains, audit log, messages): sorting and paging through
@@ -27,9 +26,8 @@ beforeAll(async () => {
   if (!inject("chromium")) return;
   selectDatabase(inject("appDatabaseUrl"));
   const db = getDb();
-  const organization = await upsertOrganization(db, { slug: "hooli", name: "Hooli", licences: ["Genesys Cloud CX 3 Digital"] });
-  organizationId = organization.id;
-  const user = await upsertUser(db, { organizationSlug: "hooli", email: ADMIN.email, name: "Hooli Admin", password: ADMIN.password, permissions: ["routing:email:manage"] });
+  const own = await ownOrganization(db, { slug: "hooli", name: "Hooli", admins: [ADMIN] });
+  organizationId = own.organizationId;
   const domain = await db.domain.create({
     data: { organizationId, name: DOMAIN, displayName: DOMAIN, kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date(), lastCheckedAt: new Date() },
   });
@@ -43,7 +41,7 @@ beforeAll(async () => {
       FROM generate_series(1, 30) i`;
 
   // Audit entries written by the console's own commands.
-  const actor = { organizationId, userId: user.id, email: ADMIN.email };
+  const actor = { organizationId, userId: own.userIds[0]!, email: ADMIN.email };
   await createRoute(db, actor, createRouteSchema.parse({ domainId: domain.id, pattern: "support", queueId: support.id, priority: 5, fromName: "Hooli Support" }), {
     maxRoutesPerDomain: 1000,
   });
@@ -81,11 +79,7 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-async function signedIn(viewport?: { width: number; height: number }) {
-  const client = await newClient(browser(), viewport);
-  await signIn(client.page, ADMIN.email, ADMIN.password);
-  return client;
-}
+const signedIn = (viewport?: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport);
 
 function routeAddresses(page: Page) {
   return page.getByTestId("route-row").locator("td:first-child span.font-mono").allTextContents();

@@ -4,6 +4,9 @@ import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 
+import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
+import type { Database } from "@/lib/db/client";
+
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
 
 export const appUrl = inject("appUrl");
@@ -60,4 +63,38 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = path.resolve("test-results/screenshots");
   await mkdir(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+export interface Account {
+  email: string;
+  password: string;
+}
+
+/** A fresh browser profile (its own client address) signed in as `account`. */
+export async function signedInClient(
+  browserInstance: Browser,
+  account: Account,
+  viewport?: { width: number; height: number },
+  baseURL?: string,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const client = await newClient(browserInstance, viewport, baseURL);
+  await signIn(client.page, account.email, account.password);
+  return client;
+}
+
+/**
+ * An organisation of the test's own, licensed, with administrators who may manage routing: what
+ * a browser test changes there, no other test file sees (the demo organisation Acme is shared).
+ */
+export async function ownOrganization(
+  db: Database,
+  { slug, name, admins }: { slug: string; name: string; admins: Account[] },
+): Promise<{ organizationId: string; userIds: string[] }> {
+  const organization = await upsertOrganization(db, { slug, name, licences: ["Genesys Cloud CX 3 Digital"] });
+  const userIds: string[] = [];
+  for (const admin of admins) {
+    const user = await upsertUser(db, { organizationSlug: slug, email: admin.email, name: `${name} Admin`, password: admin.password, permissions: ["routing:email:manage"] });
+    userIds.push(user.id);
+  }
+  return { organizationId: organization.id, userIds };
 }
