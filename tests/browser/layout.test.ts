@@ -7,7 +7,7 @@ import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
 import { NAV_ITEMS } from "@/components/shell/nav-items";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signedInClient, } from "../support/browser";
+import { describeInBrowser, newClient, screenshot, setUpBrowser, signedInClient } from "../support/browser";
 import { PLATFORM_TEST_ENV } from "../support/dns-publish";
 import type { DnsWorld } from "../support/dns-server";
 import { PLATFORM_DOMAIN, startSenderDns } from "../support/inbound";
