@@ -8,13 +8,13 @@ import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/(console)/settings/api-keys/actions";
-import { CopyButton } from "@/components/domains/copy-button";
+import { CopyableCode } from "@/components/domains/copy-button";
 import { applyActionErrors } from "@/components/forms/apply-action-errors";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
@@ -140,12 +140,7 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
               <Alert tone="warning">Once you close this dialog the key cannot be shown again; if it is lost, revoke it and create another.</Alert>
               <div className="rounded-md border border-slate-200 bg-slate-50 p-3">
                 <p className="mb-1 text-xs font-medium text-slate-600">{created.key.name}</p>
-                <div className="flex items-start gap-2">
-                  <code className="min-w-0 flex-1 break-all font-mono text-sm text-slate-900" data-testid="api-key-secret">
-                    {created.secret}
-                  </code>
-                  <CopyButton value={created.secret} label="API key" />
-                </div>
+                <CopyableCode value={created.secret} label="API key" testId="api-key-secret" />
               </div>
               <p className="text-xs text-slate-600">
                 Send it as <code>Authorization: Bearer &lt;key&gt;</code> to <code>/api/v1</code>.
@@ -174,14 +169,11 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
               <Field id="api-key-expires" label="Expires on (optional)" hint="Leave empty for a key that works until revoked." error={formState.errors.expiresOn?.message}>
                 <Input {...fieldA11y("api-key-expires", formState.errors.expiresOn?.message, true)} type="date" {...register("expiresOn")} />
               </Field>
-              <div className="flex justify-end gap-2">
-                <Button type="button" variant="secondary" onClick={() => setCreating(false)}>
-                  Cancel
-                </Button>
+              <DialogActions onCancel={() => setCreating(false)}>
                 <Button type="submit" pending={formState.isSubmitting}>
                   Create key
                 </Button>
-              </div>
+              </DialogActions>
             </form>
           </DialogContent>
         )}
@@ -190,14 +182,11 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
       <Dialog open={revoking !== null} onOpenChange={(open) => (open ? null : setRevoking(null))}>
         {revoking ? (
           <DialogContent title={`Revoke ${revoking.name}?`} description="Requests with this key are refused from the next one on. This cannot be undone.">
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => setRevoking(null)}>
-                Cancel
-              </Button>
+            <DialogActions onCancel={() => setRevoking(null)}>
               <Button variant="danger" pending={pendingRevoke} onClick={revoke}>
                 Revoke key
               </Button>
-            </div>
+            </DialogActions>
           </DialogContent>
         ) : null}
       </Dialog>

@@ -32,3 +32,15 @@ export function CopyButton({ value, label, className, text = "Copy", compact = f
     </button>
   );
 }
+
+/** A value shown once (a new key, a new link) with its copy button beside it, wrapping anywhere. */
+export function CopyableCode({ value, label, testId, className }: { value: string; label: string; testId?: string; className?: string }) {
+  return (
+    <div className={cn("flex min-w-0 items-start gap-2", className)}>
+      <code className="min-w-0 flex-1 font-mono text-sm text-slate-900 [overflow-wrap:anywhere]" data-testid={testId}>
+        {value}
+      </code>
+      <CopyButton value={value} label={label} />
+    </div>
+  );
+}

@@ -9,7 +9,7 @@ import { deleteDomainAction, restartVerificationAction } from "@/app/(console)/d
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { checkHostname } from "@/lib/domains/hostname";
@@ -89,14 +89,11 @@ export function DeleteDomainButton({
             <Field id="confirm-domain" label={<>Type <strong>{domain.displayName}</strong> to confirm</>} error={errors.confirmation}>
               <Input {...fieldA11y("confirm-domain", errors.confirmation)} value={confirmation} onChange={(event) => setConfirmation(event.target.value)} autoComplete="off" />
             </Field>
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
+            <DialogActions onCancel={() => setOpen(false)}>
               <Button type="submit" variant="danger" pending={pending} disabled={!matches || (routeCount > 0 && !deleteRoutes)}>
                 Delete domain
               </Button>
-            </div>
+            </DialogActions>
           </form>
         </DialogContent>
       </Dialog>

@@ -14,7 +14,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { SHARE_LINK_DAYS } from "@/lib/domains/schemas";
 import type { ShareLinkView } from "@/lib/domains/types";
 
-import { CopyButton } from "./copy-button";
+import { CopyableCode } from "./copy-button";
 
 const STATE_BADGES = {
   active: { label: "Active", tone: "success" },
@@ -79,12 +79,7 @@ export function ShareLinksPanel({ domainId, domainName, initial, canManage }: { 
         {created ? (
           <div className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm" data-testid="new-share-link">
             <p className="font-medium text-emerald-900">Send this link to whoever runs the DNS. It is shown only now.</p>
-            <div className="mt-2 flex min-w-0 items-start justify-between gap-2">
-              <code className="min-w-0 font-mono text-xs text-slate-900 [overflow-wrap:anywhere]" data-testid="share-url">
-                {created.url}
-              </code>
-              <CopyButton value={created.url} label="share link" />
-            </div>
+            <CopyableCode value={created.url} label="share link" testId="share-url" className="mt-2" />
             <p className="mt-1 text-xs text-emerald-900">
               Works until <LocalTime value={created.expiresAt} />.
             </p>

@@ -27,6 +27,11 @@ export function TextField({ id, label, hint, error, className, ...input }: Label
   );
 }
 
+/** An email address (or the domain part of one): no autocorrection, the email keyboard on phones. */
+export function EmailField(props: Labelled & Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "type">) {
+  return <TextField type="text" inputMode="email" spellCheck={false} {...props} />;
+}
+
 export function TextareaField({ id, label, hint, error, className, ...input }: Labelled & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id">) {
   return (
     <Field id={id} label={label} hint={hint} error={error} className={className}>

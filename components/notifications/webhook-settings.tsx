@@ -26,7 +26,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
 import { saveWebhookSchema, WEBHOOK_FIELDS } from "@/lib/notifications/schemas";
 
@@ -316,26 +316,20 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
           title="Rotate the signing secret?"
           description="Events are signed with the new secret from the moment you confirm. Your receiver rejects them until you give it the new secret."
         >
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setConfirm(null)}>
-              Cancel
-            </Button>
+          <DialogActions onCancel={() => setConfirm(null)}>
             <Button onClick={rotate} pending={rotating}>
               Rotate secret
             </Button>
-          </div>
+          </DialogActions>
         </DialogContent>
       </Dialog>
       <Dialog open={confirm === "delete"} onOpenChange={(open) => !open && setConfirm(null)}>
         <DialogContent title="Delete the webhook?" description="Events stop being sent and the delivery log is removed. In-app notifications continue.">
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setConfirm(null)}>
-              Cancel
-            </Button>
+          <DialogActions onCancel={() => setConfirm(null)}>
             <Button variant="danger" onClick={remove} pending={deleting}>
               Delete webhook
             </Button>
-          </div>
+          </DialogActions>
         </DialogContent>
       </Dialog>
     </Card>

@@ -28,7 +28,7 @@ import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ActionResult } from "@/lib/actions/result";
 import { CATALOGUE_NOUNS, catalogueFields, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/queues/schemas";
@@ -226,10 +226,7 @@ function DeleteDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalo
           </Link>
         </div>
       ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          {inUse ? "Close" : "Cancel"}
-        </Button>
+      <DialogActions onCancel={onClose} cancelLabel={inUse ? "Close" : "Cancel"}>
         {inUse ? null : (
           <Button
             variant="danger"
@@ -251,7 +248,7 @@ function DeleteDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalo
             Delete {nouns.one}
           </Button>
         )}
-      </div>
+      </DialogActions>
     </DialogContent>
   );
 }

@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import { deleteRouteAction } from "@/app/(console)/routes/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
 import type { RouteRow } from "@/lib/routes/types";
 
 
@@ -20,10 +20,7 @@ function DeleteRouteContent({ route, onDone }: { route: RouteRow; onDone: (delet
           {error}
         </Alert>
       ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={() => onDone(false)}>
-          Cancel
-        </Button>
+      <DialogActions onCancel={() => onDone(false)}>
         <Button
           variant="danger"
           pending={pending}
@@ -41,7 +38,7 @@ function DeleteRouteContent({ route, onDone }: { route: RouteRow; onDone: (delet
         >
           Delete route
         </Button>
-      </div>
+      </DialogActions>
     </DialogContent>
   );
 }

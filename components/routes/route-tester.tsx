@@ -8,8 +8,7 @@ import { RedirectInstructions } from "@/components/domains/redirect-instructions
 import { SendTestMessageButton } from "@/components/test-messages/test-message-panel";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Field, fieldA11y } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
+import { EmailField } from "@/components/forms/fields";
 import type { AddressTestResult, RedirectAdvice, TestedRoute } from "@/lib/routes/types";
 
 import { RouteStatusBadge } from "./route-status-badge";
@@ -104,18 +103,15 @@ export function RouteTester({ canManage }: { canManage: boolean }) {
             });
           }}
         >
-          <Field id="tester-address" label="Address to test" error={fieldError} className="min-w-0 flex-1 basis-64">
-            <Input
-              {...fieldA11y("tester-address", fieldError)}
-              type="text"
-              inputMode="email"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="support@help.example.com"
-              value={address}
-              onChange={(event) => setAddress(event.target.value)}
-            />
-          </Field>
+          <EmailField
+            id="tester-address"
+            label="Address to test"
+            error={fieldError}
+            className="min-w-0 flex-1 basis-64"
+            placeholder="support@help.example.com"
+            value={address}
+            onChange={(event) => setAddress(event.target.value)}
+          />
           <Button type="submit" variant="secondary" pending={pending} className="sm:mt-7">
             Test address
           </Button>

@@ -10,7 +10,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, fieldA11y } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
+import { EmailField } from "@/components/forms/fields";
+import { Select } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
 import type { TestMessageSummary, TestMessageTrace, TestTarget, TraceState } from "@/lib/test-messages/types";
 
@@ -112,19 +113,16 @@ export function TestMessageSender({
         </Select>
       </Field>
       {choice === OTHER ? (
-        <Field id="test-message-typed" label="Address" error={fieldError} className="min-w-0 flex-1 basis-64">
-          <Input
-            {...fieldA11y("test-message-typed", fieldError)}
-            type="text"
-            inputMode="email"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="support@example.com"
-            value={typed}
-            onChange={(event) => setTyped(event.target.value)}
-            disabled={!canManage}
-          />
-        </Field>
+        <EmailField
+          id="test-message-typed"
+          label="Address"
+          error={fieldError}
+          className="min-w-0 flex-1 basis-64"
+          placeholder="support@example.com"
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
+          disabled={!canManage}
+        />
       ) : null}
       <Button type="submit" pending={pending} disabled={!canManage || address.trim() === ""} title={canManage ? undefined : MANAGE_REQUIRED_HINT} className="sm:mt-7">
         <Send aria-hidden /> Send a test message
