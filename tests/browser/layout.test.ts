@@ -2,18 +2,16 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { seedDemoMailRouting } from "@/lib/accounts/demo-seed";
-import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 
 import { NAV_ITEMS } from "@/components/shell/nav-items";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signedInClient } from "../support/browser";
-import { PLATFORM_TEST_ENV } from "../support/dns-publish";
-import type { DnsWorld } from "../support/dns-server";
-import { PLATFORM_DOMAIN, startSenderDns } from "../support/inbound";
+import { PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
+import { PLATFORM_DOMAIN } from "../support/inbound";
 import { createCustomDomain, eventually } from "../support/jobs";
 import { message, sendMail } from "../support/smtp";
-import { startTestApp, type TestApp } from "../support/test-app";
+import { startMailTestApp, type TestApp } from "../support/test-app";
 
 /**
  * Every console page as an administrator sees it on a phone (390 px) and a laptop (1280 px): nothing
@@ -23,7 +21,7 @@ import { startTestApp, type TestApp } from "../support/test-app";
  * and notifications, so every page has something on it and nothing depends on other test files.
  */
 const browser = setUpBrowser();
-let dns: DnsWorld;
+let mailApp: Awaited<ReturnType<typeof startMailTestApp>> | undefined;
 let app: TestApp;
 
 const ADMIN = { email: "admin@acme.example", password: "acme-admin-password" };
@@ -36,28 +34,11 @@ let domainId = "";
 
 beforeAll(async () => {
   if (!inject("chromium")) return;
-  dns = await startSenderDns();
-  app = await startTestApp(inject("pgAdminUrl"), {
-    DNS_RESOLVERS: `127.0.0.1:${dns.resolver.port}`,
-    DNS_TIMEOUT_MS: "500",
-    INBOUND_HOSTNAME: "inbound-1.platform.test",
-  });
-  selectDatabase(app.databaseUrl);
+  mailApp = await startMailTestApp(inject("pgAdminUrl"));
+  app = mailApp.app;
   const db = getDb();
-  await seedDemoMailRouting(db, PLATFORM_DOMAIN);
   const acme = await db.organization.findUniqueOrThrow({ where: { slug: "acme" } });
-  const domain = await createCustomDomain(db, acme.id, "help.acme.test", {
-    platformDomain: PLATFORM_TEST_ENV.PLATFORM_DOMAIN,
-    inboundHosts: [
-      { exchange: "inbound-1.platform.test", preference: 10 },
-      { exchange: "inbound-2.platform.test", preference: 10 },
-    ],
-    spfInclude: PLATFORM_TEST_ENV.SPF_INCLUDE,
-    dkimSelector: PLATFORM_TEST_ENV.DKIM_SELECTOR,
-    dmarcReportAddress: PLATFORM_TEST_ENV.DMARC_REPORT_ADDRESS,
-    maxDomainsPerOrganization: 50,
-    reservedPlatformLabels: [],
-  });
+  const domain = await createCustomDomain(db, acme.id, "help.acme.test", PLATFORM_TEST_SETTINGS);
   domainId = domain.id;
   // One of each kind the Notifications page styles differently.
   for (const [kind, title] of [
@@ -90,9 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await disconnectDb();
-  await app?.stop();
-  await dns?.close();
+  await mailApp?.stop();
 });
 
 const signedIn = (viewport: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport, app.url);

@@ -4,14 +4,12 @@ import nodemailer from "nodemailer";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-import { seedDemoMailRouting } from "@/lib/accounts/demo-seed";
-import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 
 import { describeInBrowser, screenshot, setUpBrowser, signedInClient } from "../support/browser";
-import { PLATFORM_DOMAIN, startSenderDns } from "../support/inbound";
+import { PLATFORM_DOMAIN } from "../support/inbound";
 import { eventually } from "../support/jobs";
-import { startTestApp, type TestApp } from "../support/test-app";
-import type { DnsWorld } from "../support/dns-server";
+import { startMailTestApp, type TestApp } from "../support/test-app";
 
 /**
  * The Messages log as an administrator meets it: real SMTP (nodemailer) to the console's own
@@ -21,7 +19,7 @@ import type { DnsWorld } from "../support/dns-server";
  * where sender.test passes SPF, so the log's checks read as they would for real mail.
  */
 const browser = setUpBrowser();
-let dns: DnsWorld;
+let mailApp: Awaited<ReturnType<typeof startMailTestApp>> | undefined;
 let app: TestApp;
 
 const SUPPORT = `support@acme.${PLATFORM_DOMAIN}`;
@@ -35,21 +33,13 @@ let supportRouteId = "";
 
 beforeAll(async () => {
   if (!inject("chromium")) return;
-  dns = await startSenderDns();
-  app = await startTestApp(inject("pgAdminUrl"), {
-    DNS_RESOLVERS: `127.0.0.1:${dns.resolver.port}`,
-    DNS_TIMEOUT_MS: "500",
-    INBOUND_HOSTNAME: "inbound-1.platform.test",
-  });
-  selectDatabase(app.databaseUrl);
-  await seedDemoMailRouting(getDb(), PLATFORM_DOMAIN);
+  mailApp = await startMailTestApp(inject("pgAdminUrl"));
+  app = mailApp.app;
   supportRouteId = (await getDb().route.findFirstOrThrow({ where: { address: SUPPORT } })).id;
 });
 
 afterAll(async () => {
-  await disconnectDb();
-  await app?.stop();
-  await dns?.close();
+  await mailApp?.stop();
 });
 
 const signedIn = (account: "admin" | "viewer", viewport = WIDE) =>

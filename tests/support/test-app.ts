@@ -2,11 +2,13 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { seedDemoData } from "@/lib/accounts/demo-seed";
+import { seedDemoData, seedDemoMailRouting } from "@/lib/accounts/demo-seed";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
 import { startAppServer } from "./app-server";
 import { PLATFORM_TEST_ENV } from "./dns-publish";
+import type { DnsWorld } from "./dns-server";
+import { PLATFORM_DOMAIN, startSenderDns } from "./inbound";
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from "./postgres-cluster";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -51,6 +53,27 @@ export async function startTestApp(adminUrl: string, env: Record<string, string>
     async stop() {
       await app.stop();
       await dropDatabase(adminUrl, name).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * A console of its own whose in-process gateway takes mail as it would for real: loopback DNS
+ * where sender.test passes SPF, and Acme's demo routes on the platform domain. Selects its
+ * database for the test's own reads and writes.
+ */
+export async function startMailTestApp(adminUrl: string): Promise<{ app: TestApp; dns: DnsWorld; stop(): Promise<void> }> {
+  const dns = await startSenderDns();
+  const app = await startTestApp(adminUrl, { DNS_RESOLVERS: `127.0.0.1:${dns.resolver.port}`, DNS_TIMEOUT_MS: "500", INBOUND_HOSTNAME: "inbound-1.platform.test" });
+  selectDatabase(app.databaseUrl);
+  await seedDemoMailRouting(getDb(), PLATFORM_DOMAIN);
+  return {
+    app,
+    dns,
+    async stop() {
+      await disconnectDb();
+      await app.stop();
+      await dns.close();
     },
   };
 }
