@@ -15,22 +15,21 @@ const SECOND = { email: "second@wayne-edit.example", password: "wayne-edit-secon
 
 let organizationId = "";
 let domainId = "";
-const queueIds: Record<string, string> = {};
+let queueIds: Record<string, string> = {};
 
 beforeAll(async () => {
   if (!inject("chromium")) return;
   selectDatabase(inject("appDatabaseUrl"));
   const db = getDb();
-  ({ organizationId } = await ownOrganization(db, { slug: "wayne-edit", name: "Wayne", admins: [ADMIN, SECOND] }));
-  for (const name of ["help.wayne.test", "sales.wayne.test"]) {
-    const domain = await db.domain.create({
-      data: { organizationId, name, displayName: name, kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date() },
-    });
-    domainId ||= domain.id;
-  }
-  for (const name of ["Support", "Billing"]) {
-    queueIds[name] = (await db.queue.create({ data: { organizationId, name, nameKey: name.toLowerCase() } })).id;
-  }
+  const own = await ownOrganization(db, {
+    slug: "wayne-edit",
+    name: "Wayne",
+    admins: [ADMIN, SECOND],
+    domains: ["help.wayne.test", "sales.wayne.test"],
+    queues: ["Support", "Billing"],
+  });
+  ({ organizationId, queueIds } = own);
+  domainId = own.domainIds[0]!;
   for (const name of ["Refunds", "Returns", "VIP", "Complaints", "Press", "Partners"]) {
     await db.skill.create({ data: { organizationId, name, nameKey: name.toLowerCase() } });
   }

@@ -14,20 +14,15 @@ const ADMIN = { email: "admin@umbrella.example", password: "umbrella-admin-passw
 
 let organizationId = "";
 let domainId = "";
-const queueIds: Record<string, string> = {};
+let queueIds: Record<string, string> = {};
 
 beforeAll(async () => {
   if (!inject("chromium")) return;
   selectDatabase(inject("appDatabaseUrl"));
   const db = getDb();
-  ({ organizationId } = await ownOrganization(db, { slug: "umbrella", name: "Umbrella", admins: [ADMIN] }));
-  const domain = await db.domain.create({
-    data: { organizationId, name: "help.umbrella.test", displayName: "help.umbrella.test", kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date() },
-  });
-  domainId = domain.id;
-  for (const name of ["Support", "Billing"]) {
-    queueIds[name] = (await db.queue.create({ data: { organizationId, name, nameKey: name.toLowerCase() } })).id;
-  }
+  const own = await ownOrganization(db, { slug: "umbrella", name: "Umbrella", admins: [ADMIN], domains: ["help.umbrella.test"], queues: ["Support", "Billing"] });
+  ({ organizationId, queueIds } = own);
+  domainId = own.domainIds[0]!;
   await db.skill.create({ data: { organizationId, name: "Refunds", nameKey: "refunds" } });
 });
 

@@ -21,10 +21,9 @@ beforeAll(async () => {
   if (!inject("chromium")) return;
   selectDatabase(inject("appDatabaseUrl"));
   const db = getDb();
-  const own = await ownOrganization(db, { slug: "stark-setup", name: "Stark", admins: [ADMIN] });
+  const own = await ownOrganization(db, { slug: "stark-setup", name: "Stark", admins: [ADMIN], queues: ["Support"] });
   organizationId = own.organizationId;
   userId = own.userIds[0]!;
-  await db.queue.create({ data: { organizationId, name: "Support", nameKey: "support" } });
 });
 
 afterAll(async () => {

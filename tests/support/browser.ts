@@ -88,13 +88,24 @@ export async function signedInClient(
  */
 export async function ownOrganization(
   db: Database,
-  { slug, name, admins }: { slug: string; name: string; admins: Account[] },
-): Promise<{ organizationId: string; userIds: string[] }> {
+  { slug, name, admins, domains = [], queues = [] }: { slug: string; name: string; admins: Account[]; domains?: string[]; queues?: string[] },
+): Promise<{ organizationId: string; userIds: string[]; domainIds: string[]; queueIds: Record<string, string> }> {
   const organization = await upsertOrganization(db, { slug, name, licences: ["Genesys Cloud CX 3 Digital"] });
+  const organizationId = organization.id;
   const userIds: string[] = [];
   for (const admin of admins) {
     const user = await upsertUser(db, { organizationSlug: slug, email: admin.email, name: `${name} Admin`, password: admin.password, permissions: ["routing:email:manage"] });
     userIds.push(user.id);
   }
-  return { organizationId: organization.id, userIds };
+  // Verified own domains (scenario 1), as if their records had been checked.
+  const domainIds: string[] = [];
+  for (const domain of domains) {
+    const created = await db.domain.create({
+      data: { organizationId, name: domain, displayName: domain, kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date() },
+    });
+    domainIds.push(created.id);
+  }
+  const queueIds: Record<string, string> = {};
+  for (const queue of queues) queueIds[queue] = (await db.queue.create({ data: { organizationId, name: queue, nameKey: queue.toLowerCase() } })).id;
+  return { organizationId, userIds, domainIds, queueIds };
 }
