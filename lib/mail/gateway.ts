@@ -444,7 +444,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
     stop(timeoutMs = config.SHUTDOWN_TIMEOUT) {
       stopping ??= (async () => {
         state = "draining";
-        heartbeat.stop();
+        await heartbeat.stop();
         log.info({ connections: server.connections.size }, "inbound gateway draining: finishing transactions in progress");
         // Idle connections are told to come back later now; those in a transaction finish it first.
         for (const connection of server.connections) {

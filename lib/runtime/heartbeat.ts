@@ -8,7 +8,8 @@ import type { Logger } from "@/lib/log";
 export interface Heartbeat {
   /** When the last beat succeeded (null until one has). */
   lastBeatAt(): Date | null;
-  stop(): void;
+  /** No more beats; resolves once a beat already under way has finished, so the row can be deleted after it. */
+  stop(): Promise<void>;
 }
 
 export interface HeartbeatOptions {
@@ -25,6 +26,7 @@ export interface HeartbeatOptions {
 export async function startHeartbeat({ service, intervalMs, log, beat, active }: HeartbeatOptions): Promise<Heartbeat> {
   let lastBeatAt: Date | null = null;
   let failing = false;
+  let underWay: Promise<void> = Promise.resolve();
   async function once(): Promise<void> {
     if (!active()) return;
     const now = new Date();
@@ -38,8 +40,15 @@ export async function startHeartbeat({ service, intervalMs, log, beat, active }:
       failing = true;
     }
   }
-  await once();
-  const timer = setInterval(() => void once(), intervalMs);
+  const beatOnce = () => (underWay = once());
+  await beatOnce();
+  const timer = setInterval(() => void beatOnce(), intervalMs);
   timer.unref();
-  return { lastBeatAt: () => lastBeatAt, stop: () => clearInterval(timer) };
+  return {
+    lastBeatAt: () => lastBeatAt,
+    async stop() {
+      clearInterval(timer);
+      await underWay;
+    },
+  };
 }

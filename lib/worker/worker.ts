@@ -188,7 +188,7 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
     stop(timeoutMs = config.SHUTDOWN_TIMEOUT) {
       stopping ??= (async () => {
         state = "stopping";
-        heartbeat.stop();
+        await heartbeat.stop();
         const started = performance.now();
         try {
           await boss.stop({ graceful: true, timeout: Math.max(1000, timeoutMs), close: true, wait: true });
