@@ -26,7 +26,12 @@ export default async function DomainsPage() {
   ) : null;
   return (
     <>
-      <PageHeader title="Domains" description="The domains customers write to, with the DNS records that prove you own them." actions={addDomain} />
+      {/* With no domain yet, the empty state offers the one way in. */}
+      <PageHeader
+        title="Domains"
+        description="The domains customers write to, with the DNS records that prove you own them."
+        actions={domains.length === 0 ? null : addDomain}
+      />
       {canManage ? null : <ReadOnlyNotice />}
       {domains.length === 0 ? (
         <EmptyState icon={Globe} title="No domains yet" action={addDomain}>
