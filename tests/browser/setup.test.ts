@@ -209,7 +209,7 @@ describeInBrowser("set-up wizard", () => {
     await chooseScenario(page, "own_domain");
     const domain = page.getByLabel("Your domain or subdomain");
     await domain.fill("ｈｅｌｐ.ＡＣＭＥ.test");
-    await page.getByText("You have already registered this domain.").waitFor();
+    await page.getByText("You have already registered this domain: it is already yours").waitFor();
     await domain.fill("he\u200blp.acme.test");
     await page.getByText("The name contains an invisible or control character, U+200B ZERO WIDTH SPACE (character 3). Type the name again rather than pasting it").waitFor();
     await domain.fill("xn--abc.acme.test");
