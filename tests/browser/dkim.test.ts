@@ -143,7 +143,7 @@ describeInBrowser("the DKIM panel on the domain page", () => {
     expect(await pending.getByTestId("self-test-message").textContent()).toContain(`No DKIM key is published at ${selector}._domainkey.${DOMAIN}`);
     expect(await switchButton.isDisabled()).toBe(true);
     // The records list beside the panel asks for the new record too.
-    await page.getByText(`(new key ${selector}: publish it, then switch)`).waitFor();
+    await page.getByText(`New key ${selector}: publish it, then switch`).waitFor();
     await screenshotsAtBothWidths(page, "dkim-rotation-new-key");
 
     // The admin publishes it at their DNS host, exactly as shown.

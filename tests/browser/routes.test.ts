@@ -61,7 +61,7 @@ describeInBrowser("routes", () => {
     await createRoute(page, "support", "Support", "Umbrella Support");
     await row(page, "support@help.umbrella.test").waitFor();
     await createRoute(page, "SUPPORT", "Billing", "Duplicate");
-    await dialog(page).getByText("SUPPORT@help.umbrella.test already has a route").waitFor();
+    await dialog(page).getByText("SUPPORT@help.umbrella.test already has a route", { exact: true }).waitFor();
     expect(await dialog(page).getByLabel("Address", { exact: true }).getAttribute("aria-invalid")).toBe("true");
     await screenshot(page, "routes-duplicate-address");
     // The form has unsaved changes: Escape asks before throwing them away.
