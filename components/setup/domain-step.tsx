@@ -113,7 +113,8 @@ export function DomainStep({
   onContinue,
 }: {
   /** The set-up run the domain joins (null: the server starts one). */
-  runId: string | null;
+  /** The run this set-up saves into, once the saves already on their way have settled (the first one creates it). */
+  runId: () => Promise<string | null>;
   scenario: Scenario;
   platformDomain: string;
   registered: DomainView | null;
@@ -158,8 +159,8 @@ export function DomainStep({
     setPending(true);
     setServerError(null);
     const result = own
-      ? await registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true, setupRunId: runId ?? undefined })
-      : await registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true, setupRunId: runId ?? undefined });
+      ? await registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true, setupRunId: (await runId()) ?? undefined })
+      : await registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true, setupRunId: (await runId()) ?? undefined });
     setPending(false);
     if (result.ok) onRegistered(result.data);
     else setServerError(result.fieldErrors?.domain?.[0] ?? result.fieldErrors?.label?.[0] ?? result.error);

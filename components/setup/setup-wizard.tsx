@@ -174,7 +174,7 @@ export function SetupWizard(props: SetupWizardProps) {
     case "domain":
       body = scenario ? (
         <DomainStep
-          runId={runId}
+          runId={() => saves.settled()}
           scenario={scenario}
           platformDomain={props.platformDomain}
           registered={domainMatchesScenario ? domain : null}
