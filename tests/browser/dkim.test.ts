@@ -158,7 +158,7 @@ describeInBrowser("the DKIM panel on the domain page", () => {
     expect(await previous.locator("[data-key-state]").getAttribute("data-key-state")).toBe("retiring");
     await previous.getByText(`Keep its record ${ACTIVE_RECORD} published until`).waitFor();
     expect(await page.getByTestId("dkim-pending").count()).toBe(0);
-    await page.getByText("(previous key erc1: keep it until it is retired)").waitFor();
+    await page.getByText("Previous key erc1: keep it until it is retired").waitFor();
     await screenshotsAtBothWidths(page, "dkim-rotation-switched");
     await context.close();
   });
