@@ -82,7 +82,14 @@ async function mapAddress(page: Page, pattern: string, queue: { existing: string
     await page.getByLabel("Queue", { exact: true }).selectOption({ label: queue.existing });
   }
   await page.getByRole("button", { name: "Add address" }).click();
-  await page.getByRole("table", { name: "Mapped addresses" }).getByText(new RegExp(`^${pattern}@`)).waitFor();
+  await page
+    .getByRole("table", { name: "Mapped addresses" })
+    .getByText(new RegExp(`^${pattern}@`))
+    .waitFor()
+    .catch(async (error: Error) => {
+      // Say what the step shows instead (an error next to a field, another step), not only that the row is missing.
+      throw new Error(`${error.message}\nat ${page.url()}: ${(await page.locator("main").innerText()).slice(0, 1500)}`);
+    });
 }
 
 describeInBrowser("set-up wizard", () => {
