@@ -72,7 +72,24 @@ class RunSaves {
   }
 }
 
+/**
+ * The wizard for the run the admin opened. Opening another run (Resume, Add a domain, Start over)
+ * gives a fresh wizard; the run this wizard created itself, which its first save writes into the
+ * address, is the same wizard carried on, so a refresh after that save keeps what is on screen.
+ */
 export function SetupWizard(props: SetupWizardProps) {
+  const [created] = useState(() => new Set<string>());
+  const [shown, setShown] = useState({ runId: props.runId, generation: 0 });
+  if (props.runId !== shown.runId) {
+    const sameWizard = props.runId !== null && created.has(props.runId);
+    setShown({ runId: props.runId, generation: sameWizard ? shown.generation : shown.generation + 1 });
+  }
+  const onRunCreated = useCallback((runId: string) => created.add(runId), [created]);
+  return <WizardRun key={shown.generation} {...props} onRunCreated={onRunCreated} />;
+}
+
+function WizardRun(props: SetupWizardProps & { onRunCreated: (runId: string) => void }) {
+  const { canManage, onRunCreated } = props;
   const router = useRouter();
   const [step, setStep] = useState<WizardStep>(props.initialStep);
   const [scenario, setScenario] = useState<Scenario | null>(props.initialScenario);
@@ -98,18 +115,19 @@ export function SetupWizard(props: SetupWizardProps) {
 
   const save = useCallback(
     (change: { step: WizardStep; scenario?: Scenario | null; domainId?: string | null; data?: WizardData }) => {
-      if (!props.canManage) return;
+      if (!canManage) return;
       saves.enqueue(async (current) => {
         const result = await saveWizardAction({ runId: current, ...change });
         setSaveError(result.ok ? null : result.error);
         if (!result.ok || current === result.data.runId) return current;
         setRunId(result.data.runId);
+        onRunCreated(result.data.runId);
         // The address names the run from now on, so reloading or sharing it resumes it.
         window.history.replaceState(null, "", `/setup?run=${result.data.runId}`);
         return result.data.runId;
       });
     },
-    [props.canManage, saves],
+    [canManage, onRunCreated, saves],
   );
 
   const go = (next: WizardStep, change: { scenario?: Scenario | null; domainId?: string | null; data?: WizardData } = {}) => {

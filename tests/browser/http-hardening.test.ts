@@ -21,7 +21,7 @@ import { PROJECT_ROOT, TEST_APP_ENV } from "../support/test-app";
  * builds and starts the app; it needs no browser itself. Stark is an organisation of its own.
  */
 const STARK_ADMIN = "admin@stark.example";
-let starkDomain = { id: "", name: "help.stark.test" };
+let starkDomain = { id: "", name: "hardening.stark.test" };
 
 beforeAll(async () => {
   if (!inject("chromium")) return;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   await upsertUser(db, { organizationSlug: "stark", email: STARK_ADMIN, name: "Tony", password: "stark-admin-password", permissions: ["routing:email:manage"] });
   const domain = await db.domain.upsert({
     where: { name: starkDomain.name },
-    update: {},
+    update: { organizationId: stark.id },
     create: { organizationId: stark.id, name: starkDomain.name, displayName: starkDomain.name, kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date() },
   });
   starkDomain = { id: domain.id, name: domain.name };

@@ -27,8 +27,6 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
       />
       {canManage ? null : <ReadOnlyNotice />}
       <SetupWizard
-        // A new run (or another one) is a new wizard, not the old one's state carried over.
-        key={state.runId ?? "new"}
         runId={state.runId}
         runGone={runGone}
         openRuns={openRuns}
