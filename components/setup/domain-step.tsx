@@ -112,7 +112,6 @@ export function DomainStep({
   onUseAnother,
   onContinue,
 }: {
-  /** The set-up run the domain joins (null: the server starts one). */
   /** The run this set-up saves into, once the saves already on their way have settled (the first one creates it). */
   runId: () => Promise<string | null>;
   scenario: Scenario;
@@ -158,9 +157,10 @@ export function DomainStep({
     if (!value.trim() || localError) return;
     setPending(true);
     setServerError(null);
+    const setupRunId = (await runId()) ?? undefined;
     const result = own
-      ? await registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true, setupRunId: (await runId()) ?? undefined })
-      : await registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true, setupRunId: (await runId()) ?? undefined });
+      ? await registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true, setupRunId })
+      : await registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true, setupRunId });
     setPending(false);
     if (result.ok) onRegistered(result.data);
     else setServerError(result.fieldErrors?.domain?.[0] ?? result.fieldErrors?.label?.[0] ?? result.error);
