@@ -11,6 +11,7 @@ import { VerificationPanel } from "@/components/domains/verification-panel";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/types";
 import { defaultOriginalDomain } from "@/lib/domains/redirects";
 import { recommendScenario, SCENARIO_INFO } from "@/lib/domains/scenarios";
@@ -91,6 +92,8 @@ export function SetupWizard(props: SetupWizardProps) {
 function WizardRun(props: SetupWizardProps & { onRunCreated: (runId: string) => void }) {
   const { canManage, onRunCreated } = props;
   const router = useRouter();
+  // Until the wizard hydrates its controls do nothing, so they are shown disabled.
+  const interactive = useHydrated() && canManage;
   const [step, setStep] = useState<WizardStep>(props.initialStep);
   const [scenario, setScenario] = useState<Scenario | null>(props.initialScenario);
   // A scenario the admin clicked is theirs; until then the recommendation is preselected.
@@ -316,7 +319,7 @@ function WizardRun(props: SetupWizardProps & { onRunCreated: (runId: string) => 
           {saveError}
         </Alert>
       ) : null}
-      <fieldset disabled={!props.canManage} className="min-w-0">
+      <fieldset disabled={!interactive} className="min-w-0">
         {needsDomain ? (
           <Alert tone="warning" title="No domain yet">
             This step needs a registered domain.{" "}
@@ -330,14 +333,14 @@ function WizardRun(props: SetupWizardProps & { onRunCreated: (runId: string) => 
       </fieldset>
       <div className="mt-8 flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 pt-5">
         {previous ? (
-          <Button variant="secondary" onClick={() => go(previous)} disabled={!props.canManage}>
+          <Button variant="secondary" onClick={() => go(previous)} disabled={!interactive}>
             <ArrowLeft aria-hidden /> Back
           </Button>
         ) : (
           <span />
         )}
         {next && !needsDomain ? (
-          <Button onClick={next.onClick} disabled={next.disabled || !props.canManage}>
+          <Button onClick={next.onClick} disabled={next.disabled || !interactive}>
             {next.label} <ArrowRight aria-hidden />
           </Button>
         ) : null}

@@ -1,6 +1,8 @@
 "use client";
 
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
+
+import { useHydrated } from "./use-hydrated";
 
 /**
  * The one home for showing a moment in time: `LocalTime` for the date and time, `RelativeTime`
@@ -9,12 +11,7 @@ import { useEffect, useState, useSyncExternalStore } from "react";
  * browser's render replaces it.
  */
 
-const subscribe = () => () => {};
 const SERVER_LOCALE = "en-GB";
-
-function useIsClient(): boolean {
-  return useSyncExternalStore(subscribe, () => true, () => false);
-}
 
 function toDate(value: string | Date): Date {
   return typeof value === "string" ? new Date(value) : value;
@@ -33,7 +30,7 @@ function formatDateTime(date: Date, isClient: boolean, withSeconds: boolean): st
 
 export function LocalTime({ value, withSeconds = false }: { value: string | Date; withSeconds?: boolean }) {
   const date = toDate(value);
-  const isClient = useIsClient();
+  const isClient = useHydrated();
   return (
     <time dateTime={date.toISOString()} title={date.toISOString()}>
       {formatDateTime(date, isClient, withSeconds)}
@@ -70,7 +67,7 @@ export function describeRelative(target: number, now: number, locale?: string): 
  * passed, it reads "any moment now" rather than "1 minute ago".
  */
 export function RelativeTime({ iso, fallback = "never", expect = "past" }: { iso: string | null; fallback?: string; expect?: "past" | "future" }) {
-  const isClient = useIsClient();
+  const isClient = useHydrated();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 15_000);
