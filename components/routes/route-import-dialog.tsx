@@ -141,7 +141,7 @@ export function RouteImportDialog({ onImported }: { onImported: (created: number
             }}
           />
         </Field>
-        {error ? <Alert tone="danger">{error}</Alert> : null}
+        <Alert tone="danger">{error}</Alert>
         {report ? <ReportView report={report} /> : null}
         <div className="flex flex-wrap justify-end gap-2 border-t border-slate-200 pt-4">
           <Button type="button" variant="secondary" disabled={!file} pending={busy === "preview"} onClick={() => void run("preview")}>

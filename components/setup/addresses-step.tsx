@@ -96,7 +96,7 @@ export function AddressesStep({
         aria-describedby={listed.length > 0 ? "map-address-errors" : undefined}
       >
         <h2 id="map-address-heading" className="text-base font-semibold text-slate-900">Map an address to a queue</h2>
-        {errors.root?.message ? <Alert tone="danger">{errors.root.message}</Alert> : null}
+        <Alert tone="danger">{errors.root?.message}</Alert>
         <ErrorList id="map-address-errors" errors={listed} />
         <div className="grid gap-4 md:grid-cols-2">
           <TextField
