@@ -39,6 +39,22 @@ export interface WebhookView {
 type FormValues = z.input<typeof saveWebhookSchema>;
 type TestResult = { delivered: true; status: number; durationMs: number } | { delivered: false; status: number | null; error: string; durationMs: number };
 
+/** The two steps the settings ask about before taking them. */
+const CONFIRMATIONS = {
+  rotate: {
+    title: "Rotate the signing secret?",
+    description: "Events are signed with the new secret from the moment you confirm. Your receiver rejects them until you give it the new secret.",
+    confirmLabel: "Rotate secret",
+    danger: false,
+  },
+  delete: {
+    title: "Delete the webhook?",
+    description: "Events stop being sent and the delivery log is removed. In-app notifications continue.",
+    confirmLabel: "Delete webhook",
+    danger: true,
+  },
+} as const;
+
 export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView | null; canManage: boolean }) {
   const router = useRouter();
   const [version, setVersion] = useState(webhook?.version);
@@ -311,25 +327,15 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
         ) : null}
       </CardBody>
 
-      <ConfirmDialog
-        open={confirm === "rotate"}
-        title="Rotate the signing secret?"
-        description="Events are signed with the new secret from the moment you confirm. Your receiver rejects them until you give it the new secret."
-        confirmLabel="Rotate secret"
-        pending={rotating}
-        onConfirm={rotate}
-        onCancel={() => setConfirm(null)}
-      />
-      <ConfirmDialog
-        open={confirm === "delete"}
-        title="Delete the webhook?"
-        description="Events stop being sent and the delivery log is removed. In-app notifications continue."
-        confirmLabel="Delete webhook"
-        danger
-        pending={deleting}
-        onConfirm={remove}
-        onCancel={() => setConfirm(null)}
-      />
+      {confirm ? (
+        <ConfirmDialog
+          open
+          {...CONFIRMATIONS[confirm]}
+          pending={confirm === "rotate" ? rotating : deleting}
+          onConfirm={confirm === "rotate" ? rotate : remove}
+          onCancel={() => setConfirm(null)}
+        />
+      ) : null}
     </Card>
   );
 }
