@@ -14,7 +14,7 @@ import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
@@ -153,7 +153,7 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
         ) : (
           <DialogContent title="Create API key" description="Name it after what will use it. It acts within what you may do yourself.">
             <form noValidate onSubmit={onCreate} className="space-y-4">
-              {formState.errors.root?.message ? <Alert tone="danger">{formState.errors.root.message}</Alert> : null}
+              <Alert tone="danger">{formState.errors.root?.message}</Alert>
               <Field id="api-key-name" label="Name" error={formState.errors.name?.message}>
                 <Input {...fieldA11y("api-key-name", formState.errors.name?.message)} autoComplete="off" placeholder="terraform-prod" {...register("name")} />
               </Field>
@@ -179,17 +179,16 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
         )}
       </Dialog>
 
-      <Dialog open={revoking !== null} onOpenChange={(open) => (open ? null : setRevoking(null))}>
-        {revoking ? (
-          <DialogContent title={`Revoke ${revoking.name}?`} description="Requests with this key are refused from the next one on. This cannot be undone.">
-            <DialogActions onCancel={() => setRevoking(null)}>
-              <Button variant="danger" pending={pendingRevoke} onClick={revoke}>
-                Revoke key
-              </Button>
-            </DialogActions>
-          </DialogContent>
-        ) : null}
-      </Dialog>
+      <ConfirmDialog
+        open={revoking !== null}
+        title={`Revoke ${revoking?.name ?? ""}?`}
+        description="Requests with this key are refused from the next one on. This cannot be undone."
+        confirmLabel="Revoke key"
+        danger
+        pending={pendingRevoke}
+        onConfirm={revoke}
+        onCancel={() => setRevoking(null)}
+      />
     </div>
   );
 }

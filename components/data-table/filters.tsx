@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState, useTransition, type ComponentProps, t
 
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { useDebouncedValue } from "@/components/ui/use-debounced-value";
 
@@ -16,12 +17,9 @@ import { useDebouncedValue } from "@/components/ui/use-debounced-value";
 
 export function FilterField({ id, label, className, children }: { id: string; label: string; className?: string; children: ReactNode }) {
   return (
-    <div className={cn("min-w-0", className)}>
-      <label htmlFor={id} className="mb-1 block text-xs font-medium text-slate-600">
-        {label}
-      </label>
+    <Field id={id} label={label} className={cn("min-w-0", className)} compact>
       {children}
-    </div>
+    </Field>
   );
 }
 

@@ -2,10 +2,13 @@
 
 import { Download, Info } from "lucide-react";
 
+import { SimpleTable } from "@/components/ui/simple-table";
 import { recordsAsText, buildZoneFile, zoneFileName } from "@/lib/domains/zone-file";
 import { SETTLED_TTL, type DomainView, type RecordView } from "@/lib/domains/types";
 
 import { CopyButton } from "./copy-button";
+
+const RECORD_COLUMNS = ["Name", "Type", "Value", "TTL"] as const;
 
 const PURPOSE: Record<RecordView["kind"], string> = {
   ownership: "Proves you own the domain",
@@ -87,54 +90,52 @@ export function DnsRecords({ domain }: { domain: DomainView }) {
           </button>
         </div>
       </div>
-      <table className="w-full text-left text-sm max-md:block" aria-label="DNS records to publish">
-        <thead className="border-b border-slate-200 text-xs text-slate-500 max-md:sr-only">
-          <tr>
-            <th scope="col" className="py-2 pr-3 font-medium">Name</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Type</th>
-            <th scope="col" className="py-2 pr-3 font-medium">Value</th>
-            <th scope="col" className="py-2 font-medium">TTL</th>
+      <SimpleTable
+        label="DNS records to publish"
+        columns={RECORD_COLUMNS}
+        look="ruled"
+        padding="none"
+        className="max-md:block"
+        headClassName="max-md:sr-only"
+        bodyClassName="max-md:block max-md:space-y-3 max-md:divide-y-0"
+      >
+        {domain.records.map((record) => (
+          <tr
+            key={record.id}
+            data-record-kind={record.kind}
+            className="align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-3 max-md:rounded-lg max-md:border max-md:border-slate-200 max-md:p-3"
+          >
+            <td className="py-2 pr-2 max-md:order-1 max-md:w-full max-md:py-1">
+              <div className="flex min-w-0 items-start justify-between gap-1">
+                <span className="min-w-0 break-words font-mono" data-testid="relative-name">
+                  <BreakableName name={record.relativeName} />
+                </span>
+                <CopyButton compact value={record.relativeName} label={`name of the ${record.kind} record`} />
+              </div>
+              <div className="flex min-w-0 items-start justify-between gap-1 text-xs text-slate-500">
+                <span className="min-w-0 break-words font-mono" data-testid="fqdn">
+                  <BreakableName name={record.name} />
+                </span>
+                <CopyButton compact value={record.name} label={`fully qualified name of the ${record.kind} record`} />
+              </div>
+            </td>
+            <td className="py-2 pr-2 font-mono max-md:order-2 max-md:py-0 max-md:text-xs max-md:font-semibold">{record.type}</td>
+            <td className="py-2 pr-2 max-md:order-4 max-md:w-full max-md:py-1">
+              <div className="flex min-w-0 items-start justify-between gap-1">
+                <span className="min-w-0 font-mono [overflow-wrap:anywhere]" data-testid="record-value">
+                  {shownValue(record)}
+                </span>
+                <CopyButton compact value={record.value} label={`value of the ${record.kind} record`} />
+              </div>
+              <Note record={record} />
+            </td>
+            <td className="py-2 font-mono max-md:order-3 max-md:py-0 max-md:text-xs max-md:text-slate-500">
+              <span className="md:sr-only">TTL </span>
+              {record.ttl}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200 max-md:block max-md:space-y-3 max-md:divide-y-0">
-          {domain.records.map((record) => (
-            <tr
-              key={record.id}
-              data-record-kind={record.kind}
-              className="align-top max-md:flex max-md:flex-wrap max-md:items-baseline max-md:gap-x-3 max-md:rounded-lg max-md:border max-md:border-slate-200 max-md:p-3"
-            >
-              <td className="py-2 pr-2 max-md:order-1 max-md:w-full max-md:py-1">
-                <div className="flex min-w-0 items-start justify-between gap-1">
-                  <span className="min-w-0 break-words font-mono" data-testid="relative-name">
-                    <BreakableName name={record.relativeName} />
-                  </span>
-                  <CopyButton compact value={record.relativeName} label={`name of the ${record.kind} record`} />
-                </div>
-                <div className="flex min-w-0 items-start justify-between gap-1 text-xs text-slate-500">
-                  <span className="min-w-0 break-words font-mono" data-testid="fqdn">
-                    <BreakableName name={record.name} />
-                  </span>
-                  <CopyButton compact value={record.name} label={`fully qualified name of the ${record.kind} record`} />
-                </div>
-              </td>
-              <td className="py-2 pr-2 font-mono max-md:order-2 max-md:py-0 max-md:text-xs max-md:font-semibold">{record.type}</td>
-              <td className="py-2 pr-2 max-md:order-4 max-md:w-full max-md:py-1">
-                <div className="flex min-w-0 items-start justify-between gap-1">
-                  <span className="min-w-0 font-mono [overflow-wrap:anywhere]" data-testid="record-value">
-                    {shownValue(record)}
-                  </span>
-                  <CopyButton compact value={record.value} label={`value of the ${record.kind} record`} />
-                </div>
-                <Note record={record} />
-              </td>
-              <td className="py-2 font-mono max-md:order-3 max-md:py-0 max-md:text-xs max-md:text-slate-500">
-                <span className="md:sr-only">TTL </span>
-                {record.ttl}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </SimpleTable>
       <div className="rounded-lg border border-slate-200 bg-slate-50 p-4 text-sm text-slate-700">
         <p className="mb-2 flex items-center gap-2 font-medium text-slate-900">
           <Info className="size-4 text-brand-600" aria-hidden /> Tips for common DNS hosts

@@ -64,7 +64,7 @@ export function DeleteDomainButton({
               });
             }}
           >
-            {errors.form ? <Alert tone="danger">{errors.form}</Alert> : null}
+            <Alert tone="danger">{errors.form}</Alert>
             {routeCount > 0 ? (
               <div className="space-y-1">
                 <label className="flex items-start gap-2 text-sm text-slate-800">

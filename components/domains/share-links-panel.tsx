@@ -60,7 +60,7 @@ export function ShareLinksPanel({ domainId, domainName, initial, canManage }: { 
         description={`A read-only page with ${domainName}'s records and their live status. No sign-in; it shows nothing else of your console.`}
       />
       <CardBody className="space-y-4">
-        {error ? <Alert tone="danger">{error}</Alert> : null}
+        <Alert tone="danger">{error}</Alert>
         <div className="flex flex-wrap items-end gap-2">
           <label className="text-sm text-slate-700">
             <span className="mb-1 block">Works for</span>

@@ -10,6 +10,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CodeText } from "@/components/ui/code-text";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
+import { TextList } from "@/components/ui/text-list";
 import type { ActionResult } from "@/lib/actions/result";
 import { DOMAIN_WIDE_CODES, groupStates, matchingMx, recordState, type RecordState } from "@/lib/domains/record-status";
 import type { DnsProblem, DomainView, RecordView } from "@/lib/domains/types";
@@ -143,13 +144,7 @@ export function DnsProblemBanner({ problem }: { problem: DnsProblem }) {
       <p data-testid="dns-problem" data-problem={problem.code}>
         {problem.message}
       </p>
-      {problem.servers.length > 0 ? (
-        <ul className="mt-1 list-disc pl-5 text-xs">
-          {problem.servers.map((server) => (
-            <li key={server}>{server}</li>
-          ))}
-        </ul>
-      ) : null}
+      <TextList items={problem.servers} className="mt-1 list-disc pl-5 text-xs" />
     </Alert>
   );
 }

@@ -2,6 +2,7 @@ import { Server } from "lucide-react";
 import type { ReactNode } from "react";
 
 import { LocalTime } from "@/components/ui/local-time";
+import { TextList } from "@/components/ui/text-list";
 import { formatDelay } from "@/lib/messages/types";
 import type { AuthCheckView, HopView, StoredHeader } from "@/lib/messages/types";
 
@@ -34,13 +35,7 @@ export function AuthChecks({ checks }: { checks: AuthCheckView[] }) {
         <li key={check.check} className="space-y-1" data-testid={`auth-${check.check.toLowerCase()}`}>
           <VerdictBadge check={check.check} verdict={check.verdict} />
           <p className="text-sm text-slate-800">{check.summary}</p>
-          {check.details.length > 0 ? (
-            <ul className="list-inside list-disc break-words text-xs text-slate-600">
-              {check.details.map((detail) => (
-                <li key={detail}>{detail}</li>
-              ))}
-            </ul>
-          ) : null}
+          <TextList items={check.details} className="list-inside list-disc break-words text-xs text-slate-600" />
         </li>
       ))}
     </ul>

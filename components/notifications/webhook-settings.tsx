@@ -26,7 +26,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
 import { saveWebhookSchema, WEBHOOK_FIELDS } from "@/lib/notifications/schemas";
 
@@ -38,6 +38,22 @@ export interface WebhookView {
 
 type FormValues = z.input<typeof saveWebhookSchema>;
 type TestResult = { delivered: true; status: number; durationMs: number } | { delivered: false; status: number | null; error: string; durationMs: number };
+
+/** The two steps the settings ask about before taking them. */
+const CONFIRMATIONS = {
+  rotate: {
+    title: "Rotate the signing secret?",
+    description: "Events are signed with the new secret from the moment you confirm. Your receiver rejects them until you give it the new secret.",
+    confirmLabel: "Rotate secret",
+    danger: false,
+  },
+  delete: {
+    title: "Delete the webhook?",
+    description: "Events stop being sent and the delivery log is removed. In-app notifications continue.",
+    confirmLabel: "Delete webhook",
+    danger: true,
+  },
+} as const;
 
 export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView | null; canManage: boolean }) {
   const router = useRouter();
@@ -173,7 +189,7 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
           </p>
         ) : (
           <form noValidate onSubmit={onSave} className="space-y-4">
-            {formState.errors.root?.message ? <Alert tone="danger">{formState.errors.root.message}</Alert> : null}
+            <Alert tone="danger">{formState.errors.root?.message}</Alert>
             {conflict ? (
               <ConflictNotice
                 noun="webhook"
@@ -311,27 +327,15 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
         ) : null}
       </CardBody>
 
-      <Dialog open={confirm === "rotate"} onOpenChange={(open) => !open && setConfirm(null)}>
-        <DialogContent
-          title="Rotate the signing secret?"
-          description="Events are signed with the new secret from the moment you confirm. Your receiver rejects them until you give it the new secret."
-        >
-          <DialogActions onCancel={() => setConfirm(null)}>
-            <Button onClick={rotate} pending={rotating}>
-              Rotate secret
-            </Button>
-          </DialogActions>
-        </DialogContent>
-      </Dialog>
-      <Dialog open={confirm === "delete"} onOpenChange={(open) => !open && setConfirm(null)}>
-        <DialogContent title="Delete the webhook?" description="Events stop being sent and the delivery log is removed. In-app notifications continue.">
-          <DialogActions onCancel={() => setConfirm(null)}>
-            <Button variant="danger" onClick={remove} pending={deleting}>
-              Delete webhook
-            </Button>
-          </DialogActions>
-        </DialogContent>
-      </Dialog>
+      {confirm ? (
+        <ConfirmDialog
+          open
+          {...CONFIRMATIONS[confirm]}
+          pending={confirm === "rotate" ? rotating : deleting}
+          onConfirm={confirm === "rotate" ? rotate : remove}
+          onCancel={() => setConfirm(null)}
+        />
+      ) : null}
     </Card>
   );
 }

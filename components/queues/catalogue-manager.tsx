@@ -99,7 +99,7 @@ function CatalogueForm({
   const idPrefix = `${kind}-form`;
   return (
     <form noValidate className="space-y-4" onSubmit={handleSubmit(async (values) => onSubmit(schema.parse(values), form))}>
-      {formError ? <Alert tone="danger">{formError}</Alert> : null}
+      <Alert tone="danger">{formError}</Alert>
       {conflict?.(form)}
       <TextField id={`${idPrefix}-name`} label="Name" error={nameError} autoFocus {...register("name")} />
       {kind === "queue" ? (
@@ -202,11 +202,9 @@ function DeleteDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalo
       title={inUse ? `${row.name} is in use` : `Delete ${row.name}?`}
       description={inUse ? undefined : `The ${nouns.one} is removed for everyone in your organisation.`}
     >
-      {error ? (
-        <Alert tone="danger" className="mb-4">
-          {error}
-        </Alert>
-      ) : null}
+      <Alert tone="danger" className="mb-4">
+        {error}
+      </Alert>
       {inUse ? (
         <div className="mb-4 space-y-3 text-sm text-slate-700">
           <p>

@@ -15,11 +15,9 @@ function DeleteRouteContent({ route, onDone }: { route: RouteRow; onDone: (delet
   const [error, setError] = useState<string | null>(null);
   return (
     <DialogContent title={`Delete ${route.address}?`} description="Mail to this address will no longer be delivered to a queue. The audit log keeps a record of the route.">
-      {error ? (
-        <Alert tone="danger" className="mb-4">
-          {error}
-        </Alert>
-      ) : null}
+      <Alert tone="danger" className="mb-4">
+        {error}
+      </Alert>
       <DialogActions onCancel={() => onDone(false)}>
         <Button
           variant="danger"

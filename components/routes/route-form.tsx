@@ -247,7 +247,7 @@ export function RouteForm({
       aria-describedby={listed.length > 0 ? "route-form-errors" : undefined}
       onSubmit={handleSubmit(save)}
     >
-      {formError ? <Alert tone="danger">{formError}</Alert> : null}
+      <Alert tone="danger">{formError}</Alert>
       <ErrorList id="route-form-errors" errors={listed} />
       {conflict ? (
         <ConflictNotice noun="route" changedBy={conflict.changedBy} rows={conflict.rows} choices={conflict.choices} onChoose={choose} />

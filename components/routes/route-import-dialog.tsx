@@ -7,6 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { DialogContent } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
+import { SimpleTable } from "@/components/ui/simple-table";
 import { CSV_COLUMNS, MAX_IMPORT_ROWS, REQUIRED_COLUMNS, TEMPLATE_CSV } from "@/lib/routes/csv";
 import type { ImportReport } from "@/lib/routes/types";
 
@@ -30,6 +31,8 @@ function downloadTemplate(): void {
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 1_000);
 }
+
+const ISSUE_COLUMNS = ["Line", "Column", "Problem"] as const;
 
 function plural(count: number, one: string, many: string): string {
   return `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
@@ -65,25 +68,15 @@ function ReportView({ report }: { report: ImportReport }) {
       ) : null}
       {report.issues.length > 0 ? (
         <div className="relative max-h-72 overflow-auto rounded-md border border-slate-200">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Problems by line; nothing is imported until every line is right</caption>
-            <thead className="sticky top-0 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-3 py-2 font-medium">Line</th>
-                <th scope="col" className="px-3 py-2 font-medium">Column</th>
-                <th scope="col" className="px-3 py-2 font-medium">Problem</th>
+          <SimpleTable caption="Problems by line; nothing is imported until every line is right" columns={ISSUE_COLUMNS} padding="sm" stickyHead>
+            {report.issues.map((issue, index) => (
+              <tr key={`${issue.line}-${index}`} className="align-top">
+                <td className="px-3 py-1.5 font-mono">{issue.line}</td>
+                <td className="px-3 py-1.5 font-mono text-slate-600">{issue.column ?? "—"}</td>
+                <td className="px-3 py-1.5">{issue.message}</td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
-              {report.issues.map((issue, index) => (
-                <tr key={`${issue.line}-${index}`} className="align-top">
-                  <td className="px-3 py-1.5 font-mono">{issue.line}</td>
-                  <td className="px-3 py-1.5 font-mono text-slate-600">{issue.column ?? "—"}</td>
-                  <td className="px-3 py-1.5">{issue.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </SimpleTable>
         </div>
       ) : null}
       {report.issuesTruncated ? <p className="text-xs text-slate-600">Only the first {report.issues.length} problems are listed; fix them and check again.</p> : null}
@@ -148,7 +141,7 @@ export function RouteImportDialog({ onImported }: { onImported: (created: number
             }}
           />
         </Field>
-        {error ? <Alert tone="danger">{error}</Alert> : null}
+        <Alert tone="danger">{error}</Alert>
         {report ? <ReportView report={report} /> : null}
         <div className="flex flex-wrap justify-end gap-2 border-t border-slate-200 pt-4">
           <Button type="button" variant="secondary" disabled={!file} pending={busy === "preview"} onClick={() => void run("preview")}>

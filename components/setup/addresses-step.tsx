@@ -12,12 +12,14 @@ import { ErrorList, SelectField, TextField, type ListedError } from "@/component
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { SimpleTable } from "@/components/ui/simple-table";
 import type { DomainView } from "@/lib/domains/types";
 import { addWizardAddressSchema, NEW_QUEUE, type AddWizardAddressInput } from "@/lib/setup/schemas";
 import type { WizardRoute } from "@/lib/setup/types";
 
 const STATUS_TONES = { pending: "info", active: "success", error: "danger" } as const;
 const STATUS_LABELS = { pending: "Pending: domain not verified yet", active: "Active", error: "Error: domain lost a record" } as const;
+const ROUTE_COLUMNS = ["Address", "Queue", "Status"] as const;
 
 const FIELDS = [
   { name: "pattern", id: "route-pattern", label: "Address" },
@@ -72,24 +74,15 @@ export function AddressesStep({
     <div className="space-y-6">
       {routes.length > 0 ? (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm" aria-label="Mapped addresses">
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">Address</th>
-                <th scope="col" className="px-4 py-2 font-medium">Queue</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
+          <SimpleTable label="Mapped addresses" columns={ROUTE_COLUMNS}>
+            {routes.map((route) => (
+              <tr key={route.id}>
+                <td className="px-4 py-2 font-mono">{route.address}</td>
+                <td className="px-4 py-2">{route.queueName}</td>
+                <td className="px-4 py-2"><Badge tone={STATUS_TONES[route.status]}>{STATUS_LABELS[route.status]}</Badge></td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
-              {routes.map((route) => (
-                <tr key={route.id}>
-                  <td className="px-4 py-2 font-mono">{route.address}</td>
-                  <td className="px-4 py-2">{route.queueName}</td>
-                  <td className="px-4 py-2"><Badge tone={STATUS_TONES[route.status]}>{STATUS_LABELS[route.status]}</Badge></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </SimpleTable>
         </div>
       ) : (
         <p className="text-sm text-slate-600">No addresses yet. Add the first one customers will write to, such as support@{domain.displayName}.</p>
@@ -103,7 +96,7 @@ export function AddressesStep({
         aria-describedby={listed.length > 0 ? "map-address-errors" : undefined}
       >
         <h2 id="map-address-heading" className="text-base font-semibold text-slate-900">Map an address to a queue</h2>
-        {errors.root?.message ? <Alert tone="danger">{errors.root.message}</Alert> : null}
+        <Alert tone="danger">{errors.root?.message}</Alert>
         <ErrorList id="map-address-errors" errors={listed} />
         <div className="grid gap-4 md:grid-cols-2">
           <TextField

@@ -3,6 +3,7 @@ import Link from "next/link";
 
 import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "@/components/domains/status-badges";
 import { buttonVariants } from "@/components/ui/button";
+import { TextList } from "@/components/ui/text-list";
 import type { Scenario } from "@/lib/domains/types";
 import { SCENARIO_INFO } from "@/lib/domains/scenarios";
 import type { DomainView } from "@/lib/domains/types";
@@ -79,11 +80,7 @@ export function FinishStep({
         {pending.length === 0 ? (
           <p className="text-sm text-slate-700">Everything is in place: mail to these addresses is routed into their queues.</p>
         ) : (
-          <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800">
-            {pending.map((item) => (
-              <li key={item}>{item}</li>
-            ))}
-          </ul>
+          <TextList items={pending} className="list-disc space-y-1 pl-5 text-sm text-slate-800" />
         )}
       </section>
       <div className="flex flex-wrap gap-2">

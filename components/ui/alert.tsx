@@ -10,7 +10,9 @@ const tones = {
   danger: { classes: "border-red-200 bg-red-50 text-red-900", Icon: XCircle },
 } as const;
 
+/** Nothing at all when it has neither title nor text, so an error slot needs no condition around it. */
 export function Alert({ tone = "info", title, children, className }: { tone?: keyof typeof tones; title?: ReactNode; children?: ReactNode; className?: string }) {
+  if (!title && !children) return null;
   const { classes, Icon } = tones[tone];
   return (
     <div role={tone === "danger" ? "alert" : "status"} className={cn("flex gap-3 rounded-md border px-4 py-3 text-sm", classes, className)}>

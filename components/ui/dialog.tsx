@@ -62,3 +62,40 @@ export function DialogActions({ onCancel, cancelLabel = "Cancel", children }: { 
     </div>
   );
 }
+
+/**
+ * Asks before an action that cannot be taken back: the question, what follows from it, Cancel and
+ * the action. Closing the dialog any way counts as Cancel.
+ */
+export function ConfirmDialog({
+  open,
+  title,
+  description,
+  confirmLabel,
+  danger = false,
+  pending = false,
+  onConfirm,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  description: ReactNode;
+  confirmLabel: string;
+  /** A red action button, for what deletes or revokes. */
+  danger?: boolean;
+  pending?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <Dialog open={open} onOpenChange={(next) => (next ? null : onCancel())}>
+      <DialogContent title={title} description={description}>
+        <DialogActions onCancel={onCancel}>
+          <Button variant={danger ? "danger" : "primary"} pending={pending} onClick={onConfirm}>
+            {confirmLabel}
+          </Button>
+        </DialogActions>
+      </DialogContent>
+    </Dialog>
+  );
+}

@@ -13,6 +13,7 @@ export function Field({
   error,
   children,
   className,
+  compact = false,
 }: {
   id: string;
   label: ReactNode;
@@ -20,10 +21,12 @@ export function Field({
   error?: string;
   children: ReactNode;
   className?: string;
+  /** A smaller, quieter label, for the controls in a filter row. */
+  compact?: boolean;
 }) {
   return (
-    <div className={cn("space-y-1.5", className)}>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+    <div className={cn(compact ? "space-y-1" : "space-y-1.5", className)}>
+      <label htmlFor={id} className={cn("block font-medium", compact ? "text-xs text-slate-600" : "text-sm text-slate-800")}>
         {label}
       </label>
       {children}
