@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { RecordCheck } from "@/lib/dns/report";
 import { verifyDomainRecords } from "@/lib/dns/verify";
-import { diagnosis, dnsWorlds, exampleNet, expectAcme, onlyCheck, publishAcme, worldOptions } from "@/tests/support/dns-engine";
+import { diagnosis, dnsWorlds, exampleNet, expectAcme, expectFailedWith, onlyCheck, publishAcme, worldOptions } from "@/tests/support/dns-engine";
 import type { FixtureRecord } from "@/tests/support/dns-server";
 
 // What receivers do with an SPF record (RFC 7208): evaluate terms in order, stop at the first
@@ -39,12 +39,6 @@ function expectVerifiedWithout(c: RecordCheck, code: string) {
 function tooManyLookups(c: RecordCheck, verdict: "verified" | "failed") {
   expect(c.verdict).toBe(verdict);
   return diagnosis(c, "spf_too_many_lookups");
-}
-
-/** The record fails, with the diagnosis `code` as an error whose message is as `message` says. */
-function expectFailedWith(c: RecordCheck, code: string, message: unknown) {
-  expect(c.verdict).toBe("failed");
-  expect(diagnosis(c, code)).toMatchObject({ severity: "error", message });
 }
 
 describe("the 10-lookup limit, counted in evaluation order", () => {
