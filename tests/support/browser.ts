@@ -8,6 +8,7 @@ import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb, selectDatabase, type Database } from "@/lib/db/client";
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
+import { startMailTestApp, type TestApp } from "./test-app";
 
 export const appUrl = inject("appUrl");
 const available = inject("chromium");
@@ -143,4 +144,25 @@ export function setUpOwnOrganization(options: OwnOrganizationOptions, andThen?: 
     await disconnectDb();
   });
   return own;
+}
+
+/**
+ * A console of the file's own that takes mail (see startMailTestApp), started before its tests
+ * when Chromium is there, then `andThen` for what the file needs besides; stopped after the tests.
+ * Returns the app, once started.
+ */
+export function setUpMailTestApp(andThen?: (app: TestApp) => Promise<void>): () => TestApp {
+  let mailApp: Awaited<ReturnType<typeof startMailTestApp>> | undefined;
+  beforeAll(async () => {
+    if (!available) return;
+    mailApp = await startMailTestApp(inject("pgAdminUrl"));
+    await andThen?.(mailApp.app);
+  });
+  afterAll(async () => {
+    await mailApp?.stop();
+  });
+  return () => {
+    if (!mailApp) throw new Error("mail test app not started");
+    return mailApp.app;
+  };
 }
