@@ -1,8 +1,16 @@
+import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 
-import { describeInBrowser, newClient, screenshot, signIn, setUpBrowser } from "../support/browser";
+import { describeInBrowser, newClient, screenshot, signedInClient, signIn, setUpBrowser } from "../support/browser";
 
 const browser = setUpBrowser();
+
+/** Opens `path` and waits for the page the gate answers with instead: a 403 under `heading`. */
+async function expectRefusedPage(page: Page, path: string, heading: string) {
+  const response = await page.goto(path);
+  expect(response?.status()).toBe(403);
+  await page.getByRole("heading", { name: heading }).waitFor();
+}
 
 describeInBrowser("signing in and the access gate", () => {
   it("lets the admin sign in and reach the console, with the organisation and every section", async () => {
@@ -36,8 +44,7 @@ describeInBrowser("signing in and the access gate", () => {
   });
 
   it("shows the viewer everything read-only, with no enabled control that would fail", async () => {
-    const { context, page } = await newClient(browser());
-    await signIn(page, "viewer@acme.example", "acme-viewer-password");
+    const { context, page } = await signedInClient(browser(), { email: "viewer@acme.example", password: "acme-viewer-password" });
     await page.goto("/queues");
     await page.getByText("You have view-only access").waitFor();
     const create = page.getByRole("button", { name: "New queue" });
@@ -48,23 +55,17 @@ describeInBrowser("signing in and the access gate", () => {
   });
 
   it("gives a user without the permission the 403 page naming it", async () => {
-    const { context, page } = await newClient(browser());
-    await signIn(page, "nopermission@acme.example", "acme-nopermission-password");
-    const response = await page.goto("/domains");
-    expect(response?.status()).toBe(403);
-    await page.getByRole("heading", { name: "Permission required" }).waitFor();
-    expect(await page.textContent("main")).toContain("Routing > Email > View");
-    expect(await page.textContent("main")).toContain("routing:email:view");
+    const { context, page } = await signedInClient(browser(), { email: "nopermission@acme.example", password: "acme-nopermission-password" });
+    await expectRefusedPage(page, "/domains", "Permission required");
+    // The permission by the name an administrator grants it under, and by its key.
+    for (const name of ["Routing > Email > View", "routing:email:view"]) expect(await page.textContent("main")).toContain(name);
     await screenshot(page, "access-no-permission");
     await context.close();
   });
 
   it("gives the Globex admin the licence page listing the qualifying licences", async () => {
-    const { context, page } = await newClient(browser());
-    await signIn(page, "admin@globex.example", "globex-admin-password");
-    const response = await page.goto("/");
-    expect(response?.status()).toBe(403);
-    await page.getByRole("heading", { name: "Licence required" }).waitFor();
+    const { context, page } = await signedInClient(browser(), { email: "admin@globex.example", password: "globex-admin-password" });
+    await expectRefusedPage(page, "/", "Licence required");
     const licences = await page.getByRole("list", { name: "Qualifying licences" }).getByRole("listitem").allTextContents();
     expect(licences).toEqual([
       "Genesys Cloud CX 2",

@@ -1,17 +1,16 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { expect, it } from "vitest";
 
 import { getDb } from "@/lib/db/client";
 
 import { NAV_ITEMS } from "@/components/shell/nav-items";
 
-import { describeInBrowser, newClient, screenshot, setUpBrowser, signedInClient } from "../support/browser";
+import { describeInBrowser, newClient, screenshot, setUpBrowser, setUpMailTestApp, signedInClient } from "../support/browser";
 import { PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { PLATFORM_DOMAIN } from "../support/inbound";
 import { createCustomDomain, eventually } from "../support/jobs";
 import { message, sendMail } from "../support/smtp";
-import { startMailTestApp, type TestApp } from "../support/test-app";
 
 /**
  * Every console page as an administrator sees it on a phone (390 px) and a laptop (1280 px): nothing
@@ -21,8 +20,6 @@ import { startMailTestApp, type TestApp } from "../support/test-app";
  * and notifications, so every page has something on it and nothing depends on other test files.
  */
 const browser = setUpBrowser();
-let mailApp: Awaited<ReturnType<typeof startMailTestApp>> | undefined;
-let app: TestApp;
 
 const ADMIN = { email: "admin@acme.example", password: "acme-admin-password" };
 const WIDTHS = { phone: { width: 390, height: 844 }, laptop: { width: 1280, height: 800 } } as const;
@@ -32,10 +29,7 @@ const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 let messageId = "";
 let domainId = "";
 
-beforeAll(async () => {
-  if (!inject("chromium")) return;
-  mailApp = await startMailTestApp(inject("pgAdminUrl"));
-  app = mailApp.app;
+const app = setUpMailTestApp(async ({ smtpPort }) => {
   const db = getDb();
   const acme = await db.organization.findUniqueOrThrow({ where: { slug: "acme" } });
   const domain = await createCustomDomain(db, acme.id, "help.acme.test", PLATFORM_TEST_SETTINGS);
@@ -54,7 +48,7 @@ beforeAll(async () => {
     "the gateway to accept a message",
     async () => {
       try {
-        return await sendMail(app.smtpPort, {
+        return await sendMail(smtpPort, {
           from: "customer@sender.test",
           to: [SUPPORT],
           helo: "mail.sender.test",
@@ -70,11 +64,7 @@ beforeAll(async () => {
   expect(messageId, sent.data?.text).not.toBe("");
 });
 
-afterAll(async () => {
-  await mailApp?.stop();
-});
-
-const signedIn = (viewport: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport, app.url);
+const signedIn = (viewport: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport, app().url);
 
 /** Waits for the page's heading and for its data requests to settle. */
 async function settled(page: Page): Promise<void> {
@@ -142,7 +132,7 @@ describeInBrowser("layout and accessibility of every page", () => {
   it.each(Object.entries(WIDTHS))("fits every page into the %s's width with every action visible, and axe finds no WCAG 2.1 A/AA violation", async (label, viewport) => {
     const layout: Record<string, string[]> = {};
     const axe: Record<string, string[]> = {};
-    const signedOut = await newClient(browser(), viewport, app.url);
+    const signedOut = await newClient(browser(), viewport, app().url);
     await signedOut.page.goto("/signin");
     await settled(signedOut.page);
     layout.signin = await layoutProblems(signedOut.page);
@@ -199,7 +189,7 @@ describeInBrowser("layout and accessibility of every page", () => {
   }, 180_000);
 
   it("names a favicon that the server answers with, signed out too", async () => {
-    const { context, page } = await newClient(browser(), WIDTHS.laptop, app.url);
+    const { context, page } = await newClient(browser(), WIDTHS.laptop, app().url);
     await page.goto("/signin");
     const href = await page.locator('head link[rel="icon"]').first().getAttribute("href");
     expect(href).toMatch(/^\/icon/);

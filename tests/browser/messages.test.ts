@@ -2,14 +2,13 @@ import { readFile } from "node:fs/promises";
 
 import nodemailer from "nodemailer";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { expect, it } from "vitest";
 
 import { getDb } from "@/lib/db/client";
 
-import { describeInBrowser, screenshot, setUpBrowser, signedInClient } from "../support/browser";
+import { describeInBrowser, screenshot, setUpBrowser, setUpMailTestApp, signedInClient } from "../support/browser";
 import { PLATFORM_DOMAIN } from "../support/inbound";
 import { eventually } from "../support/jobs";
-import { startMailTestApp, type TestApp } from "../support/test-app";
 
 /**
  * The Messages log as an administrator meets it: real SMTP (nodemailer) to the console's own
@@ -19,8 +18,6 @@ import { startMailTestApp, type TestApp } from "../support/test-app";
  * where sender.test passes SPF, so the log's checks read as they would for real mail.
  */
 const browser = setUpBrowser();
-let mailApp: Awaited<ReturnType<typeof startMailTestApp>> | undefined;
-let app: TestApp;
 
 const SUPPORT = `support@acme.${PLATFORM_DOMAIN}`;
 const MISSPELT = `suport@acme.${PLATFORM_DOMAIN}`;
@@ -31,23 +28,16 @@ const WIDE = { width: 1280, height: 900 };
 let messageId = "";
 let supportRouteId = "";
 
-beforeAll(async () => {
-  if (!inject("chromium")) return;
-  mailApp = await startMailTestApp(inject("pgAdminUrl"));
-  app = mailApp.app;
+const app = setUpMailTestApp(async () => {
   supportRouteId = (await getDb().route.findFirstOrThrow({ where: { address: SUPPORT } })).id;
 });
 
-afterAll(async () => {
-  await mailApp?.stop();
-});
-
 const signedIn = (account: "admin" | "viewer", viewport = WIDE) =>
-  signedInClient(browser(), { email: `${account}@acme.example`, password: `acme-${account}-password` }, viewport, app.url);
+  signedInClient(browser(), { email: `${account}@acme.example`, password: `acme-${account}-password` }, viewport, app().url);
 
 /** Sends over SMTP as a mail server would, retrying until the gateway (started with the console) listens. */
 async function sendOverSmtp(mail: nodemailer.SendMailOptions): Promise<{ response?: string; error?: { responseCode?: number; response?: string } }> {
-  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: app.smtpPort, secure: false, ignoreTLS: true, name: "mail.sender.test" });
+  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: app().smtpPort, secure: false, ignoreTLS: true, name: "mail.sender.test" });
   try {
     return await eventually(
       "the gateway to answer",

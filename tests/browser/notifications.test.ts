@@ -8,7 +8,7 @@ import { expectedFromStored } from "@/lib/domains/expected-records";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signIn } from "../support/browser";
 import { asPublished, PLATFORM_TEST_SETTINGS, PLATFORM_TEST_ZONE } from "../support/dns-publish";
-import { startDnsWorld, type DnsWorld } from "../support/dns-server";
+import { loopbackDnsEnv, startDnsWorld, type DnsWorld } from "../support/dns-server";
 import { createCustomDomain, eventually } from "../support/jobs";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -36,9 +36,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   app = await startTestApp(inject("pgAdminUrl"), {
-    DNS_RESOLVERS: `127.0.0.1:${world.resolvers[0]!.port}`,
-    DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
-    DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
+    ...loopbackDnsEnv(world),
     CHECK_PENDING_FIRST_INTERVAL: "1s",
     JOB_SWEEP_INTERVAL: "1s",
     JOB_POLL_INTERVAL: "500ms",

@@ -1,9 +1,9 @@
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { expect, it } from "vitest";
 
-import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 
-import { describeInBrowser, ownOrganization, screenshot, setUpBrowser, signedInClient } from "../support/browser";
+import { describeInBrowser, screenshot, setUpBrowser, setUpOwnOrganization, signedInClient } from "../support/browser";
 
 /**
  * The route dialog: its footer, closing with unsaved changes, every error at once, accessible
@@ -13,31 +13,14 @@ const browser = setUpBrowser();
 const ADMIN = { email: "admin@wayne-edit.example", password: "wayne-edit-admin-password" };
 const SECOND = { email: "second@wayne-edit.example", password: "wayne-edit-second-password" };
 
-let organizationId = "";
-let domainId = "";
-let queueIds: Record<string, string> = {};
-
-beforeAll(async () => {
-  if (!inject("chromium")) return;
-  selectDatabase(inject("appDatabaseUrl"));
-  const db = getDb();
-  const own = await ownOrganization(db, {
-    slug: "wayne-edit",
-    name: "Wayne",
-    admins: [ADMIN, SECOND],
-    domains: ["help.wayne.test", "sales.wayne.test"],
-    queues: ["Support", "Billing"],
-  });
-  ({ organizationId, queueIds } = own);
-  domainId = own.domainIds[0]!;
-  for (const name of ["Refunds", "Returns", "VIP", "Complaints", "Press", "Partners"]) {
-    await db.skill.create({ data: { organizationId, name, nameKey: name.toLowerCase() } });
-  }
-});
-
-afterAll(async () => {
-  await disconnectDb();
-});
+const own = setUpOwnOrganization(
+  { slug: "wayne-edit", name: "Wayne", admins: [ADMIN, SECOND], domains: ["help.wayne.test", "sales.wayne.test"], queues: ["Support", "Billing"] },
+  async (db, { organizationId }) => {
+    for (const name of ["Refunds", "Returns", "VIP", "Complaints", "Press", "Partners"]) {
+      await db.skill.create({ data: { organizationId, name, nameKey: name.toLowerCase() } });
+    }
+  },
+);
 
 const signedIn = (account = ADMIN, viewport?: { width: number; height: number }) => signedInClient(browser(), account, viewport);
 
@@ -45,12 +28,12 @@ async function routeOf(pattern: string) {
   const db = getDb();
   const route = await db.route.create({
     data: {
-      organizationId,
-      domainId,
+      organizationId: own.organizationId,
+      domainId: own.domainIds[0]!,
       pattern,
       patternKey: pattern,
       address: `${pattern}@help.wayne.test`,
-      queueId: queueIds.Support!,
+      queueId: own.queueIds.Support!,
       fromName: "Wayne Support",
       priority: 5,
     },
@@ -163,7 +146,7 @@ describeInBrowser("two admins editing one route", () => {
     await mine.getByLabel("From name").fill("Wayne Help");
     await mine.getByRole("button", { name: "Save route" }).click();
     await expect.poll(() => mine.count()).toBe(0);
-    expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ queueId: queueIds.Billing, fromName: "Wayne Help", version: 3 });
+    expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ queueId: own.queueIds.Billing, fromName: "Wayne Help", version: 3 });
 
     // The same field: both change the sender name; the first also changes the priority.
     for (const { page } of [first, second]) {
@@ -198,7 +181,7 @@ describeInBrowser("two admins editing one route", () => {
     expect(await mine.getByLabel("From name").inputValue()).toBe("My name");
     await mine.getByRole("button", { name: "Save route" }).click();
     await expect.poll(() => mine.count()).toBe(0);
-    expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ fromName: "My name", priority: 8, queueId: queueIds.Billing });
+    expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ fromName: "My name", priority: 8, queueId: own.queueIds.Billing });
     await first.context.close();
     await second.context.close();
   }, 240_000);

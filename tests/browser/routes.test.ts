@@ -1,9 +1,9 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { expect, it } from "vitest";
 
-import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 
-import { describeInBrowser, ownOrganization, screenshot, setUpBrowser, signedInClient } from "../support/browser";
+import { describeInBrowser, screenshot, setUpBrowser, setUpOwnOrganization, signedInClient } from "../support/browser";
 
 /**
  * Routes, catalogues, the tester, import and the audit log, driven in Chromium. Everything happens
@@ -12,22 +12,8 @@ import { describeInBrowser, ownOrganization, screenshot, setUpBrowser, signedInC
 const browser = setUpBrowser();
 const ADMIN = { email: "admin@umbrella.example", password: "umbrella-admin-password" };
 
-let organizationId = "";
-let domainId = "";
-let queueIds: Record<string, string> = {};
-
-beforeAll(async () => {
-  if (!inject("chromium")) return;
-  selectDatabase(inject("appDatabaseUrl"));
-  const db = getDb();
-  const own = await ownOrganization(db, { slug: "umbrella", name: "Umbrella", admins: [ADMIN], domains: ["help.umbrella.test"], queues: ["Support", "Billing"] });
-  ({ organizationId, queueIds } = own);
-  domainId = own.domainIds[0]!;
+const own = setUpOwnOrganization({ slug: "umbrella", name: "Umbrella", admins: [ADMIN], domains: ["help.umbrella.test"], queues: ["Support", "Billing"] }, async (db, { organizationId }) => {
   await db.skill.create({ data: { organizationId, name: "Refunds", nameKey: "refunds" } });
-});
-
-afterAll(async () => {
-  await disconnectDb();
 });
 
 const signedIn = (viewport?: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport);
@@ -150,7 +136,7 @@ describeInBrowser("routes", () => {
     const db = getDb();
     await db.$executeRaw`
       INSERT INTO routes (organization_id, domain_id, pattern, pattern_key, address, queue_id, from_name, updated_at)
-      SELECT ${organizationId}::uuid, ${domainId}::uuid, 'bulk' || i, 'bulk' || i, 'bulk' || i || '@help.umbrella.test', ${queueIds.Support!}::uuid, 'Bulk', now()
+      SELECT ${own.organizationId}::uuid, ${own.domainIds[0]!}::uuid, 'bulk' || i, 'bulk' || i, 'bulk' || i || '@help.umbrella.test', ${own.queueIds.Support!}::uuid, 'Bulk', now()
         FROM generate_series(1, 130) i`;
     const { context, page } = await signedIn({ width: 390, height: 844 });
     await page.goto("/routes");

@@ -1,9 +1,9 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { expect, it } from "vitest";
 
-import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
+import { getDb } from "@/lib/db/client";
 
-import { describeInBrowser, ownOrganization, screenshot, setUpBrowser, signedInClient } from "../support/browser";
+import { describeInBrowser, screenshot, setUpBrowser, setUpOwnOrganization, signedInClient } from "../support/browser";
 
 /**
  * Set-up runs (one per domain), the Addresses step and the Redirect rules step's warnings, in an
@@ -14,21 +14,7 @@ const browser = setUpBrowser();
 const ADMIN = { email: "admin@stark-setup.example", password: "stark-setup-admin-password" };
 const PLATFORM = "routing.platform.test";
 
-let organizationId = "";
-let userId = "";
-
-beforeAll(async () => {
-  if (!inject("chromium")) return;
-  selectDatabase(inject("appDatabaseUrl"));
-  const db = getDb();
-  const own = await ownOrganization(db, { slug: "stark-setup", name: "Stark", admins: [ADMIN], queues: ["Support"] });
-  organizationId = own.organizationId;
-  userId = own.userIds[0]!;
-});
-
-afterAll(async () => {
-  await disconnectDb();
-});
+const own = setUpOwnOrganization({ slug: "stark-setup", name: "Stark", admins: [ADMIN], queues: ["Support"] });
 
 const adminPage = (viewport?: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport);
 
@@ -41,13 +27,13 @@ async function answer(page: Page, question: RegExp, choice: "Yes" | "No") {
 }
 
 async function verifiedDomain(name: string, scenario: "own_domain" | "own_domain_with_copies") {
-  return getDb().domain.create({ data: { organizationId, name, displayName: name, kind: "custom", scenario, status: "verified", verifiedAt: new Date() } });
+  return getDb().domain.create({ data: { organizationId: own.organizationId, name, displayName: name, kind: "custom", scenario, status: "verified", verifiedAt: new Date() } });
 }
 
 async function routeOn(domain: { id: string; name: string }, pattern: string) {
-  const queue = await getDb().queue.findFirstOrThrow({ where: { organizationId, nameKey: "support" } });
+  const queue = await getDb().queue.findFirstOrThrow({ where: { organizationId: own.organizationId, nameKey: "support" } });
   return getDb().route.create({
-    data: { organizationId, domainId: domain.id, pattern, patternKey: pattern, address: `${pattern}@${domain.name}`, queueId: queue.id, fromName: "Stark" },
+    data: { organizationId: own.organizationId, domainId: domain.id, pattern, patternKey: pattern, address: `${pattern}@${domain.name}`, queueId: queue.id, fromName: "Stark" },
   });
 }
 
@@ -106,9 +92,9 @@ describeInBrowser("set-up runs", () => {
   it("the Addresses step flags an empty address and an empty new queue together and creates nothing while one is wrong", async () => {
     const db = getDb();
     const domain = await db.domain.create({
-      data: { organizationId, name: `stark-two.${PLATFORM}`, displayName: `stark-two.${PLATFORM}`, kind: "platform", platformLabel: "stark-two", scenario: "platform_domain", status: "verified", verifiedAt: new Date() },
+      data: { organizationId: own.organizationId, name: `stark-two.${PLATFORM}`, displayName: `stark-two.${PLATFORM}`, kind: "platform", platformLabel: "stark-two", scenario: "platform_domain", status: "verified", verifiedAt: new Date() },
     });
-    const run = await db.setupRun.create({ data: { organizationId, domainId: domain.id, startedById: userId, step: "addresses", scenario: "platform_domain" } });
+    const run = await db.setupRun.create({ data: { organizationId: own.organizationId, domainId: domain.id, startedById: own.userIds[0]!, step: "addresses", scenario: "platform_domain" } });
     for (const viewport of [
       { width: 1280, height: 800 },
       { width: 390, height: 844 },
@@ -134,12 +120,12 @@ describeInBrowser("set-up runs", () => {
     await page.getByLabel("New queue's name").fill("Fresh");
     await page.getByRole("button", { name: "Add address" }).click();
     await page.getByTestId("error-list").getByText("Address:").waitFor();
-    expect(await db.queue.count({ where: { organizationId, name: "Fresh" } })).toBe(0);
+    expect(await db.queue.count({ where: { organizationId: own.organizationId, name: "Fresh" } })).toBe(0);
 
     await page.getByLabel("Address", { exact: true }).fill("hello");
     await page.getByRole("button", { name: "Add address" }).click();
     await page.getByRole("table", { name: "Mapped addresses" }).getByText(`hello@stark-two.${PLATFORM}`).waitFor();
-    expect(await db.queue.count({ where: { organizationId, name: "Fresh" } })).toBe(1);
+    expect(await db.queue.count({ where: { organizationId: own.organizationId, name: "Fresh" } })).toBe(1);
 
     // Finishing closes the run: its address opens a new set-up, saying so.
     await page.getByRole("button", { name: "Continue" }).click();
@@ -155,8 +141,8 @@ describeInBrowser("set-up runs", () => {
   it("a deleted domain takes its run along: no stepper claims its steps, and the list can discard what is left", async () => {
     const db = getDb();
     const domain = await verifiedDomain("gone.stark.test", "own_domain");
-    const run = await db.setupRun.create({ data: { organizationId, domainId: domain.id, startedById: userId, step: "addresses", scenario: "own_domain" } });
-    const orphan = await db.setupRun.create({ data: { organizationId, startedById: userId, step: "domain", scenario: "own_domain_with_copies" } });
+    const run = await db.setupRun.create({ data: { organizationId: own.organizationId, domainId: domain.id, startedById: own.userIds[0]!, step: "addresses", scenario: "own_domain" } });
+    const orphan = await db.setupRun.create({ data: { organizationId: own.organizationId, startedById: own.userIds[0]!, step: "domain", scenario: "own_domain_with_copies" } });
     const { context, page } = await adminPage({ width: 390, height: 844 });
     await page.goto("/setup");
     expect(await page.getByTestId("open-run").filter({ hasText: "gone.stark.test" }).count()).toBe(1);
@@ -185,9 +171,9 @@ describeInBrowser("set-up runs", () => {
     await routeOn(copies, "support");
     // copies.stark.test's own set-up redirects support@help.stark.test to support@copies.stark.test.
     await db.setupRun.create({
-      data: { organizationId, domainId: copies.id, startedById: userId, step: "finish", scenario: "own_domain_with_copies", data: { originalDomain: "help.stark.test" }, finishedAt: new Date() },
+      data: { organizationId: own.organizationId, domainId: copies.id, startedById: own.userIds[0]!, step: "finish", scenario: "own_domain_with_copies", data: { originalDomain: "help.stark.test" }, finishedAt: new Date() },
     });
-    const run = await db.setupRun.create({ data: { organizationId, domainId: help.id, startedById: userId, step: "redirects", scenario: "own_domain_with_copies" } });
+    const run = await db.setupRun.create({ data: { organizationId: own.organizationId, domainId: help.id, startedById: own.userIds[0]!, step: "redirects", scenario: "own_domain_with_copies" } });
     const { context, page } = await adminPage();
     await page.goto(`/setup?run=${run.id}`);
     await stepHeading(page, "Redirect rules");

@@ -6,7 +6,7 @@ import { expectedFromStored } from "@/lib/domains/expected-records";
 
 import { describeInBrowser, newClient, screenshot, setUpBrowser, signedInClient, signIn } from "../support/browser";
 import { asPublished, PLATFORM_TEST_ZONE } from "../support/dns-publish";
-import { startDnsWorld, type DnsWorld } from "../support/dns-server";
+import { loopbackDnsEnv, startDnsWorld, type DnsWorld } from "../support/dns-server";
 import { startTestApp, type TestApp } from "../support/test-app";
 
 /**
@@ -20,11 +20,7 @@ let app: TestApp;
 beforeAll(async () => {
   if (!inject("chromium")) return;
   world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }, { origin: "copies.test" }, { origin: "doubled.test" }] });
-  app = await startTestApp(inject("pgAdminUrl"), {
-    DNS_RESOLVERS: `127.0.0.1:${world.resolvers[0]!.port}`,
-    DNS_TEST_AUTHORITATIVE_PORT: String(world.authoritativePort),
-    DNS_ALLOW_PRIVATE_NAMESERVERS: "true",
-  });
+  app = await startTestApp(inject("pgAdminUrl"), loopbackDnsEnv(world));
   selectDatabase(app.databaseUrl);
 });
 

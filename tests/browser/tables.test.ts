@@ -1,15 +1,14 @@
 import { readFile } from "node:fs/promises";
 
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { expect, it } from "vitest";
 
-import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { createRoute } from "@/lib/routes/commands/create-route";
 import { importRoutes } from "@/lib/routes/commands/import-routes";
 import { CSV_COLUMNS, toCsvLine } from "@/lib/routes/csv";
 import { createRouteSchema } from "@/lib/routes/schemas";
 
-import { describeInBrowser, ownOrganization, screenshot, setUpBrowser, signedInClient } from "../support/browser";
+import { describeInBrowser, screenshot, setUpBrowser, setUpOwnOrganization, signedInClient } from "../support/browser";
 
 /**
  * The console's tables (routes, queues, domains, audit log, messages): sorting and paging through
@@ -20,14 +19,7 @@ const browser = setUpBrowser();
 const ADMIN = { email: "admin@hooli.example", password: "hooli-admin-password" };
 const DOMAIN = "help.hooli.test";
 
-let organizationId = "";
-
-beforeAll(async () => {
-  if (!inject("chromium")) return;
-  selectDatabase(inject("appDatabaseUrl"));
-  const db = getDb();
-  const own = await ownOrganization(db, { slug: "hooli", name: "Hooli", admins: [ADMIN] });
-  organizationId = own.organizationId;
+setUpOwnOrganization({ slug: "hooli", name: "Hooli", admins: [ADMIN] }, async (db, { organizationId, userIds }) => {
   const domain = await db.domain.create({
     data: { organizationId, name: DOMAIN, displayName: DOMAIN, kind: "custom", scenario: "own_domain", status: "verified", verifiedAt: new Date(), lastCheckedAt: new Date() },
   });
@@ -41,7 +33,7 @@ beforeAll(async () => {
       FROM generate_series(1, 30) i`;
 
   // Audit entries written by the console's own commands.
-  const actor = { organizationId, userId: own.userIds[0]!, email: ADMIN.email };
+  const actor = { organizationId, userId: userIds[0]!, email: ADMIN.email };
   await createRoute(db, actor, createRouteSchema.parse({ domainId: domain.id, pattern: "support", queueId: support.id, priority: 5, fromName: "Hooli Support" }), {
     maxRoutesPerDomain: 1000,
   });
@@ -73,10 +65,6 @@ beforeAll(async () => {
       searchText: "nobody@help.hooli.test customer@example.net",
     },
   });
-});
-
-afterAll(async () => {
-  await disconnectDb();
 });
 
 const signedIn = (viewport?: { width: number; height: number }) => signedInClient(browser(), ADMIN, viewport);

@@ -10,7 +10,7 @@ import { actionDefinition } from "@/lib/actions/define-action";
 import type { ActionResult } from "@/lib/actions/result";
 import type { Ability } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";
-import { getDb } from "@/lib/db/client";
+import { getDb, type Database } from "@/lib/db/client";
 import { dkimRecordName, dkimRecordValue, generateDkimKey } from "@/lib/domains/dkim/keys";
 import { JOB_SCHEMA } from "@/lib/jobs/queues";
 import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
@@ -113,6 +113,11 @@ async function makeDkimKey(domain: { id: string; name: string }, selector: strin
   return key;
 }
 
+/** A catalogue entry the samples use and a spare one (created in that order) for the samples that delete an entry. */
+async function usedAndSpare<T>(make: (db: Database, organizationId: string, name: string) => Promise<T>, used: string, spare: string): Promise<[T, T]> {
+  return [await make(db, acme.id, used), await make(db, acme.id, spare)];
+}
+
 async function buildWorld() {
   await clearRouting(db);
   await db.webhookDelivery.deleteMany();
@@ -124,12 +129,9 @@ async function buildWorld() {
   const shareLink = await db.recordShareLink.create({
     data: { organizationId: acme.id, domainId: domain.id, tokenHash: randomBytes(32).toString("hex"), createdByEmail: "admin@acme.example", expiresAt: new Date(Date.now() + 86_400_000) },
   });
-  const support = await makeQueue(db, acme.id, "Support");
-  const spareQueue = await makeQueue(db, acme.id, "Spare");
-  const billing = await makeSkill(db, acme.id, "Billing");
-  const spareSkill = await makeSkill(db, acme.id, "Spare skill");
-  const english = await makeLanguage(db, acme.id, "English");
-  const spareLanguage = await makeLanguage(db, acme.id, "Spare language");
+  const [support, spareQueue] = await usedAndSpare(makeQueue, "Support", "Spare");
+  const [billing, spareSkill] = await usedAndSpare(makeSkill, "Billing", "Spare skill");
+  const [english, spareLanguage] = await usedAndSpare(makeLanguage, "English", "Spare language");
   const route = await makeRoute(db, acme.id, domain, "support", support.id, { skillIds: [billing.id] });
   const activeKey = await makeDkimKey(domain, "erc1", "active", 0);
   const pendingKey = await makeDkimKey(domain, "erc1-202611", "pending", 1);

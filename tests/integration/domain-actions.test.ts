@@ -1,13 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
-import {
-  checkDomainAvailabilityAction,
-  checkDomainNowAction,
-  deleteDomainAction,
-  refreshDomainAction,
-  registerDomainAction,
-  restartVerificationAction,
-} from "@/app/(console)/domains/actions";
+import { checkDomainAvailabilityAction, checkDomainNowAction, deleteDomainAction, refreshDomainAction, registerDomainAction, restartVerificationAction } from "@/app/(console)/domains/actions";
 import { discardSetupRunAction, saveWizardAction } from "@/app/(console)/setup/actions";
 import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { getDb } from "@/lib/db/client";

@@ -19,44 +19,34 @@ const actionsOf = (title: "Skill" | "Language" | "Queue") => ({
   remove: queueActions[`delete${title}Action`],
 });
 
+/** A route on a domain and main queue of its own that uses a catalogue entry as `use` says; the address it answers on. */
+async function routeUsing(kind: string, pattern: string, use: { skillIds?: string[]; languageId?: string; spamQueueId?: string }) {
+  const { skillIds, ...columns } = use;
+  const domain = await makeDomain(db, acme.id, `${kind}-${Date.now()}.acme.test`);
+  const queue = await makeQueue(db, acme.id, `Queue ${Date.now()}`);
+  const route = await makeRoute(db, acme.id, domain, pattern, queue.id, { skillIds });
+  await db.route.update({ where: { id: route.id }, data: columns });
+  return route.address;
+}
+
+/** One catalogue: its kind, its own actions, the names its table holds (in name order) and a way to put an entry in use. */
+function catalogue<Kind extends "skill" | "language" | "queue">(
+  kind: Kind,
+  title: "Skill" | "Language" | "Queue",
+  rows: (organizationId: string) => Promise<{ name: string }[]>,
+  use: (id: string) => Promise<string>,
+) {
+  return { kind, ...actionsOf(title), names: async (organizationId: string) => (await rows(organizationId)).map((row) => row.name), use };
+}
+
+const BY_NAME = { nameKey: "asc" } as const;
+
 /** The same life cycle for the three catalogues, through their own actions. */
 const CATALOGUES = [
-  {
-    kind: "skill" as const,
-    ...actionsOf("Skill"),
-    names: (organizationId: string) => db.skill.findMany({ where: { organizationId }, orderBy: { nameKey: "asc" } }).then((rows) => rows.map((row) => row.name)),
-    use: async (id: string) => {
-      const domain = await makeDomain(db, acme.id, `skill-${Date.now()}.acme.test`);
-      const queue = await makeQueue(db, acme.id, `Queue ${Date.now()}`);
-      await makeRoute(db, acme.id, domain, "uses", queue.id, { skillIds: [id] });
-      return `uses@${domain.name}`;
-    },
-  },
-  {
-    kind: "language" as const,
-    ...actionsOf("Language"),
-    names: (organizationId: string) => db.language.findMany({ where: { organizationId }, orderBy: { nameKey: "asc" } }).then((rows) => rows.map((row) => row.name)),
-    use: async (id: string) => {
-      const domain = await makeDomain(db, acme.id, `language-${Date.now()}.acme.test`);
-      const queue = await makeQueue(db, acme.id, `Queue ${Date.now()}`);
-      const route = await makeRoute(db, acme.id, domain, "uses", queue.id);
-      await db.route.update({ where: { id: route.id }, data: { languageId: id } });
-      return `uses@${domain.name}`;
-    },
-  },
-  {
-    kind: "queue" as const,
-    ...actionsOf("Queue"),
-    names: (organizationId: string) => db.queue.findMany({ where: { organizationId }, orderBy: { nameKey: "asc" } }).then((rows) => rows.map((row) => row.name)),
-    use: async (id: string) => {
-      const domain = await makeDomain(db, acme.id, `queue-${Date.now()}.acme.test`);
-      const main = await makeQueue(db, acme.id, `Main ${Date.now()}`);
-      const route = await makeRoute(db, acme.id, domain, "spam-only", main.id);
-      // Used as the spam queue only: still in use.
-      await db.route.update({ where: { id: route.id }, data: { spamQueueId: id } });
-      return `spam-only@${domain.name}`;
-    },
-  },
+  catalogue("skill", "Skill", (organizationId) => db.skill.findMany({ where: { organizationId }, orderBy: BY_NAME }), (id) => routeUsing("skill", "uses", { skillIds: [id] })),
+  catalogue("language", "Language", (organizationId) => db.language.findMany({ where: { organizationId }, orderBy: BY_NAME }), (id) => routeUsing("language", "uses", { languageId: id })),
+  // Used as the spam queue only: still in use.
+  catalogue("queue", "Queue", (organizationId) => db.queue.findMany({ where: { organizationId }, orderBy: BY_NAME }), (id) => routeUsing("queue", "spam-only", { spamQueueId: id })),
 ];
 
 beforeEach(async () => {

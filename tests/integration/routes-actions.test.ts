@@ -7,6 +7,7 @@ import type { CreateRouteInput } from "@/lib/routes/schemas";
 import { getRoute, listDomainRoutes } from "@/lib/routes/queries";
 
 import { actAs, actAsNobody } from "../support/request-context";
+import { DOCUMENTED_ROUTE_DEFAULTS } from "../support/route-defaults";
 import { clearRouting, INITECH_ADMIN, makeDomain, makeQueue, makeRoute, makeRoutingWorld, routeCount, seedRoutingOrganizations } from "../support/routing-fixtures";
 
 const db = getDb();
@@ -132,19 +133,7 @@ describe("creating a route", () => {
     expect(result).toMatchObject({ ok: true, data: { address: "Support@help.acme.test", version: 1 } });
     if (!result.ok) return;
     const route = await getRoute(db, acme.id, result.data.id);
-    expect(route).toMatchObject({
-      pattern: "Support",
-      priority: 5,
-      skillIds: [],
-      languageId: null,
-      fromEmail: null,
-      replyRouteId: null,
-      autoBcc: [],
-      historyInclusion: "Optional",
-      allowMultipleActions: false,
-      spamQueueId: null,
-      status: "active",
-    });
+    expect(route).toMatchObject({ pattern: "Support", ...DOCUMENTED_ROUTE_DEFAULTS, status: "active" });
     const stored = await db.route.findUniqueOrThrow({ where: { id: result.data.id } });
     expect(stored).toMatchObject({ patternKey: "support", address: "support@help.acme.test" });
   });

@@ -5,9 +5,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 
 import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
-import type { Database } from "@/lib/db/client";
+import { disconnectDb, getDb, selectDatabase, type Database } from "@/lib/db/client";
 
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium";
+import { startMailTestApp, type TestApp } from "./test-app";
 
 export const appUrl = inject("appUrl");
 const available = inject("chromium");
@@ -82,14 +83,29 @@ export async function signedInClient(
   return client;
 }
 
+export interface OwnOrganizationOptions {
+  slug: string;
+  name: string;
+  admins: Account[];
+  domains?: string[];
+  queues?: string[];
+}
+
+export interface OwnOrganization {
+  organizationId: string;
+  userIds: string[];
+  domainIds: string[];
+  queueIds: Record<string, string>;
+}
+
 /**
  * An organisation of the test's own, licensed, with administrators who may manage routing: what
  * a browser test changes there, no other test file sees (the demo organisation Acme is shared).
  */
 export async function ownOrganization(
   db: Database,
-  { slug, name, admins, domains = [], queues = [] }: { slug: string; name: string; admins: Account[]; domains?: string[]; queues?: string[] },
-): Promise<{ organizationId: string; userIds: string[]; domainIds: string[]; queueIds: Record<string, string> }> {
+  { slug, name, admins, domains = [], queues = [] }: OwnOrganizationOptions,
+): Promise<OwnOrganization> {
   const organization = await upsertOrganization(db, { slug, name, licences: ["Genesys Cloud CX 3 Digital"] });
   const organizationId = organization.id;
   const userIds: string[] = [];
@@ -108,4 +124,45 @@ export async function ownOrganization(
   const queueIds: Record<string, string> = {};
   for (const queue of queues) queueIds[queue] = (await db.queue.create({ data: { organizationId, name: queue, nameKey: queue.toLowerCase() } })).id;
   return { organizationId, userIds, domainIds, queueIds };
+}
+
+/**
+ * The file's own organisation (see ownOrganization), made in the console's database before its
+ * tests when Chromium is there, then `andThen` for the rows the file needs besides; the database
+ * is let go after the tests. The object returned is filled in once the organisation exists.
+ */
+export function setUpOwnOrganization(options: OwnOrganizationOptions, andThen?: (db: Database, own: OwnOrganization) => Promise<void>): OwnOrganization {
+  const own: OwnOrganization = { organizationId: "", userIds: [], domainIds: [], queueIds: {} };
+  beforeAll(async () => {
+    if (!available) return;
+    selectDatabase(inject("appDatabaseUrl"));
+    const db = getDb();
+    Object.assign(own, await ownOrganization(db, options));
+    await andThen?.(db, own);
+  });
+  afterAll(async () => {
+    await disconnectDb();
+  });
+  return own;
+}
+
+/**
+ * A console of the file's own that takes mail (see startMailTestApp), started before its tests
+ * when Chromium is there, then `andThen` for what the file needs besides; stopped after the tests.
+ * Returns the app, once started.
+ */
+export function setUpMailTestApp(andThen?: (app: TestApp) => Promise<void>): () => TestApp {
+  let mailApp: Awaited<ReturnType<typeof startMailTestApp>> | undefined;
+  beforeAll(async () => {
+    if (!available) return;
+    mailApp = await startMailTestApp(inject("pgAdminUrl"));
+    await andThen?.(mailApp.app);
+  });
+  afterAll(async () => {
+    await mailApp?.stop();
+  });
+  return () => {
+    if (!mailApp) throw new Error("mail test app not started");
+    return mailApp.app;
+  };
 }

@@ -1,4 +1,4 @@
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 
 import type { ExpectedRecord } from "@/lib/dns/expected";
 import type { Diagnosis, RecordCheck, VerificationReport } from "@/lib/dns/report";
@@ -73,4 +73,10 @@ export function diagnosis(check: RecordCheck, code: Diagnosis["code"]): Diagnosi
   const found = check.diagnoses.find((d) => d.code === code);
   if (!found) throw new Error(`no ${code} diagnosis; got ${check.diagnoses.map((d) => `${d.code}: ${d.message}`).join(" | ")}`);
   return found;
+}
+
+/** The check failed, with the diagnosis `code` as an error whose message is as `message` says (a string, or an asymmetric matcher). */
+export function expectFailedWith(check: RecordCheck, code: Diagnosis["code"], message: unknown): void {
+  expect(check.verdict).toBe("failed");
+  expect(diagnosis(check, code)).toMatchObject({ severity: "error", message });
 }

@@ -8,6 +8,8 @@ import { joinCell, parseRoutesCsv, splitCell, toCsvLine } from "@/lib/routes/csv
 import { createRouteSchema } from "@/lib/routes/schemas";
 import { routeStatusFor } from "@/lib/routes/status";
 
+import { DOCUMENTED_ROUTE_DEFAULTS } from "../support/route-defaults";
+
 describe("local parts (RFC 5321 dot-atom)", () => {
   it("accepts every atext character and dots between atoms", () => {
     for (const ok of ["a", "first.last", "a+b", "!#$%&'*+/=?^_`{|}~-", "x".repeat(64)]) expect(checkLocalPart(ok), ok).toMatchObject({ ok: true });
@@ -45,16 +47,8 @@ describe("the route schema", () => {
       domainId: "00000000-0000-4000-8000-000000000001",
       pattern: "support",
       queueId: "00000000-0000-4000-8000-000000000002",
-      priority: 5,
-      skillIds: [],
-      languageId: null,
       fromName: "Acme",
-      fromEmail: null,
-      replyRouteId: null,
-      autoBcc: [],
-      historyInclusion: "Optional",
-      allowMultipleActions: false,
-      spamQueueId: null,
+      ...DOCUMENTED_ROUTE_DEFAULTS,
     });
   });
 });

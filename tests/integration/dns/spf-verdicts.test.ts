@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import type { RecordCheck } from "@/lib/dns/report";
 import { verifyDomainRecords } from "@/lib/dns/verify";
-import { diagnosis, dnsWorlds, exampleNet, expectAcme, onlyCheck, publishAcme, worldOptions } from "@/tests/support/dns-engine";
+import { diagnosis, dnsWorlds, exampleNet, expectAcme, expectFailedWith, onlyCheck, publishAcme, worldOptions } from "@/tests/support/dns-engine";
 import type { FixtureRecord } from "@/tests/support/dns-server";
 
 // What receivers do with an SPF record (RFC 7208): evaluate terms in order, stop at the first
@@ -29,11 +29,21 @@ async function checkSpf(...records: string[]): Promise<RecordCheck> {
 
 const codes = (c: RecordCheck) => c.diagnoses.map((d) => d.code);
 
+/** The record passes, and without the diagnosis `code`. */
+function expectVerifiedWithout(c: RecordCheck, code: string) {
+  expect(c.verdict).toBe("verified");
+  expect(codes(c)).not.toContain(code);
+}
+
+/** The record has `verdict`, and a spf_too_many_lookups diagnosis: that diagnosis. */
+function tooManyLookups(c: RecordCheck, verdict: "verified" | "failed") {
+  expect(c.verdict).toBe(verdict);
+  return diagnosis(c, "spf_too_many_lookups");
+}
+
 describe("the 10-lookup limit, counted in evaluation order", () => {
   it("our include reached only as the 12th lookup: receivers stop before it, so the record fails", async () => {
-    const c = await checkSpf("v=spf1 include:five-a.acme.com include:five-b.acme.com mx include:_spf.example.net ~all");
-    expect(c.verdict).toBe("failed");
-    const d = diagnosis(c, "spf_too_many_lookups");
+    const d = tooManyLookups(await checkSpf("v=spf1 include:five-a.acme.com include:five-b.acme.com mx include:_spf.example.net ~all"), "failed");
     expect(d.severity).toBe("error");
     expect(d.details).toMatchObject({ lookups: 12, lookupsBeforeInclude: 11, includeReached: false });
     expect(d.message).toMatch(/receivers stop at the 10th and reject the record before they reach include:_spf\.example\.net/);
@@ -42,19 +52,15 @@ describe("the 10-lookup limit, counted in evaluation order", () => {
   });
 
   it("our include as the 10th lookup still passes; as the 11th it fails", async () => {
-    const tenth = await checkSpf("v=spf1 include:five-a.acme.com a mx ptr exists:x.acme.com include:_spf.example.net ~all");
-    expect(tenth.verdict).toBe("verified");
-    expect(codes(tenth)).not.toContain("spf_too_many_lookups");
+    expectVerifiedWithout(await checkSpf("v=spf1 include:five-a.acme.com a mx ptr exists:x.acme.com include:_spf.example.net ~all"), "spf_too_many_lookups");
 
     const eleventh = await checkSpf("v=spf1 include:five-a.acme.com include:five-b.acme.com include:_spf.example.net ~all");
-    expect(eleventh.verdict).toBe("failed");
-    expect(diagnosis(eleventh, "spf_too_many_lookups").details).toMatchObject({ lookupsBeforeInclude: 10, includeReached: false });
+    expect(tooManyLookups(eleventh, "failed").details).toMatchObject({ lookupsBeforeInclude: 10, includeReached: false });
   });
 
   it("over 10 in total with ours reached in time: verified, with a warning that the senders after it fail", async () => {
     const c = await checkSpf("v=spf1 include:_spf.example.net include:five-a.acme.com include:five-b.acme.com mx ~all");
-    expect(c.verdict).toBe("verified");
-    const d = diagnosis(c, "spf_too_many_lookups");
+    const d = tooManyLookups(c, "verified");
     expect(d.severity).toBe("warning");
     expect(d.details).toMatchObject({ lookups: 12, lookupsBeforeInclude: 0, includeReached: true });
     expect(d.message).toMatch(/needs 12 DNS lookups.*include:_spf\.example\.net is reached at lookup 1, so mail sent through us passes.*senders authorised after the 10th lookup fail SPF/);
@@ -62,20 +68,14 @@ describe("the 10-lookup limit, counted in evaluation order", () => {
   });
 
   it("terms after `all` are never evaluated, so they cost nothing", async () => {
-    const c = await checkSpf("v=spf1 include:_spf.example.net ~all include:five-a.acme.com include:five-b.acme.com mx");
-    expect(c.verdict).toBe("verified");
-    expect(codes(c)).not.toContain("spf_too_many_lookups");
+    expectVerifiedWithout(await checkSpf("v=spf1 include:_spf.example.net ~all include:five-a.acme.com include:five-b.acme.com mx"), "spf_too_many_lookups");
   });
 });
 
 describe("our include after `all`", () => {
   it("is never reached: failed, and the fix moves it before `all`", async () => {
     const c = await checkSpf("v=spf1 mx -all include:_spf.example.net");
-    expect(c.verdict).toBe("failed");
-    expect(diagnosis(c, "spf_include_after_all")).toMatchObject({
-      severity: "error",
-      message: expect.stringContaining("Move it before \"all\": `v=spf1 mx include:_spf.example.net -all`"),
-    });
+    expectFailedWith(c, "spf_include_after_all", expect.stringContaining("Move it before \"all\": `v=spf1 mx include:_spf.example.net -all`"));
     expect(codes(c)).not.toContain("value_mismatch");
   });
 });
@@ -83,13 +83,9 @@ describe("our include after `all`", () => {
 describe("redirect=", () => {
   it("counts as a lookup, with its target's lookups, after every mechanism", async () => {
     // ours 1 + a 1 + redirect 8 (itself, then eight.acme.com's include five-a 5, a 1, mx 1) = 10: at the limit.
-    const atLimit = await checkSpf("v=spf1 include:_spf.example.net a redirect=eight.acme.com");
-    expect(atLimit.verdict).toBe("verified");
-    expect(codes(atLimit)).not.toContain("spf_too_many_lookups");
+    expectVerifiedWithout(await checkSpf("v=spf1 include:_spf.example.net a redirect=eight.acme.com"), "spf_too_many_lookups");
     // One more mechanism before the redirect makes 11.
-    const over = await checkSpf("v=spf1 include:_spf.example.net a mx redirect=eight.acme.com");
-    expect(over.verdict).toBe("verified");
-    expect(diagnosis(over, "spf_too_many_lookups").details).toMatchObject({ lookups: 11, includeReached: true });
+    expect(tooManyLookups(await checkSpf("v=spf1 include:_spf.example.net a mx redirect=eight.acme.com"), "verified").details).toMatchObject({ lookups: 11, includeReached: true });
   });
 
   it("is ignored when the record has `all`, wherever `all` stands", async () => {
@@ -99,20 +95,14 @@ describe("redirect=", () => {
   });
 
   it("reaches our include through the redirected record, counting what comes before it there", async () => {
-    const c = await checkSpf("v=spf1 redirect=nested.acme.com");
-    expect(c.verdict).toBe("verified");
-    expect(codes(c)).not.toContain("value_mismatch");
+    expectVerifiedWithout(await checkSpf("v=spf1 redirect=nested.acme.com"), "value_mismatch");
   });
 });
 
 describe("an include receivers cannot evaluate", () => {
   it("before ours (a domain without an SPF record) stops receivers with a permanent error: failed", async () => {
     const c = await checkSpf("v=spf1 include:gone.acme.com include:_spf.example.net ~all");
-    expect(c.verdict).toBe("failed");
-    expect(diagnosis(c, "spf_broken_include")).toMatchObject({
-      severity: "error",
-      message: expect.stringMatching(/include:gone\.acme\.com .*gone\.acme\.com has no SPF record.*before they reach include:_spf\.example\.net/),
-    });
+    expectFailedWith(c, "spf_broken_include", expect.stringMatching(/include:gone\.acme\.com .*gone\.acme\.com has no SPF record.*before they reach include:_spf\.example\.net/));
   });
 
   it("after ours only affects the senders after it: verified, with a warning", async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ExpectedRecord } from "@/lib/dns/expected";
 import type { VerificationReport } from "@/lib/dns/report";
 import { verifyDomainRecords } from "@/lib/dns/verify";
-import { diagnosis, dkimKey, dnsWorlds, exampleNet, expectAcme, onlyCheck as first, worldOptions } from "@/tests/support/dns-engine";
+import { diagnosis, dkimKey, dnsWorlds, exampleNet, expectAcme, expectFailedWith, onlyCheck as first, publishAcme, worldOptions } from "@/tests/support/dns-engine";
 import { expectSeveritiesMatchVerdicts } from "@/tests/support/dns-report";
 import type { DnsWorld, DnsWorldOptions, FixtureRecord } from "@/tests/support/dns-server";
 
@@ -17,6 +17,10 @@ const spf = expectAcme.spf();
 const dkim = expectAcme.dkim(KEY);
 
 const startWorld = dnsWorlds();
+
+/** Records as an admin's DNS host serves them, for the scenarios that need several at once. */
+const txt = (name: string, data: string): FixtureRecord => ({ name, type: "TXT", data });
+const cname = (name: string, target: string): FixtureRecord => ({ name, type: "CNAME", data: target });
 
 async function check(
   records: FixtureRecord[],
@@ -51,12 +55,7 @@ async function check(
 describe("doubled_zone_suffix", () => {
   it("finds the record where the DNS host appended the zone to a fully qualified name", async () => {
     const c = first(await check([{ name: "_inbound-verify.acme.com.acme.com", type: "TXT", data: "inbound-verify=abc123" }], [ownership()]));
-    expect(c.verdict).toBe("failed");
-    expect(diagnosis(c, "doubled_zone_suffix")).toMatchObject({
-      severity: "error",
-      message:
-        "Your DNS host added acme.com to the name you typed: the record is at _inbound-verify.acme.com.acme.com. Enter only `_inbound-verify` as the name (names are relative to acme.com at most DNS hosts).",
-    });
+    expectFailedWith(c, "doubled_zone_suffix", "Your DNS host added acme.com to the name you typed: the record is at _inbound-verify.acme.com.acme.com. Enter only `_inbound-verify` as the name (names are relative to acme.com at most DNS hosts).");
     expect(c.diagnoses.map((d) => d.code)).not.toContain("record_missing");
   });
 
@@ -82,29 +81,12 @@ describe("txt_split", () => {
   });
 
   it("is an error when the value was entered as separate records", async () => {
-    const c = first(
-      await check(
-        [
-          { name: "_inbound-verify.acme.com", type: "TXT", data: "abc123" },
-          { name: "_inbound-verify.acme.com", type: "TXT", data: "inbound-verify=" },
-        ],
-        [ownership()],
-      ),
-    );
-    expect(c.verdict).toBe("failed");
-    expect(diagnosis(c, "txt_split")).toMatchObject({ severity: "error", message: expect.stringMatching(/entered as 2 separate TXT records.*create one TXT record `_inbound-verify`/) });
+    const c = first(await check([txt("_inbound-verify.acme.com", "abc123"), txt("_inbound-verify.acme.com", "inbound-verify=")], [ownership()]));
+    expectFailedWith(c, "txt_split", expect.stringMatching(/entered as 2 separate TXT records.*create one TXT record `_inbound-verify`/));
   });
 
   it("spots a DKIM key split over separate records", async () => {
-    const c = first(
-      await check(
-        [
-          { name: "inbound1._domainkey.acme.com", type: "TXT", data: `v=DKIM1; k=rsa; p=${KEY.slice(0, 100)}` },
-          { name: "inbound1._domainkey.acme.com", type: "TXT", data: KEY.slice(100) },
-        ],
-        [dkim],
-      ),
-    );
+    const c = first(await check([txt("inbound1._domainkey.acme.com", `v=DKIM1; k=rsa; p=${KEY.slice(0, 100)}`), txt("inbound1._domainkey.acme.com", KEY.slice(100))], [dkim]));
     expect(c.verdict).toBe("failed");
     expect(diagnosis(c, "txt_split").severity).toBe("error");
   });
@@ -119,11 +101,7 @@ describe("txt_split", () => {
 describe("txt_quoted", () => {
   it("fails a value with literal quotes and says to remove them", async () => {
     const c = first(await check([{ name: "_inbound-verify.acme.com", type: "TXT", data: '"inbound-verify=abc123"' }], [ownership()]));
-    expect(c.verdict).toBe("failed");
-    expect(diagnosis(c, "txt_quoted")).toMatchObject({
-      severity: "error",
-      message: expect.stringMatching(/contains quote characters: `"inbound-verify=abc123"`.*enter only `inbound-verify=abc123`/),
-    });
+    expectFailedWith(c, "txt_quoted", expect.stringMatching(/contains quote characters: `"inbound-verify=abc123"`.*enter only `inbound-verify=abc123`/));
   });
 
   it("works for SPF records too", async () => {
@@ -135,15 +113,7 @@ describe("txt_quoted", () => {
 
 describe("SPF", () => {
   it("multiple_spf: fails and suggests one merged record", async () => {
-    const c = first(
-      await check(
-        [
-          { name: "acme.com", type: "TXT", data: "v=spf1 include:_spf.google.com ~all" },
-          { name: "acme.com", type: "TXT", data: "v=spf1 include:_spf.example.net -all" },
-        ],
-        [spf],
-      ),
-    );
+    const c = first(await check([publishAcme.spf("v=spf1 include:_spf.google.com ~all"), publishAcme.spf("v=spf1 include:_spf.example.net -all")], [spf]));
     expect(c.verdict).toBe("failed");
     expect(diagnosis(c, "multiple_spf").message).toMatch(/has 2 SPF records.*Merge them into one TXT record: `v=spf1 include:_spf\.google\.com include:_spf\.example\.net ~all`/);
   });
@@ -174,11 +144,7 @@ describe("SPF", () => {
 describe("cname_at_name", () => {
   it("names the CNAME target that hides the TXT record", async () => {
     const c = first(await check([{ name: "_inbound-verify.acme.com", type: "CNAME", data: "verify.provider.example" }], [ownership()]));
-    expect(c.verdict).toBe("failed");
-    expect(diagnosis(c, "cname_at_name")).toMatchObject({
-      severity: "error",
-      message: expect.stringMatching(/_inbound-verify\.acme\.com is a CNAME for verify\.provider\.example.*Delete the CNAME at `_inbound-verify`/),
-    });
+    expectFailedWith(c, "cname_at_name", expect.stringMatching(/_inbound-verify\.acme\.com is a CNAME for verify\.provider\.example.*Delete the CNAME at `_inbound-verify`/));
     expect(c.servers[0]).toMatchObject({ outcome: "cname" });
   });
 
@@ -189,15 +155,7 @@ describe("cname_at_name", () => {
   });
 
   it("reports a CNAME loop", async () => {
-    const c = first(
-      await check(
-        [
-          { name: "_inbound-verify.acme.com", type: "CNAME", data: "loop.acme.com" },
-          { name: "loop.acme.com", type: "CNAME", data: "_inbound-verify.acme.com" },
-        ],
-        [ownership()],
-      ),
-    );
+    const c = first(await check([cname("_inbound-verify.acme.com", "loop.acme.com"), cname("loop.acme.com", "_inbound-verify.acme.com")], [ownership()]));
     expect(c.verdict).toBe("failed");
     expect(diagnosis(c, "cname_at_name").message).toMatch(/loops/);
   });
@@ -205,35 +163,14 @@ describe("cname_at_name", () => {
 
 describe("MX", () => {
   it("mx_target_cname: an MX target that is an alias", async () => {
-    const c = first(
-      await check(
-        [
-          { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mail.acme.com" } },
-          { name: "mail.acme.com", type: "CNAME", data: "mx1.inbound.example.net" },
-        ],
-        [mx1],
-      ),
-    );
-    expect(c.verdict).toBe("failed");
-    expect(diagnosis(c, "mx_target_cname")).toMatchObject({
-      severity: "error",
-      message: expect.stringMatching(/mail\.acme\.com at acme\.com is a CNAME for mx1\.inbound\.example\.net.*directly to mx1\.inbound\.example\.net/),
-    });
+    const c = first(await check([publishAcme.mx("mail.acme.com", 10), cname("mail.acme.com", "mx1.inbound.example.net")], [mx1]));
+    expectFailedWith(c, "mx_target_cname", expect.stringMatching(/mail\.acme\.com at acme\.com is a CNAME for mx1\.inbound\.example\.net.*directly to mx1\.inbound\.example\.net/));
     // One problem, one message: the alias is why our host is "missing", with the same fix.
     expect(c.diagnoses.map((d) => d.code)).toEqual(["mx_target_cname"]);
   });
 
   it("mx_target_cname on another host's MX is a warning that leaves our verdict alone", async () => {
-    const c = first(
-      await check(
-        [
-          { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
-          { name: "acme.com", type: "MX", data: { preference: 50, exchange: "backup.acme.com" } },
-          { name: "backup.acme.com", type: "CNAME", data: "relay.example.net" },
-        ],
-        [mx1],
-      ),
-    );
+    const c = first(await check([publishAcme.mx(), publishAcme.mx("backup.acme.com", 50), cname("backup.acme.com", "relay.example.net")], [mx1]));
     expect(c.verdict).toBe("verified");
     expect(diagnosis(c, "mx_target_cname").severity).toBe("warning");
   });
@@ -245,14 +182,7 @@ describe("MX", () => {
   });
 
   it("competing_mx: another host with a better preference than our best fails inbound", async () => {
-    const report = await check(
-      [
-        { name: "acme.com", type: "MX", data: { preference: 5, exchange: "old-mx.acme.com" } },
-        { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
-        { name: "acme.com", type: "MX", data: { preference: 20, exchange: "mx2.inbound.example.net" } },
-      ],
-      [mx1, mx2],
-    );
+    const report = await check([publishAcme.mx("old-mx.acme.com", 5), publishAcme.mx(), publishAcme.mx("mx2.inbound.example.net", 20)], [mx1, mx2]);
     const [c1, c2] = report.checks;
     expect(c1?.verdict).toBe("failed");
     expect(c2?.verdict).toBe("failed");
@@ -267,28 +197,13 @@ describe("MX", () => {
   });
 
   it("competing_mx: an equal preference shares the mail, so inbound fails too", async () => {
-    const c = first(
-      await check(
-        [
-          { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
-          { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mail.acme.com" } },
-        ],
-        [mx1],
-      ),
-    );
+    const c = first(await check([publishAcme.mx(), publishAcme.mx("mail.acme.com", 10)], [mx1]));
     expect(c.verdict).toBe("failed");
     expect(diagnosis(c, "competing_mx").message).toMatch(/MX mail\.acme\.com with preference 10, equal to 10 for our host mx1\.inbound\.example\.net: some mail goes there instead of to us/);
   });
 
   it("a backup MX with a worse preference than our best is not competing", async () => {
-    const report = await check(
-      [
-        { name: "acme.com", type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } },
-        { name: "acme.com", type: "MX", data: { preference: 15, exchange: "backup.acme.com" } },
-        { name: "acme.com", type: "MX", data: { preference: 20, exchange: "mx2.inbound.example.net" } },
-      ],
-      [mx1, mx2],
-    );
+    const report = await check([publishAcme.mx(), publishAcme.mx("backup.acme.com", 15), publishAcme.mx("mx2.inbound.example.net", 20)], [mx1, mx2]);
     expect(report.checks.map((c) => c.verdict)).toEqual(["verified", "verified"]);
     expect(report.checks.flatMap((c) => c.diagnoses.map((d) => d.code))).not.toContain("competing_mx");
   });
