@@ -102,6 +102,9 @@ describe("refusal replies", () => {
     expect(refusals.noRoute("sales@help.acme.test", "help.acme.test", ["sale@help.acme.test", "support@help.acme.test"]).explanation).toBe(
       "No route for sales@help.acme.test; the closest routes are sale@help.acme.test and support@help.acme.test.",
     );
+    expect(refusals.noRoute("sales@help.acme.test", "help.acme.test", ["sale@help.acme.test"]).explanation).toBe(
+      "No route for sales@help.acme.test; the closest route is sale@help.acme.test.",
+    );
     expect(replyLine(refusals.relayDenied("x@elsewhere.test", "elsewhere.test"))).toBe("550 5.7.1 <x@elsewhere.test>: Relay access denied");
     expect(refusals.domainNotVerified("a@new.acme.test", "new.acme.test", "pending")).toMatchObject({ code: 450, enhancedStatus: "4.7.1" });
     expect(refusals.messageTooLarge(30 * 1024 * 1024, 25 * 1024 * 1024)).toMatchObject({ code: 552, enhancedStatus: "5.3.4" });

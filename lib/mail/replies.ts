@@ -45,7 +45,8 @@ const NO_SUCH_ADDRESS = (address: string) => `<${address}>: Recipient address re
 
 export const refusals = {
   noRoute(address: string, domain: string, closest: string[]): Refusal {
-    const near = closest.length > 0 ? `; the closest routes are ${list(closest)}` : `; ${domain} has no route like it`;
+    const near =
+      closest.length === 0 ? `; ${domain} has no route like it` : closest.length === 1 ? `; the closest route is ${closest[0]}` : `; the closest routes are ${list(closest)}`;
     return { ...refusal(550, "5.1.1", NO_SUCH_ADDRESS(address), "no_route", `No route for ${address}${near}.`), closestRoutes: closest };
   },
   /**

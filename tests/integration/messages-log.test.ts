@@ -121,7 +121,7 @@ describe("refused attempts", () => {
       enhancedStatus: "5.1.1",
       reason: "no_route",
     });
-    expect(row?.kind === "refusal" && row.explanation).toMatch(/^No route for suport@help\.acme\.test; the closest routes are support@help\.acme\.test/);
+    expect(row?.kind === "refusal" && row.explanation).toMatch(/^No route for suport@help\.acme\.test; the closest routes? (is|are) support@help\.acme\.test/);
 
     const detail = await getRefusalDetail(acme, stored.id);
     expect(detail).toMatchObject({
