@@ -211,22 +211,23 @@ class Run {
   }
 
   private async fetchTxt(name: string): Promise<SpfFetchResult> {
-    const outcome = await this.includedTxt(name);
+    const outcome = await this.sharedAnswer(name, "TXT");
     if (outcome.kind === "answer") return { kind: "records", values: outcome.records.flatMap((r) => (r.type === "TXT" ? [r.value] : [])) };
     if (outcome.kind === "nodata" || outcome.kind === "nxdomain") return { kind: "records", values: [] };
     return { kind: "error", message: "message" in outcome ? outcome.message : outcome.kind };
   }
 
   /**
-   * The TXT records of a name an SPF record includes or redirects to, as receivers' resolvers see
-   * them: a positive answer is shared across runs within its TTL (include chains cost one round
-   * trip per level); anything else is asked again next time.
+   * What receivers' resolvers see at a name many domains point to — the TXT records of a name an
+   * SPF record includes or redirects to, the addresses of an MX host: a positive answer is shared
+   * across runs within its TTL (include chains cost one round trip per level, and every domain
+   * names the same MX hosts); anything else is asked again next time.
    */
-  private async includedTxt(name: string): Promise<LookupOutcome> {
-    const cached = this.cache?.store.answer(this.cache.scope, name, "TXT");
+  private async sharedAnswer(name: string, type: "TXT" | "A"): Promise<LookupOutcome> {
+    const cached = this.cache?.store.answer(this.cache.scope, name, type);
     if (cached) return cached;
-    const { outcome } = await this.pool.lookup(name, "TXT");
-    this.cache?.store.rememberAnswer(this.cache.scope, name, "TXT", outcome);
+    const { outcome } = await this.pool.lookup(name, type);
+    this.cache?.store.rememberAnswer(this.cache.scope, name, type, outcome);
     return outcome;
   }
 
@@ -234,10 +235,7 @@ class Run {
     const key = normalizeName(exchange);
     // An IP literal is its own diagnosis (mx_target_ip); there is nothing to look up.
     if (!this.mxTargets.has(key) && !isIpLiteral(key) && tryAsciiName(key).ok) {
-      this.mxTargets.set(
-        key,
-        this.pool.lookup(key, "A").then((a) => a.outcome),
-      );
+      this.mxTargets.set(key, this.sharedAnswer(key, "A"));
     }
   }
 
@@ -247,7 +245,7 @@ class Run {
     const ascii = tryAsciiName(name);
     if (!ascii.ok || depth > 10 || this.prefetched >= 40) return;
     this.prefetched += 1;
-    void this.includedTxt(ascii.name).then((outcome) => {
+    void this.sharedAnswer(ascii.name, "TXT").then((outcome) => {
       if (outcome.kind !== "answer") return;
       const spf = outcome.records.flatMap((r) => (r.type === "TXT" && isSpfRecord(r.value) ? [r.value] : []));
       if (spf.length !== 1) return;

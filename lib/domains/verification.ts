@@ -74,11 +74,17 @@ export async function verifyAndRecord(
   options: VerifyAndRecordOptions,
 ): Promise<VerificationOutcome> {
   const { domain, input } = await loadExpectation(db, organizationId, domainId);
-  const engineReport = await verifyDomainRecords(input, options);
+  // The DKIM self-test asks the resolvers for the key's record itself: it runs alongside the
+  // check's queries rather than after them, so a check costs the DNS round trips of one run.
+  const engine = verifyDomainRecords(input, options);
+  const selfTesting = selfTestDkimKeys(db, domain, engine, options.now?.() ?? new Date(), options);
+  // Awaited below; until then a failure (the database gone) must not count as unhandled.
+  selfTesting.catch(() => undefined);
+  const engineReport = await engine;
   const now = options.now?.() ?? new Date();
   const settings = options.monitoring;
   const policy = options.policy ?? settings.policy;
-  const selfTests = await selfTestDkimKeys(db, domain, engineReport, now, options);
+  const selfTests = await selfTesting;
   const { report, verdicts } = joinSelfTests(engineReport, domain.records, selfTests);
 
   const applied = await db.$transaction(async (tx) => {
@@ -255,7 +261,7 @@ async function announceStatusChange(
 async function selfTestDkimKeys(
   db: Database,
   domain: { id: string; name: string; records: { id: string; dkimKeyId: string | null }[] },
-  report: VerificationReport,
+  engine: Promise<VerificationReport>,
   now: Date,
   options: VerifyAndRecordOptions,
 ): Promise<KeyTestResult[]> {
@@ -266,19 +272,27 @@ async function selfTestDkimKeys(
     select: { id: true, selector: true, publicKey: true, privateKeySealed: true },
   });
   const byId = new Map(keys.map((key) => [key.id, key]));
+  const checkOf = (index: number) => engine.then((report) => report.checks[index] ?? null);
   const targets = domain.records.flatMap((record, index): KeyUnderTest[] => {
     const key = record.dkimKeyId ? byId.get(record.dkimKeyId) : undefined;
-    const check = report.checks[index];
-    // DNS that just failed to answer would only fail the self-test the same way, a deadline later.
-    return key && check && check.verdict !== "temporary_failure" ? [{ recordId: record.id, key, dns: check }] : [];
+    return key ? [{ recordId: record.id, key, dns: checkOf(index) }] : [];
   });
-  return selfTestKeys(domain.name, targets, {
+  const tested = await selfTestKeys(domain.name, targets, {
     resolvers: options.resolvers,
     timeoutMs: options.timeoutMs ?? 1500,
     deadlineMs: options.deadlineMs ?? 8000,
     now,
     secretsKey: options.secretsKey,
   });
+  // When the check's DNS failed to answer, the self-test's answer is no better: it is not kept.
+  const report = await engine;
+  const answered = new Set(
+    domain.records.flatMap((record, index) => {
+      const check = report.checks[index];
+      return check && check.verdict !== "temporary_failure" ? [record.id] : [];
+    }),
+  );
+  return tested.filter((test) => answered.has(test.recordId));
 }
 
 async function lockDomain(tx: Prisma.TransactionClient, domainId: string): Promise<LockedDomain | null> {

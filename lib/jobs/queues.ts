@@ -57,6 +57,17 @@ function queueOptions(config: AppConfig): Record<QueueName, Omit<PgBoss.Queue, "
   };
 }
 
+/**
+ * pg-boss 10 fetches a job with `ORDER BY priority DESC, created_on, id LIMIT n FOR UPDATE SKIP
+ * LOCKED` over the queued jobs, and its own index (name, start_after) cannot give that order: every
+ * fetch read and sorted every due job — 30–40 ms each with 10,000 domain checks due, a fetch per
+ * check, so PostgreSQL, not DNS, bounded how fast workers could check (measured with
+ * bench/recheck.ts; docs/decisions/025-job-fetch-index.md). With this index a fetch reads the first
+ * due job in order (well under a millisecond). Created on the partitioned job table, it reaches every
+ * queue's partition, the ones pg-boss attaches later included.
+ */
+const FETCH_ORDER_INDEX = `CREATE INDEX IF NOT EXISTS job_fetch_order ON ${JOB_SCHEMA}.job (name, priority DESC, created_on, id) WHERE state < 'active'`;
+
 /** Any number: it only has to differ from the other advisory locks taken on this database. */
 const QUEUE_SETUP_LOCK = 725_193_044;
 
@@ -74,6 +85,7 @@ export async function ensureQueues(boss: PgBoss, config: AppConfig, url: string)
       if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...options });
       await boss.updateQueue(name, { name, ...options });
     }
+    await lock.query(FETCH_ORDER_INDEX);
   } finally {
     // Ending the session releases the lock even if unlocking failed.
     await lock.query("SELECT pg_advisory_unlock($1)", [QUEUE_SETUP_LOCK]).catch(() => undefined);

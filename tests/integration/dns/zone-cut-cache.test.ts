@@ -77,6 +77,38 @@ describe("a re-check with the shared cache", () => {
     expect(again.nameservers.map((ns) => ns.name).sort()).toEqual(first.nameservers.map((ns) => ns.name).sort());
   });
 
+  it("reuses the expected MX host's address within its TTL, and asks for it again once the TTL has run out", async () => {
+    const w = await world();
+    const time = clock();
+    const cache = new DnsCache({ now: time.now });
+    const mxHostQuestion = (q: { name: string; type: string }): boolean => q.name.toLowerCase() === "mx1.inbound.example.net";
+    await verify(w, cache);
+    expect(asked(w.resolver, mxHostQuestion)).toEqual(["mx1.inbound.example.net A"]);
+
+    forgetQueries(w);
+    time.advance(299_000);
+    const again = await verify(w, cache);
+    expect(again.summary.inbound).toBe("verified");
+    expect(asked(w.resolver, mxHostQuestion)).toEqual([]);
+    // The MX record itself is still asked at the resolver and at every authoritative server.
+    expect(asked(w.resolver, (q) => q.type === "MX")).toEqual(["acme.com MX"]);
+
+    time.advance(2_000);
+    const expired = await verify(w, cache);
+    expect(expired.summary.inbound).toBe("verified");
+    expect(asked(w.resolver, mxHostQuestion)).toEqual(["mx1.inbound.example.net A"]);
+  });
+
+  it("does not keep an MX host that has no address: the next check asks again", async () => {
+    const w = await world();
+    const cache = new DnsCache();
+    w.unpublish("mx1.inbound.example.net", "A");
+    await verify(w, cache);
+    forgetQueries(w);
+    await verify(w, cache);
+    expect(asked(w.resolver, (q) => q.name.toLowerCase() === "mx1.inbound.example.net")).toEqual(["mx1.inbound.example.net A"]);
+  });
+
   it("never keeps a record: one removed since the first check fails the re-check", async () => {
     const w = await world();
     const cache = new DnsCache();
