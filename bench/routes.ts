@@ -8,9 +8,10 @@
  * and prints each next to a baseline measured in the same run on the same database: the bare SQL
  * those requests boil down to (the same query, COPY of the same rows, the same INSERTs), as a ratio.
  *
- * Run: npx tsx bench/routes.ts [--explain]   Prints figures; asserts nothing. Loopback only; bounded
- * loops. With --explain it stops after seeding, having timed the list's statements in-process and
- * printed each one's plan (EXPLAIN ANALYZE).
+ * Run: npx tsx bench/routes.ts [--explain] [--only=list,page,import,create]   Prints figures; asserts
+ * nothing. Loopback only; bounded loops. With --explain it stops after seeding, having timed the
+ * list's statements in-process and printed each one's plan (EXPLAIN ANALYZE). --only runs just the
+ * named parts (the list's first page is always read once, to check the console is up).
  * Modules that touch the database are marked server-only, so the script re-runs itself under the
  * react-server condition (as the npm scripts do). It uses the console's normal build (.next, or
  * NEXT_DIST_DIR), building it first when the sources changed.
@@ -32,6 +33,17 @@ const CREATES_PER_CLIENT = 10;
 const PAGE_SIZE = 50;
 /** --explain: after seeding, time the list's queries in-process and print each statement's plan (EXPLAIN ANALYZE), then stop. */
 const EXPLAIN = process.argv.includes("--explain");
+const ONLY = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");
+/** Whether this run measures `part` (every part without --only). */
+const runs = (part: "list" | "page" | "import" | "create") => !ONLY || ONLY.includes(part);
+
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux: /proc/<pid>/stat, 100 ticks a second). */
+async function cpuMs(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime and stime are fields 14 and 15 of the whole line
+}
 
 
 /** A figure next to its baseline, as a ratio, and next to its target (a ratio of p50s) when it has one. */
@@ -127,6 +139,8 @@ async function main(): Promise<void> {
       MAX_ROUTES_PER_DOMAIN: "200000",
       WORKER_MODE: "off",
       DNS_RESOLVERS: "127.0.0.1:9",
+      // To profile the console: BENCH_APP_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+      ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
     });
     cleanups.push(() => app.stop());
     const session = await createSession(db, { userId: admin.id, maxAgeHours: 2 });
@@ -142,7 +156,6 @@ async function main(): Promise<void> {
     console.log(`Console up at ${baseUrl}; the list reports ${firstPage.total.toLocaleString("en")} routes in ${firstPage.pageCount} pages.\n`);
 
     // ---- list: first page, a search, a deep page ---------------------------------------------
-    const deepPage = firstPage.pageCount - 1;
     const bareList = (where: string, params: unknown[], offset: number) => async () => {
       await pool.query(`SELECT count(*)::int FROM routes r WHERE r.organization_id = $1 ${where}`, [org, ...params]);
       await pool.query(
@@ -153,29 +166,35 @@ async function main(): Promise<void> {
         [org, ...params],
       );
     };
-    const listFirst = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}`));
-    const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
-    console.log(row("List, first page (GET /api/routes)", listFirst, sqlFirst, "bare SQL: count + page", TARGETS.listFirst));
-    const listSearch = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&q=agent4242`));
-    const sqlSearch = await sample(LIST_RUNS, bareList("AND r.address LIKE $2", ["%agent4242%"], 0));
-    console.log(row('List, search "agent4242"', listSearch, sqlSearch, "bare SQL: LIKE count + page", TARGETS.search));
-    const listDeep = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&page=${deepPage}`));
-    const sqlDeep = await sample(LIST_RUNS, bareList("", [], (deepPage - 1) * PAGE_SIZE));
-    console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeep, `bare SQL: OFFSET ${((deepPage - 1) * PAGE_SIZE).toLocaleString("en")}`));
-    // The same plan the console uses (ids from the index first, then the rows), in bare SQL.
-    const sqlDeepIds = await sample(LIST_RUNS, async () => {
-      await pool.query(`SELECT count(*)::int FROM routes r WHERE r.organization_id = $1`, [org]);
-      await pool.query(
-        `WITH page AS (SELECT id FROM routes WHERE organization_id = $1 ORDER BY address LIMIT ${PAGE_SIZE} OFFSET ${(deepPage - 1) * PAGE_SIZE})
-         SELECT r.*, q.name AS queue_name, d.display_name, d.status
-           FROM page JOIN routes r ON r.id = page.id JOIN queues q ON q.id = r.queue_id JOIN domains d ON d.id = r.domain_id
-          ORDER BY r.address`,
-        [org],
-      );
-    });
-    console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeepIds, "bare SQL: ids first, then rows"));
-    const pageHtml = await sample(PAGE_RUNS, () => get("/routes"));
-    console.log(row("/routes page (HTML, first page)", pageHtml, sqlFirst, "bare SQL: count + page", TARGETS.pageHtml));
+    if (runs("list")) {
+      const deepPage = firstPage.pageCount - 1;
+      const listFirst = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}`));
+      const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
+      console.log(row("List, first page (GET /api/routes)", listFirst, sqlFirst, "bare SQL: count + page", TARGETS.listFirst));
+      const listSearch = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&q=agent4242`));
+      const sqlSearch = await sample(LIST_RUNS, bareList("AND r.address LIKE $2", ["%agent4242%"], 0));
+      console.log(row('List, search "agent4242"', listSearch, sqlSearch, "bare SQL: LIKE count + page", TARGETS.search));
+      const listDeep = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&page=${deepPage}`));
+      const sqlDeep = await sample(LIST_RUNS, bareList("", [], (deepPage - 1) * PAGE_SIZE));
+      console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeep, `bare SQL: OFFSET ${((deepPage - 1) * PAGE_SIZE).toLocaleString("en")}`));
+      // The same plan the console uses (ids from the index first, then the rows), in bare SQL.
+      const sqlDeepIds = await sample(LIST_RUNS, async () => {
+        await pool.query(`SELECT count(*)::int FROM routes r WHERE r.organization_id = $1`, [org]);
+        await pool.query(
+          `WITH page AS (SELECT id FROM routes WHERE organization_id = $1 ORDER BY address LIMIT ${PAGE_SIZE} OFFSET ${(deepPage - 1) * PAGE_SIZE})
+           SELECT r.*, q.name AS queue_name, d.display_name, d.status
+             FROM page JOIN routes r ON r.id = page.id JOIN queues q ON q.id = r.queue_id JOIN domains d ON d.id = r.domain_id
+            ORDER BY r.address`,
+          [org],
+        );
+      });
+      console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeepIds, "bare SQL: ids first, then rows"));
+    }
+    if (runs("page")) {
+      const pageHtml = await sample(PAGE_RUNS, () => get("/routes"));
+      const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
+      console.log(row("/routes page (HTML, first page)", pageHtml, sqlFirst, "bare SQL: count + page", TARGETS.pageHtml));
+    }
 
     // ---- import of 10,000 rows, and COPY of the same rows ------------------------------------
     const importDomain = async (name: string) =>
@@ -183,7 +202,7 @@ async function main(): Promise<void> {
     const importSamples: number[] = [];
     const copySamples: number[] = [];
     let created = 0;
-    for (let run = 0; run < IMPORT_RUNS; run++) {
+    for (let run = 0; runs("import") && run < IMPORT_RUNS; run++) {
       const name = `import${run}.acme.bench`;
       await importDomain(name);
       const csv = [
@@ -226,7 +245,7 @@ async function main(): Promise<void> {
     }
     const importStats = { p50: percentile(importSamples, 0.5), p95: Math.max(...importSamples) };
     const copyStats = { p50: percentile(copySamples, 0.5), p95: Math.max(...copySamples) };
-    console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows", TARGETS.import));
+    if (runs("import")) console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows", TARGETS.import));
 
     // ---- route creation, 20 clients at once (the server action the form calls) --------------
     const manifest = (await import(path.join(ROOT, distDir, "server/server-reference-manifest.json"), { with: { type: "json" } })).default as {
@@ -234,9 +253,14 @@ async function main(): Promise<void> {
     };
     const actionId = Object.entries(manifest.node).find(([, entry]) => entry.filename === "app/(console)/routes/actions.ts" && entry.exportedName === "createRouteAction")?.[0];
     if (!actionId) throw new Error("createRouteAction is not in the build's server reference manifest");
+    if (!runs("create")) {
+      await disconnectDb();
+      return;
+    }
     const createDomain = await importDomain("create.acme.bench");
     const createSamples: number[] = [];
     let failures = 0;
+    const cpuBefore = await cpuMs(app.pid);
     const createStarted = performance.now();
     await Promise.all(
       Array.from({ length: CLIENTS }, async (_, client) => {
@@ -254,6 +278,7 @@ async function main(): Promise<void> {
       }),
     );
     const createWall = performance.now() - createStarted;
+    const cpuPerCreate = (await cpuMs(app.pid)) - cpuBefore;
 
     const bareDomain = await importDomain("bare.acme.bench");
     const bareSamples: number[] = [];
@@ -291,7 +316,8 @@ async function main(): Promise<void> {
     const perSecond = (total / createWall) * 1000;
     console.log(
       `\nCreate throughput: ${perSecond.toFixed(0)} routes/s over HTTP vs ${((total / bareWall) * 1000).toFixed(0)} routes/s bare SQL ` +
-        `(×${(bareWall / createWall).toFixed(2)}); ${createdRoutes}/${total} created, ${failures} failed. ` +
+        `(×${(bareWall / createWall).toFixed(2)}); ${createdRoutes}/${total} created, ${failures} failed; ` +
+        `the console's process used ${(cpuPerCreate / total).toFixed(1)} ms of CPU a create. ` +
         `Target ≥ ${TARGETS.createPerSecond} routes/s: ${perSecond >= TARGETS.createPerSecond ? "met" : "missed"}.`,
     );
     console.log(`Imports created ${created.toLocaleString("en")} routes; the organisation now holds ${(await db.route.count({ where: { organizationId: org } })).toLocaleString("en")}.`);

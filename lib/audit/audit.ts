@@ -59,11 +59,14 @@ export async function recordAudit(db: Writer, actor: AuditActor, event: AuditEve
 
 /**
  * recordAudit's row as an INSERT, for a change that writes itself and its entry in one statement
- * (a data-modifying WITH clause); the same columns and values as recordAudit.
+ * (a data-modifying WITH clause); the same columns and values as recordAudit. With `forEachRowOf`
+ * (the name of a WITH clause) the entry is written once per row it returns, so a write that did not
+ * happen leaves no entry.
  */
-export function auditInsertSql(actor: AuditActor, event: AuditEvent): Prisma.Sql {
+export function auditInsertSql(actor: AuditActor, event: AuditEvent, forEachRowOf?: Prisma.Sql): Prisma.Sql {
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
   return Sql.sql`INSERT INTO audit_entries (organization_id, actor_id, actor_email, action, entity_type, entity_id, entity_label, before, after)
-    VALUES (${actor.organizationId}::uuid, ${actor.userId}::uuid, ${actor.email}, ${event.action}, ${event.entityType}, ${event.entityId ?? null},
-            ${event.entityLabel.slice(0, 400)}, ${json(event.before)}::jsonb, ${json(event.after)}::jsonb)`;
+    SELECT ${actor.organizationId}::uuid, ${actor.userId}::uuid, ${actor.email}::text, ${event.action}::text, ${event.entityType}::text,
+           ${event.entityId ?? null}::text, ${event.entityLabel.slice(0, 400)}::text, ${json(event.before)}::jsonb, ${json(event.after)}::jsonb
+    ${forEachRowOf ? Sql.sql`FROM ${forEachRowOf}` : Sql.empty}`;
 }

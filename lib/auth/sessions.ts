@@ -2,7 +2,7 @@ import "server-only";
 
 import { randomBytes } from "node:crypto";
 
-import type { Database } from "@/lib/db/client";
+import type { Database, DbClient } from "@/lib/db/client";
 
 import { isPermission } from "./permissions";
 import type { Actor } from "./types";
@@ -30,23 +30,41 @@ export async function createSession(
   return { id, expiresAt };
 }
 
-export async function findActor(db: Database, sessionId: string, now = new Date()): Promise<Actor | null> {
-  const session = await db.session.findUnique({
-    where: { id: sessionId },
-    include: { user: { include: { organization: true } } },
-  });
-  if (!session || session.expiresAt <= now) return null;
-  const { user } = session;
+interface ActorRecord {
+  session_id: string;
+  expires_at: Date;
+  user_id: string;
+  email: string;
+  name: string;
+  organization_id: string;
+  organization_name: string;
+  organization_slug: string;
+  licences: string[];
+  permissions: string[];
+}
+
+/**
+ * The session's actor, read fresh on every request (every page, handler and action asks): one
+ * statement with its joins written out, cheaper than the query builder's nested include on this,
+ * the console's most frequent read.
+ */
+export async function findActor(db: DbClient, sessionId: string, now = new Date()): Promise<Actor | null> {
+  const [record] = await db.$queryRaw<ActorRecord[]>`
+    SELECT s.id AS session_id, s.expires_at, u.id AS user_id, u.email, u.name, u.organization_id,
+           o.name AS organization_name, o.slug AS organization_slug, o.licences, u.permissions
+      FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
+     WHERE s.id = ${sessionId}`;
+  if (!record || record.expires_at <= now) return null;
   return {
-    sessionId: session.id,
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    organizationId: user.organizationId,
-    organizationName: user.organization.name,
-    organizationSlug: user.organization.slug,
-    licences: user.organization.licences,
-    permissions: user.permissions.filter(isPermission),
+    sessionId: record.session_id,
+    userId: record.user_id,
+    email: record.email,
+    name: record.name,
+    organizationId: record.organization_id,
+    organizationName: record.organization_name,
+    organizationSlug: record.organization_slug,
+    licences: record.licences,
+    permissions: record.permissions.filter(isPermission),
   };
 }
 

@@ -22,9 +22,11 @@ import type { RouteLimits, RouteRow, StaleRoute } from "./types";
 
 /**
  * Routes of one domain are created one at a time, so the per-domain limit holds under concurrent
- * creates (two admins, or an import beside a create). Transaction-scoped: released on commit.
+ * creates (two admins, or an import beside a create). Transaction-scoped: released on commit. A
+ * single create takes the same lock inside its write statement (lock_and_count_domain_routes,
+ * migration 20261201020000, whose lock class is this number).
  */
-const ROUTE_LOCK_CLASS = 0x524f5554; // "ROUT"
+const ROUTE_LOCK_CLASS = 0x524f5554; // "ROUT" = 1380930900
 
 export async function lockDomainRoutes(tx: Prisma.TransactionClient, domainIds: readonly string[]): Promise<void> {
   // Always in the same order, so two transactions locking several domains cannot deadlock.

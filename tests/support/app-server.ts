@@ -8,6 +8,8 @@ export interface AppServer {
   url: string;
   /** The port of the console's in-process inbound SMTP gateway (on 127.0.0.1). */
   smtpPort: number;
+  /** The console's process id (benchmarks read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startAppServer(root: string, env: Record<string, string>):
   return {
     url,
     smtpPort,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");
