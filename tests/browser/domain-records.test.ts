@@ -100,6 +100,31 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     await context.close();
   }, 180_000);
 
+  it("says a verified record that was removed has disappeared, and in grace when the domain will degrade and that mail still flows until then", async () => {
+    const domain = await customDomain("gone.records.test", "verified");
+    world.publish(...asPublished(domain.records.map(expectedFromStored)));
+    const { context, page } = await signedIn(HOOLI);
+    await page.goto("/domains/gone.records.test");
+    await expect.poll(() => stateOf(page, "ownership"), { timeout: 30_000 }).toBe("verified");
+    world.unpublish("_email-routing.gone.records.test", "TXT");
+    await page.getByRole("button", { name: "Check now" }).click();
+    await expect.poll(() => stateOf(page, "ownership"), { timeout: 30_000 }).toBe("disappeared");
+    expect(await page.locator('li[data-record-kind="ownership"]').textContent()).toContain("was verified earlier and is no longer found");
+    const notice = page.getByTestId("grace-notice");
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.textContent()).toContain("Mail to this domain keeps flowing as usual");
+    expect(await notice.textContent()).toContain("the domain becomes degraded");
+    expect((await getDb().domain.findUniqueOrThrow({ where: { id: domain.id } })).status).toBe("grace");
+    await screenshot(page, "domain-grace-1280");
+    const narrow = await signedIn(HOOLI, 390);
+    await narrow.page.goto("/domains/gone.records.test");
+    await narrow.page.getByTestId("grace-notice").waitFor({ timeout: 30_000 });
+    expect(await narrow.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await screenshot(narrow.page, "domain-grace-390");
+    await narrow.context.close();
+    await context.close();
+  }, 180_000);
+
   it('says "Wrong value" for a wrong TXT value and MX preference, shows the matched MX host, and DMARC as a neutral "Recommended"', async () => {
     const domain = await customDomain("wrong.records.test");
     const records = domain.records.map(expectedFromStored);
