@@ -47,6 +47,12 @@ export interface PostfixSetup {
   mainCf?: string[];
   /** Files to write before start: absolute path (inside the config directory) → contents. */
   files?: Record<string, string>;
+  /**
+   * Command lines to run once the files are written, before start (e.g. "postmap …/virtual"): a map
+   * built after start races the first smtpd, which may open the table while it is still missing and
+   * then answer "451 temporary lookup failure" for as long as it lives.
+   */
+  commands?: string[];
 }
 
 export interface PostfixOptions {
@@ -151,6 +157,12 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
   for (const [file, contents] of Object.entries(setup.files ?? {})) await writeFile(file, contents);
 
   const env = { ...process.env, MAIL_CONFIG: configDir };
+  const run = async (commandLine: string) => {
+    const [command, ...args] = commandLine.trim().split(/\s+/);
+    const { stdout, stderr } = await execFileAsync(command!, args, { env });
+    return `${stdout}${stderr}`;
+  };
+  for (const commandLine of setup.commands ?? []) await run(commandLine);
   const maillog = () => readFile(logFile, "utf8").catch(() => "(no log written)");
   let stopped = false;
   const stopNow = () => {
@@ -170,11 +182,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
   const instance: PostfixInstance = {
     configDir,
     port,
-    async run(commandLine) {
-      const [command, ...args] = commandLine.trim().split(/\s+/);
-      const { stdout, stderr } = await execFileAsync(command!, args, { env });
-      return `${stdout}${stderr}`;
-    },
+    run,
     maillog,
     processes,
     async stop() {
