@@ -9,29 +9,6 @@ const alias = [
   { find: /^server-only$/, replacement: `${root}/tests/support/server-only-stub.ts` },
 ];
 
-/**
- * `npm run test:browser` (scripts/test-browser.ts) runs the browser tests as two streams at once, one
- * vitest process per project, each running its files one at a time against its own app server,
- * database and Chromium. These files, the longest, make the second stream, about half the time of
- * the whole. A file relies only on what it writes itself, so either stream may hold it.
- */
-const BROWSER_SECOND_STREAM = [
-  "tests/browser/layout.test.ts",
-  "tests/browser/domain-records.test.ts",
-  "tests/browser/setup.test.ts",
-  "tests/browser/tables.test.ts",
-  "tests/browser/access.test.ts",
-];
-
-const browserProject = {
-  globalSetup: ["tests/support/global-setup-browser.ts"],
-  testTimeout: 60_000,
-  hookTimeout: 120_000,
-  // expect.poll's default of 1 s is too short for a page round trip on a busy 2-core machine.
-  expect: { poll: { timeout: 10_000 } },
-  fileParallelism: false,
-};
-
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -53,8 +30,20 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      { extends: true, test: { ...browserProject, name: "browser", include: ["tests/browser/**/*.test.ts"], exclude: BROWSER_SECOND_STREAM } },
-      { extends: true, test: { ...browserProject, name: "browser-2", include: BROWSER_SECOND_STREAM } },
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["tests/browser/**/*.test.ts"],
+          globalSetup: ["tests/support/global-setup-browser.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // expect.poll's default of 1 s is too short for a page round trip on a busy 2-core machine.
+          expect: { poll: { timeout: 10_000 } },
+          // One app server and one Chromium at a time fit the 2-core machines.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -14,16 +14,6 @@ declare module "vitest" {
   }
 }
 
-/**
- * Both browser streams' global setups run in the one vitest process: the first builds (when the
- * sources changed) and the other waits for that build instead of starting a second one.
- */
-function buildOnce(): Promise<boolean> {
-  const shared = globalThis as { browserTestBuild?: Promise<boolean> };
-  shared.browserTestBuild ??= ensureBuild(PROJECT_ROOT);
-  return shared.browserTestBuild;
-}
-
 export default async function setup(project: TestProject) {
   if (!chromiumAvailable()) {
     if (process.env.CI) throw new Error(MISSING_CHROMIUM_MESSAGE);
@@ -34,7 +24,7 @@ export default async function setup(project: TestProject) {
     project.provide("pgAdminUrl", "");
     return;
   }
-  await buildOnce();
+  await ensureBuild(PROJECT_ROOT);
   const cluster = await startTestCluster();
   let app: TestApp;
   try {
