@@ -39,17 +39,21 @@ export function routeLimitMessage(domainName: string, max: number): string {
   return `${domainName} already has ${max.toLocaleString("en")} routes, the most a domain may have. Delete routes you no longer use, or ask your operator to raise MAX_ROUTES_PER_DOMAIN.`;
 }
 
-export async function assertRoomForRoute(
+/**
+ * Takes the domain's route lock and refuses when the domain has no room left, inside the caller's
+ * transaction: the same database function (lock_and_count_domain_routes, migration
+ * 20261201020000) as a single create's statement, so the lock and the capped count have one home.
+ */
+export async function lockRoomForRoute(
   tx: Prisma.TransactionClient,
   organizationId: string,
   domain: { id: string; displayName: string },
   limits: RouteLimits,
 ): Promise<void> {
-  // Counting stops at the limit: a domain far beyond it costs no more than one at it.
-  const [counted] = await tx.$queryRaw<{ count: number }[]>`
-    SELECT count(*)::int AS count FROM (SELECT 1 FROM routes
-      WHERE organization_id = ${organizationId}::uuid AND domain_id = ${domain.id}::uuid LIMIT ${limits.maxRoutesPerDomain}) capped`;
-  if ((counted?.count ?? 0) >= limits.maxRoutesPerDomain) throw new LimitError(routeLimitMessage(domain.displayName, limits.maxRoutesPerDomain));
+  const max = limits.maxRoutesPerDomain;
+  const [room] = await tx.$queryRaw<{ counted: number }[]>`
+    SELECT lock_and_count_domain_routes(${organizationId}::uuid, ${domain.id}::uuid, ${max}::int) AS counted`;
+  if ((room?.counted ?? 0) >= max) throw new LimitError(routeLimitMessage(domain.displayName, max));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 
 import { mergeRouteEdit, routeValuesOf } from "../merge";
 import { getRoute, loadRouteRows } from "../queries";
-import { assertRoomForRoute, checkRouteReferences, lockDomainRoutes, routeData, routeSnapshot, routeWriteError, staleRouteError, TRANSACTION_OPTIONS } from "../rules";
+import { checkRouteReferences, lockRoomForRoute, routeData, routeSnapshot, routeWriteError, staleRouteError, TRANSACTION_OPTIONS } from "../rules";
 import { crossFieldProblems, type RouteValues } from "../schemas";
 import type { ChangeActor, RouteLimits, RouteRow } from "../types";
 
@@ -54,8 +54,7 @@ export async function updateRoute(
       const { domain } = await checkRouteReferences(tx, organizationId, values, input.id);
       domainName = domain.displayName;
       if (domain.id !== before.domainId) {
-        await lockDomainRoutes(tx, [domain.id]);
-        await assertRoomForRoute(tx, organizationId, domain, limits);
+        await lockRoomForRoute(tx, organizationId, domain, limits);
       }
       // The version in the WHERE clause makes "check, then write" one step: of two saves based on
       // the same version, the second waits for the first's row lock, then matches nothing.
