@@ -13,7 +13,8 @@
  * list's statements in-process and printed each one's plan (EXPLAIN ANALYZE). --only runs just the
  * named parts (the list's first page is always read once, to check the console is up).
  * Modules that touch the database are marked server-only, so the script re-runs itself under the
- * react-server condition (as the npm scripts do). It uses the console's normal build (.next, or
+ * react-server condition (as the npm scripts do). To profile the console:
+ * BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (Node refuses --cpu-prof in NODE_OPTIONS). It uses the console's normal build (.next, or
  * NEXT_DIST_DIR), building it first when the sources changed.
  */
 import { randomUUID } from "node:crypto";
@@ -31,6 +32,7 @@ const PAGE_RUNS = 15;
 const CLIENTS = 20;
 const CREATES_PER_CLIENT = 10;
 const PAGE_SIZE = 50;
+const WARM_UP = 3;
 /** --explain: after seeding, time the list's queries in-process and print each statement's plan (EXPLAIN ANALYZE), then stop. */
 const EXPLAIN = process.argv.includes("--explain");
 const ONLY = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");
@@ -47,7 +49,7 @@ async function cpuMs(pid: number): Promise<number> {
 
 
 /** A figure next to its baseline, as a ratio, and next to its target (a ratio of p50s) when it has one. */
-function row(label: string, measured: Stats, baseline: Stats, baselineLabel: string, target?: number): string {
+function row(label: string, measured: Stats & { cpu?: number }, baseline: Stats, baselineLabel: string, target?: number): string {
   const ratio = measured.p50 / baseline.p50;
   return [
     label.padEnd(34),
@@ -55,6 +57,7 @@ function row(label: string, measured: Stats, baseline: Stats, baselineLabel: str
     `│ ${baselineLabel.padEnd(30)} p50 ${ms(baseline.p50).padStart(9)}  p95 ${ms(baseline.p95).padStart(9)}`,
     `│ ×${ratio.toFixed(1)} (p50)  ×${(measured.p95 / baseline.p95).toFixed(1)} (p95)`,
     target === undefined ? "" : `│ target ≤ ×${target.toFixed(1)} (p50): ${ratio <= target ? "met" : "missed"}`,
+    measured.cpu === undefined ? "" : `│ console CPU ${ms(measured.cpu)} a request`,
   ].join("  ");
 }
 
@@ -139,9 +142,7 @@ async function main(): Promise<void> {
       MAX_ROUTES_PER_DOMAIN: "200000",
       WORKER_MODE: "off",
       DNS_RESOLVERS: "127.0.0.1:9",
-      // To profile the console: BENCH_APP_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof".
-      ...(process.env.BENCH_APP_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS } : {}),
-    });
+    }, { nodeArgs: process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) });
     cleanups.push(() => app.stop());
     const session = await createSession(db, { userId: admin.id, maxAgeHours: 2 });
     const token = await encode({ token: { sid: session.id, sub: admin.id }, secret });
@@ -151,6 +152,13 @@ async function main(): Promise<void> {
       const response = await fetch(`${baseUrl}${pathAndQuery}`, { headers });
       if (!response.ok) throw new Error(`${pathAndQuery}: HTTP ${response.status}`);
       return response.text();
+    };
+    /** `sample` over HTTP, with the console's CPU time per request after the warm-up: steadier than wall time on a busy machine. */
+    const sampleConsole = async (runs: number, work: () => Promise<unknown>) => {
+      for (let index = 0; index < WARM_UP; index++) await work();
+      const before = await cpuMs(app.pid);
+      const measured = await sample(runs, work, 0);
+      return { ...measured, cpu: ((await cpuMs(app.pid)) - before) / runs };
     };
     const firstPage = JSON.parse(await get(`/api/routes?size=${PAGE_SIZE}`)) as { total: number; pageCount: number };
     console.log(`Console up at ${baseUrl}; the list reports ${firstPage.total.toLocaleString("en")} routes in ${firstPage.pageCount} pages.\n`);
@@ -168,13 +176,13 @@ async function main(): Promise<void> {
     };
     if (runs("list")) {
       const deepPage = firstPage.pageCount - 1;
-      const listFirst = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}`));
+      const listFirst = await sampleConsole(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}`));
       const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
       console.log(row("List, first page (GET /api/routes)", listFirst, sqlFirst, "bare SQL: count + page", TARGETS.listFirst));
-      const listSearch = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&q=agent4242`));
+      const listSearch = await sampleConsole(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&q=agent4242`));
       const sqlSearch = await sample(LIST_RUNS, bareList("AND r.address LIKE $2", ["%agent4242%"], 0));
       console.log(row('List, search "agent4242"', listSearch, sqlSearch, "bare SQL: LIKE count + page", TARGETS.search));
-      const listDeep = await sample(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&page=${deepPage}`));
+      const listDeep = await sampleConsole(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&page=${deepPage}`));
       const sqlDeep = await sample(LIST_RUNS, bareList("", [], (deepPage - 1) * PAGE_SIZE));
       console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeep, `bare SQL: OFFSET ${((deepPage - 1) * PAGE_SIZE).toLocaleString("en")}`));
       // The same plan the console uses (ids from the index first, then the rows), in bare SQL.
@@ -191,7 +199,7 @@ async function main(): Promise<void> {
       console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeepIds, "bare SQL: ids first, then rows"));
     }
     if (runs("page")) {
-      const pageHtml = await sample(PAGE_RUNS, () => get("/routes"));
+      const pageHtml = await sampleConsole(PAGE_RUNS, () => get("/routes"));
       const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
       console.log(row("/routes page (HTML, first page)", pageHtml, sqlFirst, "bare SQL: count + page", TARGETS.pageHtml));
     }

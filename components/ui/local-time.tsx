@@ -17,14 +17,41 @@ function toDate(value: string | Date): Date {
   return typeof value === "string" ? new Date(value) : value;
 }
 
+/**
+ * Building an Intl formatter costs far more than formatting with one (a table of 50 times spent
+ * most of its render there), so each kind is built once. The browser's locale and time zone do
+ * not change while a page is open; the server's are fixed.
+ */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+
+function dateTimeFormat(isClient: boolean, withSeconds: boolean): Intl.DateTimeFormat {
+  const key = `${isClient}:${withSeconds}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    // undefined: the browser's own locale (its language settings decide the order and words).
+    format = new Intl.DateTimeFormat(isClient ? undefined : SERVER_LOCALE, {
+      dateStyle: "medium",
+      timeStyle: withSeconds ? "medium" : "short",
+      ...(isClient ? {} : { timeZone: "UTC" }),
+    });
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
+function relativeFormat(locale: string | undefined, numeric: "always" | "auto"): Intl.RelativeTimeFormat {
+  const key = `${locale ?? ""}:${numeric}`;
+  let format = relativeFormats.get(key);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(locale, { numeric });
+    relativeFormats.set(key, format);
+  }
+  return format;
+}
+
 function formatDateTime(date: Date, isClient: boolean, withSeconds: boolean): string {
-  const options: Intl.DateTimeFormatOptions = {
-    dateStyle: "medium",
-    timeStyle: withSeconds ? "medium" : "short",
-    ...(isClient ? {} : { timeZone: "UTC" }),
-  };
-  // undefined: the browser's own locale (its language settings decide the order and words).
-  const text = new Intl.DateTimeFormat(isClient ? undefined : SERVER_LOCALE, options).format(date);
+  const text = dateTimeFormat(isClient, withSeconds).format(date);
   return isClient ? text : `${text} UTC`;
 }
 
@@ -53,8 +80,8 @@ export function describeRelative(target: number, now: number, locale?: string): 
   const seconds = Math.round((target - now) / 1000);
   // Under a minute stays in seconds ("5 seconds ago", never "now"): the page's clock ticks every
   // 15 s, so something that just happened can look slightly ahead; it still reads as past.
-  if (Math.abs(seconds) < 60) return new Intl.RelativeTimeFormat(locale, { numeric: "always" }).format(seconds > 0 ? seconds : Math.min(seconds, -1), "second");
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  if (Math.abs(seconds) < 60) return relativeFormat(locale, "always").format(seconds > 0 ? seconds : Math.min(seconds, -1), "second");
+  const format = relativeFormat(locale, "auto");
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   }

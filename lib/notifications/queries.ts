@@ -13,37 +13,35 @@ import type { DeliveryStatus, DeliveryView, NotificationFeed, WebhookSettingsVie
 /** Notifications listed at most (the bell shows fewer). */
 export const NOTIFICATION_PAGE_SIZE = 50;
 
-/** Until this moment the user has read everything: when they last marked all read, else when they joined. */
-async function readUpTo(db: DbClient, organizationId: string, userId: string): Promise<Date> {
-  const user = await db.user.findFirst({ where: { id: userId, organizationId }, select: { notificationsReadAt: true, createdAt: true } });
-  return user?.notificationsReadAt ?? user?.createdAt ?? new Date(0);
-}
-
+/**
+ * The bell's feed, read with every console page: one statement. Until `since` the user has read
+ * everything (when they last marked all read, else when they joined); it is read in the same
+ * statement as the count and the newest rows, so the three agree.
+ */
 export async function getNotificationFeed(
   actor: { organizationId: string; userId: string },
   limit = NOTIFICATION_PAGE_SIZE,
   db: DbClient = getDb(),
 ): Promise<NotificationFeed> {
-  const since = await readUpTo(db, actor.organizationId, actor.userId);
-  const [unread, rows] = await Promise.all([
-    db.notification.count({ where: { organizationId: actor.organizationId, createdAt: { gt: since } } }),
-    db.notification.findMany({
-      where: { organizationId: actor.organizationId },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: Math.min(Math.max(limit, 1), NOTIFICATION_PAGE_SIZE),
-    }),
-  ]);
+  const org = actor.organizationId;
+  const take = Math.min(Math.max(limit, 1), NOTIFICATION_PAGE_SIZE);
+  const rows = await db.$queryRaw<
+    { unread: number; since: Date; id: string | null; kind: string | null; title: string | null; body: string | null; domain_id: string | null; created_at: Date | null }[]
+  >`
+    SELECT s.since, (SELECT count(*)::int FROM notifications c WHERE c.organization_id = ${org}::uuid AND c.created_at > s.since) AS unread,
+           n.id, n.kind, n.title, n.body, n.domain_id, n.created_at
+      FROM (SELECT coalesce((SELECT coalesce(u.notifications_read_at, u.created_at) FROM users u
+                              WHERE u.id = ${actor.userId}::uuid AND u.organization_id = ${org}::uuid), 'epoch'::timestamptz) AS since) s
+      LEFT JOIN LATERAL (SELECT id, kind, title, body, domain_id, created_at FROM notifications
+                          WHERE organization_id = ${org}::uuid ORDER BY created_at DESC, id DESC LIMIT ${take}) n ON true`;
+  const since = rows[0]?.since ?? new Date(0);
   return {
-    unread,
-    items: rows.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      title: row.title,
-      body: row.body,
-      domainId: row.domainId,
-      createdAt: row.createdAt.toISOString(),
-      unread: row.createdAt > since,
-    })),
+    unread: rows[0]?.unread ?? 0,
+    items: rows.flatMap((row) =>
+      row.id === null || row.created_at === null
+        ? []
+        : [{ id: row.id, kind: row.kind!, title: row.title!, body: row.body!, domainId: row.domain_id, createdAt: row.created_at.toISOString(), unread: row.created_at > since }],
+    ),
   };
 }
 
