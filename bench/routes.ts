@@ -208,6 +208,7 @@ async function main(): Promise<void> {
     const importDomain = async (name: string) =>
       (await db.domain.create({ data: { organizationId: org, name, displayName: name, kind: "custom", scenario: "own_domain", status: "verified" } })).id;
     const importSamples: number[] = [];
+    const importCpu: number[] = [];
     const copySamples: number[] = [];
     let created = 0;
     for (let run = 0; runs("import") && run < IMPORT_RUNS; run++) {
@@ -217,6 +218,7 @@ async function main(): Promise<void> {
         "domain,pattern,queue,priority,skills,fromName",
         ...Array.from({ length: IMPORT_ROWS }, (_, index) => `${name},user${index},Support,${1 + (index % 10)},${index % 3 === 0 ? "Billing" : ""},Acme`),
       ].join("\n");
+      const cpuBefore = await cpuMs(app.pid);
       const started = performance.now();
       const response = await fetch(`${baseUrl}/api/routes/import?mode=apply&fileName=bench.csv`, {
         method: "POST",
@@ -225,6 +227,7 @@ async function main(): Promise<void> {
       });
       const body = (await response.json()) as { data?: { created: number; fileErrors: string[] } };
       importSamples.push(performance.now() - started);
+      importCpu.push((await cpuMs(app.pid)) - cpuBefore);
       created += body.data?.created ?? 0;
       if (body.data?.created !== IMPORT_ROWS) console.log("  import did not apply:", JSON.stringify(body).slice(0, 300));
 
@@ -251,7 +254,7 @@ async function main(): Promise<void> {
         client.release();
       }
     }
-    const importStats = { p50: percentile(importSamples, 0.5), p95: Math.max(...importSamples) };
+    const importStats = { p50: percentile(importSamples, 0.5), p95: Math.max(...importSamples), cpu: percentile(importCpu, 0.5) };
     const copyStats = { p50: percentile(copySamples, 0.5), p95: Math.max(...copySamples) };
     if (runs("import")) console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows", TARGETS.import));
 

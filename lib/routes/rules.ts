@@ -1,6 +1,6 @@
 import "server-only";
 
-import type { DbClient, Prisma } from "@/lib/db/client";
+import type { DbClient, Prisma, Queryable } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { Prisma as Sql } from "@/lib/db/generated/client";
 import { ConflictError, LimitError, NotFoundError, StaleVersionError, ValidationError, type FieldErrors } from "@/lib/errors";
@@ -28,11 +28,14 @@ import type { RouteLimits, RouteRow, StaleRoute } from "./types";
  */
 const ROUTE_LOCK_CLASS = 0x524f5554; // "ROUT" = 1380930900
 
-export async function lockDomainRoutes(tx: Prisma.TransactionClient, domainIds: readonly string[]): Promise<void> {
-  // Always in the same order, so two transactions locking several domains cannot deadlock.
-  for (const domainId of [...new Set(domainIds)].sort()) {
-    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${ROUTE_LOCK_CLASS}::int, hashtext(${domainId}))`;
-  }
+export async function lockDomainRoutes(db: Queryable, domainIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(domainIds)].sort();
+  if (ids.length === 0) return;
+  // One statement; always in the same order, so two transactions locking several domains cannot deadlock.
+  await db.query("SELECT pg_advisory_xact_lock($1::int, hashtext(t.id)) FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n", [
+    ROUTE_LOCK_CLASS,
+    ids,
+  ]);
 }
 
 export function routeLimitMessage(domainName: string, max: number): string {

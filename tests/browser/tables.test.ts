@@ -42,7 +42,7 @@ setUpOwnOrganization({ slug: "hooli", name: "Hooli", admins: [ADMIN] }, async (d
     toCsvLine([DOMAIN, "sales", "Billing", 5, "", "", "Hooli Sales", "", "", "", "Optional", "false", ""]),
     toCsvLine([DOMAIN, "returns", "Support", 4, "", "", "Hooli Returns", "", "", "", "Optional", "false", ""]),
   ].join("\n");
-  const report = await importRoutes(actor, csv, { maxRoutesPerDomain: 1000 }, { fileName: "hooli.csv" }, db);
+  const report = await importRoutes(actor, csv, { maxRoutesPerDomain: 1000 }, { fileName: "hooli.csv" });
   if (!("applied" in report) || !report.applied) throw new Error(`import refused: ${JSON.stringify(report)}`);
 
   // One refused attempt, so the messages page has a line.

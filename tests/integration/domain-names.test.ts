@@ -182,7 +182,7 @@ describe("every path that takes a domain name uses the same UTS #46 normalisatio
     });
 
     const csv = "domain,pattern,queue,fromName\nＨＥＬＰ.Acme.test.,sales,Support,Acme\nhelp\u00ad.acme.test,billing,Support,Acme";
-    const report = await previewRouteImport(acme.id, csv, { maxRoutesPerDomain: 100 }, db);
+    const report = await previewRouteImport(acme.id, csv, { maxRoutesPerDomain: 100 });
     expect(report.validCount).toBe(1);
     expect(report.domains).toEqual([{ name: "help.acme.test", count: 1 }]);
     expect(report.issues).toEqual([{ line: 3, column: "domain", message: expect.stringContaining("is not one of your organisation's domains") }]);
