@@ -3,6 +3,8 @@ import { GeistSans } from "geist/font/sans";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 
+import { RowIconSymbols } from "@/components/ui/row-icons";
+
 import "./globals.css";
 import { Providers } from "./providers";
 
@@ -15,6 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en" className={`${GeistSans.variable} ${GeistMono.variable}`}>
       <body className="min-h-screen font-sans">
+        <RowIconSymbols />
         <Providers>{children}</Providers>
       </body>
     </html>

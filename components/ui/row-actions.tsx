@@ -1,8 +1,7 @@
-import { Pencil, Trash2 } from "lucide-react";
-
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 
 import { Button } from "./button";
+import { RowIcon } from "./row-icons";
 
 const LABEL_CLASSES = { sm: "hidden sm:inline", xl: "hidden xl:inline" } as const;
 
@@ -30,10 +29,10 @@ export function RowActions({
   return (
     <div className="flex justify-end gap-1">
       <Button variant="ghost" size="sm" onClick={onEdit} disabled={!canManage} title={hint} aria-label={`${editLabel} ${subject}`}>
-        <Pencil aria-hidden /> <span className={LABEL_CLASSES[labelsFrom]}>{editLabel}</span>
+        <RowIcon name="edit" /> <span className={LABEL_CLASSES[labelsFrom]}>{editLabel}</span>
       </Button>
       <Button variant="ghost" size="sm" onClick={onDelete} disabled={!canManage} title={hint} aria-label={`Delete ${subject}`}>
-        <Trash2 aria-hidden /> <span className={LABEL_CLASSES[labelsFrom]}>Delete</span>
+        <RowIcon name="delete" /> <span className={LABEL_CLASSES[labelsFrom]}>Delete</span>
       </Button>
     </div>
   );
