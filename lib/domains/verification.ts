@@ -20,6 +20,8 @@ export type CheckTrigger = "manual" | "wizard" | "scheduled" | "cli";
 /** How many past runs each domain keeps (the domain page shows the latest; history explains changes). */
 const CHECK_HISTORY = 50;
 
+export type Expectation = Awaited<ReturnType<typeof loadExpectation>>;
+
 export async function loadExpectation(db: Database, organizationId: string | null, domainId: string) {
   const domain = await db.domain.findFirst({
     where: { id: domainId, ...(organizationId ? { organizationId } : {}) },
@@ -46,6 +48,8 @@ export interface VerifyAndRecordOptions extends VerifyOptions {
   random?: () => number;
   /** Opens the DKIM private keys for the self-test (SECRETS_KEY). */
   secretsKey: string | undefined;
+  /** The domain and its records as the caller just read them (loadExpectation), so they are not read twice. */
+  expectation?: Expectation;
 }
 
 interface LockedDomain extends DomainState {
@@ -73,7 +77,7 @@ export async function verifyAndRecord(
   trigger: CheckTrigger,
   options: VerifyAndRecordOptions,
 ): Promise<VerificationOutcome> {
-  const { domain, input } = await loadExpectation(db, organizationId, domainId);
+  const { domain, input } = options.expectation ?? (await loadExpectation(db, organizationId, domainId));
   // The DKIM self-test asks the resolvers for the key's record itself: it runs alongside the
   // check's queries rather than after them, so a check costs the DNS round trips of one run.
   const engine = verifyDomainRecords(input, options);
@@ -84,7 +88,7 @@ export async function verifyAndRecord(
   const now = options.now?.() ?? new Date();
   const settings = options.monitoring;
   const policy = options.policy ?? settings.policy;
-  const selfTests = await selfTesting;
+  const { tests: selfTests, retiringUntil } = await selfTesting;
   const { report, verdicts } = joinSelfTests(engineReport, domain.records, selfTests);
 
   const applied = await db.$transaction(async (tx) => {
@@ -92,11 +96,12 @@ export async function verifyAndRecord(
     if (!current) throw new NotFoundError("This domain was deleted while it was being checked.");
     const change = nextDomainState(current, report.summary, now, policy);
     const next = nextCheckAt({ ...current, ...change }, now, { ...settings, policy }, options.random);
-    await storeRecordChecks(tx, domain.records, engineReport.checks, verdicts, now);
     await storeKeyTests(tx, selfTests, { recordVerdicts: false });
-    await retireDueKeys(tx, { id: domain.id, organizationId: current.organizationId, name: current.name, displayName: current.displayName }, now);
-    await storeDomainStatus(tx, domain.id, current, change, now, next);
-    await storeCheckHistory(tx, domain.id, trigger, report, selfTests);
+    // Only when a retiring key's time has come (or the keys were not read): otherwise there is nothing to find.
+    if (!retiringUntil || retiringUntil.some((at) => at.getTime() <= now.getTime())) {
+      await retireDueKeys(tx, { id: domain.id, organizationId: current.organizationId, name: current.name, displayName: current.displayName }, now);
+    }
+    await storeCheck(tx, { domainId: domain.id, records: domain.records, checks: engineReport.checks, verdicts, current, change, now, next, trigger, report, selfTests });
     const deliveries = change.event
       ? await announceStatusChange(tx, { domainId: domain.id, current, change, event: change.event, report, trigger, now, next, settings, policy })
       : [];
@@ -137,75 +142,58 @@ function joinSelfTests(
 }
 
 /**
- * Every record's verdict and the engine's check of it, in one statement (a re-check writes all of
- * a domain's records). A record removed since it was read (a key change) is simply not matched.
+ * What a check leaves behind, in one statement (a re-check runs it for every domain, thousands an
+ * hour): every record's verdict and the engine's check of it, the domain's status and schedule, and
+ * the run in the domain's history, keeping the latest CHECK_HISTORY runs. A record removed since it
+ * was read (a key change) is simply not matched. The trim does not see the run inserted by the same
+ * statement, so it keeps one run fewer of the older ones.
  */
-async function storeRecordChecks(
+async function storeCheck(
   tx: Prisma.TransactionClient,
-  records: readonly { id: string }[],
-  checks: readonly RecordCheck[],
-  verdicts: readonly RecordCheck["verdict"][],
-  now: Date,
+  check: {
+    domainId: string;
+    records: readonly { id: string }[];
+    checks: readonly RecordCheck[];
+    verdicts: readonly RecordCheck["verdict"][];
+    current: LockedDomain;
+    change: ReturnType<typeof nextDomainState>;
+    now: Date;
+    next: Date | null;
+    trigger: CheckTrigger;
+    report: VerificationReport;
+    selfTests: readonly KeyTestResult[];
+  },
 ): Promise<void> {
-  const rows = records.flatMap((record, index) => {
-    const check = checks[index];
-    const verdict = verdicts[index];
-    return check && verdict ? [{ id: record.id, verdict, check: JSON.stringify(check) }] : [];
+  const { domainId, current, change, now, next, report } = check;
+  const rows = check.records.flatMap((record, index) => {
+    const recordCheck = check.checks[index];
+    const verdict = check.verdicts[index];
+    return recordCheck && verdict ? [{ id: record.id, verdict, check: JSON.stringify(recordCheck) }] : [];
   });
-  if (rows.length === 0) return;
+  const statusChanged = change.status !== current.status;
   await tx.$executeRaw`
-    UPDATE domain_records AS r
-       SET verdict = v.verdict::record_verdict, last_checked_at = ${now}, last_check = v.last_check::jsonb,
-           last_verified_at = CASE WHEN v.verdict = 'verified' THEN ${now} ELSE r.last_verified_at END
-      FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.verdict)}::text[], ${rows.map((row) => row.check)}::text[])
-           AS v(id, verdict, last_check)
-     WHERE r.id = v.id`;
-}
-
-async function storeDomainStatus(
-  tx: Prisma.TransactionClient,
-  domainId: string,
-  current: LockedDomain,
-  change: ReturnType<typeof nextDomainState>,
-  now: Date,
-  next: Date | null,
-): Promise<void> {
-  await tx.domain.update({
-    where: { id: domainId },
-    data: {
-      lastCheckedAt: now,
-      nextCheckAt: next,
-      status: change.status,
-      verifiedAt: change.verifiedAt,
-      graceStartedAt: change.graceStartedAt,
-      ...(change.status !== current.status ? { statusChangedAt: now } : {}),
-    },
-  });
-}
-
-/** The run in the domain's history, keeping the latest CHECK_HISTORY runs. */
-async function storeCheckHistory(
-  tx: Prisma.TransactionClient,
-  domainId: string,
-  trigger: CheckTrigger,
-  report: VerificationReport,
-  selfTests: readonly KeyTestResult[],
-): Promise<void> {
-  await tx.domainCheck.create({
-    data: {
-      domainId,
-      trigger,
-      startedAt: new Date(report.startedAt),
-      finishedAt: new Date(report.finishedAt),
-      ownership: report.summary.ownership,
-      inbound: report.summary.inbound,
-      sending: report.summary.sending,
-      report: { ...report, dkimSelfTests: selfTests } as unknown as Prisma.InputJsonValue,
-    },
-  });
-  await tx.$executeRaw`
+    WITH records AS (
+      UPDATE domain_records AS r
+         SET verdict = v.verdict::record_verdict, last_checked_at = ${now}, last_check = v.last_check::jsonb,
+             last_verified_at = CASE WHEN v.verdict = 'verified' THEN ${now} ELSE r.last_verified_at END
+        FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.verdict)}::text[], ${rows.map((row) => row.check)}::text[])
+             AS v(id, verdict, last_check)
+       WHERE r.id = v.id
+    ), domain AS (
+      UPDATE domains
+         SET last_checked_at = ${now}, next_check_at = ${next}, status = ${change.status}::domain_status,
+             verified_at = ${change.verifiedAt}, grace_started_at = ${change.graceStartedAt},
+             status_changed_at = CASE WHEN ${statusChanged} THEN ${now} ELSE status_changed_at END,
+             updated_at = ${now}
+       WHERE id = ${domainId}::uuid
+    ), run AS (
+      INSERT INTO domain_checks (domain_id, trigger, started_at, finished_at, ownership, inbound, sending, report)
+      VALUES (${domainId}::uuid, ${check.trigger}, ${new Date(report.startedAt)}, ${new Date(report.finishedAt)},
+              ${report.summary.ownership}::record_verdict, ${report.summary.inbound}::record_verdict, ${report.summary.sending}::record_verdict,
+              ${JSON.stringify({ ...report, dkimSelfTests: check.selfTests })}::jsonb)
+    )
     DELETE FROM domain_checks
-     WHERE id IN (SELECT id FROM domain_checks WHERE domain_id = ${domainId}::uuid ORDER BY started_at DESC OFFSET ${CHECK_HISTORY})`;
+     WHERE id IN (SELECT id FROM domain_checks WHERE domain_id = ${domainId}::uuid ORDER BY started_at DESC OFFSET ${CHECK_HISTORY - 1})`;
 }
 
 /**
@@ -264,13 +252,18 @@ async function selfTestDkimKeys(
   engine: Promise<VerificationReport>,
   now: Date,
   options: VerifyAndRecordOptions,
-): Promise<KeyTestResult[]> {
+): Promise<{ tests: KeyTestResult[]; retiringUntil: Date[] | null }> {
   const keyIds = domain.records.flatMap((record) => (record.dkimKeyId ? [record.dkimKeyId] : []));
-  if (keyIds.length === 0) return [];
-  const keys = await db.dkimKey.findMany({
-    where: { id: { in: keyIds }, domainId: domain.id, state: { in: [...LIVE_KEY_STATES] } },
-    select: { id: true, selector: true, publicKey: true, privateKeySealed: true },
+  // No key read: whether one is due to retire is not known here.
+  if (keyIds.length === 0) return { tests: [], retiringUntil: null };
+  // All the domain's live keys: those with a record are tested; when the retiring ones are due tells
+  // the transaction whether retireDueKeys has anything to do (a retiring key keeps its record until then).
+  const live = await db.dkimKey.findMany({
+    where: { domainId: domain.id, state: { in: [...LIVE_KEY_STATES] } },
+    select: { id: true, selector: true, publicKey: true, privateKeySealed: true, state: true, retireAfter: true },
   });
+  const retiringUntil = live.flatMap((key) => (key.state === "retiring" ? [key.retireAfter ?? new Date(0)] : []));
+  const keys = live.filter((key) => keyIds.includes(key.id));
   const byId = new Map(keys.map((key) => [key.id, key]));
   const checkOf = (index: number) => engine.then((report) => report.checks[index] ?? null);
   const targets = domain.records.flatMap((record, index): KeyUnderTest[] => {
@@ -292,7 +285,7 @@ async function selfTestDkimKeys(
       return check && check.verdict !== "temporary_failure" ? [record.id] : [];
     }),
   );
-  return tested.filter((test) => answered.has(test.recordId));
+  return { tests: tested.filter((test) => answered.has(test.recordId)), retiringUntil };
 }
 
 async function lockDomain(tx: Prisma.TransactionClient, domainId: string): Promise<LockedDomain | null> {

@@ -155,6 +155,32 @@ describe("a pending domain", () => {
   });
 });
 
+describe("a domain's check history", () => {
+  it("records every run with its trigger and verdicts, keeping the latest 50", async () => {
+    const { domain } = await register("history.acme.test");
+    // 50 older runs, one a minute, before the clock's start.
+    await db.domainCheck.createMany({
+      data: Array.from({ length: 50 }, (_, index) => ({
+        domainId: domain.id,
+        trigger: "scheduled",
+        startedAt: new Date(epoch.getTime() - (50 - index) * MINUTE),
+        finishedAt: new Date(epoch.getTime() - (50 - index) * MINUTE + 100),
+        ownership: "failed" as const,
+        inbound: "failed" as const,
+        sending: "failed" as const,
+        report: { older: index },
+      })),
+    });
+    const outcome = await check(domain.id, "manual");
+    const runs = await db.domainCheck.findMany({ where: { domainId: domain.id }, orderBy: { startedAt: "desc" } });
+    expect(runs).toHaveLength(50);
+    expect(runs[0]).toMatchObject({ trigger: "manual", ownership: outcome.report.summary.ownership, inbound: outcome.report.summary.inbound });
+    expect(runs[0]?.report).toMatchObject({ domain: "history.acme.test", checks: expect.any(Array) });
+    // The oldest run gave way; the other 49 stay.
+    expect(runs.at(-1)?.report).toEqual({ older: 1 });
+  });
+});
+
 describe("a verified domain", () => {
   it("goes to grace when a record disappears, degrades only if still missing hours later, and recovers", async () => {
     const { domain, publishReceiving, mx } = await register("life.acme.test");
