@@ -3,7 +3,7 @@ import "server-only";
 import { groupVerdict, verifyDomainRecords, type RecordCheck, type VerificationReport, type VerifyOptions } from "@/lib/dns";
 import type { Database, Prisma } from "@/lib/db/client";
 import { retireDueKeys } from "@/lib/domains/dkim/key-records";
-import { LIVE_KEY_STATES, selfTestKeys, storeKeyTests, type KeyTestResult, type KeyUnderTest } from "@/lib/domains/dkim/key-tests";
+import { LIVE_KEY_STATES, selfTestKeys, type KeyTestResult, type KeyUnderTest } from "@/lib/domains/dkim/key-tests";
 import { NotFoundError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { describeDomainEvent, type MissingRecord } from "./status-messages";
@@ -91,17 +91,36 @@ export async function verifyAndRecord(
   const { tests: selfTests, retiringUntil } = await selfTesting;
   const { report, verdicts } = joinSelfTests(engineReport, domain.records, selfTests);
 
-  const applied = await db.$transaction(async (tx) => {
+  const results = { domainId: domain.id, records: domain.records, checks: engineReport.checks, verdicts, now, trigger, report, selfTests };
+  // Only when a retiring key's time has come (or the keys were not read): otherwise there is nothing to find.
+  const retiring = !retiringUntil || retiringUntil.some((at) => at.getTime() <= now.getTime());
+
+  // Most checks — every re-check of a domain whose records are as they were — change nothing but
+  // their own results. Such a check is stored in one statement, on condition that the domain's
+  // status is still the one it was decided from (PostgreSQL re-reads the row under its lock when it
+  // updates it): if another check or an admin changed it meanwhile, nothing is written and the
+  // check is applied below, under the lock, to the status as it is then.
+  let applied: { change: ReturnType<typeof nextDomainState>; previous: DomainStatus; next: Date | null; deliveries: { id: string; at: Date }[] } | null = null;
+  if (!retiring) {
+    const read: LockedDomain = domain;
+    const change = nextDomainState(read, report.summary, now, policy);
+    if (!change.event) {
+      const next = nextCheckAt({ ...read, ...change }, now, { ...settings, policy }, options.random);
+      if (await storeCheck(db, { ...results, current: read, change, next }, { ifStill: read })) {
+        applied = { change, previous: read.status, next, deliveries: [] };
+      }
+    }
+  }
+
+  applied ??= await db.$transaction(async (tx) => {
     const current = await lockDomain(tx, domain.id);
     if (!current) throw new NotFoundError("This domain was deleted while it was being checked.");
     const change = nextDomainState(current, report.summary, now, policy);
     const next = nextCheckAt({ ...current, ...change }, now, { ...settings, policy }, options.random);
-    await storeKeyTests(tx, selfTests, { recordVerdicts: false });
-    // Only when a retiring key's time has come (or the keys were not read): otherwise there is nothing to find.
-    if (!retiringUntil || retiringUntil.some((at) => at.getTime() <= now.getTime())) {
+    if (retiring) {
       await retireDueKeys(tx, { id: domain.id, organizationId: current.organizationId, name: current.name, displayName: current.displayName }, now);
     }
-    await storeCheck(tx, { domainId: domain.id, records: domain.records, checks: engineReport.checks, verdicts, current, change, now, next, trigger, report, selfTests });
+    await storeCheck(tx, { ...results, current, change, next });
     const deliveries = change.event
       ? await announceStatusChange(tx, { domainId: domain.id, current, change, event: change.event, report, trigger, now, next, settings, policy })
       : [];
@@ -143,13 +162,17 @@ function joinSelfTests(
 
 /**
  * What a check leaves behind, in one statement (a re-check runs it for every domain, thousands an
- * hour): every record's verdict and the engine's check of it, the domain's status and schedule, and
- * the run in the domain's history, keeping the latest CHECK_HISTORY runs. A record removed since it
- * was read (a key change) is simply not matched. The trim does not see the run inserted by the same
- * statement, so it keeps one run fewer of the older ones.
+ * hour): every record's verdict and the engine's check of it, each self-tested key's result, the
+ * domain's status and schedule, and the run in the domain's history, keeping the latest
+ * CHECK_HISTORY runs. A record or key removed since it was read (a key change) is simply not
+ * matched. The trim does not see the run inserted by the same statement, so it keeps one fewer of
+ * the older ones.
+ *
+ * With `ifStill`, nothing is written unless the domain's row still holds that state (the one the
+ * change was decided from); returns whether it was written.
  */
 async function storeCheck(
-  tx: Prisma.TransactionClient,
+  db: Database | Prisma.TransactionClient,
   check: {
     domainId: string;
     records: readonly { id: string }[];
@@ -163,37 +186,59 @@ async function storeCheck(
     report: VerificationReport;
     selfTests: readonly KeyTestResult[];
   },
-): Promise<void> {
-  const { domainId, current, change, now, next, report } = check;
+  { ifStill }: { ifStill?: DomainState } = {},
+): Promise<boolean> {
+  const { domainId, current, change, now, next, report, selfTests } = check;
   const rows = check.records.flatMap((record, index) => {
     const recordCheck = check.checks[index];
     const verdict = check.verdicts[index];
     return recordCheck && verdict ? [{ id: record.id, verdict, check: JSON.stringify(recordCheck) }] : [];
   });
   const statusChanged = change.status !== current.status;
-  await tx.$executeRaw`
-    WITH records AS (
-      UPDATE domain_records AS r
-         SET verdict = v.verdict::record_verdict, last_checked_at = ${now}, last_check = v.last_check::jsonb,
-             last_verified_at = CASE WHEN v.verdict = 'verified' THEN ${now} ELSE r.last_verified_at END
-        FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.verdict)}::text[], ${rows.map((row) => row.check)}::text[])
-             AS v(id, verdict, last_check)
-       WHERE r.id = v.id
-    ), domain AS (
+  // Without a condition the row is already locked by the caller's transaction: it always matches.
+  const guarded = ifStill !== undefined;
+  const result = await db.$queryRaw<{ applied: boolean }[]>`
+    WITH domain AS (
       UPDATE domains
          SET last_checked_at = ${now}, next_check_at = ${next}, status = ${change.status}::domain_status,
              verified_at = ${change.verifiedAt}, grace_started_at = ${change.graceStartedAt},
              status_changed_at = CASE WHEN ${statusChanged} THEN ${now} ELSE status_changed_at END,
              updated_at = ${now}
        WHERE id = ${domainId}::uuid
+         AND (NOT ${guarded}
+              OR (status = ${ifStill?.status ?? null}::domain_status
+                  AND verification_started_at = ${ifStill?.verificationStartedAt ?? null}::timestamptz
+                  AND verified_at IS NOT DISTINCT FROM ${ifStill?.verifiedAt ?? null}::timestamptz
+                  AND grace_started_at IS NOT DISTINCT FROM ${ifStill?.graceStartedAt ?? null}::timestamptz))
+      RETURNING id
+    ), records AS (
+      UPDATE domain_records AS r
+         SET verdict = v.verdict::record_verdict, last_checked_at = ${now}, last_check = v.last_check::jsonb,
+             last_verified_at = CASE WHEN v.verdict = 'verified' THEN ${now} ELSE r.last_verified_at END
+        FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.verdict)}::text[], ${rows.map((row) => row.check)}::text[])
+             AS v(id, verdict, last_check)
+       WHERE r.id = v.id AND EXISTS (SELECT 1 FROM domain)
+    ), keys AS (
+      UPDATE dkim_keys AS k
+         SET self_test_outcome = t.outcome, self_test_code = t.code, self_test_detail = t.detail, self_tested_at = t.tested_at
+        FROM unnest(${selfTests.map((test) => test.keyId)}::uuid[], ${selfTests.map((test) => test.outcome)}::text[],
+                    ${selfTests.map((test) => test.code)}::text[], ${selfTests.map((test) => test.detail)}::text[],
+                    ${selfTests.map((test) => test.testedAt)}::timestamptz[])
+             AS t(id, outcome, code, detail, tested_at)
+       WHERE k.id = t.id AND EXISTS (SELECT 1 FROM domain)
     ), run AS (
       INSERT INTO domain_checks (domain_id, trigger, started_at, finished_at, ownership, inbound, sending, report)
-      VALUES (${domainId}::uuid, ${check.trigger}, ${new Date(report.startedAt)}, ${new Date(report.finishedAt)},
-              ${report.summary.ownership}::record_verdict, ${report.summary.inbound}::record_verdict, ${report.summary.sending}::record_verdict,
-              ${JSON.stringify({ ...report, dkimSelfTests: check.selfTests })}::jsonb)
+      SELECT ${domainId}::uuid, ${check.trigger}, ${new Date(report.startedAt)}, ${new Date(report.finishedAt)},
+             ${report.summary.ownership}::record_verdict, ${report.summary.inbound}::record_verdict, ${report.summary.sending}::record_verdict,
+             ${JSON.stringify({ ...report, dkimSelfTests: selfTests })}::jsonb
+       WHERE EXISTS (SELECT 1 FROM domain)
+    ), trimmed AS (
+      DELETE FROM domain_checks
+       WHERE id IN (SELECT id FROM domain_checks WHERE domain_id = ${domainId}::uuid ORDER BY started_at DESC OFFSET ${CHECK_HISTORY - 1})
+         AND EXISTS (SELECT 1 FROM domain)
     )
-    DELETE FROM domain_checks
-     WHERE id IN (SELECT id FROM domain_checks WHERE domain_id = ${domainId}::uuid ORDER BY started_at DESC OFFSET ${CHECK_HISTORY - 1})`;
+    SELECT EXISTS (SELECT 1 FROM domain) AS applied`;
+  return result[0]?.applied === true;
 }
 
 /**
