@@ -7,7 +7,7 @@
  * use (process.cpuUsage of the worker processes) and next to a baseline measured in the same run:
  * the rate the DNS alone would allow if each check cost one round trip (slots / round trip).
  *
- * Run: npx tsx bench/recheck.ts [--domains N] [--concurrency 4,16]
+ * Run: npx tsx bench/recheck.ts [--domains N] [--concurrency 16,32] (default: WORKER_CONCURRENCY's default and twice it)
  * Profile the workers: RECHECK_CPU_PROF=<dir> writes each worker's V8 CPU profile there (node
  * --cpu-prof); `npx tsx bench/support/profile-summary.ts <dir> --checks N` says where the time went.
  * Prints figures; asserts nothing. Loopback only: the DNS fixture servers run in a child process
@@ -104,7 +104,9 @@ function nextMessage<T>(child: ChildProcess, what: string): Promise<T> {
 
 async function main(): Promise<void> {
   const domains = Number(argValue("--domains") ?? DEFAULT_DOMAINS);
-  const concurrencies = (argValue("--concurrency") ?? "4,16").split(",").map(Number);
+  // The default, and twice it: whether more slots still help.
+  const { DEFAULT_WORKER_CONCURRENCY } = await import("../lib/config/env");
+  const concurrencies = (argValue("--concurrency") ?? `${DEFAULT_WORKER_CONCURRENCY},${DEFAULT_WORKER_CONCURRENCY * 2}`).split(",").map(Number);
   const { lookup } = await import("../lib/dns/lookup");
   const { loopbackDnsEnv } = await import("../tests/support/dns-server");
   const { startTestCluster, createDatabaseFromTemplate, databaseUrl } = await import("../tests/support/postgres-cluster");
