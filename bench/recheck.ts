@@ -7,7 +7,9 @@
  * use (process.cpuUsage of the worker processes) and next to a baseline measured in the same run:
  * the rate the DNS alone would allow if each check cost one round trip (slots / round trip).
  *
- * Run: npx tsx bench/recheck.ts [--domains N] [--concurrency 4,16]
+ * Run: npx tsx bench/recheck.ts [--domains N] [--concurrency 16,32] (default: WORKER_CONCURRENCY's default and twice it)
+ * Profile the workers: RECHECK_CPU_PROF=<dir> writes each worker's V8 CPU profile there (node
+ * --cpu-prof); `npx tsx bench/support/profile-summary.ts <dir> --checks N` says where the time went.
  * Prints figures; asserts nothing. Loopback only: the DNS fixture servers run in a child process
  * (their CPU is not billed to the workers) on 127.0.0.0/8, and DNS_RESOLVERS points at them.
  * Every loop is bounded; a run that does not finish within RUN_LIMIT_MS is reported as it stood.
@@ -102,7 +104,9 @@ function nextMessage<T>(child: ChildProcess, what: string): Promise<T> {
 
 async function main(): Promise<void> {
   const domains = Number(argValue("--domains") ?? DEFAULT_DOMAINS);
-  const concurrencies = (argValue("--concurrency") ?? "4,16").split(",").map(Number);
+  // The default, and twice it: whether more slots still help.
+  const { DEFAULT_WORKER_CONCURRENCY } = await import("../lib/config/env");
+  const concurrencies = (argValue("--concurrency") ?? `${DEFAULT_WORKER_CONCURRENCY},${DEFAULT_WORKER_CONCURRENCY * 2}`).split(",").map(Number);
   const { lookup } = await import("../lib/dns/lookup");
   const { loopbackDnsEnv } = await import("../tests/support/dns-server");
   const { startTestCluster, createDatabaseFromTemplate, databaseUrl } = await import("../tests/support/postgres-cluster");
@@ -236,6 +240,8 @@ async function main(): Promise<void> {
           return (await reply).cpuMs;
         }),
       );
+      // A worker writes its CPU profile (RECHECK_CPU_PROF) as it exits: let it finish before going on.
+      await Promise.all(children.map((child) => (child.exitCode !== null ? null : new Promise((resolve) => child.once("exit", resolve)))));
       const verified = await db.domain.count({ where: { organizationId: org.id, status: "verified" } });
       const timings = await db.$queryRawUnsafe<{ dns: number; queries: number }[]>(
         `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (report->>'durationMs')::float) AS dns,
@@ -260,6 +266,7 @@ async function main(): Promise<void> {
         `median job ${Number(jobs[0]?.job ?? 0).toFixed(0)} ms, of which DNS check ${Number(timings[0]?.dns ?? 0).toFixed(0)} ms (${Number(timings[0]?.queries ?? 0).toFixed(0)} queries)`,
         `| one-round-trip ceiling ${ceiling.toFixed(0).padStart(4)}/s: ×${(rate / ceiling).toFixed(2)}`,
         `| target ≥ 100/s: ${rate >= 100 ? "met" : "NOT met"}`,
+        `| load ${os.loadavg()[0]!.toFixed(1)}`,
         checked < domains ? `(stopped at the ${RUN_LIMIT_MS / 60_000}-minute limit)` : verified < domains ? `(${domains - verified} not verified)` : "",
       ].join("  ");
       console.log(line);

@@ -11,6 +11,13 @@ import { checkHostname, DEFAULT_RESERVED_PLATFORM_LABELS } from "@/lib/domains/h
  * Documented in `.env.example` and the README's configuration table (keep the three in step).
  */
 
+/**
+ * Checks one worker runs at once. A check mostly waits for DNS (two round trips of tens of
+ * milliseconds, then a few milliseconds of CPU), so one core keeps 16 busy: about 100 checks a
+ * second where DNS answers in 50 ms (bench/recheck.ts; docs/decisions/028-recheck-throughput.md).
+ */
+export const DEFAULT_WORKER_CONCURRENCY = 16;
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((value) => value === "true" || value === "1" || value === "yes");
@@ -195,7 +202,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     /** Background checks and webhook deliveries: in this process (default) or only in `npm run worker`. */
     WORKER_MODE: z.enum(["in-process", "off"], { message: "must be in-process or off" }).default("in-process"),
-    WORKER_CONCURRENCY: integer(1, 64).default(4),
+    WORKER_CONCURRENCY: integer(1, 64).default(DEFAULT_WORKER_CONCURRENCY),
     CHECK_PENDING_FIRST_INTERVAL: duration(SECOND, DAY).default(MINUTE),
     CHECK_PENDING_MAX_INTERVAL: duration(SECOND, 7 * DAY).default(HOUR),
     CHECK_PENDING_TIMEOUT: duration(MINUTE, 90 * DAY).default(72 * HOUR),

@@ -136,12 +136,35 @@ function checkAsciiLabel(ascii: string, shown: string, kind: DomainNameKind): st
 
 const DOTS = /[.\u3002\uff0e\uff61]/;
 
+// Lower-case letters, digits, hyphens and underscores, dot-separated, at most one trailing dot, and
+// no label that could be punycode (xn--): UTS #46 maps such a name to itself and finds nothing wrong.
+const CANONICAL_ASCII = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$/;
+const MAYBE_PUNYCODE = /(?:^|\.)..--/;
+
+/**
+ * A name already in canonical A-label form — every name the DNS engine builds or receives from a
+ * server, thousands per background re-check run — skips the UTS #46 tables: the result is what the
+ * full path returns, with the same label and length rules applied.
+ */
+function asciiFastPath(input: string, kind: DomainNameKind): DomainNameResult | null {
+  if (!CANONICAL_ASCII.test(input) || MAYBE_PUNYCODE.test(input)) return null;
+  const name = input.endsWith(".") ? input.slice(0, -1) : input;
+  const labels = name.split(".");
+  for (const label of labels) {
+    if (checkAsciiLabel(label, label, kind)) return null; // the full path words the error
+  }
+  if (name.length > MAX_NAME_LENGTH) return null;
+  return { ok: true, ascii: name, unicode: name, labels };
+}
+
 /**
  * UTS #46 ToASCII of a whole name, with a sentence saying what is wrong when it cannot be used.
  * One trailing dot (the DNS root) is dropped. Single-label names are allowed here; callers that
  * need a registrable domain ask for more labels themselves.
  */
 export function domainNameToAscii(input: string, kind: DomainNameKind = "dns"): DomainNameResult {
+  const canonical = asciiFastPath(input, kind);
+  if (canonical) return canonical;
   if (input.trim() === "") return { ok: false, error: "Enter a domain name" };
   const mapped = mapName(input);
   if (!mapped.ok) return mapped;

@@ -3,7 +3,7 @@ import "server-only";
 import { groupVerdict, verifyDomainRecords, type RecordCheck, type VerificationReport, type VerifyOptions } from "@/lib/dns";
 import type { Database, Prisma } from "@/lib/db/client";
 import { retireDueKeys } from "@/lib/domains/dkim/key-records";
-import { LIVE_KEY_STATES, selfTestKeys, storeKeyTests, type KeyTestResult, type KeyUnderTest } from "@/lib/domains/dkim/key-tests";
+import { LIVE_KEY_STATES, selfTestKeys, type KeyTestResult, type KeyUnderTest } from "@/lib/domains/dkim/key-tests";
 import { NotFoundError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { describeDomainEvent, type MissingRecord } from "./status-messages";
@@ -19,6 +19,8 @@ export type CheckTrigger = "manual" | "wizard" | "scheduled" | "cli";
 
 /** How many past runs each domain keeps (the domain page shows the latest; history explains changes). */
 const CHECK_HISTORY = 50;
+
+export type Expectation = Awaited<ReturnType<typeof loadExpectation>>;
 
 export async function loadExpectation(db: Database, organizationId: string | null, domainId: string) {
   const domain = await db.domain.findFirst({
@@ -46,6 +48,8 @@ export interface VerifyAndRecordOptions extends VerifyOptions {
   random?: () => number;
   /** Opens the DKIM private keys for the self-test (SECRETS_KEY). */
   secretsKey: string | undefined;
+  /** The domain and its records as the caller just read them (loadExpectation), so they are not read twice. */
+  expectation?: Expectation;
 }
 
 interface LockedDomain extends DomainState {
@@ -73,7 +77,7 @@ export async function verifyAndRecord(
   trigger: CheckTrigger,
   options: VerifyAndRecordOptions,
 ): Promise<VerificationOutcome> {
-  const { domain, input } = await loadExpectation(db, organizationId, domainId);
+  const { domain, input } = options.expectation ?? (await loadExpectation(db, organizationId, domainId));
   // The DKIM self-test asks the resolvers for the key's record itself: it runs alongside the
   // check's queries rather than after them, so a check costs the DNS round trips of one run.
   const engine = verifyDomainRecords(input, options);
@@ -84,19 +88,39 @@ export async function verifyAndRecord(
   const now = options.now?.() ?? new Date();
   const settings = options.monitoring;
   const policy = options.policy ?? settings.policy;
-  const selfTests = await selfTesting;
+  const { tests: selfTests, retiringUntil } = await selfTesting;
   const { report, verdicts } = joinSelfTests(engineReport, domain.records, selfTests);
 
-  const applied = await db.$transaction(async (tx) => {
+  const results = { domainId: domain.id, records: domain.records, checks: engineReport.checks, verdicts, now, trigger, report, selfTests };
+  // Only when a retiring key's time has come (or the keys were not read): otherwise there is nothing to find.
+  const retiring = !retiringUntil || retiringUntil.some((at) => at.getTime() <= now.getTime());
+
+  // Most checks — every re-check of a domain whose records are as they were — change nothing but
+  // their own results. Such a check is stored in one statement, on condition that the domain's
+  // status is still the one it was decided from (PostgreSQL re-reads the row under its lock when it
+  // updates it): if another check or an admin changed it meanwhile, nothing is written and the
+  // check is applied below, under the lock, to the status as it is then.
+  let applied: { change: ReturnType<typeof nextDomainState>; previous: DomainStatus; next: Date | null; deliveries: { id: string; at: Date }[] } | null = null;
+  if (!retiring) {
+    const read: LockedDomain = domain;
+    const change = nextDomainState(read, report.summary, now, policy);
+    if (!change.event) {
+      const next = nextCheckAt({ ...read, ...change }, now, { ...settings, policy }, options.random);
+      if (await storeCheck(db, { ...results, current: read, change, next }, { ifStill: read })) {
+        applied = { change, previous: read.status, next, deliveries: [] };
+      }
+    }
+  }
+
+  applied ??= await db.$transaction(async (tx) => {
     const current = await lockDomain(tx, domain.id);
     if (!current) throw new NotFoundError("This domain was deleted while it was being checked.");
     const change = nextDomainState(current, report.summary, now, policy);
     const next = nextCheckAt({ ...current, ...change }, now, { ...settings, policy }, options.random);
-    await storeRecordChecks(tx, domain.records, engineReport.checks, verdicts, now);
-    await storeKeyTests(tx, selfTests, { recordVerdicts: false });
-    await retireDueKeys(tx, { id: domain.id, organizationId: current.organizationId, name: current.name, displayName: current.displayName }, now);
-    await storeDomainStatus(tx, domain.id, current, change, now, next);
-    await storeCheckHistory(tx, domain.id, trigger, report, selfTests);
+    if (retiring) {
+      await retireDueKeys(tx, { id: domain.id, organizationId: current.organizationId, name: current.name, displayName: current.displayName }, now);
+    }
+    await storeCheck(tx, { ...results, current, change, next });
     const deliveries = change.event
       ? await announceStatusChange(tx, { domainId: domain.id, current, change, event: change.event, report, trigger, now, next, settings, policy })
       : [];
@@ -137,75 +161,84 @@ function joinSelfTests(
 }
 
 /**
- * Every record's verdict and the engine's check of it, in one statement (a re-check writes all of
- * a domain's records). A record removed since it was read (a key change) is simply not matched.
+ * What a check leaves behind, in one statement (a re-check runs it for every domain, thousands an
+ * hour): every record's verdict and the engine's check of it, each self-tested key's result, the
+ * domain's status and schedule, and the run in the domain's history, keeping the latest
+ * CHECK_HISTORY runs. A record or key removed since it was read (a key change) is simply not
+ * matched. The trim does not see the run inserted by the same statement, so it keeps one fewer of
+ * the older ones.
+ *
+ * With `ifStill`, nothing is written unless the domain's row still holds that state (the one the
+ * change was decided from); returns whether it was written.
  */
-async function storeRecordChecks(
-  tx: Prisma.TransactionClient,
-  records: readonly { id: string }[],
-  checks: readonly RecordCheck[],
-  verdicts: readonly RecordCheck["verdict"][],
-  now: Date,
-): Promise<void> {
-  const rows = records.flatMap((record, index) => {
-    const check = checks[index];
-    const verdict = verdicts[index];
-    return check && verdict ? [{ id: record.id, verdict, check: JSON.stringify(check) }] : [];
+async function storeCheck(
+  db: Database | Prisma.TransactionClient,
+  check: {
+    domainId: string;
+    records: readonly { id: string }[];
+    checks: readonly RecordCheck[];
+    verdicts: readonly RecordCheck["verdict"][];
+    current: LockedDomain;
+    change: ReturnType<typeof nextDomainState>;
+    now: Date;
+    next: Date | null;
+    trigger: CheckTrigger;
+    report: VerificationReport;
+    selfTests: readonly KeyTestResult[];
+  },
+  { ifStill }: { ifStill?: DomainState } = {},
+): Promise<boolean> {
+  const { domainId, current, change, now, next, report, selfTests } = check;
+  const rows = check.records.flatMap((record, index) => {
+    const recordCheck = check.checks[index];
+    const verdict = check.verdicts[index];
+    return recordCheck && verdict ? [{ id: record.id, verdict, check: JSON.stringify(recordCheck) }] : [];
   });
-  if (rows.length === 0) return;
-  await tx.$executeRaw`
-    UPDATE domain_records AS r
-       SET verdict = v.verdict::record_verdict, last_checked_at = ${now}, last_check = v.last_check::jsonb,
-           last_verified_at = CASE WHEN v.verdict = 'verified' THEN ${now} ELSE r.last_verified_at END
-      FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.verdict)}::text[], ${rows.map((row) => row.check)}::text[])
-           AS v(id, verdict, last_check)
-     WHERE r.id = v.id`;
-}
-
-async function storeDomainStatus(
-  tx: Prisma.TransactionClient,
-  domainId: string,
-  current: LockedDomain,
-  change: ReturnType<typeof nextDomainState>,
-  now: Date,
-  next: Date | null,
-): Promise<void> {
-  await tx.domain.update({
-    where: { id: domainId },
-    data: {
-      lastCheckedAt: now,
-      nextCheckAt: next,
-      status: change.status,
-      verifiedAt: change.verifiedAt,
-      graceStartedAt: change.graceStartedAt,
-      ...(change.status !== current.status ? { statusChangedAt: now } : {}),
-    },
-  });
-}
-
-/** The run in the domain's history, keeping the latest CHECK_HISTORY runs. */
-async function storeCheckHistory(
-  tx: Prisma.TransactionClient,
-  domainId: string,
-  trigger: CheckTrigger,
-  report: VerificationReport,
-  selfTests: readonly KeyTestResult[],
-): Promise<void> {
-  await tx.domainCheck.create({
-    data: {
-      domainId,
-      trigger,
-      startedAt: new Date(report.startedAt),
-      finishedAt: new Date(report.finishedAt),
-      ownership: report.summary.ownership,
-      inbound: report.summary.inbound,
-      sending: report.summary.sending,
-      report: { ...report, dkimSelfTests: selfTests } as unknown as Prisma.InputJsonValue,
-    },
-  });
-  await tx.$executeRaw`
-    DELETE FROM domain_checks
-     WHERE id IN (SELECT id FROM domain_checks WHERE domain_id = ${domainId}::uuid ORDER BY started_at DESC OFFSET ${CHECK_HISTORY})`;
+  const statusChanged = change.status !== current.status;
+  // Without a condition the row is already locked by the caller's transaction: it always matches.
+  const guarded = ifStill !== undefined;
+  const result = await db.$queryRaw<{ applied: boolean }[]>`
+    WITH domain AS (
+      UPDATE domains
+         SET last_checked_at = ${now}, next_check_at = ${next}, status = ${change.status}::domain_status,
+             verified_at = ${change.verifiedAt}, grace_started_at = ${change.graceStartedAt},
+             status_changed_at = CASE WHEN ${statusChanged} THEN ${now} ELSE status_changed_at END,
+             updated_at = ${now}
+       WHERE id = ${domainId}::uuid
+         AND (NOT ${guarded}
+              OR (status = ${ifStill?.status ?? null}::domain_status
+                  AND verification_started_at = ${ifStill?.verificationStartedAt ?? null}::timestamptz
+                  AND verified_at IS NOT DISTINCT FROM ${ifStill?.verifiedAt ?? null}::timestamptz
+                  AND grace_started_at IS NOT DISTINCT FROM ${ifStill?.graceStartedAt ?? null}::timestamptz))
+      RETURNING id
+    ), records AS (
+      UPDATE domain_records AS r
+         SET verdict = v.verdict::record_verdict, last_checked_at = ${now}, last_check = v.last_check::jsonb,
+             last_verified_at = CASE WHEN v.verdict = 'verified' THEN ${now} ELSE r.last_verified_at END
+        FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.verdict)}::text[], ${rows.map((row) => row.check)}::text[])
+             AS v(id, verdict, last_check)
+       WHERE r.id = v.id AND EXISTS (SELECT 1 FROM domain)
+    ), keys AS (
+      UPDATE dkim_keys AS k
+         SET self_test_outcome = t.outcome, self_test_code = t.code, self_test_detail = t.detail, self_tested_at = t.tested_at
+        FROM unnest(${selfTests.map((test) => test.keyId)}::uuid[], ${selfTests.map((test) => test.outcome)}::text[],
+                    ${selfTests.map((test) => test.code)}::text[], ${selfTests.map((test) => test.detail)}::text[],
+                    ${selfTests.map((test) => test.testedAt)}::timestamptz[])
+             AS t(id, outcome, code, detail, tested_at)
+       WHERE k.id = t.id AND EXISTS (SELECT 1 FROM domain)
+    ), run AS (
+      INSERT INTO domain_checks (domain_id, trigger, started_at, finished_at, ownership, inbound, sending, report)
+      SELECT ${domainId}::uuid, ${check.trigger}, ${new Date(report.startedAt)}, ${new Date(report.finishedAt)},
+             ${report.summary.ownership}::record_verdict, ${report.summary.inbound}::record_verdict, ${report.summary.sending}::record_verdict,
+             ${JSON.stringify({ ...report, dkimSelfTests: selfTests })}::jsonb
+       WHERE EXISTS (SELECT 1 FROM domain)
+    ), trimmed AS (
+      DELETE FROM domain_checks
+       WHERE id IN (SELECT id FROM domain_checks WHERE domain_id = ${domainId}::uuid ORDER BY started_at DESC OFFSET ${CHECK_HISTORY - 1})
+         AND EXISTS (SELECT 1 FROM domain)
+    )
+    SELECT EXISTS (SELECT 1 FROM domain) AS applied`;
+  return result[0]?.applied === true;
 }
 
 /**
@@ -264,13 +297,18 @@ async function selfTestDkimKeys(
   engine: Promise<VerificationReport>,
   now: Date,
   options: VerifyAndRecordOptions,
-): Promise<KeyTestResult[]> {
+): Promise<{ tests: KeyTestResult[]; retiringUntil: Date[] | null }> {
   const keyIds = domain.records.flatMap((record) => (record.dkimKeyId ? [record.dkimKeyId] : []));
-  if (keyIds.length === 0) return [];
-  const keys = await db.dkimKey.findMany({
-    where: { id: { in: keyIds }, domainId: domain.id, state: { in: [...LIVE_KEY_STATES] } },
-    select: { id: true, selector: true, publicKey: true, privateKeySealed: true },
+  // No key read: whether one is due to retire is not known here.
+  if (keyIds.length === 0) return { tests: [], retiringUntil: null };
+  // All the domain's live keys: those with a record are tested; when the retiring ones are due tells
+  // the transaction whether retireDueKeys has anything to do (a retiring key keeps its record until then).
+  const live = await db.dkimKey.findMany({
+    where: { domainId: domain.id, state: { in: [...LIVE_KEY_STATES] } },
+    select: { id: true, selector: true, publicKey: true, privateKeySealed: true, state: true, retireAfter: true },
   });
+  const retiringUntil = live.flatMap((key) => (key.state === "retiring" ? [key.retireAfter ?? new Date(0)] : []));
+  const keys = live.filter((key) => keyIds.includes(key.id));
   const byId = new Map(keys.map((key) => [key.id, key]));
   const checkOf = (index: number) => engine.then((report) => report.checks[index] ?? null);
   const targets = domain.records.flatMap((record, index): KeyUnderTest[] => {
@@ -292,7 +330,7 @@ async function selfTestDkimKeys(
       return check && check.verdict !== "temporary_failure" ? [record.id] : [];
     }),
   );
-  return tested.filter((test) => answered.has(test.recordId));
+  return { tests: tested.filter((test) => answered.has(test.recordId)), retiringUntil };
 }
 
 async function lockDomain(tx: Prisma.TransactionClient, domainId: string): Promise<LockedDomain | null> {

@@ -32,8 +32,11 @@ export function pgBossOptions(config: AppConfig, url: string, role: "sender" | "
     connectionString: url,
     schema: JOB_SCHEMA,
     application_name: role === "worker" ? "email-routing-worker" : "email-routing-web",
-    // Each worker slot holds at most one connection while it fetches or completes a job.
-    max: role === "worker" ? config.WORKER_CONCURRENCY * 2 + 2 : 2,
+    // Each worker slot holds at most one connection while it fetches or completes a job, and only
+    // briefly: a slot spends most of a check waiting for DNS. Capped so that two workers and the web
+    // instances stay well inside PostgreSQL's default max_connections (100); a slot that finds the
+    // pool busy waits a moment for its turn.
+    max: role === "worker" ? Math.min(config.WORKER_CONCURRENCY * 2 + 2, 20) : 2,
     migrate: true,
     supervise: role === "worker",
     maintenanceIntervalSeconds: Math.max(1, Math.round(config.JOB_MAINTENANCE_INTERVAL / 1000)),

@@ -6,7 +6,7 @@ import type { DnsCache } from "@/lib/dns";
 import { monitoringSettingsFrom, nextCheckAt } from "@/lib/domains/check-schedule";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import type { DomainFollowUps } from "@/lib/domains/follow-ups";
-import { verifyAndRecord, type VerifyAndRecordOptions } from "@/lib/domains/verification";
+import { loadExpectation, verifyAndRecord, type Expectation, type VerifyAndRecordOptions } from "@/lib/domains/verification";
 import { NotFoundError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -75,13 +75,20 @@ export async function runScheduledCheck(
   config: AppConfig,
   { now = new Date(), dnsCache }: ScheduledCheckOptions = {},
 ): Promise<ScheduledCheckResult> {
-  const domain = await db.domain.findUnique({ where: { id: domainId }, select: { kind: true, status: true, nextCheckAt: true } });
-  if (!domain) return "not_found";
+  let expectation: Expectation;
+  try {
+    // Read once: the same row and records decide whether the check is due and are what it checks.
+    expectation = await loadExpectation(db, null, domainId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return "not_found";
+    throw error;
+  }
+  const { domain } = expectation;
   if (domain.kind !== "custom" || domain.status === "failed") return "not_monitored";
   if (domain.nextCheckAt && domain.nextCheckAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) return "not_due";
   try {
     const options = await verificationOptions(config);
-    await verifyAndRecord(db, null, domainId, "scheduled", { ...options, ...(dnsCache ? { cache: dnsCache } : {}) });
+    await verifyAndRecord(db, null, domainId, "scheduled", { ...options, expectation, ...(dnsCache ? { cache: dnsCache } : {}) });
   } catch (error) {
     if (error instanceof NotFoundError) return "not_found"; // deleted while its DNS was being checked
     throw error;

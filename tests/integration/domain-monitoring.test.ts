@@ -8,7 +8,7 @@ import { DnsCache } from "@/lib/dns";
 import { registerDomain, restartVerification } from "@/lib/domains/registration";
 import type { DomainDependencies } from "@/lib/domains/settings";
 import { expectedFromStored } from "@/lib/domains/expected-records";
-import { verifyAndRecord } from "@/lib/domains/verification";
+import { loadExpectation, verifyAndRecord } from "@/lib/domains/verification";
 import { runScheduledCheck, scheduleDomainChecks, verificationOptions } from "@/lib/jobs/domain-checks";
 import { stopJobClient } from "@/lib/jobs/client";
 import { sweepDueWork } from "@/lib/jobs/sweep";
@@ -155,7 +155,59 @@ describe("a pending domain", () => {
   });
 });
 
+describe("a domain's check history", () => {
+  it("records every run with its trigger and verdicts, keeping the latest 50", async () => {
+    const { domain } = await register("history.acme.test");
+    // 50 older runs, one a minute, before the clock's start.
+    await db.domainCheck.createMany({
+      data: Array.from({ length: 50 }, (_, index) => ({
+        domainId: domain.id,
+        trigger: "scheduled",
+        startedAt: new Date(epoch.getTime() - (50 - index) * MINUTE),
+        finishedAt: new Date(epoch.getTime() - (50 - index) * MINUTE + 100),
+        ownership: "failed" as const,
+        inbound: "failed" as const,
+        sending: "failed" as const,
+        report: { older: index },
+      })),
+    });
+    const outcome = await check(domain.id, "manual");
+    const runs = await db.domainCheck.findMany({ where: { domainId: domain.id }, orderBy: { startedAt: "desc" } });
+    expect(runs).toHaveLength(50);
+    expect(runs[0]).toMatchObject({ trigger: "manual", ownership: outcome.report.summary.ownership, inbound: outcome.report.summary.inbound });
+    expect(runs[0]?.report).toMatchObject({ domain: "history.acme.test", checks: expect.any(Array) });
+    // The oldest run gave way; the other 49 stay.
+    expect(runs.at(-1)?.report).toEqual({ older: 1 });
+  });
+});
+
 describe("a verified domain", () => {
+  it("is judged by its status when the check is stored, not when it started: a change made meanwhile is seen and told", async () => {
+    const { domain, publishReceiving } = await register("meanwhile.acme.test");
+    publishReceiving();
+    await check(domain.id);
+    clock = at(6 * HOUR);
+    // The check reads the domain as verified; before it stores its (unchanged) result, another
+    // check moves the domain to grace.
+    const expectation = await loadExpectation(db, null, domain.id);
+    await db.domain.update({ where: { id: domain.id }, data: { status: "grace", graceStartedAt: at(5 * HOUR) } });
+    const outcome = await verifyAndRecord(db, null, domain.id, "scheduled", {
+      ...(await verificationOptions()),
+      resolvers: world.resolvers,
+      authoritativePort: world.authoritativePort,
+      allowPrivateNameservers: true,
+      timeoutMs: 300,
+      retries: 0,
+      now: () => clock,
+      random: () => 0,
+      expectation,
+    });
+    expect(outcome).toMatchObject({ status: "verified", event: "recovered" });
+    expect(await stored(domain.id)).toMatchObject({ status: "verified", graceStartedAt: null });
+    expect(await notificationKinds(domain.id)).toEqual(["domain.verified", "domain.recovered"]);
+    expect(await db.domainCheck.count({ where: { domainId: domain.id } })).toBe(2);
+  });
+
   it("goes to grace when a record disappears, degrades only if still missing hours later, and recovers", async () => {
     const { domain, publishReceiving, mx } = await register("life.acme.test");
     publishReceiving();

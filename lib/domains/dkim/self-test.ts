@@ -1,6 +1,6 @@
 import "server-only";
 
-import { createPublicKey, randomBytes } from "node:crypto";
+import { createHash, createPublicKey, randomBytes } from "node:crypto";
 
 import { dkimSign, dkimVerify, type DKIMResult } from "mailauth";
 
@@ -147,16 +147,48 @@ function classify(signature: DKIMResult & { publicKey?: string; rr?: string }, k
   }
 }
 
-export async function runDkimSelfTest(key: SelfTestKey, settings: SelfTestSettings): Promise<SelfTestResult> {
-  const now = settings.now ?? new Date();
-  if (!key.privateKeyPem) return result("key_unavailable", key, null, now);
+/**
+ * Signed test messages, reused for a day: what a self-test proves is that the published record
+ * verifies a signature made with our private key, and a signature made earlier with the same key
+ * proves it as well as a new one. Signing (parsing the PEM, an RSA-2048 signature) was about a
+ * tenth of a background re-check's CPU, and every re-check self-tests each live key. The verifying
+ * half — fetching the record from the resolvers and checking the signature against it — runs every
+ * time. Keyed by a hash of domain, selector and private key, so a new key (or a key opened with
+ * another SECRETS_KEY) is signed afresh and no private key is kept here; a signature that did not
+ * verify against our own published key is dropped, so the next test signs again. At most
+ * SIGNED_LIMIT messages of about 1.5 kB each (15 MB).
+ */
+const SIGNED_REUSE_MS = 24 * 3_600_000;
+const SIGNED_LIMIT = 10_000;
+const signedMessages = new Map<string, { message: string; signedAt: number }>();
 
+function signedCacheKey(key: SelfTestKey & { privateKeyPem: string }): string {
+  return createHash("sha256").update(`${key.domain}\n${key.selector}\n${key.privateKeyPem}`).digest("base64");
+}
+
+async function signedTestMessage(key: SelfTestKey & { privateKeyPem: string }, now: Date): Promise<string | null> {
+  const cacheKey = signedCacheKey(key);
+  const cached = signedMessages.get(cacheKey);
+  if (cached && Math.abs(now.getTime() - cached.signedAt) < SIGNED_REUSE_MS) return cached.message;
   const unsigned = testMessage(key.domain, now);
   const signature = { signingDomain: key.domain, selector: key.selector, privateKey: key.privateKeyPem, algorithm: "rsa-sha256", canonicalization: "relaxed/relaxed" };
   // mailauth 4.13 signs what `signatureData` lists (its typings also show the fields at the top level, which it ignores).
   const signed = await dkimSign(unsigned, { ...signature, signatureData: [signature], signTime: now }).catch(() => null);
-  if (!signed || signed.errors.length > 0 || !signed.signatures.trim()) return result("key_unavailable", key, null, now);
+  if (!signed || signed.errors.length > 0 || !signed.signatures.trim()) return null;
   const message = signed.signatures + unsigned;
+  signedMessages.delete(cacheKey);
+  signedMessages.set(cacheKey, { message, signedAt: now.getTime() });
+  // Oldest first: a Map iterates in insertion order.
+  if (signedMessages.size > SIGNED_LIMIT) signedMessages.delete(signedMessages.keys().next().value!);
+  return message;
+}
+
+export async function runDkimSelfTest(key: SelfTestKey, settings: SelfTestSettings): Promise<SelfTestResult> {
+  const now = settings.now ?? new Date();
+  if (!key.privateKeyPem) return result("key_unavailable", key, null, now);
+
+  const message = await signedTestMessage({ ...key, privateKeyPem: key.privateKeyPem }, now);
+  if (!message) return result("key_unavailable", key, null, now);
 
   const verified = await withResolverDeadline({ resolvers: settings.resolvers, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs }, (resolver) =>
     dkimVerify(message, { resolver, curTime: now }),
@@ -165,8 +197,12 @@ export async function runDkimSelfTest(key: SelfTestKey, settings: SelfTestSettin
   const ours = verified.results.find(
     (signature) => signature.signingDomain?.toLowerCase() === key.domain.toLowerCase() && signature.selector === key.selector,
   );
-  if (!ours) return result("signature_invalid", key, "the signature was not found", now);
+  if (!ours) {
+    signedMessages.delete(signedCacheKey({ ...key, privateKeyPem: key.privateKeyPem }));
+    return result("signature_invalid", key, "the signature was not found", now);
+  }
   const { code, detail } = classify(ours, key);
+  if (code === "signature_invalid") signedMessages.delete(signedCacheKey({ ...key, privateKeyPem: key.privateKeyPem }));
   const seen = (ours as { rr?: unknown }).rr;
   return result(code, key, detail?.slice(0, 500) ?? null, now, typeof seen === "string" ? seen : null);
 }
