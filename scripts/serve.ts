@@ -87,6 +87,9 @@ async function main() {
     request.headers[REQUEST_ID_HEADER] = requestId;
     response.setHeader(REQUEST_ID_HEADER, requestId);
     request.url = escapeMalformedPercents(request.url ?? "/");
+    // A server action answers with a few hundred bytes of flight data: gzipping that costs more CPU
+    // (a fresh zlib stream per response) than it saves on the wire (decision 027).
+    if (request.method === "POST" && request.headers["next-action"] !== undefined) delete request.headers["accept-encoding"];
     // Pages get their own Content-Security-Policy from proxy.ts, which replaces this one.
     for (const [name, value] of securityHeaders) response.setHeader(name, value);
     const started = performance.now();

@@ -1,16 +1,16 @@
 import "server-only";
 
-import { decode } from "next-auth/jwt";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 
 import { getConfig, publicUrl } from "@/lib/config/env";
-import { getDb } from "@/lib/db/client";
+import { getPool } from "@/lib/db/client";
 import { REQUEST_PATH_HEADER } from "@/lib/http/client-address";
 
 import { decideAccess, type Ability, type AccessRefusal } from "./permissions";
 import { isSecureUrl, sessionCookieName } from "./session-cookie";
+import { decodeSessionToken } from "./session-token";
 import { findActor, type Actor } from "./sessions";
 
 export type { Actor } from "./sessions";
@@ -26,9 +26,9 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   const config = getConfig();
   const raw = cookieStore.get(sessionCookieName(isSecureUrl(publicUrl(config))))?.value;
   if (!raw || !config.NEXTAUTH_SECRET) return null;
-  const token = await decode({ token: raw, secret: config.NEXTAUTH_SECRET }).catch(() => null);
+  const token = await decodeSessionToken(raw, config.NEXTAUTH_SECRET);
   if (!token || typeof token.sid !== "string") return null;
-  return findActor(getDb(), token.sid);
+  return findActor(getPool(), token.sid);
 });
 
 export type AccessCheck = { ok: true; actor: Actor } | { ok: false; decision: AccessRefusal };

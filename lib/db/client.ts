@@ -119,6 +119,21 @@ export async function disconnectDb(): Promise<void> {
   await existing?.pool?.end().catch(() => undefined);
 }
 
+/**
+ * A raw statement written with Prisma.sql, run on the pg pool when `db` is this process's own
+ * client (there is no transaction to join), else through `db` (a caller's transaction, or another
+ * client). Prisma's raw path costs about three times the CPU of pg's for the same statement, which
+ * shows on a server action's few statements (decision 027). Only for statements whose result
+ * columns both decode alike: text, uuid, int4, boolean, timestamptz, json and text[] (pg leaves
+ * bigint and numeric as strings, and arrays of enums unparsed). Failures carry PostgreSQL's SQLSTATE
+ * either way, which lib/db/errors-prisma.ts recognises.
+ */
+export async function queryRaw<Row>(db: DbClient, statement: import("./generated/client").Prisma.Sql): Promise<Row[]> {
+  if (db !== globalForDb.erconsoleDb?.client) return db.$queryRaw<Row[]>(statement);
+  const result = await getPool().query(statement.text, statement.values);
+  return result.rows as Row[];
+}
+
 /** What the hot statements need of a pg pool or client. */
 export type Queryable = Pick<pg.Pool, "query">;
 

@@ -1,6 +1,6 @@
 import "server-only";
 
-import type { DbClient, Prisma, Queryable } from "@/lib/db/client";
+import { queryRaw, type DbClient, type Prisma, type Queryable } from "@/lib/db/client";
 import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { Prisma as Sql } from "@/lib/db/generated/client";
 import { ConflictError, LimitError, NotFoundError, StaleVersionError, ValidationError, type FieldErrors } from "@/lib/errors";
@@ -139,14 +139,17 @@ async function loadReferences(tx: Prisma.TransactionClient, organizationId: stri
   const org = Sql.sql`${organizationId}::uuid`;
   const named = (table: string, ids: Prisma.Sql) =>
     Sql.sql`(SELECT json_agg(json_build_object('id', id, 'name', name) ORDER BY name_key) FROM ${Sql.raw(table)} WHERE organization_id = ${org} AND id = ANY(${ids}))`;
-  const [record] = await tx.$queryRaw<ReferenceRecord[]>`
+  const [record] = await queryRaw<ReferenceRecord>(
+    tx,
+    Sql.sql`
     SELECT ${named("queues", Sql.sql`${[values.queueId, values.spamQueueId ?? values.queueId]}::uuid[]`)} AS queues,
            ${named("skills", Sql.sql`${values.skillIds}::uuid[]`)} AS skills,
            ${named("languages", Sql.sql`ARRAY[${values.languageId}::uuid]`)} AS languages,
            (SELECT json_agg(json_build_object('id', rr.id, 'name', rr.pattern || '@' || rd.display_name))
               FROM routes rr JOIN domains rd ON rd.id = rr.domain_id WHERE rr.organization_id = ${org} AND rr.id = ${values.replyRouteId}::uuid) AS replies,
            (SELECT json_agg(json_build_object('id', id, 'name', name, 'displayName', display_name, 'status', status))
-              FROM domains WHERE organization_id = ${org} AND (id = ${values.domainId}::uuid OR name = ${fromDomain})) AS domains`;
+              FROM domains WHERE organization_id = ${org} AND (id = ${values.domainId}::uuid OR name = ${fromDomain})) AS domains`,
+  );
   const ids = (rows: Named[] | null | undefined) => new Set((rows ?? []).map((row) => row.id));
   const byId = (rows: Named[] | null | undefined) => new Map((rows ?? []).map((row) => [row.id, row.name]));
   const domains = record?.domains ?? [];

@@ -4,7 +4,7 @@ import { createUser } from "@/lib/accounts/accounts";
 import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { authenticate } from "@/lib/auth/authenticate";
 import { findActor, endSession } from "@/lib/auth/sessions";
-import { getDb } from "@/lib/db/client";
+import { getDb, getPool } from "@/lib/db/client";
 
 const db = getDb();
 await seedDemoData(db);
@@ -15,7 +15,7 @@ describe("sign-in", () => {
     const result = await authenticate(db, settings, { email: "  Admin@Acme.Example ", password: "acme-admin-password", clientAddress: "10.0.0.1" });
     expect(result).toMatchObject({ ok: true, user: { email: "admin@acme.example" } });
     if (!result.ok) return;
-    const actor = await findActor(db, result.sessionId);
+    const actor = await findActor(getPool(), result.sessionId);
     expect(actor).toMatchObject({ email: "admin@acme.example", organizationName: "Acme", permissions: ["routing:email:manage"] });
   });
 
@@ -103,11 +103,11 @@ describe("sign-in", () => {
   it("ends sessions on sign-out and when they expire", async () => {
     const result = await authenticate(db, settings, { email: "admin@acme.example", password: "acme-admin-password", clientAddress: "10.5.0.1" });
     if (!result.ok) throw new Error("sign-in failed");
-    expect(await findActor(db, result.sessionId)).not.toBeNull();
+    expect(await findActor(getPool(), result.sessionId)).not.toBeNull();
     const inNineHours = new Date(Date.now() + 9 * 3_600_000);
-    expect(await findActor(db, result.sessionId, inNineHours)).toBeNull();
+    expect(await findActor(getPool(), result.sessionId, inNineHours)).toBeNull();
     await endSession(db, result.sessionId);
-    expect(await findActor(db, result.sessionId)).toBeNull();
+    expect(await findActor(getPool(), result.sessionId)).toBeNull();
   });
 
   it("stores argon2id hashes, never the password", async () => {

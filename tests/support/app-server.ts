@@ -13,13 +13,16 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** `nodeArgs` go before the script (e.g. `--cpu-prof`, which Node refuses in NODE_OPTIONS). */
-export async function startAppServer(root: string, env: Record<string, string>, options: { nodeArgs?: string[] } = {}): Promise<AppServer> {
+/**
+ * `nodeArgs` go before the script on the command line: flags Node refuses in NODE_OPTIONS (on
+ * Node 20, --cpu-prof) can reach the console that way.
+ */
+export async function startAppServer(root: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<AppServer> {
   const port = await findFreePort();
   // The console's own inbound SMTP gateway (INBOUND_MODE=in-process) gets a free loopback port too.
   const smtpPort = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", path.join(root, "scripts/serve.ts")], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, "scripts/serve.ts")], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     env: {

@@ -2,7 +2,7 @@ import { encode } from "next-auth/jwt";
 
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { createSession, type Actor, findActor } from "@/lib/auth/sessions";
-import { getDb } from "@/lib/db/client";
+import { getDb, getPool } from "@/lib/db/client";
 
 /**
  * Integration tests call server actions and pages' data functions directly. Next.js would give
@@ -23,7 +23,7 @@ export async function actAs(email: string): Promise<Actor> {
   const token = await encode({ token: { sid: session.id, sub: user.id }, secret: TEST_SECRET });
   requestContext.cookies.clear();
   requestContext.cookies.set(sessionCookieName(false), token);
-  const actor = await findActor(db, session.id);
+  const actor = await findActor(getPool(), session.id);
   if (!actor) throw new Error("session was not created");
   return actor;
 }

@@ -3,7 +3,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { auditInsertSql } from "@/lib/audit/audit";
-import type { DbClient } from "@/lib/db/client";
+import { queryRaw, type DbClient } from "@/lib/db/client";
 import { Prisma as Sql } from "@/lib/db/generated/client";
 import { LimitError } from "@/lib/errors";
 
@@ -90,7 +90,9 @@ export async function insertRoute(
   );
   const max = limits.maxRoutesPerDomain;
   // Parameters in a SELECT list get no type from the target column: each carries its cast.
-  const [result] = await db.$queryRaw<{ counted: number }[]>`
+  const [result] = await queryRaw<{ counted: number }>(
+    db,
+    Sql.sql`
     WITH room AS MATERIALIZED (SELECT lock_and_count_domain_routes(${organizationId}::uuid, ${domain.id}::uuid, ${max}::int) AS counted),
     route AS (
       INSERT INTO routes (id, organization_id, domain_id, pattern, pattern_key, address, queue_id, priority, language_id, from_name, from_email,
@@ -104,7 +106,8 @@ export async function insertRoute(
     ),
     skills AS (INSERT INTO route_skills (route_id, skill_id) SELECT route.id, skill FROM route, unnest(${values.skillIds}::uuid[]) AS skill),
     audit AS (${audit})
-    SELECT counted FROM room`;
+    SELECT counted FROM room`,
+  );
   if ((result?.counted ?? 0) >= max) throw new LimitError(routeLimitMessage(domain.displayName, max));
   return row;
 }
