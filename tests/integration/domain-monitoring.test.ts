@@ -47,7 +47,7 @@ const HOUR = 60 * MINUTE;
 const epoch = new Date(Math.floor(Date.now() / HOUR) * HOUR - 200 * HOUR);
 let clock = epoch;
 const at = (ms: number) => new Date(epoch.getTime() + ms);
-const check = async (domainId: string, trigger: "scheduled" | "manual" = "scheduled") =>
+const check = async (domainId: string, trigger: "scheduled" | "manual" = "scheduled", extra: { expectation?: Awaited<ReturnType<typeof loadExpectation>> } = {}) =>
   verifyAndRecord(db, null, domainId, trigger, {
     ...(await verificationOptions()),
     resolvers: world.resolvers,
@@ -57,6 +57,7 @@ const check = async (domainId: string, trigger: "scheduled" | "manual" = "schedu
     retries: 0,
     now: () => clock,
     random: () => 0,
+    ...extra,
   });
 
 async function register(name: string, through: "registerDomain" | "fixture" = "fixture") {
@@ -191,17 +192,7 @@ describe("a verified domain", () => {
     // check moves the domain to grace.
     const expectation = await loadExpectation(db, null, domain.id);
     await db.domain.update({ where: { id: domain.id }, data: { status: "grace", graceStartedAt: at(5 * HOUR) } });
-    const outcome = await verifyAndRecord(db, null, domain.id, "scheduled", {
-      ...(await verificationOptions()),
-      resolvers: world.resolvers,
-      authoritativePort: world.authoritativePort,
-      allowPrivateNameservers: true,
-      timeoutMs: 300,
-      retries: 0,
-      now: () => clock,
-      random: () => 0,
-      expectation,
-    });
+    const outcome = await check(domain.id, "scheduled", { expectation });
     expect(outcome).toMatchObject({ status: "verified", event: "recovered" });
     expect(await stored(domain.id)).toMatchObject({ status: "verified", graceStartedAt: null });
     expect(await notificationKinds(domain.id)).toEqual(["domain.verified", "domain.recovered"]);
