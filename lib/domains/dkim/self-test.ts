@@ -166,8 +166,7 @@ function signedCacheKey(key: SelfTestKey & { privateKeyPem: string }): string {
   return createHash("sha256").update(`${key.domain}\n${key.selector}\n${key.privateKeyPem}`).digest("base64");
 }
 
-async function signedTestMessage(key: SelfTestKey & { privateKeyPem: string }, now: Date): Promise<string | null> {
-  const cacheKey = signedCacheKey(key);
+async function signedTestMessage(key: SelfTestKey & { privateKeyPem: string }, cacheKey: string, now: Date): Promise<string | null> {
   const cached = signedMessages.get(cacheKey);
   if (cached && Math.abs(now.getTime() - cached.signedAt) < SIGNED_REUSE_MS) return cached.message;
   const unsigned = testMessage(key.domain, now);
@@ -187,7 +186,8 @@ export async function runDkimSelfTest(key: SelfTestKey, settings: SelfTestSettin
   const now = settings.now ?? new Date();
   if (!key.privateKeyPem) return result("key_unavailable", key, null, now);
 
-  const message = await signedTestMessage({ ...key, privateKeyPem: key.privateKeyPem }, now);
+  const cacheKey = signedCacheKey({ ...key, privateKeyPem: key.privateKeyPem });
+  const message = await signedTestMessage({ ...key, privateKeyPem: key.privateKeyPem }, cacheKey, now);
   if (!message) return result("key_unavailable", key, null, now);
 
   const verified = await withResolverDeadline({ resolvers: settings.resolvers, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs }, (resolver) =>
@@ -198,11 +198,11 @@ export async function runDkimSelfTest(key: SelfTestKey, settings: SelfTestSettin
     (signature) => signature.signingDomain?.toLowerCase() === key.domain.toLowerCase() && signature.selector === key.selector,
   );
   if (!ours) {
-    signedMessages.delete(signedCacheKey({ ...key, privateKeyPem: key.privateKeyPem }));
+    signedMessages.delete(cacheKey);
     return result("signature_invalid", key, "the signature was not found", now);
   }
   const { code, detail } = classify(ours, key);
-  if (code === "signature_invalid") signedMessages.delete(signedCacheKey({ ...key, privateKeyPem: key.privateKeyPem }));
+  if (code === "signature_invalid") signedMessages.delete(cacheKey);
   const seen = (ours as { rr?: unknown }).rr;
   return result(code, key, detail?.slice(0, 500) ?? null, now, typeof seen === "string" ? seen : null);
 }
