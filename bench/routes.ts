@@ -134,6 +134,7 @@ async function main(): Promise<void> {
 
     // ---- the console, signed in as Acme's admin ----------------------------------------------
     const secret = "bench-secret-that-is-long-enough-for-next-auth";
+    const appStarted = performance.now();
     const app = await startAppServer(ROOT, {
       DATABASE_URL: url,
       NEXTAUTH_SECRET: secret,
@@ -148,6 +149,9 @@ async function main(): Promise<void> {
       process.env.BENCH_APP_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [],
     );
     cleanups.push(() => app.stop());
+    const { readFile } = await import("node:fs/promises");
+    const rss = async () => (/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${app.pid}/status`, "utf8"))?.[1] ?? "?") + " kB";
+    const appStartup = `started in ${((performance.now() - appStarted) / 1000).toFixed(1)} s (${await cpuMs(app.pid)} ms of CPU; ${await rss()} resident)`;
     const session = await createSession(db, { userId: admin.id, maxAgeHours: 2 });
     const token = await encode({ token: { sid: session.id, sub: admin.id }, secret });
     const headers = { Cookie: `${sessionCookieName(false)}=${token}` };
@@ -165,7 +169,7 @@ async function main(): Promise<void> {
       return { ...measured, cpu: ((await cpuMs(app.pid)) - before) / runs };
     };
     const firstPage = JSON.parse(await get(`/api/routes?size=${PAGE_SIZE}`)) as { total: number; pageCount: number };
-    console.log(`Console up at ${baseUrl}; the list reports ${firstPage.total.toLocaleString("en")} routes in ${firstPage.pageCount} pages.\n`);
+    console.log(`Console up at ${baseUrl}, ${appStartup}; the list reports ${firstPage.total.toLocaleString("en")} routes in ${firstPage.pageCount} pages.\n`);
 
     // ---- list: first page, a search, a deep page ---------------------------------------------
     const bareList = (where: string, params: unknown[], offset: number) => async () => {
@@ -371,6 +375,8 @@ async function explainList(url: string, organizationId: string, pool: import("pg
     const cases: [string, () => Promise<unknown>][] = [
       ["list, first page", () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE }), db)],
       ['list, search "agent4242"', () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE, q: "agent4242" }), db)],
+      ['list, search "billing" (a queue and a skill)', () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE, q: "billing" }), db)],
+      ['list, search "sales" (a queue)', () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE, q: "sales" }), db)],
       ["/routes page data", () => routesPageView(actor, listRoutesQuerySchema.parse({}), db)],
     ];
     for (const [label, work] of cases) {
