@@ -1,7 +1,7 @@
 import "server-only";
 
 import type { Actor } from "@/lib/auth/sessions";
-import { getDb, type DbClient } from "@/lib/db/client";
+import { getDb, queryRaw, type DbClient } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { escapeLike } from "@/lib/db/like";
 import { NotFoundError } from "@/lib/errors";
@@ -164,9 +164,9 @@ export async function plan(db: DbClient, organizationId: string, query: ListRout
   if (query.status) conditions.push(Prisma.sql`r.domain_id = ANY(${DOMAIN_STATUS_SQL(organizationId, DOMAIN_STATUSES_FOR[query.status])})`);
   if (query.q) {
     const needle = query.q.toLowerCase();
-    const [matched] = await db.$queryRaw<{ queue_ids: string[] | null; skill_ids: string[] | null }[]>`
+    const [matched] = await queryRaw<{ queue_ids: string[] | null; skill_ids: string[] | null }>(db, Prisma.sql`
       SELECT (SELECT array_agg(id::text) FROM queues WHERE organization_id = ${org} AND strpos(name_key, ${needle}) > 0) AS queue_ids,
-             (SELECT array_agg(id::text) FROM skills WHERE organization_id = ${org} AND strpos(name_key, ${needle}) > 0) AS skill_ids`;
+             (SELECT array_agg(id::text) FROM skills WHERE organization_id = ${org} AND strpos(name_key, ${needle}) > 0) AS skill_ids`);
     const alternatives = [Prisma.sql`r.address LIKE ${`%${escapeLike(needle)}%`}`];
     if (matched?.queue_ids) alternatives.push(Prisma.sql`r.queue_id = ANY(${matched.queue_ids}::uuid[])`);
     if (matched?.skill_ids) {
@@ -205,7 +205,7 @@ async function readPage(db: DbClient, organizationId: string, query: ListRoutesQ
   const { where, orderBy } = await plan(db, organizationId, query);
   const pageSize = query.size;
   const read = (page: number) =>
-    db.$queryRaw<ListRecord[]>`
+    queryRaw<ListRecord>(db, Prisma.sql`
       WITH page AS MATERIALIZED (
         SELECT p.id, row_number() OVER () AS n FROM (SELECT r.id FROM routes r WHERE ${where} ORDER BY ${orderBy} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) p
       )
@@ -215,7 +215,7 @@ async function readPage(db: DbClient, organizationId: string, query: ListRoutesQ
           SELECT p.n, ${ROUTE_COLUMNS}, ${withMessages ? recentMessagesCountSql("route", Prisma.sql`r.id`) : Prisma.sql`NULL::int`} AS recent_messages
             FROM page p JOIN routes r ON r.id = p.id ${ROUTE_JOINS}
         ) rows ON true
-       ORDER BY rows.n`;
+       ORDER BY rows.n`);
   let records = await read(query.page);
   const total = records[0]?.total ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
@@ -244,10 +244,10 @@ export async function routeLookups(organizationId: string, db: DbClient = getDb(
   const org = Prisma.sql`${organizationId}::uuid`;
   const options = (table: string) =>
     Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', id, 'name', name) ORDER BY name_key), '[]') FROM ${Prisma.raw(table)} WHERE organization_id = ${org})`;
-  const [lookups] = await db.$queryRaw<RouteLookups[]>`
+  const [lookups] = await queryRaw<RouteLookups>(db, Prisma.sql`
     SELECT (SELECT coalesce(json_agg(json_build_object('id', id, 'name', display_name, 'status', status) ORDER BY name), '[]')
               FROM domains WHERE organization_id = ${org}) AS domains,
-           ${options("queues")} AS queues, ${options("skills")} AS skills, ${options("languages")} AS languages`;
+           ${options("queues")} AS queues, ${options("skills")} AS skills, ${options("languages")} AS languages`);
   return lookups ?? { domains: [], queues: [], skills: [], languages: [] };
 }
 
