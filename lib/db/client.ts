@@ -90,16 +90,41 @@ export function getPool(): pg.Pool {
   return current.pool;
 }
 
+/** How long one statement of an inPoolTransaction may run, and how long it may sit idle between statements. */
+export interface TransactionLimits {
+  statementTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+/**
+ * The limits Prisma's interactive transactions had (a 2-minute timeout): a transaction that holds
+ * locks (an import locks its domains' routes) must not hold them for ever because a statement
+ * hangs or the process stalls between statements.
+ */
+export const DEFAULT_TRANSACTION_LIMITS: TransactionLimits = { statementTimeoutMs: 120_000, idleTimeoutMs: 30_000 };
+
+/** PostgreSQL's code for a statement cancelled by statement_timeout (or by a cancel request). */
+export function isStatementTimeout(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "57014";
+}
+
 /**
  * Runs `work` in one transaction on a connection of getPool()'s pool, for bulk writes that skip
  * Prisma (a route import): Prisma's raw queries serialise every parameter to JSON and parse it back,
- * which for a 10,000-row file cost more CPU than the database spent on the insert.
+ * which for a 10,000-row file cost more CPU than the database spent on the insert. The limits hold
+ * for this transaction only (SET LOCAL), sent with BEGIN in the same round trip.
  */
-export async function inPoolTransaction<T>(work: (client: pg.PoolClient) => Promise<T>, pool: pg.Pool = getPool()): Promise<T> {
+export async function inPoolTransaction<T>(
+  work: (client: pg.PoolClient) => Promise<T>,
+  pool: pg.Pool = getPool(),
+  limits: TransactionLimits = DEFAULT_TRANSACTION_LIMITS,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query("BEGIN");
+    const statementMs = Math.max(1, Math.round(limits.statementTimeoutMs));
+    const idleMs = Math.max(1, Math.round(limits.idleTimeoutMs));
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${statementMs}; SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`);
     const result = await work(client);
     await client.query("COMMIT");
     return result;
