@@ -205,7 +205,7 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences,
     pushFieldIssues(issues, line, parsed.issues, reported);
   } else {
     // The rules between fields, with the reply route standing for itself until it is resolved.
-    const crossField = crossFieldProblems({ ...parsed.data, replyRouteId: replyText === "" ? null : replyText });
+    const crossField = crossFieldProblems(replyText === "" ? parsed.data : { ...parsed.data, replyRouteId: replyText });
     pushFieldIssues(issues, line, crossField, reported);
     // fromEmail's domain, and that every id is the organisation's (names were resolved from its catalogues).
     const references = crossField.length > 0 ? {} : referenceErrors(parsed.data, known);

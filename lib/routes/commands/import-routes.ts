@@ -24,6 +24,8 @@ import type { ChangeActor, ImportReport, RouteLimits } from "../types";
  * database.
  */
 async function insertRows(tx: Queryable, organizationId: string, rows: readonly PreparedRow[]): Promise<string[]> {
+  // What is empty is left out of the JSON (json_to_recordset reads a missing key as NULL): a
+  // third less text to write, send and parse.
   const records = rows.map(({ id, domain, patternKey, address, values }) => ({
     id,
     domain_id: domain.id,
@@ -32,15 +34,15 @@ async function insertRows(tx: Queryable, organizationId: string, rows: readonly 
     address,
     queue_id: values.queueId,
     priority: values.priority,
-    language_id: values.languageId,
+    language_id: values.languageId ?? undefined,
     from_name: values.fromName,
-    from_email: values.fromEmail,
-    reply_route_id: values.replyRouteId,
-    auto_bcc: values.autoBcc,
+    from_email: values.fromEmail ?? undefined,
+    reply_route_id: values.replyRouteId ?? undefined,
+    auto_bcc: values.autoBcc.length > 0 ? values.autoBcc : undefined,
     history_inclusion: values.historyInclusion,
-    allow_multiple_actions: values.allowMultipleActions,
-    spam_queue_id: values.spamQueueId,
-    skill_ids: values.skillIds,
+    allow_multiple_actions: values.allowMultipleActions || undefined,
+    spam_queue_id: values.spamQueueId ?? undefined,
+    skill_ids: values.skillIds.length > 0 ? values.skillIds : undefined,
   }));
   const { rows: taken } = await tx.query<{ address: string }>(
     `WITH f AS MATERIALIZED (
@@ -56,7 +58,7 @@ async function insertRows(tx: Queryable, organizationId: string, rows: readonly 
                                 from_name, from_email, reply_route_id, auto_bcc, history_inclusion, allow_multiple_actions,
                                 spam_queue_id, version, created_at, updated_at)
             SELECT id, $1::uuid, domain_id, pattern, pattern_key, address, queue_id, priority, language_id, from_name, from_email,
-                   reply_route_id, auto_bcc, history_inclusion, allow_multiple_actions, spam_queue_id, 1, now(), now()
+                   reply_route_id, coalesce(auto_bcc, '{}'), history_inclusion, coalesce(allow_multiple_actions, false), spam_queue_id, 1, now(), now()
               FROM f WHERE NOT EXISTS (SELECT FROM taken)),
           linked AS (
             INSERT INTO route_skills (route_id, skill_id)
