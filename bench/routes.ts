@@ -219,6 +219,8 @@ async function main(): Promise<void> {
     const importCpu: number[] = [];
     const copySamples: number[] = [];
     let created = 0;
+    // Two cores shared with other work: the import needs both (the console and PostgreSQL), COPY one.
+    const loadBefore = os.loadavg()[0]!;
     for (let run = 0; runs("import") && run < IMPORT_RUNS; run++) {
       const name = `import${run}.acme.bench`;
       await importDomain(name);
@@ -264,7 +266,10 @@ async function main(): Promise<void> {
     }
     const importStats = { p50: percentile(importSamples, 0.5), p95: Math.max(...importSamples), cpu: percentile(importCpu, 0.5) };
     const copyStats = { p50: percentile(copySamples, 0.5), p95: Math.max(...copySamples) };
-    if (runs("import")) console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows", TARGETS.import));
+    if (runs("import")) {
+      console.log(row(`Import ${IMPORT_ROWS.toLocaleString("en")} rows (median of ${IMPORT_RUNS}; max)`, importStats, copyStats, "COPY of the same rows", TARGETS.import));
+      console.log(`  load average ${loadBefore.toFixed(2)} before the imports, ${os.loadavg()[0]!.toFixed(2)} after`);
+    }
 
     // ---- route creation, 20 clients at once (the server action the form calls) --------------
     const manifest = (await import(path.join(ROOT, distDir, "server/server-reference-manifest.json"), { with: { type: "json" } })).default as {

@@ -9,7 +9,7 @@ import { CONTROL_CHARACTER_MESSAGE, hasControlCharacter } from "@/lib/validation
 import { addressKey, checkEmailAddress } from "./address";
 import { CSV_COLUMNS, fromSpreadsheetSafe, parseRoutesCsv, splitCell, type CsvColumn, type CsvRow, type ParsedCsv } from "./csv";
 import { referenceErrors, routeLimitMessage, type KnownDomain, type KnownReferences } from "./rules";
-import { createRouteSchema, crossFieldProblems, HISTORY_INCLUSIONS, type RouteValues } from "./schemas";
+import { crossFieldProblems, HISTORY_INCLUSIONS, routeRowParser, type RouteValues } from "./schemas";
 import type { ImportIssue, ImportReport, RouteLimits } from "./types";
 
 /**
@@ -101,11 +101,6 @@ function pushFieldIssues(issues: ImportIssue[], line: number, errors: { field: s
   }
 }
 
-/**
- * Checks one row against the catalogues, the route rules and the reference check; no database
- * access. A name the catalogues do not know is reported in their words and left out of what the
- * schema sees; the reply route is resolved once the whole file is known (validate, below).
- */
 /** A file names the same few domains on every line: each distinct text is checked once. */
 function memoised<T>(check: (text: string) => T): (text: string) => T {
   const seen = new Map<string, T>();
@@ -122,8 +117,16 @@ function memoised<T>(check: (text: string) => T): (text: string) => T {
 interface Checks {
   hostname: typeof checkHostname;
   emailAddress: typeof checkEmailAddress;
+  route: ReturnType<typeof routeRowParser>;
 }
 
+const NOTHING_REPORTED: ReadonlySet<CsvColumn | null> = new Set();
+
+/**
+ * Checks one row against the catalogues, the route rules and the reference check; no database
+ * access. A name the catalogues do not know is reported in their words and left out of what the
+ * schema sees; the reply route is resolved once the whole file is known (validate, below).
+ */
 function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences, checks: Checks, issues: ImportIssue[]): PreparedRow | null {
   const { line } = row;
   const before = issues.length;
@@ -131,10 +134,19 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences,
   // A cell with a NUL byte or another control character (the database would refuse it, a line
   // break in a name would split a mail header) is reported as such; the rest of the line is
   // checked with that cell left empty.
-  const controlled = CSV_COLUMNS.filter((column) => hasControlCharacter(row.values[column] ?? ""));
-  for (const column of controlled) problem(column, CONTROL_CHARACTER_MESSAGE);
-  const values: CsvRow["values"] = { ...row.values, ...Object.fromEntries(controlled.map((column) => [column, ""])) };
-  const text = (column: CsvColumn) => values[column] ?? "";
+  let values = row.values;
+  let controlled: CsvColumn[] | null = null;
+  for (const column of CSV_COLUMNS) {
+    const cell = values[column];
+    if (cell && hasControlCharacter(cell)) (controlled ??= []).push(column);
+  }
+  if (controlled) {
+    values = { ...values };
+    for (const column of controlled) {
+      problem(column, CONTROL_CHARACTER_MESSAGE);
+      values[column] = "";
+    }
+  }
 
   let domain: DomainRef | undefined;
   const domainText = values.domain ?? "";
@@ -145,7 +157,7 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences,
     if (!domain) problem("domain", `${domainText} is not one of your organisation's domains`);
   }
   const lookup = (column: CsvColumn, catalogue: Map<string, string>, noun: string): string | null => {
-    const name = text(column);
+    const name = values[column] ?? "";
     if (name === "") return null;
     const id = catalogue.get(name.toLowerCase());
     if (!id) problem(column, `There is no ${noun} named "${name}"; create it on the Queues page first`);
@@ -154,12 +166,13 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences,
   const queueId = lookup("queue", catalogues.queues, "queue");
   const spamQueueId = lookup("spamQueue", catalogues.queues, "queue");
   const languageId = lookup("language", catalogues.languages, "language");
-  const skillIds = splitCell(values.skills).flatMap((name) => {
+  const skillIds: string[] = [];
+  for (const name of splitCell(values.skills)) {
     // Older exports guarded each skill of the cell on its own ("'=A;'=B").
     const id = catalogues.skills.get(name.toLowerCase()) ?? catalogues.skills.get(fromSpreadsheetSafe(name).toLowerCase());
-    if (!id) problem("skills", `There is no skill named "${name}"; create it on the Queues page first`);
-    return id ? [id] : [];
-  });
+    if (id) skillIds.push(id);
+    else problem("skills", `There is no skill named "${name}"; create it on the Queues page first`);
+  }
 
   let replyAddress: string | null = null;
   const replyText = values.replyEmailAddress ?? "";
@@ -171,14 +184,14 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences,
 
   const history = values.historyInclusion ?? "";
   const historyInclusion = HISTORY_INCLUSIONS.find((option) => option.toLowerCase() === history.toLowerCase()) ?? history;
-  const parsed = createRouteSchema.safeParse({
+  const parsed = checks.route({
     domainId: domain?.id ?? "",
     pattern: values.pattern ?? "",
     queueId: queueId ?? "",
     priority: values.priority ?? "",
     skillIds,
     languageId,
-    fromName: text("fromName"),
+    fromName: values.fromName ?? "",
     fromEmail: values.fromEmail ?? "",
     replyRouteId: null,
     autoBcc: splitCell(values.autoBcc),
@@ -186,38 +199,76 @@ function prepareRow(row: CsvRow, catalogues: Catalogues, known: KnownReferences,
     allowMultipleActions: values.allowMultipleActions ?? "",
     spamQueueId,
   });
-  const reported = new Set(issues.slice(before).map((issue) => issue.column));
+  // Columns already explained in the catalogue's words are not explained again by the schema.
+  const reported = issues.length === before ? NOTHING_REPORTED : new Set(issues.slice(before).map((issue) => issue.column));
   if (!parsed.success) {
-    pushFieldIssues(issues, line, parsed.error.issues.map((issue) => ({ field: issue.path[0] as string | undefined, message: issue.message })), reported);
+    pushFieldIssues(issues, line, parsed.issues, reported);
   } else {
     // The rules between fields, with the reply route standing for itself until it is resolved.
-    const crossField = crossFieldProblems({ ...parsed.data, replyRouteId: replyText === "" ? null : replyText });
+    const crossField = crossFieldProblems(replyText === "" ? parsed.data : { ...parsed.data, replyRouteId: replyText });
     pushFieldIssues(issues, line, crossField, reported);
     // fromEmail's domain, and that every id is the organisation's (names were resolved from its catalogues).
     const references = crossField.length > 0 ? {} : referenceErrors(parsed.data, known);
-    pushFieldIssues(issues, line, Object.entries(references).flatMap(([field, messages]) => messages.map((message) => ({ field, message }))), reported);
+    for (const field in references) pushFieldIssues(issues, line, references[field]!.map((message) => ({ field, message })), reported);
   }
-  // An emptied cell's own complaints ("Enter the domain…") would only repeat its first problem.
-  const rest = issues.splice(before + controlled.length).filter((issue) => !(controlled as (CsvColumn | null)[]).includes(issue.column));
-  issues.push(...rest);
+  if (controlled) {
+    // An emptied cell's own complaints ("Enter the domain…") would only repeat its first problem.
+    const emptied: (CsvColumn | null)[] = controlled;
+    const rest = issues.splice(before + controlled.length).filter((issue) => !emptied.includes(issue.column));
+    issues.push(...rest);
+  }
   if (issues.length > before || !parsed.success || !domain) return null;
-  return {
-    line,
-    id: randomUUID(),
-    values: parsed.data,
-    domain,
-    patternKey: parsed.data.pattern.toLowerCase(),
-    address: addressKey(parsed.data.pattern, domain.name),
-    replyAddress,
-  };
+  const pattern = parsed.data.pattern;
+  return { line, id: randomUUID(), values: parsed.data, domain, patternKey: pattern.toLowerCase(), address: addressKey(pattern, domain.name), replyAddress };
 }
+
+/** Rows checked per step; while the database takes one step's rows, the next step's are checked. */
+export const IMPORT_CHUNK_ROWS = 1_000;
+
+/**
+ * What an apply does with rows that passed every check so far: writes them in its transaction,
+ * unless an address of theirs has a route already. Answers those addresses (and then writes
+ * none of the rows). Without one (the dry run), the addresses are only looked up.
+ */
+export type ImportWriter = (rows: readonly PreparedRow[]) => Promise<string[]>;
 
 export interface Validation {
   report: ImportReport;
   rows: PreparedRow[];
+  /** Rows the writer wrote: all of `rows` when the report is clean. */
+  written: number;
 }
 
-export async function validateRouteImport(db: Queryable, organizationId: string, parsed: ParsedCsv, limits: RouteLimits): Promise<Validation> {
+/** Addresses of `rows` that already have a route, in one query over the unique index. */
+async function takenAddresses(db: Queryable, organizationId: string, rows: readonly PreparedRow[]): Promise<string[]> {
+  // One JSON parameter rather than two long arrays: cheaper for the driver.
+  const keys = JSON.stringify(rows.map((row) => ({ domain_id: row.domain.id, pattern_key: row.patternKey })));
+  const { rows: taken } = await db.query<{ address: string }>(
+    `SELECT r.address FROM routes r
+       JOIN json_to_recordset($2::json) AS f(domain_id uuid, pattern_key text)
+         ON r.domain_id = f.domain_id AND r.pattern_key = f.pattern_key
+      WHERE r.organization_id = $1::uuid`,
+    [organizationId, keys],
+  );
+  return taken.map((row) => row.address);
+}
+
+/** Lets the connection send and receive between steps of work that would otherwise hold the thread. */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Every check of a file, by line. With `write` (an apply, inside its transaction), rows are written
+ * step by step while the rest of the file is checked — as long as every row so far is good; the
+ * caller commits only a clean report, so a problem on the last line still leaves nothing stored.
+ * The report is the same with or without `write`.
+ */
+export async function validateRouteImport(
+  db: Queryable,
+  organizationId: string,
+  parsed: ParsedCsv,
+  limits: RouteLimits,
+  write?: ImportWriter,
+): Promise<Validation> {
   const report: ImportReport = {
     rowCount: parsed.rows.length,
     validCount: 0,
@@ -230,48 +281,63 @@ export async function validateRouteImport(db: Queryable, organizationId: string,
     created: 0,
     applied: false,
   };
-  if (parsed.fileErrors.length > 0) return { report, rows: [] };
+  if (parsed.fileErrors.length > 0) return { report, rows: [], written: 0 };
 
   const catalogues = await loadCatalogues(db, organizationId);
   const issues: ImportIssue[] = [];
   const prepared: PreparedRow[] = [];
   const firstLineByAddress = new Map<string, number>();
   const withoutRoutes = knownReferences(catalogues, []);
-  const checks: Checks = { hostname: memoised(checkHostname), emailAddress: memoised(checkEmailAddress) };
-  for (const row of parsed.rows) {
-    const ready = prepareRow(row, catalogues, withoutRoutes, checks, issues);
-    if (!ready) continue;
-    const earlier = firstLineByAddress.get(ready.address);
-    if (earlier !== undefined) {
-      issues.push({ line: ready.line, column: "pattern", message: `${ready.values.pattern}@${ready.domain.displayName} is already on line ${earlier} of this file` });
-      continue;
-    }
-    firstLineByAddress.set(ready.address, ready.line);
-    prepared.push(ready);
-  }
+  const checks: Checks = { hostname: memoised(checkHostname), emailAddress: memoised(checkEmailAddress), route: routeRowParser() };
 
-  // Addresses that already have a route, in one query over the unique index.
-  if (prepared.length > 0) {
-    // One JSON parameter rather than two 10,000-element arrays: cheaper for the driver and Prisma.
-    const keys = JSON.stringify(prepared.map((row) => ({ domain_id: row.domain.id, pattern_key: row.patternKey })));
-    const { rows: taken } = await db.query<{ address: string }>(
-      `SELECT r.address FROM routes r
-         JOIN json_to_recordset($2::json) AS f(domain_id uuid, pattern_key text)
-           ON r.domain_id = f.domain_id AND r.pattern_key = f.pattern_key
-        WHERE r.organization_id = $1::uuid`,
-      [organizationId, keys],
-    );
-    const takenSet = new Set(taken.map((row) => row.address));
-    for (const row of prepared) {
-      if (takenSet.has(row.address)) {
-        issues.push({ line: row.line, column: "pattern", message: `${row.values.pattern}@${row.domain.displayName} already has a route` });
+  // Existing addresses are looked up (or the rows written) a step at a time, while the next step is
+  // checked. A statement that fails is remembered and thrown once the steps are done.
+  const lookups: Promise<string[]>[] = [];
+  const writtenPerDomain = new Map<string, number>();
+  let written = 0;
+  const failures: unknown[] = [];
+  const settle = async (rows: readonly PreparedRow[]): Promise<string[]> => {
+    if (rows.length === 0) return [];
+    const writing = write !== undefined && issues.length === 0;
+    try {
+      const taken = await (writing ? write(rows) : takenAddresses(db, organizationId, rows));
+      if (writing && taken.length === 0) {
+        written += rows.length;
+        for (const row of rows) writtenPerDomain.set(row.domain.id, (writtenPerDomain.get(row.domain.id) ?? 0) + 1);
       }
+      return taken;
+    } catch (error) {
+      failures.push(error);
+      return [];
     }
+  };
+  // A route whose replies come from another's address waits until every address of the file is known.
+  const waiting: PreparedRow[] = [];
+  for (let start = 0; start < parsed.rows.length; start += IMPORT_CHUNK_ROWS) {
+    const step: PreparedRow[] = [];
+    for (const row of parsed.rows.slice(start, start + IMPORT_CHUNK_ROWS)) {
+      const ready = prepareRow(row, catalogues, withoutRoutes, checks, issues);
+      if (!ready) continue;
+      const earlier = firstLineByAddress.get(ready.address);
+      if (earlier !== undefined) {
+        issues.push({ line: ready.line, column: "pattern", message: `${ready.values.pattern}@${ready.domain.displayName} is already on line ${earlier} of this file` });
+        continue;
+      }
+      firstLineByAddress.set(ready.address, ready.line);
+      prepared.push(ready);
+      (ready.replyAddress ? waiting : step).push(ready);
+    }
+    lookups.push(settle(step));
+    await yieldToIo();
   }
+  // Before anything else is asked: after a failed statement, the transaction answers nothing more.
+  const taken = (await Promise.all(lookups)).flat();
+  if (failures.length > 0) throw failures[0];
 
   // Reply addresses: a route in this file, or one that exists already.
-  const idByAddress = new Map(prepared.map((row) => [row.address, row.id]));
-  const wanted = [...new Set(prepared.flatMap((row) => (row.replyAddress && !idByAddress.has(row.replyAddress) ? [row.replyAddress] : [])))];
+  const idByAddress = new Map<string, string>();
+  for (const row of prepared) idByAddress.set(row.address, row.id);
+  const wanted = [...new Set(waiting.flatMap((row) => (row.replyAddress && !idByAddress.has(row.replyAddress) ? [row.replyAddress] : [])))];
   if (wanted.length > 0) {
     const { rows: existing } = await db.query<{ id: string; address: string }>(
       "SELECT id, address FROM routes WHERE organization_id = $1::uuid AND address = ANY($2::text[])",
@@ -279,21 +345,32 @@ export async function validateRouteImport(db: Queryable, organizationId: string,
     );
     for (const route of existing) idByAddress.set(route.address, route.id);
   }
-  const known = knownReferences(catalogues, idByAddress.values());
-  for (const row of prepared) {
-    if (!row.replyAddress) continue;
-    const replyId = idByAddress.get(row.replyAddress);
-    if (!replyId) {
-      issues.push({ line: row.line, column: "replyEmailAddress", message: `No route has the address ${row.replyAddress}, in your organisation or in this file` });
-      continue;
+  if (waiting.length > 0) {
+    const known = knownReferences(catalogues, idByAddress.values());
+    for (const row of waiting) {
+      const replyId = idByAddress.get(row.replyAddress!);
+      if (!replyId) {
+        issues.push({ line: row.line, column: "replyEmailAddress", message: `No route has the address ${row.replyAddress}, in your organisation or in this file` });
+        continue;
+      }
+      row.values.replyRouteId = replyId;
+      const problems = referenceErrors(row.values, known, row.id).replyRouteId ?? [];
+      for (const message of problems) issues.push({ line: row.line, column: "replyEmailAddress", message });
     }
-    row.values.replyRouteId = replyId;
-    const problems = referenceErrors(row.values, known, row.id).replyRouteId ?? [];
-    for (const message of problems) issues.push({ line: row.line, column: "replyEmailAddress", message });
+  }
+  taken.push(...(await settle(waiting)));
+  if (failures.length > 0) throw failures[0];
+  if (taken.length > 0) {
+    const takenSet = new Set(taken);
+    for (const row of prepared) {
+      if (takenSet.has(row.address)) {
+        issues.push({ line: row.line, column: "pattern", message: `${row.values.pattern}@${row.domain.displayName} already has a route` });
+      }
+    }
   }
 
   const badLines = new Set(issues.map((issue) => issue.line));
-  const rows = prepared.filter((row) => !badLines.has(row.line));
+  const rows = badLines.size === 0 ? prepared : prepared.filter((row) => !badLines.has(row.line));
 
   // Routes per domain, counting what exists and what the file adds.
   const perDomain = new Map<string, { domain: DomainRef; count: number }>();
@@ -307,7 +384,8 @@ export async function validateRouteImport(db: Queryable, organizationId: string,
       "SELECT domain_id, count(*)::int AS count FROM routes WHERE organization_id = $1::uuid AND domain_id = ANY($2::uuid[]) GROUP BY domain_id",
       [organizationId, [...perDomain.keys()]],
     );
-    const existingCount = new Map(existing.map((group) => [group.domain_id, group.count]));
+    // What this apply wrote so far is in the count already.
+    const existingCount = new Map(existing.map((group) => [group.domain_id, group.count - (writtenPerDomain.get(group.domain_id) ?? 0)]));
     for (const [domainId, { domain, count }] of perDomain) {
       const total = (existingCount.get(domainId) ?? 0) + count;
       if (total > limits.maxRoutesPerDomain) {
@@ -327,7 +405,7 @@ export async function validateRouteImport(db: Queryable, organizationId: string,
   report.domains = [...perDomain.values()]
     .map(({ domain, count }) => ({ name: domain.displayName, count }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { report, rows };
+  return { report, rows, written };
 }
 
 export async function previewRouteImport(organizationId: string, text: string, limits: RouteLimits, db: Queryable = getPool()): Promise<ImportReport> {

@@ -195,6 +195,53 @@ export const createRouteSchema = routeFields.superRefine(crossFieldRules, crossF
 export type CreateRouteInput = z.input<typeof createRouteSchema>;
 export type RouteValues = z.output<typeof createRouteSchema>;
 
+/** A field's problem, by the field it concerns (undefined: the route as a whole). */
+export interface RouteFieldIssue {
+  field: string | undefined;
+  message: string;
+}
+export type RouteRowParse = { success: true; data: RouteValues } | { success: false; issues: RouteFieldIssue[] };
+
+/** Any pattern the pattern rules accept: it stands in for a row's own while the other fields are parsed. */
+const STAND_IN_PATTERN = "x";
+/** Distinct combinations of the other fields remembered per parser (a file repeats a few; memory stays bounded). */
+const MAX_REMEMBERED_ROWS = 1_000;
+
+/** Values JSON writes distinctly (NaN and null would share a key). */
+const keyable = (value: unknown): boolean =>
+  value == null || typeof value === "string" || typeof value === "boolean" || Number.isFinite(value) || (Array.isArray(value) && value.every((item) => typeof item === "string"));
+
+const asIssues = (error: z.ZodError): RouteFieldIssue[] => error.issues.map((issue) => ({ field: issue.path[0] as string | undefined, message: issue.message }));
+
+/**
+ * createRouteSchema.safeParse for many rows (a CSV import): the same values, or the same issues in
+ * the same order. Rows of a file differ in their pattern and repeat everything else (queue,
+ * priority, name…), so each distinct combination of the other fields is parsed once. A good pattern
+ * changes nothing else (it takes part in no rule between fields, CROSS_FIELDS); a row whose pattern
+ * fails is parsed whole, since a failed field can hold back the rules between fields.
+ */
+export function routeRowParser(): (input: { [Field in keyof CreateRouteInput]: unknown }) => RouteRowParse {
+  const remembered = new Map<string, z.ZodSafeParseResult<RouteValues>>();
+  const whole = (input: unknown): RouteRowParse => {
+    const parsed = createRouteSchema.safeParse(input);
+    return parsed.success ? parsed : { success: false, issues: asIssues(parsed.error) };
+  };
+  return (input) => {
+    const pattern = patternField.safeParse(input.pattern);
+    if (!pattern.success || CROSS_FIELDS.has("pattern") || !Object.values(input).every(keyable)) return whole(input);
+    const key = JSON.stringify({ ...input, pattern: undefined });
+    let others = remembered.get(key);
+    if (!others) {
+      others = createRouteSchema.safeParse({ ...input, pattern: STAND_IN_PATTERN });
+      if (remembered.size < MAX_REMEMBERED_ROWS) remembered.set(key, others);
+    }
+    if (!others.success) return { success: false, issues: asIssues(others.error) };
+    // Each row its own object and lists: callers may fill in a row (an import's reply route).
+    const data = others.data;
+    return { success: true, data: { ...data, pattern: pattern.data, skillIds: [...data.skillIds], autoBcc: [...data.autoBcc] } };
+  };
+}
+
 export const updateRouteSchema = routeFields
   .extend({
     id: z.uuid("Unknown route"),

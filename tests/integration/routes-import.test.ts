@@ -6,11 +6,12 @@ import { POST as importHandler } from "@/app/api/routes/import/route";
 import { getDb } from "@/lib/db/client";
 import { MAX_IMPORT_BYTES } from "@/lib/http/body-limits";
 import { joinCell, toCsvLine } from "@/lib/routes/csv";
+import { IMPORT_CHUNK_ROWS } from "@/lib/routes/import";
 import type { ImportReport } from "@/lib/routes/types";
 import { listDomainRoutes } from "@/lib/routes/queries";
 
 import { actAs, actAsNobody, requestContext } from "../support/request-context";
-import { clearRouting, INITECH_ADMIN, makeLanguage, makeQueue, makeRoute, makeRoutingWorld, makeSkill, routeCount, seedRoutingOrganizations } from "../support/routing-fixtures";
+import { clearRouting, INITECH_ADMIN, makeDomain, makeLanguage, makeQueue, makeRoute, makeRoutingWorld, makeSkill, routeCount, seedRoutingOrganizations } from "../support/routing-fixtures";
 
 const db = getDb();
 const { acme, initech } = await seedRoutingOrganizations(db);
@@ -184,6 +185,65 @@ describe("route import: applying", () => {
     await makeRoute(db, acme.id, help, "late", (await db.queue.findFirstOrThrow({ where: { name: "Support" } })).id);
     const { report } = await send(csv, "apply");
     await expectNothingApplied(report, [{ line: 2, column: "pattern", message: "late@help.acme.test already has a route" }], 1);
+  });
+});
+
+describe("route import: files longer than one step", () => {
+  // An apply writes the rows a step (IMPORT_CHUNK_ROWS) at a time while it checks the rest. The
+  // rows go to three domains, each within the per-domain limit.
+  const STEPS = 2 * IMPORT_CHUNK_ROWS + 10;
+  const domainOf = (index: number) => ["help.acme.test", "new.acme.test", "more.acme.test"][index % 3]!;
+  const lines = (count: number) => Array.from({ length: count }, (_, index) => `${domainOf(index)},user${index},Support,,,,Acme,,,,,,`);
+  let supportId: string;
+
+  beforeEach(async () => {
+    await makeDomain(db, acme.id, "more.acme.test");
+    await actAs("admin@acme.example");
+    supportId = (await db.queue.findFirstOrThrow({ where: { organizationId: acme.id, name: "Support" } })).id;
+  });
+
+  it("stores nothing when the only bad line is the last, after earlier steps were written", async () => {
+    const csv = [HEADER, ...lines(STEPS), "help.acme.test,last,Nope,,,,Acme,,,,,,"].join("\n");
+    const { report } = await send(csv, "apply");
+    expect(report).toMatchObject({ validCount: STEPS, errorLineCount: 1, fileErrors: [] });
+    await expectNothingApplied(report, [{ line: STEPS + 2, column: "queue", message: 'There is no queue named "Nope"; create it on the Queues page first' }], 0);
+    expect(await db.auditEntry.count()).toBe(0);
+  });
+
+  it("stores nothing when an address in a late step already has a route", async () => {
+    const late = STEPS - 1 - ((STEPS - 1) % 3); // in the last step, on help.acme.test
+    await makeRoute(db, acme.id, help, `user${late}`, supportId);
+    const { report } = await send([HEADER, ...lines(STEPS)].join("\n"), "apply");
+    expect(report.fileErrors).toEqual([]);
+    await expectNothingApplied(report, [{ line: late + 2, column: "pattern", message: `user${late}@help.acme.test already has a route` }], 1);
+  });
+
+  it("reports a file with problems in several steps exactly as its dry run does", async () => {
+    await makeRoute(db, acme.id, help, "user1500", supportId);
+    const rows = lines(STEPS);
+    rows[3] = `help.acme.test,replier,Support,,,,Acme,,user2001@${domainOf(2001)},,,,`; // a reply to a route two steps on
+    rows[1200] = "help.acme.test,user6,Support,,,,Acme,,,,,,"; // already on line 8
+    rows[2005] = "help.acme.test,lost,Support,,,,Acme,,nobody@help.acme.test,,,,";
+    const csv = [HEADER, ...rows].join("\n");
+    const preview = (await send(csv, "preview")).report;
+    expect(preview.issues).toEqual([
+      { line: 1202, column: "pattern", message: "user6@help.acme.test is already on line 8 of this file" },
+      { line: 1502, column: "pattern", message: "user1500@help.acme.test already has a route" },
+      { line: 2007, column: "replyEmailAddress", message: "No route has the address nobody@help.acme.test, in your organisation or in this file" },
+    ]);
+    const applied = (await send(csv, "apply")).report;
+    expect(applied).toEqual(preview);
+    expect(await routeCount(db)).toBe(1);
+  });
+
+  it("resolves a reply to a route further down the file, steps later", async () => {
+    const rows = lines(STEPS);
+    rows[0] = `help.acme.test,first,Support,,,,Acme,,user${STEPS - 1}@${domainOf(STEPS - 1)},,,,`;
+    const { report } = await send([HEADER, ...rows].join("\n"), "apply");
+    expect(report).toMatchObject({ applied: true, created: STEPS, issues: [], fileErrors: [] });
+    const [first, last] = await Promise.all(["first", `user${STEPS - 1}`].map((pattern) => db.route.findFirstOrThrow({ where: { pattern } })));
+    expect(first!.replyRouteId).toBe(last!.id);
+    expect(await db.auditEntry.count()).toBe(1);
   });
 });
 

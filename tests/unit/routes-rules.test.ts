@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { describeAction, diffAuditValues } from "@/components/audit/audit-diff";
 import { checkEmailAddress, checkLocalPart } from "@/lib/routes/address";
 import { joinCell, parseRoutesCsv, splitCell, toCsvLine } from "@/lib/routes/csv";
-import { createRouteSchema } from "@/lib/routes/schemas";
+import { createRouteSchema, routeRowParser } from "@/lib/routes/schemas";
 import { routeStatusFor } from "@/lib/routes/status";
 
 import { DOCUMENTED_ROUTE_DEFAULTS } from "../support/route-defaults";
@@ -50,6 +50,52 @@ describe("the route schema", () => {
       fromName: "Acme",
       ...DOCUMENTED_ROUTE_DEFAULTS,
     });
+  });
+});
+
+describe("the route schema for many rows (CSV import)", () => {
+  const uuid = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+  // Each field from a few good and bad values, so that rows repeat (the parser remembers what it
+  // parsed) and every rule, alone and together, comes up.
+  const row = fc.record({
+    domainId: fc.constantFrom(uuid(1), "", "not-a-uuid"),
+    pattern: fc.constantFrom("support", " Sales ", "", "a..b", "x".repeat(65), "ok\u0000", "a,b", "é"),
+    queueId: fc.constantFrom(uuid(2), uuid(3), ""),
+    priority: fc.constantFrom("", "3", "11", "x", 7, Number.NaN, null, undefined),
+    skillIds: fc.constantFrom([], [uuid(4)], [uuid(4), uuid(4)], ["nope"]),
+    languageId: fc.constantFrom(null, "", uuid(5), "nope"),
+    fromName: fc.constantFrom("Acme", "", " ", "x".repeat(201), "A\nB"),
+    fromEmail: fc.constantFrom("", "replies@help.acme.test", "not an address"),
+    replyRouteId: fc.constantFrom(null, uuid(6)),
+    autoBcc: fc.constantFrom([], ["a@acme.test"], ["a@acme.test", "A@acme.test"], ["bad"], ["a@x.test", "b@x.test", "c@x.test", "d@x.test", "e@x.test", "f@x.test"]),
+    historyInclusion: fc.constantFrom("", "Include", "Sometimes"),
+    allowMultipleActions: fc.constantFrom("", "true", "maybe"),
+    spamQueueId: fc.constantFrom(null, uuid(2), uuid(3)),
+  });
+
+  it("answers exactly what createRouteSchema answers, row after row: values, or every issue in the same order (property)", () => {
+    const parse = routeRowParser();
+    fc.assert(
+      fc.property(row, (input) => {
+        const expected = createRouteSchema.safeParse(input);
+        const actual = parse(input);
+        if (expected.success) expect(actual).toEqual({ success: true, data: expected.data });
+        else expect(actual).toEqual({ success: false, issues: expected.error.issues.map((issue) => ({ field: issue.path[0], message: issue.message })) });
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("gives every row its own values, so filling in one row changes no other", () => {
+    const parse = routeRowParser();
+    const input = { domainId: uuid(1), queueId: uuid(2), fromName: "Acme", skillIds: [uuid(4)], autoBcc: ["a@acme.test"] };
+    const first = parse({ ...input, pattern: "one" });
+    const second = parse({ ...input, pattern: "two" });
+    if (!first.success || !second.success) throw new Error("both rows are good");
+    first.data.replyRouteId = uuid(6);
+    first.data.skillIds.push(uuid(5));
+    first.data.autoBcc.length = 0;
+    expect(second.data).toMatchObject({ pattern: "two", replyRouteId: null, skillIds: [uuid(4)], autoBcc: ["a@acme.test"] });
   });
 });
 
