@@ -103,11 +103,6 @@ export interface TransactionLimits {
  */
 export const DEFAULT_TRANSACTION_LIMITS: TransactionLimits = { statementTimeoutMs: 120_000, idleTimeoutMs: 30_000 };
 
-/** PostgreSQL's code for a statement cancelled by statement_timeout (or by a cancel request). */
-export function isStatementTimeout(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "57014";
-}
-
 /**
  * Runs `work` in one transaction on a connection of getPool()'s pool, for bulk writes that skip
  * Prisma (a route import): Prisma's raw queries serialise every parameter to JSON and parse it back,

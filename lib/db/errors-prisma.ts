@@ -25,3 +25,11 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown): boolean {
   return failedOn(error, { prisma: "P2003", postgres: "23503", adapterKind: "ForeignKeyConstraintViolation" });
 }
+
+/**
+ * True when a statement was cancelled: by statement_timeout (inPoolTransaction's limits) or by a
+ * cancel request (PostgreSQL's 57014). Prisma reports its own transaction timeout differently.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  return failedOn(error, { prisma: "57014", postgres: "57014", adapterKind: "QueryCanceled" });
+}

@@ -1,7 +1,8 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { databaseUrl, getDb, inPoolTransaction, isStatementTimeout } from "@/lib/db/client";
+import { databaseUrl, getDb, inPoolTransaction } from "@/lib/db/client";
+import { isStatementTimeout } from "@/lib/db/errors-prisma";
 
 /**
  * inPoolTransaction (lib/db/client.ts) runs bulk writes on a pg connection outside Prisma. Like

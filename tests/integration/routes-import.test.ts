@@ -3,7 +3,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 
 import { GET as exportHandler } from "@/app/api/routes/export/route";
 import { POST as importHandler } from "@/app/api/routes/import/route";
-import { getDb } from "@/lib/db/client";
+import { getDb, getPool } from "@/lib/db/client";
+import { ConflictError } from "@/lib/errors";
+import { IMPORT_TIMED_OUT, importRoutes } from "@/lib/routes/commands/import-routes";
+import { lockDomainRoutes } from "@/lib/routes/rules";
 import { MAX_IMPORT_BYTES } from "@/lib/http/body-limits";
 import { joinCell, toCsvLine } from "@/lib/routes/csv";
 import { IMPORT_CHUNK_ROWS } from "@/lib/routes/import";
@@ -185,6 +188,32 @@ describe("route import: applying", () => {
     await makeRoute(db, acme.id, help, "late", (await db.queue.findFirstOrThrow({ where: { name: "Support" } })).id);
     const { report } = await send(csv, "apply");
     await expectNothingApplied(report, [{ line: 2, column: "pattern", message: "late@help.acme.test already has a route" }], 1);
+  });
+});
+
+describe("route import: a database too slow to answer", () => {
+  it("stops an import whose statement outlasts its limit, stores nothing and says so; the same file imports once the lock is gone", async () => {
+    const csv = `${HEADER}\nhelp.acme.test,slow,Support,,,,Acme,,,,,,`;
+    const actor = { organizationId: acme.id, userId: (await db.user.findFirstOrThrow({ where: { email: "admin@acme.example" } })).id, email: "admin@acme.example" };
+    const limits = { maxRoutesPerDomain: 1000 };
+    // Another change to this domain's routes holds its lock, as a stuck transaction would.
+    const holder = await getPool().connect();
+    try {
+      await holder.query("BEGIN");
+      await lockDomainRoutes(holder, [help.id]);
+      const failure = await importRoutes(actor, csv, limits, { transactionLimits: { statementTimeoutMs: 300, idleTimeoutMs: 30_000 } }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ConflictError);
+      expect((failure as Error).message).toBe(IMPORT_TIMED_OUT);
+      expect(await routeCount(db)).toBe(0);
+      expect(await db.auditEntry.count()).toBe(0);
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
+    expect(await importRoutes(actor, csv, limits)).toMatchObject({ applied: true, created: 1 });
   });
 });
 

@@ -2,9 +2,10 @@ import "server-only";
 
 import { auditInsertSql } from "@/lib/audit/audit";
 import { AUDIT_IMPORT_ADDRESSES, type RouteImportRecord } from "@/lib/audit/types";
-import { getPool, inPoolTransaction, type Queryable } from "@/lib/db/client";
-import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors-prisma";
+import { getPool, inPoolTransaction, type Queryable, type TransactionLimits } from "@/lib/db/client";
+import { isForeignKeyViolation, isStatementTimeout, isUniqueViolation } from "@/lib/db/errors-prisma";
 import { checkHostname } from "@/lib/domains/hostname";
+import { ConflictError } from "@/lib/errors";
 
 import { parseRoutesCsv } from "../csv";
 import { isClean, validateRouteImport, type PreparedRow } from "../import";
@@ -86,7 +87,7 @@ export async function importRoutes(
   actor: ChangeActor,
   text: string,
   limits: RouteLimits,
-  options: { fileName?: string } = {},
+  options: { fileName?: string; transactionLimits?: TransactionLimits } = {},
   pool = getPool(),
 ): Promise<ImportReport> {
   const { organizationId } = actor;
@@ -127,7 +128,7 @@ export async function importRoutes(
       });
       await tx.query(audit.text, audit.values);
       return { ...report, created: rows.length, applied: true };
-    }, pool);
+    }, pool, options.transactionLimits);
   } catch (error) {
     if (error instanceof NotApplied) return error.report;
     // Someone created one of these addresses, or deleted a queue, skill or language the file names,
@@ -136,6 +137,11 @@ export async function importRoutes(
       const report = (await validateRouteImport(pool, organizationId, parsed, limits)).report;
       return { ...report, fileErrors: [...report.fileErrors, "Something the file depends on changed while it was being imported; nothing was imported."] };
     }
+    // A statement ran past inPoolTransaction's limit (the database was overloaded or a lock was
+    // held elsewhere for minutes): the transaction was rolled back.
+    if (isStatementTimeout(error)) throw new ConflictError(IMPORT_TIMED_OUT);
     throw error;
   }
 }
+
+export const IMPORT_TIMED_OUT = "The database took too long to store this file, so the import was stopped; nothing was imported. Try again in a few minutes.";
