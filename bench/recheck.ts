@@ -4,10 +4,12 @@
  * loopback DNS servers that add 50 ms to each reply, and times how long one worker and then two
  * workers (each its own process, as `npm run worker` runs them) take to re-check them all, at the
  * default WORKER_CONCURRENCY and at a higher one. Each figure is printed next to the workers' CPU
- * use (process.cpuUsage of the worker processes) and next to a baseline measured in the same run:
+ * use (process.cpuUsage of the worker processes), PostgreSQL's and the DNS fixture's (from /proc:
+ * all three share the machine's cores), and next to a baseline measured in the same run:
  * the rate the DNS alone would allow if each check cost one round trip (slots / round trip).
  *
- * Run: npx tsx bench/recheck.ts [--domains N] [--concurrency 16,32] (default: WORKER_CONCURRENCY's default and twice it)
+ * Run: npx tsx bench/recheck.ts [--domains N] [--concurrency 16,32] [--workers 1,2]
+ * (default: WORKER_CONCURRENCY's default and twice it, one worker and then two)
  * Profile the workers: RECHECK_CPU_PROF=<dir> writes each worker's V8 CPU profile there (node
  * --cpu-prof); `npx tsx bench/support/profile-summary.ts <dir> --checks N` says where the time went.
  * Prints figures; asserts nothing. Loopback only: the DNS fixture servers run in a child process
@@ -16,6 +18,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -89,6 +92,46 @@ async function runWorker(): Promise<void> {
 
 // ---- the measuring process ------------------------------------------------------------------------
 
+const CLOCK_TICKS_PER_SECOND = 100; // Linux's USER_HZ
+
+/** A process's CPU time in ms from /proc (utime, stime and, with `reaped`, its waited-for children's). */
+function procCpuMs(pid: number, { reaped = false } = {}): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+    const ticks = fields[11]! + fields[12]! + (reaped ? fields[13]! + fields[14]! : 0);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0; // gone
+  }
+}
+
+/**
+ * PostgreSQL's CPU so far: the postmaster, its live processes, and the backends that have exited
+ * (the postmaster waits for them, so their time is in its children's total). Linux only; 0 elsewhere.
+ */
+function postgresCpuMs(postmasterPid: number): number {
+  let total = procCpuMs(postmasterPid, { reaped: true });
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === postmasterPid) total += procCpuMs(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
+}
+
 const cleanups = new Cleanups();
 
 function nextMessage<T>(child: ChildProcess, what: string): Promise<T> {
@@ -107,6 +150,7 @@ async function main(): Promise<void> {
   // The default, and twice it: whether more slots still help.
   const { DEFAULT_WORKER_CONCURRENCY } = await import("../lib/config/env");
   const concurrencies = (argValue("--concurrency") ?? `${DEFAULT_WORKER_CONCURRENCY},${DEFAULT_WORKER_CONCURRENCY * 2}`).split(",").map(Number);
+  const workerCounts = (argValue("--workers") ?? "1,2").split(",").map(Number);
   const { lookup } = await import("../lib/dns/lookup");
   const { loopbackDnsEnv } = await import("../tests/support/dns-server");
   const { startTestCluster, createDatabaseFromTemplate, databaseUrl } = await import("../tests/support/postgres-cluster");
@@ -208,12 +252,17 @@ async function main(): Promise<void> {
   const rtt = percentile(rtts, 0.5);
   console.log(`One DNS round trip (baseline, median of 10): ${rtt.toFixed(1)} ms`);
 
+  // PostgreSQL's CPU is measured from its postmaster: the parent of the backend serving us.
+  const backend = await db.$queryRawUnsafe<{ pid: number }[]>("SELECT pg_backend_pid() AS pid");
+  const backendStat = readFileSync(`/proc/${backend[0]!.pid}/stat`, "utf8");
+  const postmasterPid = Number(backendStat.slice(backendStat.lastIndexOf(")") + 2).split(" ")[1]);
+
   // The queue's tables exist once a pg-boss client has started (the sender installs them too).
   const boss = await getJobClient(loaded.config);
 
   const results: string[] = [];
   for (const concurrency of concurrencies) {
-    for (const workers of [1, 2]) {
+    for (const workers of workerCounts) {
       // Every domain due again, with its job, before the workers start asking.
       await db.domain.updateMany({ where: { organizationId: org.id }, data: { nextCheckAt: new Date(), lastCheckedAt: null } });
       await boss.getDb().executeSql(`DELETE FROM pgboss.job WHERE name = $1`, [QUEUES.domainCheck]);
@@ -227,12 +276,17 @@ async function main(): Promise<void> {
       await Promise.all(children.map((child) => nextMessage(child, "worker start")));
       const started = performance.now();
       const runStartedAt = new Date();
+      const pgCpuBefore = postgresCpuMs(postmasterPid);
+      const dnsCpuBefore = procCpuMs(fixture.pid!);
       let checked = 0;
       while (checked < domains && performance.now() - started < RUN_LIMIT_MS) {
         await new Promise((resolve) => setTimeout(resolve, 250));
         checked = await db.domain.count({ where: { organizationId: org.id, lastCheckedAt: { not: null } } });
       }
       const elapsed = (performance.now() - started) / 1000;
+      const pgCpu = postgresCpuMs(postmasterPid) - pgCpuBefore;
+      const dnsCpu = procCpuMs(fixture.pid!) - dnsCpuBefore;
+      const load = os.loadavg()[0]!;
       const cpu = await Promise.all(
         children.map(async (child) => {
           const reply = nextMessage<{ cpuMs: number }>(child, "worker stop");
@@ -263,10 +317,12 @@ async function main(): Promise<void> {
         `${workers} worker${workers > 1 ? "s" : " "} × ${String(concurrency).padStart(2)} slots`,
         `${String(checked).padStart(6)} checks in ${elapsed.toFixed(1).padStart(6)} s = ${rate.toFixed(1).padStart(6)} checks/s`,
         `CPU ${cpuShare.padEnd(11)} (${cpuPerCheck.toFixed(1)} ms a check)`,
+        `PostgreSQL ${((pgCpu / 1000 / elapsed) * 100).toFixed(0)}% (${(pgCpu / Math.max(1, checked)).toFixed(1)} ms a check)`,
+        `DNS fixture ${((dnsCpu / 1000 / elapsed) * 100).toFixed(0)}% (${(dnsCpu / Math.max(1, checked)).toFixed(1)} ms)`,
         `median job ${Number(jobs[0]?.job ?? 0).toFixed(0)} ms, of which DNS check ${Number(timings[0]?.dns ?? 0).toFixed(0)} ms (${Number(timings[0]?.queries ?? 0).toFixed(0)} queries)`,
         `| one-round-trip ceiling ${ceiling.toFixed(0).padStart(4)}/s: ×${(rate / ceiling).toFixed(2)}`,
         `| target ≥ 100/s: ${rate >= 100 ? "met" : "NOT met"}`,
-        `| load ${os.loadavg()[0]!.toFixed(1)}`,
+        `| load ${load.toFixed(1)}`,
         checked < domains ? `(stopped at the ${RUN_LIMIT_MS / 60_000}-minute limit)` : verified < domains ? `(${domains - verified} not verified)` : "",
       ].join("  ");
       console.log(line);

@@ -40,7 +40,7 @@ export function buildExpectedRecords(
   ];
 }
 
-interface StoredRecord {
+export interface StoredRecord {
   kind: ExpectedRecord["kind"];
   name: string;
   value: string;

@@ -11,7 +11,7 @@ import { createNotification } from "@/lib/notifications/commands";
 import { queueWebhookEvent } from "@/lib/notifications/webhooks/deliveries";
 
 import { nextCheckAt, type MonitoringSettings } from "./check-schedule";
-import { expectedFromStored } from "./expected-records";
+import { expectedFromStored, type StoredRecord } from "./expected-records";
 import { enqueueAfterCheck } from "./follow-ups";
 import { nextDomainState, type DomainState, type DomainStatus, type StatusEvent, type StatusPolicy } from "./status";
 
@@ -22,13 +22,70 @@ const CHECK_HISTORY = 50;
 
 export type Expectation = Awaited<ReturnType<typeof loadExpectation>>;
 
+/** A DKIM key as the self-test reads it (a live one: pending, active or retiring). */
+interface LiveKey {
+  id: string;
+  selector: string;
+  publicKey: string;
+  privateKeySealed: string | null;
+  state: (typeof LIVE_KEY_STATES)[number];
+  retireAfter: Date | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What a check needs, in one statement (a re-check reads it for every domain, thousands an hour):
+ * the domain's status and schedule, its records in check order (without their last results, which
+ * the check replaces), and its live DKIM keys for the self-test.
+ */
 export async function loadExpectation(db: Database, organizationId: string | null, domainId: string) {
-  const domain = await db.domain.findFirst({
-    where: { id: domainId, ...(organizationId ? { organizationId } : {}) },
-    include: { records: { orderBy: { position: "asc" } } },
-  });
-  if (!domain) throw new NotFoundError("This domain does not exist, or it was deleted.");
-  return { domain, input: { domain: domain.name, records: domain.records.map(expectedFromStored) } };
+  const rows = UUID.test(domainId)
+    ? await db.$queryRaw<
+        {
+          id: string;
+          organization_id: string;
+          kind: "custom" | "platform";
+          name: string;
+          display_name: string;
+          status: DomainStatus;
+          verification_started_at: Date;
+          verified_at: Date | null;
+          grace_started_at: Date | null;
+          next_check_at: Date | null;
+          records: (StoredRecord & { id: string; position: number; type: string; dkimKeyId: string | null })[];
+          keys: (Omit<LiveKey, "retireAfter"> & { retireAfter: string | null })[];
+        }[]
+      >`
+        SELECT d.id::text, d.organization_id::text, d.kind::text, d.name, d.display_name, d.status::text,
+               d.verification_started_at, d.verified_at, d.grace_started_at, d.next_check_at,
+               COALESCE((SELECT json_agg(json_build_object('id', r.id, 'kind', r.kind, 'position', r.position, 'type', r.type, 'name', r.name,
+                                                           'value', r.value, 'preference', r.preference, 'spfInclude', r.spf_include,
+                                                           'required', r.required, 'dkimKeyId', r.dkim_key_id) ORDER BY r.position)
+                           FROM domain_records r WHERE r.domain_id = d.id), '[]'::json) AS records,
+               COALESCE((SELECT json_agg(json_build_object('id', k.id, 'selector', k.selector, 'publicKey', k.public_key,
+                                                           'privateKeySealed', k.private_key_sealed, 'state', k.state, 'retireAfter', k.retire_after))
+                           FROM dkim_keys k WHERE k.domain_id = d.id AND k.state::text = ANY(${[...LIVE_KEY_STATES]}::text[])), '[]'::json) AS keys
+          FROM domains d
+         WHERE d.id = ${domainId}::uuid AND (${organizationId}::uuid IS NULL OR d.organization_id = ${organizationId}::uuid)`
+    : [];
+  const row = rows[0];
+  if (!row) throw new NotFoundError("This domain does not exist, or it was deleted.");
+  const domain = {
+    id: row.id,
+    organizationId: row.organization_id,
+    kind: row.kind,
+    name: row.name,
+    displayName: row.display_name,
+    status: row.status,
+    verificationStartedAt: row.verification_started_at,
+    verifiedAt: row.verified_at,
+    graceStartedAt: row.grace_started_at,
+    nextCheckAt: row.next_check_at,
+    records: row.records,
+  };
+  const keys: LiveKey[] = row.keys.map((key) => ({ ...key, retireAfter: key.retireAfter === null ? null : new Date(key.retireAfter) }));
+  return { domain, keys, input: { domain: domain.name, records: domain.records.map(expectedFromStored) } };
 }
 
 export interface VerificationOutcome {
@@ -77,11 +134,11 @@ export async function verifyAndRecord(
   trigger: CheckTrigger,
   options: VerifyAndRecordOptions,
 ): Promise<VerificationOutcome> {
-  const { domain, input } = options.expectation ?? (await loadExpectation(db, organizationId, domainId));
+  const { domain, keys, input } = options.expectation ?? (await loadExpectation(db, organizationId, domainId));
   // The DKIM self-test asks the resolvers for the key's record itself: it runs alongside the
   // check's queries rather than after them, so a check costs the DNS round trips of one run.
   const engine = verifyDomainRecords(input, options);
-  const selfTesting = selfTestDkimKeys(db, domain, engine, options.now?.() ?? new Date(), options);
+  const selfTesting = selfTestDkimKeys(domain, keys, engine, options.now?.() ?? new Date(), options);
   // Awaited below; until then a failure (the database gone) must not count as unhandled.
   selfTesting.catch(() => undefined);
   const engineReport = await engine;
@@ -292,8 +349,8 @@ async function announceStatusChange(
  * whenever DNS answered, found or not, so the result shown is never older than the record's verdict.
  */
 async function selfTestDkimKeys(
-  db: Database,
   domain: { id: string; name: string; records: { id: string; dkimKeyId: string | null }[] },
+  live: readonly LiveKey[],
   engine: Promise<VerificationReport>,
   now: Date,
   options: VerifyAndRecordOptions,
@@ -301,12 +358,9 @@ async function selfTestDkimKeys(
   const keyIds = domain.records.flatMap((record) => (record.dkimKeyId ? [record.dkimKeyId] : []));
   // No key read: whether one is due to retire is not known here.
   if (keyIds.length === 0) return { tests: [], retiringUntil: null };
-  // All the domain's live keys: those with a record are tested; when the retiring ones are due tells
-  // the transaction whether retireDueKeys has anything to do (a retiring key keeps its record until then).
-  const live = await db.dkimKey.findMany({
-    where: { domainId: domain.id, state: { in: [...LIVE_KEY_STATES] } },
-    select: { id: true, selector: true, publicKey: true, privateKeySealed: true, state: true, retireAfter: true },
-  });
+  // All the domain's live keys (read with the domain): those with a record are tested; when the
+  // retiring ones are due tells the transaction whether retireDueKeys has anything to do (a
+  // retiring key keeps its record until then).
   const retiringUntil = live.flatMap((key) => (key.state === "retiring" ? [key.retireAfter ?? new Date(0)] : []));
   const keys = live.filter((key) => keyIds.includes(key.id));
   const byId = new Map(keys.map((key) => [key.id, key]));

@@ -12,8 +12,10 @@ import { JOB_SCHEMA, QUEUES, type DomainCheckJob, type TestMessageJob, type Webh
  */
 export async function enqueueDomainCheck(domainId: string, at: Date | null): Promise<void> {
   const boss = await getJobClient();
+  // `policy = 'stately'` (every domain-check job's) lets PostgreSQL find the job by pg-boss's own
+  // unique index on (name, state, singleton key); without it the delete read every queued check.
   await boss.getDb().executeSql(
-    `DELETE FROM ${JOB_SCHEMA}.job WHERE name = $1 AND COALESCE(singleton_key, '') = $2 AND state < 'active'`,
+    `DELETE FROM ${JOB_SCHEMA}.job WHERE name = $1 AND COALESCE(singleton_key, '') = $2 AND state < 'active' AND policy = 'stately'`,
     [QUEUES.domainCheck, domainId],
   );
   if (!at) return;

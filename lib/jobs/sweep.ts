@@ -32,6 +32,9 @@ export async function sweepDueWork(db: Database, config: AppConfig, now = new Da
   const horizon = new Date(now.getTime() + 2 * config.JOB_SWEEP_INTERVAL);
   const settings = monitoringSettingsFrom(config);
 
+  // `policy = 'stately'` (the policy of every job in both queues, lib/jobs/queues.ts) lets PostgreSQL
+  // look each job up in pg-boss's unique index on (name, state, singleton key) instead of reading
+  // every queued job for each row: seconds per sweep with 10,000 checks queued.
   const domains = await db.$queryRawUnsafe<
     {
       id: string;
@@ -50,7 +53,7 @@ export async function sweepDueWork(db: Database, config: AppConfig, now = new Da
         AND (d.next_check_at IS NULL OR d.next_check_at <= $1)
         AND NOT EXISTS (
           SELECT 1 FROM ${JOB_SCHEMA}.job j
-           WHERE j.name = $3 AND COALESCE(j.singleton_key, '') = d.id::text
+           WHERE j.name = $3 AND COALESCE(j.singleton_key, '') = d.id::text AND j.policy = 'stately'
              AND (j.state = 'active' OR (j.state < 'active' AND j.start_after <= GREATEST(COALESCE(d.next_check_at, $2), $2) + interval '5 seconds')))
       ORDER BY d.next_check_at NULLS FIRST
       LIMIT ${BATCH}`,
@@ -78,7 +81,7 @@ export async function sweepDueWork(db: Database, config: AppConfig, now = new Da
       WHERE wd.status = 'pending' AND wd.next_attempt_at IS NOT NULL AND wd.next_attempt_at <= $1
         AND NOT EXISTS (
           SELECT 1 FROM ${JOB_SCHEMA}.job j
-           WHERE j.name = $2 AND COALESCE(j.singleton_key, '') = wd.id::text AND j.state <= 'active')
+           WHERE j.name = $2 AND COALESCE(j.singleton_key, '') = wd.id::text AND j.state <= 'active' AND j.policy = 'stately')
       ORDER BY wd.next_attempt_at
       LIMIT ${BATCH}`,
     horizon,

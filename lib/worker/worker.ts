@@ -16,6 +16,7 @@ import { deliveryDependencies } from "@/lib/test-messages/settings";
 import { attemptDelivery } from "@/lib/notifications/webhooks/deliveries";
 import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
 
+import { startBatchWorker, type BatchWorker } from "@/lib/jobs/batch-worker";
 import { describeBossError, lendJobClient, pgBossOptions, releaseJobClient } from "@/lib/jobs/client";
 import { runScheduledCheck } from "@/lib/jobs/domain-checks";
 import { enqueueWebhookDelivery } from "@/lib/jobs/enqueue";
@@ -119,15 +120,13 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
 
   // One cache for all of this worker's checks: a re-check then asks only for the records themselves.
   const dnsCache = new DnsCache();
-  const workOptions = { batchSize: 1, pollingIntervalSeconds };
   /**
-   * Registers a handler for `queue`. pg-boss waits the polling interval after every fetch; a slot
-   * that just ran a job asks again at once instead, so a backlog (domains due together) drains at
-   * the speed of the work, and only an idle slot waits.
+   * Registers a single-slot handler for `queue` (the sweep, retention). pg-boss waits the polling
+   * interval after every fetch; a slot that just ran a job asks again at once instead.
    */
   async function serve<T extends object>(queue: string, body: (data: T, job: PgBoss.Job<T>) => Promise<unknown>): Promise<void> {
     let slot: string | null = null;
-    slot = await boss.work<T>(queue, workOptions, async ([job]) => {
+    slot = await boss.work<T>(queue, { batchSize: 1, pollingIntervalSeconds }, async ([job]) => {
       if (!job) return;
       try {
         return await run(queue, job, (data) => body(data, job));
@@ -136,26 +135,40 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
       }
     });
   }
-  for (let index = 0; index < config.WORKER_CONCURRENCY; index++) {
-    await serve<DomainCheckJob>(QUEUES.domainCheck, async ({ domainId }, job) => {
-      log.debug({ queue: QUEUES.domainCheck, jobId: job.id, domainId }, "domain check started");
-      return { domainId, result: await runScheduledCheck(db, domainId, config, { dnsCache }) };
-    });
-    await serve<WebhookDeliveryJob>(QUEUES.webhookDelivery, async ({ deliveryId }) => {
-      const outcome = await attemptDelivery(db, deliveryId, webhookDependencies(config));
-      if (outcome.outcome === "retry") {
-        // The row holds the next attempt's time; if queueing fails the sweep queues it.
-        await enqueueWebhookDelivery(deliveryId, outcome.nextAttemptAt).catch((error: unknown) =>
-          log.warn({ err: error, deliveryId }, "could not queue the next webhook attempt; the job sweep will"),
-        );
-      }
-      return { deliveryId, ...outcome };
-    });
-    await serve<TestMessageJob>(QUEUES.testMessage, async ({ testMessageId }) => ({
-      testMessageId,
-      ...(await deliverTestMessage(db, testMessageId, await deliveryDependencies(config))),
-    }));
+  /**
+   * The queues that run WORKER_CONCURRENCY jobs at once: fetched and completed several at a time
+   * (lib/jobs/batch-worker.ts), each job in its own slot.
+   */
+  const batchWorkers: BatchWorker[] = [];
+  function serveConcurrently<T extends object>(queue: string, body: (data: T, job: PgBoss.Job<T>) => Promise<unknown>): void {
+    batchWorkers.push(
+      startBatchWorker<T>(boss, {
+        queue,
+        concurrency: config.WORKER_CONCURRENCY,
+        pollingIntervalMs: pollingIntervalSeconds * 1000,
+        run: (job) => run(queue, job, (data) => body(data, job)),
+        onError: (error) => log.warn({ err: describeBossError(error), queue }, "job queue error"),
+      }),
+    );
   }
+  serveConcurrently<DomainCheckJob>(QUEUES.domainCheck, async ({ domainId }, job) => {
+    log.debug({ queue: QUEUES.domainCheck, jobId: job.id, domainId }, "domain check started");
+    return { domainId, result: await runScheduledCheck(db, domainId, config, { dnsCache }) };
+  });
+  serveConcurrently<WebhookDeliveryJob>(QUEUES.webhookDelivery, async ({ deliveryId }) => {
+    const outcome = await attemptDelivery(db, deliveryId, webhookDependencies(config));
+    if (outcome.outcome === "retry") {
+      // The row holds the next attempt's time; if queueing fails the sweep queues it.
+      await enqueueWebhookDelivery(deliveryId, outcome.nextAttemptAt).catch((error: unknown) =>
+        log.warn({ err: error, deliveryId }, "could not queue the next webhook attempt; the job sweep will"),
+      );
+    }
+    return { deliveryId, ...outcome };
+  });
+  serveConcurrently<TestMessageJob>(QUEUES.testMessage, async ({ testMessageId }) => ({
+    testMessageId,
+    ...(await deliverTestMessage(db, testMessageId, await deliveryDependencies(config))),
+  }));
   await serve<object>(QUEUES.sweep, () => sweepDueWork(db, config));
   await serve<object>(QUEUES.mailRetention, () => pruneInboundMail(db, config));
 
@@ -190,6 +203,8 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
         state = "stopping";
         await heartbeat.stop();
         const started = performance.now();
+        // Ours first (they complete what finished and hand back what is still running), then pg-boss's own.
+        await Promise.all(batchWorkers.map((worker) => worker.stop(Math.max(1000, timeoutMs))));
         try {
           await boss.stop({ graceful: true, timeout: Math.max(1000, timeoutMs), close: true, wait: true });
         } catch (error) {
