@@ -41,6 +41,24 @@ export interface BatchWorker {
   stop(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * The batch workers of this process, by queue, so that a job queued here to run now (a test message
+ * an admin just sent) is fetched at once rather than at the worker's next poll. On globalThis:
+ * Next.js loads instrumentation.ts (which starts the in-process worker) and the route handlers that
+ * queue jobs as separate bundles, which need not share module instances.
+ */
+const WAKERS = Symbol.for("erc.batchWorkerWakers");
+
+function wakers(): Map<string, Set<() => void>> {
+  const holder = globalThis as { [WAKERS]?: Map<string, Set<() => void>> };
+  return (holder[WAKERS] ??= new Map());
+}
+
+/** Tells this process's workers of `queue` that a job is due now. Other processes find it at their next poll. */
+export function wakeLocalWorkers(queue: string): void {
+  for (const wake of wakers().get(queue) ?? []) wake();
+}
+
 /** Finished jobs wait this long to be completed together (their checks are stored already). */
 const COMPLETE_DELAY_MS = 50;
 
@@ -116,6 +134,10 @@ export function startBatchWorker<T extends object>(boss: PgBoss, options: BatchW
   const handBack = (ids: string[]) =>
     Promise.all(ids.map((id) => boss.fail(queue, id, { message: "the worker stopped while the job was running" }).catch((error: unknown) => options.onError(error))));
 
+  const wakeForNewJob = () => wakeUp("poll");
+  const local = wakers().get(queue) ?? new Set<() => void>();
+  wakers().set(queue, local.add(wakeForNewJob));
+
   const loop = (async () => {
     // The last fetch found fewer jobs than it asked for: the queue has nothing more due for now.
     let drained = false;
@@ -149,6 +171,7 @@ export function startBatchWorker<T extends object>(boss: PgBoss, options: BatchW
     stop(timeoutMs) {
       stopped ??= (async () => {
         stopping = true;
+        local.delete(wakeForNewJob);
         wakeUp("stop");
         await loop;
         const deadline = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@ import PgBoss from "pg-boss";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 
 import { databaseUrl, getDb } from "@/lib/db/client";
-import { startBatchWorker, type BatchWorker } from "@/lib/jobs/batch-worker";
+import { startBatchWorker, wakeLocalWorkers, type BatchWorker } from "@/lib/jobs/batch-worker";
 import { pgBossOptions } from "@/lib/jobs/client";
 import { JOB_SCHEMA } from "@/lib/jobs/queues";
 
@@ -138,5 +138,27 @@ describe("a queue served in batches", () => {
     expect(all.quick?.state).toBe("completed");
     expect(all.slow?.state).toBe("retry");
     expect(worker.running()).toBe(0);
+  });
+
+  it("fetches a job queued in its own process at once when told, not at its next poll", async () => {
+    const name = await newQueue();
+    const ran: string[] = [];
+    workers.push(
+      startBatchWorker<{ key: string }>(boss, {
+        queue: name,
+        concurrency: 4,
+        // Longer than the wait below: only the wake-up can bring the job in time.
+        pollingIntervalMs: 60_000,
+        onError: () => undefined,
+        run: async (job) => {
+          ran.push(job.data.key);
+        },
+      }),
+    );
+    // The worker's first fetch finds the queue empty; it now waits for its next poll.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await queue(name, ["sent-now"]);
+    wakeLocalWorkers(name);
+    await eventually("the job ran before the next poll", async () => ran.includes("sent-now"), 10_000);
   });
 });
