@@ -34,6 +34,31 @@ interface LiveKey {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The columns of a domain a check decides its new state from, as both of its reads return them. */
+interface DomainStateRow {
+  organization_id: string;
+  kind: "custom" | "platform";
+  name: string;
+  display_name: string;
+  status: DomainStatus;
+  verification_started_at: Date;
+  grace_started_at: Date | null;
+  verified_at: Date | null;
+}
+
+function domainState(row: DomainStateRow) {
+  return {
+    organizationId: row.organization_id,
+    kind: row.kind,
+    name: row.name,
+    displayName: row.display_name,
+    status: row.status,
+    verificationStartedAt: row.verification_started_at,
+    graceStartedAt: row.grace_started_at,
+    verifiedAt: row.verified_at,
+  };
+}
+
 /**
  * What a check needs, in one statement (a re-check reads it for every domain, thousands an hour):
  * the domain's status and schedule, its records in check order (without their last results, which
@@ -42,20 +67,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function loadExpectation(db: Database, organizationId: string | null, domainId: string) {
   const rows = UUID.test(domainId)
     ? await db.$queryRaw<
-        {
+        (DomainStateRow & {
           id: string;
-          organization_id: string;
-          kind: "custom" | "platform";
-          name: string;
-          display_name: string;
-          status: DomainStatus;
-          verification_started_at: Date;
-          verified_at: Date | null;
-          grace_started_at: Date | null;
           next_check_at: Date | null;
           records: (StoredRecord & { id: string; position: number; type: string; dkimKeyId: string | null })[];
           keys: (Omit<LiveKey, "retireAfter"> & { retireAfter: string | null })[];
-        }[]
+        })[]
       >`
         SELECT d.id::text, d.organization_id::text, d.kind::text, d.name, d.display_name, d.status::text,
                d.verification_started_at, d.verified_at, d.grace_started_at, d.next_check_at,
@@ -71,19 +88,7 @@ export async function loadExpectation(db: Database, organizationId: string | nul
     : [];
   const row = rows[0];
   if (!row) throw new NotFoundError("This domain does not exist, or it was deleted.");
-  const domain = {
-    id: row.id,
-    organizationId: row.organization_id,
-    kind: row.kind,
-    name: row.name,
-    displayName: row.display_name,
-    status: row.status,
-    verificationStartedAt: row.verification_started_at,
-    verifiedAt: row.verified_at,
-    graceStartedAt: row.grace_started_at,
-    nextCheckAt: row.next_check_at,
-    records: row.records,
-  };
+  const domain = { id: row.id, ...domainState(row), nextCheckAt: row.next_check_at, records: row.records };
   const keys: LiveKey[] = row.keys.map((key) => ({ ...key, retireAfter: key.retireAfter === null ? null : new Date(key.retireAfter) }));
   return { domain, keys, input: { domain: domain.name, records: domain.records.map(expectedFromStored) } };
 }
@@ -388,31 +393,10 @@ async function selfTestDkimKeys(
 }
 
 async function lockDomain(tx: Prisma.TransactionClient, domainId: string): Promise<LockedDomain | null> {
-  const rows = await tx.$queryRaw<
-    {
-      organization_id: string;
-      kind: "custom" | "platform";
-      name: string;
-      display_name: string;
-      status: DomainStatus;
-      verification_started_at: Date;
-      grace_started_at: Date | null;
-      verified_at: Date | null;
-    }[]
-  >`SELECT organization_id::text, kind::text, name, display_name, status::text, verification_started_at, grace_started_at, verified_at
+  const rows = await tx.$queryRaw<DomainStateRow[]>`SELECT organization_id::text, kind::text, name, display_name, status::text, verification_started_at, grace_started_at, verified_at
       FROM domains WHERE id = ${domainId}::uuid FOR UPDATE`;
   const row = rows[0];
-  if (!row) return null;
-  return {
-    organizationId: row.organization_id,
-    kind: row.kind,
-    name: row.name,
-    displayName: row.display_name,
-    status: row.status,
-    verificationStartedAt: row.verification_started_at,
-    graceStartedAt: row.grace_started_at,
-    verifiedAt: row.verified_at,
-  };
+  return row ? domainState(row) : null;
 }
 
 /**

@@ -40,6 +40,24 @@ const states = async (name: string) =>
   );
 
 const workers: BatchWorker[] = [];
+
+/** A worker on `name` for one test (stopped after it); returns the keys of the jobs it started, in order. */
+function serve(name: string, options: { concurrency: number; pollingIntervalMs: number; run?: (key: string) => Promise<void> }): string[] {
+  const ran: string[] = [];
+  workers.push(
+    startBatchWorker<{ key: string }>(boss, {
+      queue: name,
+      concurrency: options.concurrency,
+      pollingIntervalMs: options.pollingIntervalMs,
+      onError: () => undefined,
+      run: async (job) => {
+        ran.push(job.data.key);
+        await options.run?.(job.data.key);
+      },
+    }),
+  );
+  return ran;
+}
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((worker) => worker.stop(100)));
 });
@@ -93,20 +111,14 @@ describe("a queue served in batches", () => {
   it("fails a job that throws into retry, and hands out the slot of one that outlives its expiry", async () => {
     const name = await newQueue({ expireInSeconds: 1 });
     await queue(name, ["throws", "hangs"]);
-    const ran: string[] = [];
-    workers.push(
-      startBatchWorker<{ key: string }>(boss, {
-        queue: name,
-        concurrency: 1,
-        pollingIntervalMs: 500,
-        onError: () => undefined,
-        run: async (job) => {
-          ran.push(job.data.key);
-          if (job.data.key === "throws") throw new Error("the database went away");
-          if (job.data.key === "hangs") await new Promise(() => undefined);
-        },
-      }),
-    );
+    const ran = serve(name, {
+      concurrency: 1,
+      pollingIntervalMs: 500,
+      run: async (key) => {
+        if (key === "throws") throw new Error("the database went away");
+        if (key === "hangs") await new Promise(() => undefined);
+      },
+    });
     const failed = await eventually("both jobs failed into retry", async () => {
       const all = await states(name);
       return all.throws?.state === "retry" && all.hangs?.state === "retry" && all;
@@ -142,19 +154,8 @@ describe("a queue served in batches", () => {
 
   it("fetches a job queued in its own process at once when told, not at its next poll", async () => {
     const name = await newQueue();
-    const ran: string[] = [];
-    workers.push(
-      startBatchWorker<{ key: string }>(boss, {
-        queue: name,
-        concurrency: 4,
-        // Longer than the wait below: only the wake-up can bring the job in time.
-        pollingIntervalMs: 60_000,
-        onError: () => undefined,
-        run: async (job) => {
-          ran.push(job.data.key);
-        },
-      }),
-    );
+    // A poll interval longer than the wait below: only the wake-up can bring the job in time.
+    const ran = serve(name, { concurrency: 4, pollingIntervalMs: 60_000 });
     // The worker's first fetch finds the queue empty; it now waits for its next poll.
     await new Promise((resolve) => setTimeout(resolve, 300));
     await queue(name, ["sent-now"]);
