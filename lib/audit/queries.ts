@@ -2,6 +2,7 @@ import "server-only";
 
 import { getDb, type DbClient, type Prisma } from "@/lib/db/client";
 import { toCsvLine, toCsvLines } from "@/lib/routes/csv";
+import { isUuid } from "@/lib/validation/uuid";
 
 import { AUDIT_ENTITY_LABELS, AUDIT_EXPORT_LIMIT, AUDIT_PAGE_SIZE, type AuditQuery } from "./schemas";
 import { readRouteImport, type AuditEntityType, type AuditLogEntry, type AuditLogPage } from "./types";
@@ -36,7 +37,6 @@ function whereFor(organizationId: string, query: AuditQuery): Prisma.AuditEntryW
   return where;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Pages that list every object of a kind, for kinds without a page of their own. */
 const KIND_PAGES: Partial<Record<AuditEntityType, string>> = {
@@ -56,7 +56,7 @@ type EntryRow = { entityType: string; entityId: string | null };
  * are linked; a deleted one has nowhere to go.
  */
 async function linksFor(db: DbClient, organizationId: string, rows: EntryRow[]): Promise<(string | null)[]> {
-  const idsOf = (type: string) => [...new Set(rows.filter((row) => row.entityType === type && row.entityId && UUID.test(row.entityId)).map((row) => row.entityId!))];
+  const idsOf = (type: string) => [...new Set(rows.filter((row) => row.entityType === type && row.entityId && isUuid(row.entityId)).map((row) => row.entityId!))];
   const [routes, domains, queues, skills, languages, webhooks, apiKeys] = await Promise.all([
     db.route.findMany({ where: { organizationId, id: { in: idsOf("route") } }, select: { id: true, address: true } }),
     db.domain.findMany({ where: { organizationId, id: { in: idsOf("domain") } }, select: { id: true, name: true } }),

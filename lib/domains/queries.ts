@@ -5,6 +5,7 @@ import { getDkimPanel, selfTestViewOf } from "@/lib/domains/dkim/queries";
 import type { DkimKeyState, DkimPanelView } from "@/lib/domains/dkim/types";
 import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
 import { NotFoundError } from "@/lib/errors";
+import { isUuid } from "@/lib/validation/uuid";
 
 import { domainWideProblem } from "./dns-problem";
 import { checkHostname, checkPlatformLabel, isSameOrSubdomain } from "./hostname";
@@ -61,13 +62,12 @@ export async function findDomainByName(db: DbClient, organizationId: string, nam
   return db.domain.findFirst({ where: { name: checked.ascii, organizationId }, select: domainPublicSelect });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The domain a page's URL names: `/domains/help.acme.com`, or the domain's id; null for anything else (a 404). */
 export async function findDomainByKey(db: DbClient, organizationId: string, key: string) {
   const decoded = safeDecode(key);
   if (decoded === null) return null;
-  if (UUID.test(decoded)) return findOwnDomain(db, organizationId, decoded);
+  if (isUuid(decoded)) return findOwnDomain(db, organizationId, decoded);
   return findDomainByName(db, organizationId, decoded);
 }
 

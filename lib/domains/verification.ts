@@ -9,6 +9,7 @@ import { log } from "@/lib/log";
 import { describeDomainEvent, type MissingRecord } from "./status-messages";
 import { createNotification } from "@/lib/notifications/commands";
 import { queueWebhookEvent } from "@/lib/notifications/webhooks/deliveries";
+import { isUuid } from "@/lib/validation/uuid";
 
 import { nextCheckAt, type MonitoringSettings } from "./check-schedule";
 import { expectedFromStored, type StoredRecord } from "./expected-records";
@@ -31,8 +32,6 @@ interface LiveKey {
   state: (typeof LIVE_KEY_STATES)[number];
   retireAfter: Date | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The columns of a domain a check decides its new state from, as both of its reads return them. */
 interface DomainStateRow {
@@ -65,7 +64,7 @@ function domainState(row: DomainStateRow) {
  * the check replaces), and its live DKIM keys for the self-test.
  */
 export async function loadExpectation(db: Database, organizationId: string | null, domainId: string) {
-  const rows = UUID.test(domainId)
+  const rows = isUuid(domainId)
     ? await db.$queryRaw<
         (DomainStateRow & {
           id: string;

@@ -7,9 +7,10 @@ import { NotFoundError } from "@/lib/errors";
 import type { AuthDetails, Hop, StoredHeader } from "@/lib/mail/types";
 import { readRawMessage } from "@/lib/mail/store";
 import { escapeLike } from "@/lib/db/like";
+import { isUuid } from "@/lib/validation/uuid";
 
 import { describeAuthentication } from "./auth-words";
-import { encodeCursor, UUID_PATTERN, type MessageCursor, type MessagesQuery } from "./schemas";
+import { encodeCursor, type MessageCursor, type MessagesQuery } from "./schemas";
 import {
   RECENT_MESSAGES_CAP,
   RECENT_MESSAGES_DAYS,
@@ -103,7 +104,7 @@ async function plan(db: DbClient, organizationId: string, query: MessagesQuery):
   if (query.q) {
     const pattern = `%${escapeLike(query.q.toLowerCase())}%`;
     // The id in "250 Ok: queued as <id>" (or a refusal's id) finds that very row.
-    const id = UUID_PATTERN.test(query.q) ? query.q.toLowerCase() : null;
+    const id = isUuid(query.q) ? query.q.toLowerCase() : null;
     deliveries.push(
       id
         ? Prisma.sql`(d.search_text LIKE ${pattern} OR d.message_id = ${id}::uuid OR d.id = ${id}::uuid)`
@@ -331,7 +332,7 @@ function hopsOf(stored: Hop[], message: { sentAt: Date | null; receivedAt: Date;
 
 /** A message as this organisation received it; null when it has no recipient of this organisation. */
 export async function getMessageDetail(scope: MessageScope, id: string, db: DbClient = getDb()): Promise<MessageDetail | null> {
-  if (!UUID_PATTERN.test(id)) return null;
+  if (!isUuid(id)) return null;
   const deliveries = await db.inboundDelivery.findMany({
     where: { messageId: id, organizationId: scope.organizationId },
     orderBy: [{ recipientKey: "asc" }, { id: "asc" }],
@@ -389,7 +390,7 @@ export async function getMessageDetail(scope: MessageScope, id: string, db: DbCl
 
 /** A refused attempt at one of this organisation's addresses; null for anyone else's. */
 export async function getRefusalDetail(scope: MessageScope, id: string, db: DbClient = getDb()): Promise<RefusalDetail | null> {
-  if (!UUID_PATTERN.test(id)) return null;
+  if (!isUuid(id)) return null;
   const refusal = await db.inboundRefusal.findFirst({
     where: { id, organizationId: scope.organizationId },
     include: { domain: { select: { id: true, displayName: true, organizationId: true } } },
@@ -432,7 +433,7 @@ export interface RawMessage {
 export async function readMessageEml(actor: MessageScope & AccessSubject, id: string, db: DbClient = getDb()): Promise<RawMessage> {
   if (!can(actor, "manage")) throw new Error("readMessageEml needs an actor with the manage permission");
   const missing = () => new NotFoundError("This message does not exist, or it was deleted.");
-  if (!UUID_PATTERN.test(id)) throw missing();
+  if (!isUuid(id)) throw missing();
   const owned = await db.inboundDelivery.findFirst({ where: { messageId: id, organizationId: actor.organizationId }, select: { id: true } });
   if (!owned) throw missing();
   const message = await db.inboundMessage.findUnique({ where: { id }, select: { rawGzip: true, rawSha256: true } });
@@ -447,7 +448,7 @@ export async function readMessageEml(actor: MessageScope & AccessSubject, id: st
  * joining the organisation's own routes or queues; their deliveries are that organisation's.
  */
 export async function countRecentMessages(scope: MessageScope, by: "route" | "queue", ids: readonly string[], db: DbClient = getDb(), now = new Date()): Promise<Record<string, number>> {
-  const wanted = [...new Set(ids.filter((id) => UUID_PATTERN.test(id)))];
+  const wanted = [...new Set(ids.filter((id) => isUuid(id)))];
   if (wanted.length === 0) return {};
   const owners = Prisma.raw(by === "route" ? "routes" : "queues");
   const rows = await db.$queryRaw<{ id: string; count: number }[]>`

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { plainText } from "@/lib/validation/plain-text";
+import { UUID_SOURCE } from "@/lib/validation/uuid";
 
 import { MESSAGE_STATUSES } from "./types";
 
@@ -23,9 +24,7 @@ export interface MessageCursor {
   id: string;
 }
 
-const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const CURSOR = new RegExp(`^(\\d{1,15})_(${UUID})_(${UUID})$`);
-export const UUID_PATTERN = new RegExp(`^${UUID}$`, "i");
+const CURSOR = new RegExp(`^(\\d{1,15})_(${UUID_SOURCE})_(${UUID_SOURCE})$`);
 
 export function encodeCursor(cursor: MessageCursor): string {
   return `${cursor.at.getTime()}_${cursor.group}_${cursor.id}`;

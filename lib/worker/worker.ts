@@ -203,10 +203,12 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
         state = "stopping";
         await heartbeat.stop();
         const started = performance.now();
-        // Ours first (they complete what finished and hand back what is still running), then pg-boss's own.
+        // Ours first (they complete what finished and hand back what is still running), then pg-boss's
+        // own (the sweep, retention) with what is left of the one timeout.
         await Promise.all(batchWorkers.map((worker) => worker.stop(Math.max(1000, timeoutMs))));
+        const left = timeoutMs - (performance.now() - started);
         try {
-          await boss.stop({ graceful: true, timeout: Math.max(1000, timeoutMs), close: true, wait: true });
+          await boss.stop({ graceful: true, timeout: Math.max(1000, left), close: true, wait: true });
         } catch (error) {
           log.warn({ err: describeBossError(error) }, "job queue did not stop cleanly");
         }
