@@ -12,11 +12,11 @@ import { checkHostname, DEFAULT_RESERVED_PLATFORM_LABELS } from "@/lib/domains/h
  */
 
 /**
- * Checks one worker runs at once. A check mostly waits for DNS (two round trips of tens of
- * milliseconds, then a few milliseconds of CPU), so one core keeps 16 busy: about 100 checks a
- * second where DNS answers in 50 ms (bench/recheck.ts; docs/decisions/028-recheck-throughput.md).
+ * Checks one worker runs at once. A check mostly waits for DNS (two or three round trips of tens
+ * of milliseconds, then about 8 ms of CPU), so one core keeps 24 busy: over 100 checks a second
+ * where DNS answers in 50 ms (bench/recheck.ts; docs/decisions/031-kept-dkim-test-message.md).
  */
-export const DEFAULT_WORKER_CONCURRENCY = 16;
+export const DEFAULT_WORKER_CONCURRENCY = 24;
 
 const booleanFlag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })

@@ -4,6 +4,7 @@ import { groupVerdict, verifyDomainRecords, type RecordCheck, type VerificationR
 import type { Database, Prisma } from "@/lib/db/client";
 import { retireDueKeys } from "@/lib/domains/dkim/key-records";
 import { LIVE_KEY_STATES, selfTestKeys, type KeyTestResult, type KeyUnderTest } from "@/lib/domains/dkim/key-tests";
+import type { SignedTestMessage } from "@/lib/domains/dkim/self-test";
 import { NotFoundError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { describeDomainEvent, type MissingRecord } from "./status-messages";
@@ -31,6 +32,8 @@ interface LiveKey {
   privateKeySealed: string | null;
   state: (typeof LIVE_KEY_STATES)[number];
   retireAfter: Date | null;
+  /** The self-test's kept signed message. */
+  signed: SignedTestMessage | null;
 }
 
 /** The columns of a domain a check decides its new state from, as both of its reads return them. */
@@ -70,7 +73,7 @@ export async function loadExpectation(db: Database, organizationId: string | nul
           id: string;
           next_check_at: Date | null;
           records: (StoredRecord & { id: string; position: number; type: string; dkimKeyId: string | null })[];
-          keys: (Omit<LiveKey, "retireAfter"> & { retireAfter: string | null })[];
+          keys: (Omit<LiveKey, "retireAfter" | "signed"> & { retireAfter: string | null; signedMessage: string | null; signedAt: string | null })[];
         })[]
       >`
         SELECT d.id::text, d.organization_id::text, d.kind::text, d.name, d.display_name, d.status::text,
@@ -80,7 +83,8 @@ export async function loadExpectation(db: Database, organizationId: string | nul
                                                            'required', r.required, 'dkimKeyId', r.dkim_key_id) ORDER BY r.position)
                            FROM domain_records r WHERE r.domain_id = d.id), '[]'::json) AS records,
                COALESCE((SELECT json_agg(json_build_object('id', k.id, 'selector', k.selector, 'publicKey', k.public_key,
-                                                           'privateKeySealed', k.private_key_sealed, 'state', k.state, 'retireAfter', k.retire_after))
+                                                           'privateKeySealed', k.private_key_sealed, 'state', k.state, 'retireAfter', k.retire_after,
+                                                           'signedMessage', k.self_test_message, 'signedAt', k.self_test_signed_at))
                            FROM dkim_keys k WHERE k.domain_id = d.id AND k.state::text = ANY(${[...LIVE_KEY_STATES]}::text[])), '[]'::json) AS keys
           FROM domains d
          WHERE d.id = ${domainId}::uuid AND (${organizationId}::uuid IS NULL OR d.organization_id = ${organizationId}::uuid)`
@@ -88,7 +92,11 @@ export async function loadExpectation(db: Database, organizationId: string | nul
   const row = rows[0];
   if (!row) throw new NotFoundError("This domain does not exist, or it was deleted.");
   const domain = { id: row.id, ...domainState(row), nextCheckAt: row.next_check_at, records: row.records };
-  const keys: LiveKey[] = row.keys.map((key) => ({ ...key, retireAfter: key.retireAfter === null ? null : new Date(key.retireAfter) }));
+  const keys: LiveKey[] = row.keys.map(({ signedMessage, signedAt, ...key }) => ({
+    ...key,
+    retireAfter: key.retireAfter === null ? null : new Date(key.retireAfter),
+    signed: signedMessage !== null && signedAt !== null ? { message: signedMessage, signedAt: new Date(signedAt) } : null,
+  }));
   return { domain, keys, input: { domain: domain.name, records: domain.records.map(expectedFromStored) } };
 }
 
@@ -281,17 +289,20 @@ async function storeCheck(
        WHERE r.id = v.id AND EXISTS (SELECT 1 FROM domain)
     ), keys AS (
       UPDATE dkim_keys AS k
-         SET self_test_outcome = t.outcome, self_test_code = t.code, self_test_detail = t.detail, self_tested_at = t.tested_at
+         SET self_test_outcome = t.outcome, self_test_code = t.code, self_test_detail = t.detail, self_tested_at = t.tested_at,
+             self_test_message = CASE WHEN t.keep_signed THEN k.self_test_message ELSE t.signed_message END,
+             self_test_signed_at = CASE WHEN t.keep_signed THEN k.self_test_signed_at ELSE t.signed_at END
         FROM unnest(${selfTests.map((test) => test.keyId)}::uuid[], ${selfTests.map((test) => test.outcome)}::text[],
                     ${selfTests.map((test) => test.code)}::text[], ${selfTests.map((test) => test.detail)}::text[],
-                    ${selfTests.map((test) => test.testedAt)}::timestamptz[])
-             AS t(id, outcome, code, detail, tested_at)
+                    ${selfTests.map((test) => test.testedAt)}::timestamptz[], ${selfTests.map((test) => test.signed === undefined)}::boolean[],
+                    ${selfTests.map((test) => test.signed?.message ?? null)}::text[], ${selfTests.map((test) => test.signed?.signedAt ?? null)}::timestamptz[])
+             AS t(id, outcome, code, detail, tested_at, keep_signed, signed_message, signed_at)
        WHERE k.id = t.id AND EXISTS (SELECT 1 FROM domain)
     ), run AS (
       INSERT INTO domain_checks (domain_id, trigger, started_at, finished_at, ownership, inbound, sending, report)
       SELECT ${domainId}::uuid, ${check.trigger}, ${new Date(report.startedAt)}, ${new Date(report.finishedAt)},
              ${report.summary.ownership}::record_verdict, ${report.summary.inbound}::record_verdict, ${report.summary.sending}::record_verdict,
-             ${JSON.stringify({ ...report, dkimSelfTests: selfTests })}::jsonb
+             ${JSON.stringify({ ...report, dkimSelfTests: selfTests.map(({ signed: _signed, ...test }) => test) })}::jsonb
        WHERE EXISTS (SELECT 1 FROM domain)
     ), trimmed AS (
       DELETE FROM domain_checks

@@ -199,6 +199,73 @@ describe("the DKIM self-test", () => {
     expect(dkimRecord(checked).dkim!.selfTest!.message).toMatch(/clears by itself/);
   });
 
+  it("keeps its signed test message with the key, verifies that one again while it is recent, and signs afresh once it is old", async () => {
+    const domain = await register("kept.acme.test");
+    await publish(domain, expectedValue(domain));
+    const kept = () => db.dkimKey.findFirstOrThrow({ where: { domainId: domain.id, state: "active" }, select: { selfTestMessage: true, selfTestSignedAt: true } });
+    expect((await selfTest(domain.id)).panel.active!.selfTest).toMatchObject({ code: "pass" });
+    const first = await kept();
+    expect(first.selfTestMessage).toMatch(/^DKIM-Signature: [^]*d=kept\.acme\.test[^]*s=erc1/);
+    // Signed to expire a week after it was made (a day after it stops being reused).
+    const tag = (name: string) => Number(first.selfTestMessage!.match(new RegExp(`[; ]${name}=(\\d+)`))![1]);
+    expect(tag("x") - tag("t")).toBe(7 * 24 * 3600);
+    expect(Date.now() - first.selfTestSignedAt!.getTime()).toBeLessThan(60_000);
+
+    // The next check and the next self-test verify the same signature again.
+    expect(dkimRecord(await checkNow(domain.id))).toMatchObject({ verdict: "verified", dkim: { selfTest: { outcome: "pass" } } });
+    expect((await selfTest(domain.id)).panel.active!.selfTest).toMatchObject({ code: "pass" });
+    expect(await kept()).toEqual(first);
+
+    // Six days on, it is signed again.
+    await db.dkimKey.updateMany({ where: { domainId: domain.id }, data: { selfTestSignedAt: new Date(Date.now() - 6 * 24 * 3_600_000 - 60_000) } });
+    expect((await selfTest(domain.id)).panel.active!.selfTest).toMatchObject({ code: "pass" });
+    const second = await kept();
+    expect(second.selfTestMessage).not.toBe(first.selfTestMessage);
+    expect(Date.now() - second.selfTestSignedAt!.getTime()).toBeLessThan(60_000);
+    // A stored run's report never carries the message.
+    const runs = await db.domainCheck.findMany({ where: { domainId: domain.id }, select: { report: true } });
+    expect(JSON.stringify(runs)).not.toContain("DKIM-Signature");
+  });
+
+  it("drops a kept message that no longer verifies against our own published key, and the next test signs afresh", async () => {
+    const domain = await register("spoilt.acme.test");
+    await publish(domain, expectedValue(domain));
+    await selfTest(domain.id);
+    const { id, selfTestMessage } = await db.dkimKey.findFirstOrThrow({ where: { domainId: domain.id, state: "active" } });
+    // The signed body, changed after signing: its body hash no longer matches.
+    await db.dkimKey.update({ where: { id }, data: { selfTestMessage: selfTestMessage!.replace("never sent.", "never sent!") } });
+
+    expect((await selfTest(domain.id)).panel.active!.selfTest).toMatchObject({ outcome: "temporary_failure", code: "signature_invalid" });
+    expect(await db.dkimKey.findUniqueOrThrow({ where: { id }, select: { selfTestMessage: true, selfTestSignedAt: true } })).toEqual({
+      selfTestMessage: null,
+      selfTestSignedAt: null,
+    });
+    expect((await selfTest(domain.id)).panel.active!.selfTest).toMatchObject({ outcome: "pass", code: "pass" });
+    expect((await db.dkimKey.findUniqueOrThrow({ where: { id } })).selfTestMessage).toContain("never sent.");
+  });
+
+  it("reports a key the console can no longer open, whatever it signed before", async () => {
+    const domain = await register("unopenable.acme.test");
+    await publish(domain, expectedValue(domain));
+    await selfTest(domain.id);
+    const key = await db.dkimKey.findFirstOrThrow({ where: { domainId: domain.id, state: "active" } });
+    const otherSecrets = Buffer.alloc(32, 9).toString("base64");
+    // Sealed under another SECRETS_KEY: the console cannot sign with it any more.
+    await db.dkimKey.update({ where: { id: key.id }, data: { privateKeySealed: (await generateDkimKey(otherSecrets)).privateKeySealed } });
+
+    const { panel } = await selfTest(domain.id);
+    expect(panel.active!.selfTest).toMatchObject({ outcome: "temporary_failure", code: "key_unavailable" });
+    const checked = await checkNow(domain.id);
+    expect(dkimRecord(checked)).toMatchObject({ dkim: { selfTest: { code: "key_unavailable" } } });
+    expect(checked.groups.sending).not.toBe("verified");
+    // Kept for when the key opens again (an operator restores the old SECRETS_KEY) …
+    expect((await db.dkimKey.findUniqueOrThrow({ where: { id: key.id } })).selfTestMessage).toBe(key.selfTestMessage);
+    // … and then verified again as it was.
+    await db.dkimKey.update({ where: { id: key.id }, data: { privateKeySealed: key.privateKeySealed } });
+    expect((await selfTest(domain.id)).panel.active!.selfTest).toMatchObject({ outcome: "pass" });
+    expect((await db.dkimKey.findUniqueOrThrow({ where: { id: key.id } })).selfTestMessage).toBe(key.selfTestMessage);
+  });
+
   it("runs only for an administrator who can manage, and only on the organisation's own domains", async () => {
     const domain = await register("guarded.acme.test");
     await publish(domain, expectedValue(domain));
@@ -219,6 +286,8 @@ describe("the DKIM self-test", () => {
     expect(keys.length).toBeGreaterThan(0);
     const payload = JSON.stringify(responses);
     expect(payload).not.toMatch(/PRIVATE KEY|privateKey/);
+    // Nor the self-test's signed message: it stays on the server.
+    expect(payload).not.toContain("DKIM-Signature");
     for (const key of keys) {
       const pem = open(key.privateKeySealed!, process.env.SECRETS_KEY!);
       const base64 = pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");

@@ -74,7 +74,7 @@ export async function retireDueKeys(
   for (const key of due) {
     const updated = await tx.dkimKey.updateMany({
       where: { id: key.id, state: "retiring" },
-      data: { state: "retired", retiredAt: now, privateKeySealed: null },
+      data: { state: "retired", retiredAt: now, privateKeySealed: null, selfTestMessage: null, selfTestSignedAt: null },
     });
     if (updated.count === 0) continue;
     await tx.domainRecord.deleteMany({ where: { dkimKeyId: key.id } });

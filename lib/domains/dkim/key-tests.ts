@@ -5,7 +5,7 @@ import type { Prisma } from "@/lib/db/client";
 import type { RecordVerdict } from "@/lib/domains/types";
 
 import { openPrivateKey } from "./keys";
-import { runDkimSelfTest, selfTestOutcome, type SelfTestSettings } from "./self-test";
+import { runDkimSelfTest, selfTestOutcome, type SelfTestSettings, type SignedTestMessage } from "./self-test";
 import type { SelfTestCode, SelfTestOutcome } from "./types";
 import { dkimRecordVerdict, reconcileWithDns } from "./verdicts";
 
@@ -19,7 +19,7 @@ export const LIVE_KEY_STATES = ["pending", "active", "retiring"] as const;
 
 export interface KeyUnderTest {
   recordId: string;
-  key: { id: string; selector: string; publicKey: string; privateKeySealed: string | null };
+  key: { id: string; selector: string; publicKey: string; privateKeySealed: string | null; signed: SignedTestMessage | null };
   /**
    * The DNS engine's check of the key's record (null before the first check). A check may still be
    * running: the self-test's own DNS question then goes out alongside the check's instead of after it.
@@ -36,6 +36,8 @@ export interface KeyTestResult {
   testedAt: Date;
   /** The record's verdict with the self-test joined in (lib/dkim/verdicts.ts). */
   recordVerdict: RecordVerdict;
+  /** The signed test message to keep with the key: null drops it, undefined leaves it (self-test.ts). */
+  signed?: SignedTestMessage | null;
 }
 
 export interface KeyTestSettings extends SelfTestSettings {
@@ -46,7 +48,13 @@ export async function selfTestKeys(domainName: string, targets: readonly KeyUnde
   return Promise.all(
     targets.map(async ({ recordId, key, dns }) => {
       const tested = await runDkimSelfTest(
-        { domain: domainName, selector: key.selector, publicKey: key.publicKey, privateKeyPem: openPrivateKey(key.privateKeySealed, settings.secretsKey) },
+        {
+          domain: domainName,
+          selector: key.selector,
+          publicKey: key.publicKey,
+          privateKeyPem: openPrivateKey(key.privateKeySealed, settings.secretsKey),
+          signed: key.signed,
+        },
         settings,
       );
       const checked = await dns;
@@ -60,6 +68,7 @@ export async function selfTestKeys(domainName: string, targets: readonly KeyUnde
         detail: tested.detail,
         testedAt: tested.testedAt,
         recordVerdict: dkimRecordVerdict(checked?.verdict ?? "pending", { outcome }),
+        signed: tested.signed,
       };
     }),
   );
@@ -70,7 +79,13 @@ export async function storeKeyTests(tx: Prisma.TransactionClient, results: reado
   for (const result of results) {
     await tx.dkimKey.updateMany({
       where: { id: result.keyId },
-      data: { selfTestOutcome: result.outcome, selfTestCode: result.code, selfTestDetail: result.detail, selfTestedAt: result.testedAt },
+      data: {
+        selfTestOutcome: result.outcome,
+        selfTestCode: result.code,
+        selfTestDetail: result.detail,
+        selfTestedAt: result.testedAt,
+        ...(result.signed === undefined ? {} : { selfTestMessage: result.signed?.message ?? null, selfTestSignedAt: result.signed?.signedAt ?? null }),
+      },
     });
     if (options.recordVerdicts) {
       await tx.domainRecord.updateMany({ where: { id: result.recordId }, data: { verdict: result.recordVerdict } });

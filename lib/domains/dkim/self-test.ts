@@ -1,6 +1,6 @@
 import "server-only";
 
-import { createHash, createPublicKey, randomBytes } from "node:crypto";
+import { createPublicKey, randomBytes } from "node:crypto";
 
 import { dkimSign, dkimVerify, type DKIMResult } from "mailauth";
 
@@ -148,61 +148,73 @@ function classify(signature: DKIMResult & { publicKey?: string; rr?: string }, k
 }
 
 /**
- * Signed test messages, reused for a day: what a self-test proves is that the published record
- * verifies a signature made with our private key, and a signature made earlier with the same key
- * proves it as well as a new one. Signing (parsing the PEM, an RSA-2048 signature) was about a
- * tenth of a background re-check's CPU, and every re-check self-tests each live key. The verifying
- * half — fetching the record from the resolvers and checking the signature against it — runs every
- * time. Keyed by a hash of domain, selector and private key, so a new key (or a key opened with
- * another SECRETS_KEY) is signed afresh and no private key is kept here; a signature that did not
- * verify against our own published key is dropped, so the next test signs again. At most
- * SIGNED_LIMIT messages of about 1.5 kB each (15 MB).
+ * A signed test message, kept with its key (dkim_keys.self_test_message) and reused: what a
+ * self-test proves is that the published record verifies a signature made with our private key,
+ * and a signature made earlier with the same key proves it as well as a new one. Signing (parsing
+ * the PEM, an RSA-2048 signature) was about a quarter of a background re-check's CPU, and every
+ * re-check of a domain (each 6 hours by default, on whichever worker) self-tests each live key.
+ * The verifying half — fetching the record from the resolvers and checking the signature against
+ * it — runs every time, and the private key must still open: a key the console can no longer sign
+ * with is reported as such whatever was signed before.
+ *
+ * The message is signed to expire (DKIM's x= tag) a day after it stops being reused, so that a copy
+ * read out of the database is worth little to anyone replaying it. It says only that it is a
+ * self-test, and was never sent.
  */
-const SIGNED_REUSE_MS = 24 * 3_600_000;
-const SIGNED_LIMIT = 10_000;
-const signedMessages = new Map<string, { message: string; signedAt: number }>();
+const SIGNED_REUSE_MS = 6 * 24 * 3_600_000;
+const SIGNED_LIFETIME_MS = SIGNED_REUSE_MS + 24 * 3_600_000;
 
-function signedCacheKey(key: SelfTestKey & { privateKeyPem: string }): string {
-  return createHash("sha256").update(`${key.domain}\n${key.selector}\n${key.privateKeyPem}`).digest("base64");
+export interface SignedTestMessage {
+  message: string;
+  signedAt: Date;
 }
 
-async function signedTestMessage(key: SelfTestKey & { privateKeyPem: string }, cacheKey: string, now: Date): Promise<string | null> {
-  const cached = signedMessages.get(cacheKey);
-  if (cached && Math.abs(now.getTime() - cached.signedAt) < SIGNED_REUSE_MS) return cached.message;
+function reusable(signed: SignedTestMessage | null | undefined, now: Date): signed is SignedTestMessage {
+  if (!signed) return false;
+  const age = now.getTime() - signed.signedAt.getTime();
+  return age >= -60_000 && age < SIGNED_REUSE_MS;
+}
+
+/** Signs a fresh test message with the key; null when mailauth could not sign with it. */
+export async function signTestMessage(key: { domain: string; selector: string; privateKeyPem: string }, now: Date): Promise<SignedTestMessage | null> {
   const unsigned = testMessage(key.domain, now);
   const signature = { signingDomain: key.domain, selector: key.selector, privateKey: key.privateKeyPem, algorithm: "rsa-sha256", canonicalization: "relaxed/relaxed" };
   // mailauth 4.13 signs what `signatureData` lists (its typings also show the fields at the top level, which it ignores).
-  const signed = await dkimSign(unsigned, { ...signature, signatureData: [signature], signTime: now }).catch(() => null);
+  const signed = await dkimSign(unsigned, {
+    ...signature,
+    signatureData: [signature],
+    signTime: now,
+    expires: new Date(now.getTime() + SIGNED_LIFETIME_MS),
+  }).catch(() => null);
   if (!signed || signed.errors.length > 0 || !signed.signatures.trim()) return null;
-  const message = signed.signatures + unsigned;
-  signedMessages.delete(cacheKey);
-  signedMessages.set(cacheKey, { message, signedAt: now.getTime() });
-  // Oldest first: a Map iterates in insertion order.
-  if (signedMessages.size > SIGNED_LIMIT) signedMessages.delete(signedMessages.keys().next().value!);
-  return message;
+  return { message: signed.signatures + unsigned, signedAt: now };
 }
 
-export async function runDkimSelfTest(key: SelfTestKey, settings: SelfTestSettings): Promise<SelfTestResult> {
+/**
+ * Tests the key against what the resolvers return. `signed` is the key's kept test message, reused
+ * while it is recent; the result's `signed` is what to keep now: the message used (a new one, or
+ * the same), null to drop it (it did not verify against our own published key), or undefined to
+ * leave what is kept as it is (the private key could not be opened).
+ */
+export async function runDkimSelfTest(
+  key: SelfTestKey & { signed?: SignedTestMessage | null },
+  settings: SelfTestSettings,
+): Promise<SelfTestResult & { signed?: SignedTestMessage | null }> {
   const now = settings.now ?? new Date();
   if (!key.privateKeyPem) return result("key_unavailable", key, null, now);
 
-  const cacheKey = signedCacheKey({ ...key, privateKeyPem: key.privateKeyPem });
-  const message = await signedTestMessage({ ...key, privateKeyPem: key.privateKeyPem }, cacheKey, now);
-  if (!message) return result("key_unavailable", key, null, now);
+  const signed = reusable(key.signed, now) ? key.signed : await signTestMessage({ ...key, privateKeyPem: key.privateKeyPem }, now);
+  if (!signed) return result("key_unavailable", key, null, now);
 
   const verified = await withResolverDeadline({ resolvers: settings.resolvers, timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs }, (resolver) =>
-    dkimVerify(message, { resolver, curTime: now }),
+    dkimVerify(signed.message, { resolver, curTime: now }),
   );
-  if (!verified) return result("dns_error", key, `no answer within ${Math.round(settings.deadlineMs / 100) / 10} s`, now);
+  if (!verified) return { ...result("dns_error", key, `no answer within ${Math.round(settings.deadlineMs / 100) / 10} s`, now), signed };
   const ours = verified.results.find(
     (signature) => signature.signingDomain?.toLowerCase() === key.domain.toLowerCase() && signature.selector === key.selector,
   );
-  if (!ours) {
-    signedMessages.delete(cacheKey);
-    return result("signature_invalid", key, "the signature was not found", now);
-  }
+  if (!ours) return { ...result("signature_invalid", key, "the signature was not found", now), signed: null };
   const { code, detail } = classify(ours, key);
-  if (code === "signature_invalid") signedMessages.delete(cacheKey);
   const seen = (ours as { rr?: unknown }).rr;
-  return result(code, key, detail?.slice(0, 500) ?? null, now, typeof seen === "string" ? seen : null);
+  return { ...result(code, key, detail?.slice(0, 500) ?? null, now, typeof seen === "string" ? seen : null), signed: code === "signature_invalid" ? null : signed };
 }

@@ -33,9 +33,14 @@ export async function runDkimSelfTest(
   if (domain.kind !== "custom") throw new ValidationError("Mail from a platform domain is signed with the platform's own key: there is no key of yours to test.");
   const keys = await db.dkimKey.findMany({
     where: { domainId: domain.id, state: { in: [...LIVE_KEY_STATES] } },
-    select: { id: true, selector: true, publicKey: true, privateKeySealed: true },
+    select: { id: true, selector: true, publicKey: true, privateKeySealed: true, selfTestMessage: true, selfTestSignedAt: true },
   });
-  const byId = new Map(keys.map((key) => [key.id, key]));
+  const byId = new Map(
+    keys.map(({ selfTestMessage, selfTestSignedAt, ...key }) => [
+      key.id,
+      { ...key, signed: selfTestMessage !== null && selfTestSignedAt !== null ? { message: selfTestMessage, signedAt: selfTestSignedAt } : null },
+    ]),
+  );
   const records = domain.records.filter((record) => record.dkimKeyId && byId.has(record.dkimKeyId));
   if (records.length === 0) throw new ValidationError("This domain has no DKIM key to test.");
 
