@@ -241,6 +241,8 @@ const envSchema = z
     INBOUND_AUTH_DEADLINE: duration(100, MINUTE).default(5 * SECOND),
     INBOUND_SOCKET_TIMEOUT: duration(SECOND, 30 * MINUTE).default(MINUTE),
     MESSAGE_RETENTION_DAYS: integer(1, 3650).default(30),
+    /** Notifications and finished webhook deliveries are deleted after this many days. */
+    NOTIFICATION_RETENTION_DAYS: integer(1, 3650).default(90),
     /** Traced test messages: how long a trace waits for the message at our gateway before it gives up. */
     TEST_MESSAGE_TIMEOUT: duration(SECOND, HOUR).default(3 * MINUTE),
     /** Test messages an organisation may send per hour (they are real mail to real servers). */

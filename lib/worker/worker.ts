@@ -11,6 +11,7 @@ import { DnsCache } from "@/lib/dns";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { startHeartbeat } from "@/lib/runtime/heartbeat";
 import { pruneInboundMail } from "@/lib/mail/retention";
+import { pruneNotifications } from "@/lib/notifications/retention";
 import { deliverTestMessage } from "@/lib/test-messages/deliver";
 import { deliveryDependencies } from "@/lib/test-messages/settings";
 import { attemptDelivery } from "@/lib/notifications/webhooks/deliveries";
@@ -170,7 +171,8 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
     ...(await deliverTestMessage(db, testMessageId, await deliveryDependencies(config))),
   }));
   await serve<object>(QUEUES.sweep, () => sweepDueWork(db, config));
-  await serve<object>(QUEUES.mailRetention, () => pruneInboundMail(db, config));
+  // The hourly retention job: received mail and refusals, then notifications and webhook deliveries.
+  await serve<object>(QUEUES.mailRetention, async () => ({ ...(await pruneInboundMail(db, config)), ...(await pruneNotifications(db, config)) }));
 
   const heartbeat = await startHeartbeat({
     service: "job worker",

@@ -125,7 +125,8 @@ describe("retention", () => {
     });
     try {
       const done = await eventually("the retention job to run", async () => events.find((event) => event.queue === QUEUES.mailRetention && event.phase === "end"));
-      expect(done.result).toMatchObject({ messages: expect.any(Number), refusals: expect.any(Number) });
+      // The same hourly job prunes notifications and webhook deliveries (lib/notifications/retention.ts).
+      expect(done.result).toMatchObject({ messages: expect.any(Number), refusals: expect.any(Number), notifications: expect.any(Number), webhookDeliveries: expect.any(Number) });
     } finally {
       await worker.stop(2_000);
     }
