@@ -15,7 +15,11 @@ export const QUEUES = {
   webhookDelivery: "webhook-delivery",
   /** Re-enqueues checks and deliveries that are due but have no job (the safety net). */
   sweep: "job-sweep",
-  /** Deletes inbound mail and refusals past MESSAGE_RETENTION_DAYS (lib/mail/retention.ts); at most hourly. */
+  /**
+   * Retention, at most hourly: inbound mail and refusals past MESSAGE_RETENTION_DAYS
+   * (lib/mail/retention.ts), then notifications and finished webhook deliveries past
+   * NOTIFICATION_RETENTION_DAYS (lib/notifications/retention.ts). The queue keeps its first name.
+   */
   mailRetention: "mail-retention",
   /** Sends one traced test message (lib/test-messages/deliver.ts); singleton key = test message id. */
   testMessage: "test-message",

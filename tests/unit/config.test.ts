@@ -64,7 +64,7 @@ describe("configuration", () => {
   it("reads the inbound gateway's limits, with sizes in KB or MB", () => {
     expect(loadConfig({ NODE_ENV: "development" })).toMatchObject({
       ok: true,
-      config: { INBOUND_MODE: "in-process", INBOUND_SMTP_PORT: 2525, INBOUND_MAX_MESSAGE_SIZE: 25 * 1024 * 1024, MESSAGE_RETENTION_DAYS: 30 },
+      config: { INBOUND_MODE: "in-process", INBOUND_SMTP_PORT: 2525, INBOUND_MAX_MESSAGE_SIZE: 25 * 1024 * 1024, MESSAGE_RETENTION_DAYS: 30, NOTIFICATION_RETENTION_DAYS: 90 },
     });
     expect(loadConfig({ NODE_ENV: "development", INBOUND_MAX_MESSAGE_SIZE: "512KB", INBOUND_MAX_HEADER_SIZE: "2048" })).toMatchObject({
       ok: true,
