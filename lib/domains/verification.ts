@@ -297,7 +297,8 @@ async function storeCheck(
                     ${selfTests.map((test) => test.testedAt)}::timestamptz[], ${selfTests.map((test) => test.signed === undefined)}::boolean[],
                     ${selfTests.map((test) => test.signed?.message ?? null)}::text[], ${selfTests.map((test) => test.signed?.signedAt ?? null)}::timestamptz[])
              AS t(id, outcome, code, detail, tested_at, keep_signed, signed_message, signed_at)
-       WHERE k.id = t.id AND EXISTS (SELECT 1 FROM domain)
+       -- Not a key this check's transaction has just retired (retireDueKeys): it keeps nothing.
+       WHERE k.id = t.id AND k.state::text = ANY(${[...LIVE_KEY_STATES]}::text[]) AND EXISTS (SELECT 1 FROM domain)
     ), run AS (
       INSERT INTO domain_checks (domain_id, trigger, started_at, finished_at, ownership, inbound, sending, report)
       SELECT ${domainId}::uuid, ${check.trigger}, ${new Date(report.startedAt)}, ${new Date(report.finishedAt)},

@@ -242,6 +242,17 @@ describe("the DKIM self-test", () => {
     });
     expect((await selfTest(domain.id)).panel.active!.selfTest).toMatchObject({ outcome: "pass", code: "pass" });
     expect((await db.dkimKey.findUniqueOrThrow({ where: { id } })).selfTestMessage).toContain("never sent.");
+
+    // The same through a domain check, which stores its results in one statement of its own.
+    const resigned = (await db.dkimKey.findUniqueOrThrow({ where: { id } })).selfTestMessage!;
+    await db.dkimKey.update({ where: { id }, data: { selfTestMessage: resigned.replace("never sent.", "never sent!") } });
+    expect(dkimRecord(await checkNow(domain.id))).toMatchObject({ dkim: { selfTest: { code: "signature_invalid" } } });
+    expect(await db.dkimKey.findUniqueOrThrow({ where: { id }, select: { selfTestMessage: true, selfTestSignedAt: true } })).toEqual({
+      selfTestMessage: null,
+      selfTestSignedAt: null,
+    });
+    expect(dkimRecord(await checkNow(domain.id))).toMatchObject({ verdict: "verified", dkim: { selfTest: { outcome: "pass" } } });
+    expect((await db.dkimKey.findUniqueOrThrow({ where: { id } })).selfTestMessage).toContain("never sent.");
   });
 
   it("reports a key the console can no longer open, whatever it signed before", async () => {

@@ -78,7 +78,8 @@ export async function selfTestKeys(domainName: string, targets: readonly KeyUnde
 export async function storeKeyTests(tx: Prisma.TransactionClient, results: readonly KeyTestResult[], options: { recordVerdicts: boolean }): Promise<void> {
   for (const result of results) {
     await tx.dkimKey.updateMany({
-      where: { id: result.keyId },
+      // A key retired meanwhile (by a check) keeps nothing of this test.
+      where: { id: result.keyId, state: { in: [...LIVE_KEY_STATES] } },
       data: {
         selfTestOutcome: result.outcome,
         selfTestCode: result.code,
