@@ -187,6 +187,7 @@ async function main(): Promise<void> {
   const db = getDb();
   const org = await db.organization.create({ data: { name: "Bench", slug: "bench", licences: ["Genesys Cloud CX 3"] } });
   const dkim = await generateDkimKey(SECRETS_KEY);
+  const privateKeyPem = openPrivateKey(dkim.privateKeySealed, SECRETS_KEY)!;
   const now = new Date();
   const published: FixtureRecord[] = [];
   const zones: string[] = [];
@@ -212,7 +213,6 @@ async function main(): Promise<void> {
         nextCheckAt: now,
       })),
     });
-    const privateKeyPem = openPrivateKey(dkim.privateKeySealed, SECRETS_KEY)!;
     const signed = unsigned
       ? []
       : await Promise.all(batch.map((d) => signTestMessage({ domain: d.name, selector: settings.dkimSelector, privateKeyPem }, now)));

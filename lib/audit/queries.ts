@@ -37,7 +37,6 @@ function whereFor(organizationId: string, query: AuditQuery): Prisma.AuditEntryW
   return where;
 }
 
-
 /** Pages that list every object of a kind, for kinds without a page of their own. */
 const KIND_PAGES: Partial<Record<AuditEntityType, string>> = {
   queue: "/queues",

@@ -169,6 +169,9 @@ export function createNodeStyleResolver(options: NodeResolverOptions, send?: Exc
   };
 }
 
+/** The abort reason of a finished run (nothing reads it). */
+const FINISHED = "finished";
+
 /**
  * Runs `work` with a node-style resolver for the given servers, bounded as a whole by `deadlineMs`:
  * past it every query still under way is aborted and the answer is `null` (each single query is
@@ -198,6 +201,3 @@ export async function withResolverDeadline<T>(
     controller.abort(FINISHED);
   }
 }
-
-/** The abort reason of a finished run (nothing reads it). */
-const FINISHED = "finished";

@@ -4,7 +4,7 @@ import { groupVerdict, verifyDomainRecords, type RecordCheck, type VerificationR
 import type { Database, Prisma } from "@/lib/db/client";
 import { retireDueKeys } from "@/lib/domains/dkim/key-records";
 import { LIVE_KEY_STATES, selfTestKeys, type KeyTestResult, type KeyUnderTest } from "@/lib/domains/dkim/key-tests";
-import type { SignedTestMessage } from "@/lib/domains/dkim/self-test";
+import { keptTestMessage, type SignedTestMessage } from "@/lib/domains/dkim/self-test";
 import { NotFoundError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { describeDomainEvent, type MissingRecord } from "./status-messages";
@@ -95,7 +95,7 @@ export async function loadExpectation(db: Database, organizationId: string | nul
   const keys: LiveKey[] = row.keys.map(({ signedMessage, signedAt, ...key }) => ({
     ...key,
     retireAfter: key.retireAfter === null ? null : new Date(key.retireAfter),
-    signed: signedMessage !== null && signedAt !== null ? { message: signedMessage, signedAt: new Date(signedAt) } : null,
+    signed: keptTestMessage(signedMessage, signedAt),
   }));
   return { domain, keys, input: { domain: domain.name, records: domain.records.map(expectedFromStored) } };
 }

@@ -169,6 +169,11 @@ export interface SignedTestMessage {
   signedAt: Date;
 }
 
+/** The two columns a key keeps its message in (dkim_keys.self_test_message, self_test_signed_at), as one value. */
+export function keptTestMessage(message: string | null, signedAt: Date | string | null): SignedTestMessage | null {
+  return message !== null && signedAt !== null ? { message, signedAt: new Date(signedAt) } : null;
+}
+
 function reusable(signed: SignedTestMessage | null | undefined, now: Date): signed is SignedTestMessage {
   if (!signed) return false;
   const age = now.getTime() - signed.signedAt.getTime();

@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from "@/lib/errors";
 
 import { lockOwnDomain } from "../key-records";
 import { LIVE_KEY_STATES, selfTestKeys, storeKeyTests, type KeyTestResult, type KeyUnderTest } from "../key-tests";
+import { keptTestMessage } from "../self-test";
 import type { DkimSettings } from "../settings";
 
 /**
@@ -35,12 +36,7 @@ export async function runDkimSelfTest(
     where: { domainId: domain.id, state: { in: [...LIVE_KEY_STATES] } },
     select: { id: true, selector: true, publicKey: true, privateKeySealed: true, selfTestMessage: true, selfTestSignedAt: true },
   });
-  const byId = new Map(
-    keys.map(({ selfTestMessage, selfTestSignedAt, ...key }) => [
-      key.id,
-      { ...key, signed: selfTestMessage !== null && selfTestSignedAt !== null ? { message: selfTestMessage, signedAt: selfTestSignedAt } : null },
-    ]),
-  );
+  const byId = new Map(keys.map(({ selfTestMessage, selfTestSignedAt, ...key }) => [key.id, { ...key, signed: keptTestMessage(selfTestMessage, selfTestSignedAt) }]));
   const records = domain.records.filter((record) => record.dkimKeyId && byId.has(record.dkimKeyId));
   if (records.length === 0) throw new ValidationError("This domain has no DKIM key to test.");
 
