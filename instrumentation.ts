@@ -1,7 +1,8 @@
 /**
  * Runs once when Next's server starts (`npm start`, `npm run serve`, `next dev`). Starts the
  * background job worker (unless WORKER_MODE=off, docs/decisions/005) and the inbound SMTP gateway
- * (unless INBOUND_MODE=off, docs/decisions/008) inside the web instance. The imports are dynamic
+ * (unless INBOUND_MODE=off, docs/decisions/008) inside the web instance, and registers the route
+ * handlers scripts/serve.ts answers directly (lib/http/direct-routes.ts). The imports are dynamic
  * and behind the runtime check so the edge bundle never sees Node modules.
  */
 export async function register(): Promise<void> {
@@ -12,4 +13,8 @@ export async function register(): Promise<void> {
   startInProcessWorker();
   const { startInProcessGateway } = await import("./lib/mail/in-process");
   startInProcessGateway();
+  // The routes list and its search answer ahead of Next.js's router (scripts/serve.ts, decision 032).
+  const { registerDirectRoutes } = await import("./lib/http/direct-routes");
+  const { GET: listRoutes } = await import("./app/api/routes/route");
+  registerDirectRoutes({ "/api/routes": listRoutes });
 }

@@ -382,6 +382,7 @@ async function explainList(url: string, organizationId: string, pool: import("pg
       ['list, search "agent4242"', () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE, q: "agent4242" }), db)],
       ['list, search "billing" (a queue and a skill)', () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE, q: "billing" }), db)],
       ['list, search "sales" (a queue)', () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE, q: "sales" }), db)],
+      ['list, search "agent" (every route)', () => listRoutesWithMessages(actor, listRoutesQuerySchema.parse({ size: PAGE_SIZE, q: "agent" }), db)],
       ["/routes page data", () => routesPageView(actor, listRoutesQuerySchema.parse({}), db)],
     ];
     for (const [label, work] of cases) {

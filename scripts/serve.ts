@@ -7,6 +7,8 @@
  *
  * Paths with malformed percent escapes are made literal (lib/http/request-path.ts), so they reach the
  * page and answer 404 rather than failing inside Next.js's router.
+ * The few read-only JSON routes registered in lib/http/direct-routes.ts are answered here, by the
+ * same route handler, without Next.js's router (decision 032).
  * Request bodies are limited before Next.js reads them (lib/http/body-limits.ts): a body larger than
  * any form sends is answered 413 with a sentence saying so, as plain text — which the browser side of
  * a server action shows as the error — or as JSON under /api.
@@ -25,6 +27,7 @@ import { PROBLEM_CONTENT_TYPE, problemBody } from "../lib/api/v1/problem";
 import { isSecureUrl } from "../lib/auth/session-cookie";
 import { formatConfigProblems, loadConfig, publicUrl } from "../lib/config/env";
 import { checkRequestBody, type BodyRefusal } from "../lib/http/body-limits";
+import { answerDirectly, directRoute } from "../lib/http/direct-routes";
 import { CLIENT_ADDRESS_HEADER, dropUntrustedRequestHeaders, REQUEST_ID_HEADER, resolveClientAddress } from "../lib/http/client-address";
 import { escapeMalformedPercents } from "../lib/http/request-path";
 import { baselineSecurityHeaders } from "../lib/http/security-headers";
@@ -43,7 +46,8 @@ const port = config.PORT;
 const hostname = config.HOST ?? "0.0.0.0";
 const trustProxy = config.TRUST_PROXY;
 const shutdownTimeoutMs = config.SHUTDOWN_TIMEOUT;
-const securityHeaders = baselineSecurityHeaders({ https: isSecureUrl(publicUrl(config)) });
+const origin = publicUrl(config);
+const securityHeaders = baselineSecurityHeaders({ https: isSecureUrl(origin) });
 
 function refuseBody(response: http.ServerResponse, path: string, refusal: BodyRefusal): void {
   const api = path.startsWith("/api/");
@@ -123,8 +127,18 @@ async function main() {
       else log.info(entry, "request");
     });
     const refusal = checkRequestBody(path, request.headers);
-    if (refusal) refuseBody(response, path, refusal);
-    else void handle(request, response);
+    if (refusal) {
+      refuseBody(response, path, refusal);
+      return;
+    }
+    const direct = directRoute(request.method, path);
+    if (direct) {
+      void answerDirectly(direct, request, response, origin).then((answered) => {
+        if (!answered) return handle(request, response);
+      });
+    } else {
+      void handle(request, response);
+    }
   });
 
   server.on("error", (error: NodeJS.ErrnoException) => {

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 
 import { NextResponse } from "next/server";
 
-import { checkAccess, type Actor } from "@/lib/auth/gate";
+import { checkRequestAccess, type Actor } from "@/lib/auth/gate";
 import { refusalMessage, type Ability } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";
 import { DomainError } from "@/lib/errors";
@@ -53,7 +53,7 @@ export function withApiAccess<Context>(
       if (request.method !== "GET" && request.method !== "HEAD" && !isSameOriginRequest(request.headers, getConfig().TRUST_PROXY)) {
         return apiError("permission_required", "Requests to the console must come from its own pages; nothing was changed.");
       }
-      const access = await checkAccess(options.ability);
+      const access = await checkRequestAccess(request, options.ability);
       if (!access.ok) {
         const { decision } = access;
         const details =

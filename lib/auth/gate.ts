@@ -9,7 +9,7 @@ import { getPool } from "@/lib/db/client";
 import { REQUEST_PATH_HEADER } from "@/lib/http/client-address";
 
 import { decideAccess, type Ability, type AccessRefusal } from "./permissions";
-import { isSecureUrl, sessionCookieName } from "./session-cookie";
+import { cookieValue, isSecureUrl, sessionCookieName } from "./session-cookie";
 import { decodeSessionToken } from "./session-token";
 import { findActor, type Actor } from "./sessions";
 
@@ -23,18 +23,41 @@ export type { Actor } from "./sessions";
 export const getActor = cache(async (): Promise<Actor | null> => {
   // Reading cookies first marks the render as per-request, so builds never reach the config below.
   const cookieStore = await cookies();
+  return actorForSessionCookie((name) => cookieStore.get(name)?.value);
+});
+
+/**
+ * The actor a route handler's request names, read from its own Cookie header rather than from
+ * Next.js's request scope: the same handler also answers outside Next.js's router
+ * (lib/http/direct-routes.ts).
+ */
+function getRequestActor(request: Request): Promise<Actor | null> {
+  const header = request.headers.get("cookie");
+  return actorForSessionCookie((name) => cookieValue(header, name));
+}
+
+async function actorForSessionCookie(read: (name: string) => string | undefined): Promise<Actor | null> {
   const config = getConfig();
-  const raw = cookieStore.get(sessionCookieName(isSecureUrl(publicUrl(config))))?.value;
+  const raw = read(sessionCookieName(isSecureUrl(publicUrl(config))));
   if (!raw || !config.NEXTAUTH_SECRET) return null;
   const token = await decodeSessionToken(raw, config.NEXTAUTH_SECRET);
   if (!token || typeof token.sid !== "string") return null;
   return findActor(getPool(), token.sid);
-});
+}
 
 export type AccessCheck = { ok: true; actor: Actor } | { ok: false; decision: AccessRefusal };
 
+/** Whether the current page's or server action's visitor may do `ability`. */
 export async function checkAccess(ability: Ability): Promise<AccessCheck> {
-  const actor = await getActor();
+  return accessFor(await getActor(), ability);
+}
+
+/** The same for a route handler's request (its session cookie). */
+export async function checkRequestAccess(request: Request, ability: Ability): Promise<AccessCheck> {
+  return accessFor(await getRequestActor(request), ability);
+}
+
+function accessFor(actor: Actor | null, ability: Ability): AccessCheck {
   const decision = decideAccess(actor, ability);
   if (!decision.allowed) return { ok: false, decision };
   return { ok: true, actor: actor as Actor };

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
@@ -12,6 +13,7 @@ import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 import { MAX_IMPORT_BYTES } from "@/lib/http/body-limits";
 
 import { appUrl, describeInBrowser } from "../support/browser";
+import { makeQueue, makeRoute } from "../support/routing-fixtures";
 import { PROJECT_ROOT, TEST_APP_ENV } from "../support/test-app";
 
 /**
@@ -182,5 +184,71 @@ describeInBrowser("pages that do not exist", () => {
       const response = await fetch(`${appUrl}${pathname}`, { headers: { cookie: acme } });
       expect(response.status, pathname).toBe(200);
     }
+  });
+});
+
+describeInBrowser("the routes list, answered ahead of Next.js's router", () => {
+  const STARK_NOBODY = "nobody@stark.example";
+
+  /** A raw GET, so the answer's own encoding and headers are seen as sent. */
+  function get(pathname: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      http
+        .get(`${appUrl}${pathname}`, { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        })
+        .on("error", reject);
+    });
+  }
+  const json = (answer: { headers: http.IncomingHttpHeaders; body: Buffer }) =>
+    JSON.parse((answer.headers["content-encoding"] === "gzip" ? gunzipSync(answer.body) : answer.body).toString("utf8")) as Record<string, unknown>;
+
+  it("refuses the signed-out, a forged cookie and an account without the permission, with the security headers", async () => {
+    await upsertUser(getDb(), { organizationSlug: "stark", email: STARK_NOBODY, name: "Nobody", password: "stark-nobody-password", permissions: [] });
+    const forged = `${sessionCookieName(false)}=${"x".repeat(120)}`;
+    for (const cookie of ["", forged]) {
+      const answer = await get("/api/routes", cookie ? { cookie } : {});
+      expect(answer.status).toBe(401);
+      expect(json(answer)).toMatchObject({ ok: false, code: "unauthenticated" });
+      expect(answer.headers["x-content-type-options"]).toBe("nosniff");
+      expect(answer.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(answer.headers["x-request-id"]).toMatch(/^[\w-]+$/);
+    }
+    const refused = await get("/api/routes", { cookie: await sessionCookie(STARK_NOBODY) });
+    expect(refused.status).toBe(403);
+    expect(json(refused)).toMatchObject({ ok: false, code: "permission_required" });
+  });
+
+  it("answers each organisation with its own routes, gzipped when the client takes it, and a readable 422", async () => {
+    const db = getDb();
+    const stark = await db.organization.findUniqueOrThrow({ where: { slug: "stark" } });
+    if ((await db.route.count({ where: { organizationId: stark.id } })) === 0) {
+      const queue = await makeQueue(db, stark.id, "Hardening");
+      for (let index = 0; index < 30; index++) await makeRoute(db, stark.id, starkDomain, `desk${index}`, queue.id);
+    }
+    const starkCookie = await sessionCookie(STARK_ADMIN);
+    // The session cookie among others, as a browser sends it.
+    const zipped = await get("/api/routes?size=25", { cookie: `theme=dark; ${starkCookie}; other=1`, "accept-encoding": "gzip, deflate" });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(zipped.headers["cache-control"]).toBe("private, no-store");
+    const starkPage = json(zipped) as { total: number; rows: { address: string }[] };
+    expect(starkPage.total).toBe(30);
+    expect(starkPage.rows.map((row) => row.address)).toContain(`desk0@${starkDomain.name}`);
+    expect(starkPage.rows).toHaveLength(25);
+
+    const plain = await get("/api/routes?size=25&q=desk1", { cookie: starkCookie, "accept-encoding": "gzip;q=0, identity" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(json(plain)).toMatchObject({ total: 11 }); // desk1 and desk10–desk19
+
+    // Another organisation's admin does not see them, searched for by name.
+    const acme = await sessionCookie("admin@acme.example");
+    expect(json(await get(`/api/routes?q=${starkDomain.name}`, { cookie: acme }))).toMatchObject({ total: 0, rows: [] });
+
+    const invalid = await get("/api/routes?q=%00", { cookie: acme });
+    expect(invalid.status).toBe(422);
+    expect(json(invalid)).toMatchObject({ ok: false, code: "validation", fieldErrors: { q: [expect.any(String)] } });
   });
 });

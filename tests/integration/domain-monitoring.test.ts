@@ -17,7 +17,7 @@ import { getNotificationFeed } from "@/lib/notifications/queries";
 import { asPublished, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { loopbackDnsEnv, startDnsWorld } from "../support/dns-server";
 import { configWith, createCustomDomain, queuedChecks } from "../support/jobs";
-import { actAs, actAsNobody } from "../support/request-context";
+import { actAs, actAsNobody, apiRequest } from "../support/request-context";
 
 /**
  * The background checker's rules, driven with a controllable clock: what each check does to a
@@ -318,7 +318,7 @@ describe("notifications for admins", () => {
     expect(adminFeed).toMatchObject({ unread: 1, items: [{ kind: "domain.verified", title: "bell.acme.test is verified", unread: true }] });
 
     await actAs("admin@acme.example");
-    const response = await notificationsRoute(new Request("http://localhost/api/notifications"));
+    const response = await notificationsRoute(apiRequest("http://localhost/api/notifications"));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ unread: 1, items: [{ domainId: domain.id }] });
 
@@ -338,12 +338,12 @@ describe("notifications for admins", () => {
     const { domain, publishReceiving } = await register("private.acme.test");
     publishReceiving();
     await check(domain.id);
-    expect((await notificationsRoute(new Request("http://localhost/api/notifications"))).status).toBe(401);
+    expect((await notificationsRoute(apiRequest("http://localhost/api/notifications"))).status).toBe(401);
     await actAs("admin@globex.example");
-    expect((await notificationsRoute(new Request("http://localhost/api/notifications"))).status).toBe(403);
+    expect((await notificationsRoute(apiRequest("http://localhost/api/notifications"))).status).toBe(403);
     await actAs("nopermission@acme.example");
-    expect((await notificationsRoute(new Request("http://localhost/api/notifications"))).status).toBe(403);
+    expect((await notificationsRoute(apiRequest("http://localhost/api/notifications"))).status).toBe(403);
     await actAs("viewer@acme.example");
-    expect(await (await notificationsRoute(new Request("http://localhost/api/notifications"))).json()).toMatchObject({ unread: 1 });
+    expect(await (await notificationsRoute(apiRequest("http://localhost/api/notifications"))).json()).toMatchObject({ unread: 1 });
   });
 });

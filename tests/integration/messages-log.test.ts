@@ -12,7 +12,7 @@ import type { DeliveryListRow, MessageListRow } from "@/lib/messages/types";
 
 import { inboundConfig, seedInboundWorld, startSenderDns } from "../support/inbound";
 import { eventually } from "../support/jobs";
-import { actAs, actAsNobody } from "../support/request-context";
+import { actAs, actAsNobody, apiRequest } from "../support/request-context";
 import { INITECH_ADMIN } from "../support/routing-fixtures";
 import { message, sendMail } from "../support/smtp";
 
@@ -266,7 +266,7 @@ describe("a message's page", () => {
 });
 
 describe("downloading the raw message", () => {
-  const request = (id: string) => downloadRaw(new Request(`http://localhost/api/messages/${id}/raw`), { params: Promise.resolve({ id }) });
+  const request = (id: string) => downloadRaw(apiRequest(`http://localhost/api/messages/${id}/raw`), { params: Promise.resolve({ id }) });
 
   it("gives a manage user the stored .eml as an attachment, byte for byte", async () => {
     const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true, name: "client.sender.test" });

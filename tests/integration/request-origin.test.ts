@@ -4,14 +4,14 @@ import { POST as importHandler } from "@/app/api/routes/import/route";
 import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { getDb } from "@/lib/db/client";
 
-import { actAs } from "../support/request-context";
+import { actAs, apiRequest } from "../support/request-context";
 
 const db = getDb();
 await seedDemoData(db);
 
 async function preview(headers: Record<string, string>) {
   const response = await importHandler(
-    new Request("http://localhost/api/routes/import?mode=preview", {
+    apiRequest("http://localhost/api/routes/import?mode=preview", {
       method: "POST",
       headers: { "content-type": "text/csv", host: "console.example.com", ...headers },
       body: "domain,pattern,queue\n",

@@ -13,7 +13,7 @@ import { IMPORT_CHUNK_ROWS } from "@/lib/routes/import";
 import type { ImportReport } from "@/lib/routes/types";
 import { listDomainRoutes } from "@/lib/routes/queries";
 
-import { actAs, actAsNobody, requestContext } from "../support/request-context";
+import { actAs, actAsNobody, apiRequest, requestContext } from "../support/request-context";
 import { clearRouting, INITECH_ADMIN, makeDomain, makeLanguage, makeQueue, makeRoute, makeRoutingWorld, makeSkill, routeCount, seedRoutingOrganizations } from "../support/routing-fixtures";
 
 const db = getDb();
@@ -31,7 +31,7 @@ beforeEach(async () => {
 
 async function send(csv: string, mode: "preview" | "apply", headers: Record<string, string> = {}) {
   const response = await importHandler(
-    new Request(`http://localhost/api/routes/import?mode=${mode}&fileName=routes.csv`, {
+    apiRequest(`http://localhost/api/routes/import?mode=${mode}&fileName=routes.csv`, {
       method: "POST",
       headers: { "content-type": "text/csv", host: "localhost", ...headers },
       body: csv,
@@ -296,7 +296,7 @@ describe("route import: what it will not read", () => {
       },
     });
     const response = await importHandler(
-      new Request("http://localhost/api/routes/import?mode=apply", { method: "POST", headers: { host: "localhost" }, body: endless, duplex: "half" } as RequestInit),
+      apiRequest("http://localhost/api/routes/import?mode=apply", { method: "POST", headers: { host: "localhost" }, body: endless, duplex: "half" } as RequestInit),
     );
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
@@ -336,7 +336,7 @@ describe("route import: what it will not read", () => {
 
     // A file name with a NUL byte is left out of the audit entry rather than failing the import.
     const response = await importHandler(
-      new Request("http://localhost/api/routes/import?mode=apply&fileName=a%00b.csv", { method: "POST", body: `${HEADER}\nhelp.acme.test,fine,Support,,,,Acme,,,,,,` }),
+      apiRequest("http://localhost/api/routes/import?mode=apply&fileName=a%00b.csv", { method: "POST", body: `${HEADER}\nhelp.acme.test,fine,Support,,,,Acme,,,,,,` }),
     );
     expect(response.status).toBe(200);
     expect((await db.auditEntry.findFirstOrThrow({ where: { action: "routes.import" } })).entityLabel).toBe("CSV import");
@@ -355,13 +355,13 @@ describe("route export", () => {
     expect((await send(csv, "apply")).report).toMatchObject({ applied: true, created: 3 });
     const before = (await listDomainRoutes(db, acme.id, help.id)).map(({ id: _id, updatedAt: _u, replyRouteId: _r, ...rest }) => rest);
 
-    const exported = await exportHandler(new Request("http://localhost/api/routes/export?format=csv"));
+    const exported = await exportHandler(apiRequest("http://localhost/api/routes/export?format=csv"));
     expect(exported.headers.get("content-disposition")).toMatch(/^attachment; filename="routes-acme-\d{4}-\d{2}-\d{2}\.csv"$/);
     const text = await exported.text();
     expect(text.split("\n")[0]).toBe(`${HEADER},address,status,id,version,updatedAt`);
     expect(text).toContain("'=Acme+"); // a spreadsheet would have run it as a formula
 
-    const json = (await (await exportHandler(new Request("http://localhost/api/routes/export?format=json"))).json()) as { address: string; status: string }[];
+    const json = (await (await exportHandler(apiRequest("http://localhost/api/routes/export?format=json"))).json()) as { address: string; status: string }[];
     expect(json.map((route) => [route.address, route.status])).toEqual([
       ["-dash@new.acme.test", "pending"],
       ["billing@help.acme.test", "active"],
@@ -399,7 +399,7 @@ describe("route export", () => {
     const before = await snapshot();
     expect([...(before.find((route) => route.pattern === "-dash")?.skillNames ?? [])].sort()).toEqual([...skills].sort());
 
-    const text = await (await exportHandler(new Request("http://localhost/api/routes/export?format=csv"))).text();
+    const text = await (await exportHandler(apiRequest("http://localhost/api/routes/export?format=csv"))).text();
     // Read as a spreadsheet reads it: every cell of every line, nothing taken off.
     const cells = Papa.parse<string[]>(text.trim(), { delimiter: "," }).data.flat();
     expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
@@ -412,11 +412,11 @@ describe("route export", () => {
   it("exports nothing of another organisation and refuses one without a session", async () => {
     await makeRoute(db, acme.id, help, "secret", (await db.queue.findFirstOrThrow({ where: { name: "Support" } })).id);
     await actAs(INITECH_ADMIN);
-    const text = await (await exportHandler(new Request("http://localhost/api/routes/export?format=csv"))).text();
+    const text = await (await exportHandler(apiRequest("http://localhost/api/routes/export?format=csv"))).text();
     expect(text.trim().split("\n")).toHaveLength(1);
-    expect((await exportHandler(new Request(`http://localhost/api/routes/export?domain=${help.id}`))).status).toBe(404);
+    expect((await exportHandler(apiRequest(`http://localhost/api/routes/export?domain=${help.id}`))).status).toBe(404);
     actAsNobody();
-    expect((await exportHandler(new Request("http://localhost/api/routes/export"))).status).toBe(401);
+    expect((await exportHandler(apiRequest("http://localhost/api/routes/export"))).status).toBe(401);
   });
 });
 

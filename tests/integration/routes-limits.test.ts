@@ -5,7 +5,7 @@ import { POST as importHandler } from "@/app/api/routes/import/route";
 import { getDb } from "@/lib/db/client";
 import type { ImportReport } from "@/lib/routes/types";
 
-import { actAs } from "../support/request-context";
+import { actAs, apiRequest } from "../support/request-context";
 import { clearRouting, makeDomain, makeQueue, makeRoute, routeCount, seedRoutingOrganizations } from "../support/routing-fixtures";
 
 // The configuration is read once per process, on first use: set before any action runs.
@@ -58,7 +58,7 @@ describe("MAX_ROUTES_PER_DOMAIN", () => {
   it("refuses an import that would pass the limit, and imports nothing", async () => {
     await makeRoute(db, acme.id, domain, "existing", queueId);
     const csv = ["domain,pattern,queue,fromName", ...["x", "y", "z"].map((pattern) => `help.acme.test,${pattern},Support,Acme`)].join("\n");
-    const response = await importHandler(new Request("http://localhost/api/routes/import?mode=apply", { method: "POST", body: csv }));
+    const response = await importHandler(apiRequest("http://localhost/api/routes/import?mode=apply", { method: "POST", body: csv }));
     const report = ((await response.json()) as { data: ImportReport }).data;
     expect(report).toMatchObject({ applied: false, created: 0 });
     expect(report.fileErrors).toEqual([expect.stringContaining("This file would bring it to 4.")]);

@@ -4,7 +4,7 @@ import { GET as listRoutesHandler } from "@/app/api/routes/route";
 import { getDb } from "@/lib/db/client";
 import type { RoutePage } from "@/lib/routes/types";
 
-import { actAs, actAsNobody } from "../support/request-context";
+import { actAs, actAsNobody, apiRequest } from "../support/request-context";
 import { clearRouting, INITECH_ADMIN, makeDomain, makeQueue, makeRoute, makeSkill, seedRoutingOrganizations } from "../support/routing-fixtures";
 
 const db = getDb();
@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 
 async function list(params: Record<string, string> = {}) {
-  const response = await listRoutesHandler(new Request(`http://localhost/api/routes?${new URLSearchParams(params).toString()}`));
+  const response = await listRoutesHandler(apiRequest(`http://localhost/api/routes?${new URLSearchParams(params).toString()}`));
   return { status: response.status, body: (await response.json()) as RoutePage & { code?: string; error?: string } };
 }
 

@@ -31,3 +31,14 @@ export async function actAs(email: string): Promise<Actor> {
 export function actAsNobody(): void {
   requestContext.cookies.clear();
 }
+
+/**
+ * A request to a route handler as the browser sends it for the current session: route handlers
+ * read the session from the request's own Cookie header.
+ */
+export function apiRequest(url: string, init: RequestInit = {}): Request {
+  const headers = new Headers(init.headers);
+  const cookie = [...requestContext.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  if (cookie) headers.set("cookie", cookie);
+  return new Request(url, { ...init, headers });
+}

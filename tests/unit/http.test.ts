@@ -2,7 +2,9 @@ import type { NextConfig } from "next";
 import { describe, expect, it } from "vitest";
 
 import { checkRequestBody, MAX_REQUEST_BODY_BYTES } from "@/lib/http/body-limits";
+import { cookieValue } from "@/lib/auth/session-cookie";
 import { dropUntrustedRequestHeaders, resolveClientAddress } from "@/lib/http/client-address";
+import { acceptsGzip } from "@/lib/http/direct-routes";
 import { readTextWithin } from "@/lib/http/read-body";
 import { isSameOriginRequest } from "@/lib/http/request-origin";
 import { escapeMalformedPercents } from "@/lib/http/request-path";
@@ -18,6 +20,28 @@ describe("client address", () => {
 });
 
 const ORIGIN = "https://console.example.com";
+
+describe("request headers read by the directly answered routes", () => {
+  it("finds one cookie among others, exactly by name", () => {
+    const header = "theme=dark; erc.session-token=abc.def-ghi; __Secure-erc.session-token=s3cure; quoted=\"a%20b\"";
+    expect(cookieValue(header, "erc.session-token")).toBe("abc.def-ghi");
+    expect(cookieValue(header, "__Secure-erc.session-token")).toBe("s3cure");
+    expect(cookieValue(header, "quoted")).toBe("a b");
+    expect(cookieValue(header, "session-token")).toBeUndefined();
+    expect(cookieValue("bad=%E0%A4%A", "bad")).toBe("%E0%A4%A");
+    expect(cookieValue(null, "theme")).toBeUndefined();
+  });
+
+  it("takes gzip when the client accepts it, not when it refuses it with q=0", () => {
+    expect(acceptsGzip("gzip, deflate, br")).toBe(true);
+    expect(acceptsGzip("br;q=1.0, GZIP;q=0.5")).toBe(true);
+    expect(acceptsGzip("*")).toBe(true);
+    expect(acceptsGzip("gzip;q=0, identity")).toBe(false);
+    expect(acceptsGzip("gzip;q=0.000")).toBe(false);
+    expect(acceptsGzip("deflate, br")).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
+  });
+});
 
 describe("sign-in callback", () => {
   it("returns to paths on this site", () => {
