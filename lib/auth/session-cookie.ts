@@ -7,19 +7,23 @@ export function isSecureUrl(url: string): boolean {
   return url.startsWith("https://");
 }
 
-/** One cookie's value from a request's Cookie header (`a=1; b=2`), as browsers send it. */
+/**
+ * One cookie's value from a request's Cookie header (`a=1; b=2`), read as Next.js's `cookies()`
+ * reads it for pages, so that a page and a route handler see the same session: pairs split on
+ * `;` and spaces, values percent-decoded (a pair that does not decode is skipped), and when a name
+ * comes twice the last one counts.
+ */
 export function cookieValue(header: string | null | undefined, name: string): string | undefined {
   if (!header) return undefined;
-  for (const pair of header.split(";")) {
+  let found: string | undefined;
+  for (const pair of header.split(/; */)) {
     const equals = pair.indexOf("=");
-    if (equals === -1 || pair.slice(0, equals).trim() !== name) continue;
-    let value = pair.slice(equals + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (equals === -1 || pair.slice(0, equals) !== name) continue;
     try {
-      return decodeURIComponent(value);
+      found = decodeURIComponent(pair.slice(equals + 1));
     } catch {
-      return value;
+      // skipped, as Next.js skips it
     }
   }
-  return undefined;
+  return found;
 }

@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
 import { describe, expect, it } from "vitest";
 
 import { checkRequestBody, MAX_REQUEST_BODY_BYTES } from "@/lib/http/body-limits";
@@ -22,14 +23,22 @@ describe("client address", () => {
 const ORIGIN = "https://console.example.com";
 
 describe("request headers read by the directly answered routes", () => {
-  it("finds one cookie among others, exactly by name", () => {
-    const header = "theme=dark; erc.session-token=abc.def-ghi; __Secure-erc.session-token=s3cure; quoted=\"a%20b\"";
+  it("finds one cookie among others, exactly by name, as Next.js's cookies() reads it for pages", () => {
+    const header = "theme=dark; erc.session-token=abc.def-ghi;__Secure-erc.session-token=s3cure; spaced=a%20b";
     expect(cookieValue(header, "erc.session-token")).toBe("abc.def-ghi");
     expect(cookieValue(header, "__Secure-erc.session-token")).toBe("s3cure");
-    expect(cookieValue(header, "quoted")).toBe("a b");
+    expect(cookieValue(header, "spaced")).toBe("a b");
     expect(cookieValue(header, "session-token")).toBeUndefined();
-    expect(cookieValue("bad=%E0%A4%A", "bad")).toBe("%E0%A4%A");
+    expect(cookieValue("a=first; a=second", "a")).toBe("second");
+    expect(cookieValue("a=good; a=%E0%A4%A", "a")).toBe("good");
     expect(cookieValue(null, "theme")).toBeUndefined();
+    // The parser pages go through, for the same headers.
+    for (const cookie of [header, "a=first; a=second", "a=good; a=%E0%A4%A", "a; a=1;;b=2"]) {
+      const next = new RequestCookies(new Headers({ cookie }));
+      for (const name of ["a", "b", "spaced", "erc.session-token", "__Secure-erc.session-token"]) {
+        expect(cookieValue(cookie, name), `${name} in ${cookie}`).toBe(next.get(name)?.value);
+      }
+    }
   });
 
   it("takes gzip when the client accepts it, not when it refuses it with q=0", () => {
