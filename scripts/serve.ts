@@ -133,9 +133,14 @@ async function main() {
     }
     const direct = directRoute(request.method, path);
     if (direct) {
-      void answerDirectly(direct, request, response, origin).then((answered) => {
-        if (!answered) return handle(request, response);
-      });
+      const onFailure = (error: unknown) => log.error({ err: error, requestId, path }, "direct route failed; Next.js answers instead");
+      answerDirectly(direct, request, response, { origin, onFailure })
+        .then((answered) => (answered ? undefined : handle(request, response)))
+        .catch((error: unknown) => {
+          // Writing the answer failed (the client went away, or a header was refused): nothing more can be sent.
+          log.warn({ err: error, requestId, path }, "answer not sent");
+          response.destroy();
+        });
     } else {
       void handle(request, response);
     }

@@ -15,6 +15,11 @@ import { log } from "@/lib/log";
  * The gate and error handling of API route handlers, matching defineAction's: session → licence →
  * permission on every request, organisation from the session, expected failures as JSON with a
  * message, anything else logged with a reference and never described.
+ *
+ * The session comes from the request's own Cookie header. A handler registered in
+ * lib/http/direct-routes.ts also runs outside Next.js's router, where `cookies()`, `headers()` and
+ * `after()` do not work: such a handler must use only the request (a call to one of them would be
+ * caught here and answered 500).
  */
 
 const STATUS_BY_CODE: Record<string, number> = {

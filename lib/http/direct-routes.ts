@@ -15,7 +15,7 @@ export type DirectHandler = (request: Request) => Promise<Response>;
 const key = Symbol.for("email-routing-console.direct-routes");
 const registry = globalThis as unknown as { [key]?: ReadonlyMap<string, DirectHandler> };
 
-/** Replaces the set of paths answered directly (a development reload registers them again). */
+/** Replaces the set of paths answered directly. */
 export function registerDirectRoutes(routes: Record<string, DirectHandler>): void {
   registry[key] = new Map(Object.entries(routes));
 }
@@ -46,12 +46,23 @@ export function acceptsGzip(header: string | undefined): boolean {
   });
 }
 
+/** Headers the answer's own framing decides (as in Next.js's sendResponse). */
+const FRAMING_HEADERS = new Set(["content-length", "content-encoding", "transfer-encoding"]);
+/** Headers a handler may add to rather than leave alone when the server already set them. */
+const REPEATABLE_HEADERS = new Set(["set-cookie", "www-authenticate", "proxy-authenticate", "vary"]);
+
 /**
- * Runs `handler` for a Node request and writes its answer. Resolves false, having written nothing,
- * when the handler itself failed (route handlers answer their own errors, so this is a defect):
- * the caller then lets Next.js answer the request as it would have.
+ * Runs `handler` for a Node request and writes its answer, copying its headers as Next.js does
+ * (those the server set already, such as the security headers, are kept). Resolves false, having
+ * written nothing, when the handler itself threw: route handlers answer their own errors, so this
+ * is a defect, logged by `onFailure`; the caller then lets Next.js answer the request.
  */
-export async function answerDirectly(handler: DirectHandler, request: IncomingMessage, response: ServerResponse, origin: string): Promise<boolean> {
+export async function answerDirectly(
+  handler: DirectHandler,
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: { origin: string; onFailure: (error: unknown) => void },
+): Promise<boolean> {
   let answer: Response;
   let body: Buffer;
   try {
@@ -60,24 +71,25 @@ export async function answerDirectly(handler: DirectHandler, request: IncomingMe
       if (typeof value === "string") headers.set(name, value);
       else if (value) for (const each of value) headers.append(name, each);
     }
-    answer = await handler(new Request(new URL(request.url ?? "/", origin), { headers }));
+    answer = await handler(new Request(new URL(request.url ?? "/", options.origin), { headers }));
     body = Buffer.from(await answer.arrayBuffer());
-  } catch {
+  } catch (error) {
+    options.onFailure(error);
     return false;
   }
   response.statusCode = answer.status;
+  for (const cookie of answer.headers.getSetCookie()) response.appendHeader("Set-Cookie", cookie);
   answer.headers.forEach((value, name) => {
-    if (name !== "set-cookie" && name !== "content-length") response.setHeader(name, value);
+    if (name === "set-cookie" || FRAMING_HEADERS.has(name)) return;
+    if (REPEATABLE_HEADERS.has(name) || response.getHeader(name) === undefined) response.appendHeader(name, value);
   });
-  const cookies = answer.headers.getSetCookie();
-  if (cookies.length > 0) response.setHeader("Set-Cookie", cookies);
-  if (body.length >= COMPRESS_FROM_BYTES) {
-    response.setHeader("Vary", "Accept-Encoding");
-    if (acceptsGzip(request.headers["accept-encoding"])) {
-      body = gzipSync(body, GZIP);
-      response.setHeader("Content-Encoding", "gzip");
-    }
+  // Every answer may differ by encoding, whether or not this one was compressed (as Next.js says).
+  response.appendHeader("Vary", "Accept-Encoding");
+  if (body.length >= COMPRESS_FROM_BYTES && acceptsGzip(request.headers["accept-encoding"])) {
+    body = gzipSync(body, GZIP);
+    response.setHeader("Content-Encoding", "gzip");
   }
+  // The whole answer at once, with its length (Next.js streams it chunked).
   response.setHeader("Content-Length", body.length);
   response.end(body);
   return true;

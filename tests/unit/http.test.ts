@@ -1,3 +1,7 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
+
 import type { NextConfig } from "next";
 import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
 import { describe, expect, it } from "vitest";
@@ -5,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { checkRequestBody, MAX_REQUEST_BODY_BYTES } from "@/lib/http/body-limits";
 import { cookieValue } from "@/lib/auth/session-cookie";
 import { dropUntrustedRequestHeaders, resolveClientAddress } from "@/lib/http/client-address";
-import { acceptsGzip } from "@/lib/http/direct-routes";
+import { acceptsGzip, answerDirectly, type DirectHandler } from "@/lib/http/direct-routes";
 import { readTextWithin } from "@/lib/http/read-body";
 import { isSameOriginRequest } from "@/lib/http/request-origin";
 import { escapeMalformedPercents } from "@/lib/http/request-path";
@@ -33,7 +37,7 @@ describe("request headers read by the directly answered routes", () => {
     expect(cookieValue("a=good; a=%E0%A4%A", "a")).toBe("good");
     expect(cookieValue(null, "theme")).toBeUndefined();
     // The parser pages go through, for the same headers.
-    for (const cookie of [header, "a=first; a=second", "a=good; a=%E0%A4%A", "a; a=1;;b=2"]) {
+    for (const cookie of [header, "a=first; a=second", "a=good; a=%E0%A4%A", "a; a=1;;b=2", "a=1; a", "erc.session-token=abc; erc.session-token"]) {
       const next = new RequestCookies(new Headers({ cookie }));
       for (const name of ["a", "b", "spaced", "erc.session-token", "__Secure-erc.session-token"]) {
         expect(cookieValue(cookie, name), `${name} in ${cookie}`).toBe(next.get(name)?.value);
@@ -49,6 +53,87 @@ describe("request headers read by the directly answered routes", () => {
     expect(acceptsGzip("gzip;q=0.000")).toBe(false);
     expect(acceptsGzip("deflate, br")).toBe(false);
     expect(acceptsGzip(undefined)).toBe(false);
+  });
+});
+
+describe("answering a route directly", () => {
+  /** One request to a loopback server that answers with `handler` the way scripts/serve.ts does. */
+  async function serve(handler: DirectHandler, headers: Record<string, string> = {}) {
+    const failures: unknown[] = [];
+    let fellBack = false;
+    const server = http.createServer((request, response) => {
+      response.setHeader("X-Content-Type-Options", "nosniff");
+      response.setHeader("Cache-Control", "no-store");
+      void answerDirectly(handler, request, response, { origin: "https://console.example.com", onFailure: (error) => failures.push(error) }).then((answered) => {
+        if (answered) return;
+        fellBack = true;
+        response.end("next");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answer = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        http
+          .get({ host: "127.0.0.1", port, path: "/api/thing?q=a%20b", headers }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on("data", (chunk: Buffer) => chunks.push(chunk));
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+          })
+          .on("error", reject);
+      });
+      return { ...answer, failures, fellBack };
+    } finally {
+      server.close();
+    }
+  }
+
+  it("gives the handler the request's URL (under the configured origin) and headers, and sends its answer with a length", async () => {
+    let seen: Request | undefined;
+    const answer = await serve(
+      async (request) => {
+        seen = request;
+        return Response.json({ ok: true }, { status: 201, headers: { "Cache-Control": "private", "X-Extra": "1" } });
+      },
+      { cookie: "a=1", "x-request-id": "r1" },
+    );
+    expect(seen?.url).toBe("https://console.example.com/api/thing?q=a%20b");
+    expect(seen?.headers.get("cookie")).toBe("a=1");
+    expect(answer).toMatchObject({ status: 201, fellBack: false, failures: [] });
+    expect(JSON.parse(answer.body.toString())).toEqual({ ok: true });
+    expect(answer.headers["content-length"]).toBe(String(answer.body.length));
+    expect(answer.headers["transfer-encoding"]).toBeUndefined();
+    // What the server set already stays, as Next.js leaves it; the handler's other headers are added.
+    expect(answer.headers["cache-control"]).toBe("no-store");
+    expect(answer.headers["x-extra"]).toBe("1");
+    expect(answer.headers["x-content-type-options"]).toBe("nosniff");
+    expect(answer.headers.vary).toBe("Accept-Encoding");
+  });
+
+  it("gzips a large answer only for a client that takes gzip, and passes every cookie on", async () => {
+    const big = JSON.stringify({ rows: Array.from({ length: 100 }, (_, index) => ({ address: `agent${index}@help.example.com` })) });
+    const handler: DirectHandler = async () => {
+      const response = new Response(big, { headers: { "Content-Type": "application/json", "Content-Encoding": "br" } });
+      response.headers.append("Set-Cookie", "a=1; Path=/");
+      response.headers.append("Set-Cookie", "b=2; Path=/");
+      return response;
+    };
+    const zipped = await serve(handler, { "accept-encoding": "gzip" });
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(zipped.body).toString()).toBe(big);
+    expect(zipped.headers["set-cookie"]).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+    const plain = await serve(handler, { "accept-encoding": "identity" });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.toString()).toBe(big);
+  });
+
+  it("writes nothing and reports the failure when the handler throws, so Next.js can answer", async () => {
+    const answer = await serve(async () => {
+      throw new Error("defect");
+    });
+    expect(answer).toMatchObject({ status: 200, fellBack: true });
+    expect(answer.body.toString()).toBe("next");
+    expect(answer.failures).toEqual([new Error("defect")]);
   });
 });
 
