@@ -7,7 +7,7 @@ import path from "node:path";
  * `npm start` builds only when the sources changed since the last build: a fingerprint of every
  * input file is stored next to the build.
  */
-const BUILD_INPUTS = ["app", "components", "lib", "public", "types", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const BUILD_INPUTS = ["app", "components", "lib", "public", "types", "instrumentation.ts", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
 const distDir = () => process.env.NEXT_DIST_DIR || ".next";
 
 async function collectFiles(root: string, entry: string, out: string[]): Promise<void> {
