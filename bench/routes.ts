@@ -7,6 +7,7 @@
  *   - route creation by 20 concurrent clients (the server action)    p50 / p95 and routes per second
  * and prints each next to a baseline measured in the same run on the same database: the bare SQL
  * those requests boil down to (the same query, COPY of the same rows, the same INSERTs), as a ratio.
+ * The list and the page are timed in turns with their bare SQL (one request, one bare query, …).
  *
  * Run: npx tsx bench/routes.ts [--explain] [--only=list,page,import,create]   Prints figures; asserts
  * nothing. Loopback only; bounded loops. With --explain it stops after seeding, having timed the
@@ -21,7 +22,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { Cleanups, ms, percentile, rerunUnderReactServer, ROOT, runMeasured, sample, stats, type Stats } from "./support/run";
+import { Cleanups, ms, percentile, rerunUnderReactServer, ROOT, runMeasured, sample, sampleInTurns, stats, type Stats } from "./support/run";
 
 const ROUTES = 100_000;
 const DOMAINS = 4;
@@ -161,12 +162,15 @@ async function main(): Promise<void> {
       if (!response.ok) throw new Error(`${pathAndQuery}: HTTP ${response.status}`);
       return response.text();
     };
-    /** `sample` over HTTP, with the console's CPU time per request after the warm-up: steadier than wall time on a busy machine. */
-    const sampleConsole = async (runs: number, work: () => Promise<unknown>) => {
-      for (let index = 0; index < WARM_UP; index++) await work();
+    /**
+     * The console's answer and the bare SQL it boils down to, timed in turns, with the console's
+     * CPU time per request: steadier than wall time on a busy machine.
+     */
+    const compare = async (runs: number, consoleWork: () => Promise<unknown>, bare: () => Promise<unknown>) => {
+      for (let index = 0; index < WARM_UP; index++) await consoleWork();
       const before = await cpuMs(app.pid);
-      const measured = await sample(runs, work, 0);
-      return { ...measured, cpu: ((await cpuMs(app.pid)) - before) / runs };
+      const [measured, baseline] = await sampleInTurns(runs, consoleWork, bare, 0);
+      return { measured: { ...measured, cpu: ((await cpuMs(app.pid)) - before) / runs }, baseline };
     };
     const firstPage = JSON.parse(await get(`/api/routes?size=${PAGE_SIZE}`)) as { total: number; pageCount: number };
     // Steady state, not the start: the in-process gateway loads its route cache (100,000 routes)
@@ -194,15 +198,12 @@ async function main(): Promise<void> {
     };
     if (runs("list")) {
       const deepPage = firstPage.pageCount - 1;
-      const listFirst = await sampleConsole(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}`));
-      const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
-      console.log(row("List, first page (GET /api/routes)", listFirst, sqlFirst, "bare SQL: count + page", TARGETS.listFirst));
-      const listSearch = await sampleConsole(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&q=agent4242`));
-      const sqlSearch = await sample(LIST_RUNS, bareList("AND r.address LIKE $2", ["%agent4242%"], 0));
-      console.log(row('List, search "agent4242"', listSearch, sqlSearch, "bare SQL: LIKE count + page", TARGETS.search));
-      const listDeep = await sampleConsole(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&page=${deepPage}`));
-      const sqlDeep = await sample(LIST_RUNS, bareList("", [], (deepPage - 1) * PAGE_SIZE));
-      console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeep, `bare SQL: OFFSET ${((deepPage - 1) * PAGE_SIZE).toLocaleString("en")}`));
+      const first = await compare(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}`), bareList("", [], 0));
+      console.log(row("List, first page (GET /api/routes)", first.measured, first.baseline, "bare SQL: count + page", TARGETS.listFirst));
+      const search = await compare(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&q=agent4242`), bareList("AND r.address LIKE $2", ["%agent4242%"], 0));
+      console.log(row('List, search "agent4242"', search.measured, search.baseline, "bare SQL: LIKE count + page", TARGETS.search));
+      const deep = await compare(LIST_RUNS, () => get(`/api/routes?size=${PAGE_SIZE}&page=${deepPage}`), bareList("", [], (deepPage - 1) * PAGE_SIZE));
+      console.log(row(`List, deep page ${deepPage}`, deep.measured, deep.baseline, `bare SQL: OFFSET ${((deepPage - 1) * PAGE_SIZE).toLocaleString("en")}`));
       // The same plan the console uses (ids from the index first, then the rows), in bare SQL.
       const sqlDeepIds = await sample(LIST_RUNS, async () => {
         await pool.query(`SELECT count(*)::int FROM routes r WHERE r.organization_id = $1`, [org]);
@@ -214,12 +215,11 @@ async function main(): Promise<void> {
           [org],
         );
       });
-      console.log(row(`List, deep page ${deepPage}`, listDeep, sqlDeepIds, "bare SQL: ids first, then rows"));
+      console.log(row(`List, deep page ${deepPage}`, deep.measured, sqlDeepIds, "bare SQL: ids first, then rows"));
     }
     if (runs("page")) {
-      const pageHtml = await sampleConsole(PAGE_RUNS, () => get("/routes"));
-      const sqlFirst = await sample(LIST_RUNS, bareList("", [], 0));
-      console.log(row("/routes page (HTML, first page)", pageHtml, sqlFirst, "bare SQL: count + page", TARGETS.pageHtml));
+      const page = await compare(PAGE_RUNS, () => get("/routes"), bareList("", [], 0));
+      console.log(row("/routes page (HTML, first page)", page.measured, page.baseline, "bare SQL: count + page", TARGETS.pageHtml));
     }
 
     // ---- import of 10,000 rows, and COPY of the same rows ------------------------------------

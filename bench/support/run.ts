@@ -80,5 +80,27 @@ export async function sample(runs: number, work: () => Promise<unknown>, warmUp 
   return stats(samples);
 }
 
+/**
+ * Times two pieces of work in turns (a, b, a, b, …), after `warmUp` untimed runs of each: both
+ * see the same moments of a busy machine, so their ratio moves less than when one is timed after
+ * the other.
+ */
+export async function sampleInTurns(runs: number, a: () => Promise<unknown>, b: () => Promise<unknown>, warmUp = 3): Promise<[Stats, Stats]> {
+  for (let index = 0; index < warmUp; index++) {
+    await a();
+    await b();
+  }
+  const timesA: number[] = [];
+  const timesB: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    for (const [work, times] of [[a, timesA], [b, timesB]] as const) {
+      const started = performance.now();
+      await work();
+      times.push(performance.now() - started);
+    }
+  }
+  return [stats(timesA), stats(timesB)];
+}
+
 /** A duration as the benchmarks print it. */
 export const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
