@@ -15,8 +15,9 @@ export async function register(): Promise<void> {
   startInProcessGateway();
   // The routes list and its search answer ahead of Next.js's router (scripts/serve.ts, decision 032).
   // Not in development: this runs once, and edits to the handler would never be picked up.
-  if (process.env.NODE_ENV !== "production") return;
-  const { registerDirectRoutes } = await import("./lib/http/direct-routes");
-  const { GET: listRoutes } = await import("./app/api/routes/route");
-  registerDirectRoutes({ "/api/routes": listRoutes });
+  if (process.env.NODE_ENV === "production") {
+    const { registerDirectRoutes } = await import("./lib/http/direct-routes");
+    const { GET: listRoutes } = await import("./app/api/routes/route");
+    registerDirectRoutes({ "/api/routes": listRoutes });
+  }
 }

@@ -26,16 +26,6 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return actorForSessionCookie((name) => cookieStore.get(name)?.value);
 });
 
-/**
- * The actor a route handler's request names, read from its own Cookie header rather than from
- * Next.js's request scope: the same handler also answers outside Next.js's router
- * (lib/http/direct-routes.ts).
- */
-function getRequestActor(request: Request): Promise<Actor | null> {
-  const header = request.headers.get("cookie");
-  return actorForSessionCookie((name) => cookieValue(header, name));
-}
-
 async function actorForSessionCookie(read: (name: string) => string | undefined): Promise<Actor | null> {
   const config = getConfig();
   const raw = read(sessionCookieName(isSecureUrl(publicUrl(config))));
@@ -52,9 +42,14 @@ export async function checkAccess(ability: Ability): Promise<AccessCheck> {
   return accessFor(await getActor(), ability);
 }
 
-/** The same for a route handler's request (its session cookie). */
+/**
+ * The same for a route handler's request, read from its own Cookie header rather than from
+ * Next.js's request scope: the same handler also answers outside Next.js's router
+ * (lib/http/direct-routes.ts).
+ */
 export async function checkRequestAccess(request: Request, ability: Ability): Promise<AccessCheck> {
-  return accessFor(await getRequestActor(request), ability);
+  const header = request.headers.get("cookie");
+  return accessFor(await actorForSessionCookie((name) => cookieValue(header, name)), ability);
 }
 
 function accessFor(actor: Actor | null, ability: Ability): AccessCheck {
