@@ -31,8 +31,8 @@ export default defineConfig([
       // name checks, scenario texts, redirect instructions, record states, the zone file, route
       // status, CSV parsing, the three-way merge of concurrent edits) are listed by name: a new
       // one must be added on purpose.
-      "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/(?:result|merge)$|domains/(?:hostname|scenarios|redirects|record-status|zone-file)$|routes/(?:status|csv|merge)$)",
-      "Components import from lib/ only client-safe modules: an area's types.ts or schemas.ts, auth/permissions, actions/result or the modules listed here.",
+      "^@/lib/(?!(?:[a-z-]+/)+(?:types|schemas)$|auth/permissions$|actions/(?:result|merge)$|domains/(?:hostname|scenarios|redirects|record-status|zone-file)$|routes/(?:status|csv|merge)$|paging$)",
+      "Components import from lib/ only client-safe modules: an area's types.ts or schemas.ts, auth/permissions, actions/result, lib/paging or the modules listed here.",
     ],
   ),
   restrictImports(["lib/**/*.{ts,tsx}"], ["^@/(app|components)(/|$)", "lib/ is the domain: it never imports pages or components."]),

@@ -9,10 +9,12 @@
  * those requests boil down to (the same query, COPY of the same rows, the same INSERTs), as a ratio.
  * The list and the page are timed in turns with their bare SQL (one request, one bare query, …).
  *
- * Run: npx tsx bench/routes.ts [--explain] [--only=list,page,import,create]   Prints figures; asserts
+ * Run: npx tsx bench/routes.ts [--explain] [--hold] [--only=list,page,import,create]   Prints figures; asserts
  * nothing. Loopback only; bounded loops. With --explain it stops after seeding, having timed the
  * list's statements in-process and printed each one's plan (EXPLAIN ANALYZE). --only runs just the
- * named parts (the list's first page is always read once, to check the console is up).
+ * named parts (the list's first page is always read once, to check the console is up). With --hold
+ * it stops once the console is up and idle, prints its address and a signed-in Cookie header, and
+ * keeps it running (at most 15 minutes, or until Ctrl-C) for profiling by hand.
  * Modules that touch the database are marked server-only, so the script re-runs itself under the
  * react-server condition (as the npm scripts do). To profile the console:
  * BENCH_APP_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" (passed on its command line). It uses the console's normal build (.next, or
@@ -36,6 +38,8 @@ const PAGE_SIZE = 50;
 const WARM_UP = 3;
 /** --explain: after seeding, time the list's queries in-process and print each statement's plan (EXPLAIN ANALYZE), then stop. */
 const EXPLAIN = process.argv.includes("--explain");
+/** --hold: keep the seeded console up for requests by hand, then stop. */
+const HOLD = process.argv.includes("--hold");
 const ONLY = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length).split(",");
 /** Whether this run measures `part` (every part without --only). */
 const runs = (part: "list" | "page" | "import" | "create") => !ONLY || ONLY.includes(part);
@@ -184,6 +188,15 @@ async function main(): Promise<void> {
     }
     const settled = `idle ${((performance.now() - settleStarted) / 1000).toFixed(1)} s later`;
     console.log(`Console up at ${baseUrl}, ${appStartup}, ${settled}; the list reports ${firstPage.total.toLocaleString("en")} routes in ${firstPage.pageCount} pages.\n`);
+    if (HOLD) {
+      console.log(`Holding (Ctrl-C stops, 15 minutes at most). PID ${app.pid}. For example:\n  curl -s -o /dev/null -w '%{size_download}\\n' -H 'Cookie: ${headers.Cookie}' -H 'Accept-Encoding: gzip' ${baseUrl}/routes`);
+      await new Promise<void>((resolve) => {
+        const stop = setTimeout(resolve, 15 * 60_000);
+        for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => (clearTimeout(stop), resolve()));
+      });
+      await disconnectDb();
+      return;
+    }
 
     // ---- list: first page, a search, a deep page ---------------------------------------------
     const bareList = (where: string, params: unknown[], offset: number) => async () => {

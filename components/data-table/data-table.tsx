@@ -127,7 +127,7 @@ export function DataTable<TData extends object>({
     state: { sorting, pagination, columnVisibility },
     manualSorting: true,
     manualPagination: true,
-    rowCount: page?.total ?? data.length,
+    rowCount: typeof page?.total === "number" ? page.total : data.length,
     enableSortingRemoval: false,
     enableMultiSort: false,
     // A newly chosen column starts A→Z / low→high, whatever its type (the library would start numbers high).

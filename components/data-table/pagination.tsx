@@ -1,49 +1,76 @@
 "use client";
 
 import { ChevronLeft, ChevronRight, ChevronsLeft, ChevronsRight, Loader2 } from "lucide-react";
-
 import Link from "next/link";
+import { Suspense, use } from "react";
 
 import { Button, buttonVariants } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
+import { pageCountOf } from "@/lib/paging";
 
-/** One page of a server-paged list, as the server answered it. */
+/**
+ * One page of a server-paged list, as the server answered it. The total may still be on its way: a
+ * server page can send its rows first and stream the count after them (counting 100,000 rows takes
+ * longer than reading fifty), as a promise the pager waits for and the rows do not.
+ */
 export interface PageState {
   page: number;
   pageSize: number;
-  pageCount: number;
-  total: number;
+  total: number | Promise<number>;
 }
 
-function PageJump({ page, pageCount, onPage }: { page: number; pageCount: number; onPage: (page: number) => void }) {
+function PageJump({ page, pageCount, onPage }: { page: number; pageCount: number | null; onPage: (page: number) => void }) {
   return (
     <form
       className="flex items-center gap-1.5 px-1"
       onSubmit={(event) => {
         event.preventDefault();
         const wanted = Number(new FormData(event.currentTarget).get("page"));
-        if (Number.isInteger(wanted)) onPage(Math.min(Math.max(wanted, 1), pageCount));
+        if (Number.isInteger(wanted)) onPage(Math.min(Math.max(wanted, 1), pageCount ?? wanted));
       }}
     >
       <label htmlFor="table-page" className="whitespace-nowrap">
         Page
       </label>
       <Input id="table-page" name="page" inputMode="numeric" className="h-8 w-16 text-center" defaultValue={String(page)} />
-      <span className="whitespace-nowrap">of {pageCount.toLocaleString("en")}</span>
+      <span className="whitespace-nowrap">of {pageCount === null ? "…" : pageCount.toLocaleString("en")}</span>
     </form>
   );
 }
 
-/** "21–30 of 130", first / previous / page box / next / last. */
-export function DataTablePagination({ page, busy, onPage, noun = "items" }: { page: PageState; busy: boolean; onPage: (page: number) => void; noun?: string }) {
-  const first = page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1;
-  const last = Math.min(page.page * page.pageSize, page.total);
+interface PaginationProps {
+  page: PageState;
+  busy: boolean;
+  onPage: (page: number) => void;
+  noun?: string;
+}
+
+/** "21–30 of 130", first / previous / page box / next / last; while the total is still being counted, "Counting…". */
+export function DataTablePagination(props: PaginationProps) {
+  const { total } = props.page;
+  if (typeof total === "number") return <Pager {...props} total={total} />;
+  return (
+    <Suspense fallback={<Pager {...props} total={null} />}>
+      <CountedPager {...props} total={total} />
+    </Suspense>
+  );
+}
+
+function CountedPager({ total, ...props }: PaginationProps & { total: Promise<number> }) {
+  return <Pager {...props} total={use(total)} />;
+}
+
+function Pager({ page, total, busy, onPage, noun = "items" }: PaginationProps & { total: number | null }) {
+  const pageCount = total === null ? null : pageCountOf(total, page.pageSize);
+  const first = total === 0 ? 0 : (page.page - 1) * page.pageSize + 1;
+  const last = total === null ? null : Math.min(page.page * page.pageSize, total);
+  const atEnd = pageCount === null || page.page >= pageCount;
   return (
     <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 px-4 py-3 text-sm text-slate-600">
       <p aria-live="polite">
-        {page.total === 0 ? `No ${noun}` : `${first.toLocaleString("en")}–${last.toLocaleString("en")} of ${page.total.toLocaleString("en")}`}
-        {busy ? <Loader2 className="ml-2 inline size-4 animate-spin text-slate-400" aria-label="Loading" /> : null}
+        {total === null ? `Counting ${noun}…` : total === 0 ? `No ${noun}` : `${first.toLocaleString("en")}–${last!.toLocaleString("en")} of ${total.toLocaleString("en")}`}
+        {busy || total === null ? <Loader2 className="ml-2 inline size-4 animate-spin text-slate-400" aria-label="Loading" /> : null}
       </p>
       <div className="flex items-center gap-1">
         <Button variant="ghost" size="icon" onClick={() => onPage(1)} disabled={page.page <= 1} aria-label="First page">
@@ -53,11 +80,11 @@ export function DataTablePagination({ page, busy, onPage, noun = "items" }: { pa
           <ChevronLeft aria-hidden />
         </Button>
         {/* Keyed by page: the box shows the current page again after every move. */}
-        <PageJump key={page.page} page={page.page} pageCount={page.pageCount} onPage={onPage} />
-        <Button variant="ghost" size="icon" onClick={() => onPage(page.page + 1)} disabled={page.page >= page.pageCount} aria-label="Next page">
+        <PageJump key={page.page} page={page.page} pageCount={pageCount} onPage={onPage} />
+        <Button variant="ghost" size="icon" onClick={() => onPage(page.page + 1)} disabled={atEnd} aria-label="Next page">
           <ChevronRight aria-hidden />
         </Button>
-        <Button variant="ghost" size="icon" onClick={() => onPage(page.pageCount)} disabled={page.page >= page.pageCount} aria-label="Last page">
+        <Button variant="ghost" size="icon" onClick={() => pageCount !== null && onPage(pageCount)} disabled={atEnd} aria-label="Last page">
           <ChevronsRight aria-hidden />
         </Button>
       </div>

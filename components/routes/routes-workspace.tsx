@@ -13,7 +13,7 @@ import { Card } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ListRoutesQuery } from "@/lib/routes/schemas";
-import type { RouteListPage, RouteLookups, RouteRow } from "@/lib/routes/types";
+import type { RouteLookups, RouteRow, RoutesViewPage } from "@/lib/routes/types";
 
 import { RouteDialog, type RouteEditing } from "./route-dialog";
 import { DeleteRouteDialog } from "./route-dialogs";
@@ -56,7 +56,7 @@ export function RoutesWorkspace({
   canManage: boolean;
   lookups: RouteLookups;
   initialQuery: ListRoutesQuery;
-  initialPage: RouteListPage;
+  initialPage: RoutesViewPage;
 }) {
   const state = useRoutesQuery(initialQuery, initialPage);
   const { query, page, routes, filtered, refresh } = state;
@@ -101,7 +101,7 @@ export function RoutesWorkspace({
         >
           Routes map addresses on your domains to queues. Register a domain first; the set-up wizard walks you through it.
         </EmptyState>
-      ) : page.total === 0 && !filtered && !routes.isFetching ? (
+      ) : page.rows.length === 0 && page.page === 1 && !filtered && !routes.isFetching ? (
         <EmptyState icon={ListOrdered} title="No routes yet" action={newRouteButton}>
           Map an address such as support@ on one of your domains to a queue, or import many at once from a CSV file.
         </EmptyState>

@@ -6,7 +6,8 @@ import { useCallback, useEffect, useState } from "react";
 
 import { useDebouncedValue } from "@/components/ui/use-debounced-value";
 import type { ListRoutesQuery, RouteSort } from "@/lib/routes/schemas";
-import type { RouteListPage } from "@/lib/routes/types";
+import { pageCountOf } from "@/lib/paging";
+import type { RoutesViewPage } from "@/lib/routes/types";
 
 import { fetchRoutePage, queryParams, routesQueryKey } from "./routes-api";
 
@@ -15,14 +16,14 @@ import { fetchRoutePage, queryParams, routesQueryKey } from "./routes-api";
  * shareable, survives reload — and is kept there without a server round trip; the rows come from
  * GET /api/routes through TanStack Query, starting from the page the server rendered.
  */
-export function useRoutesQuery(initialQuery: ListRoutesQuery, initialPage: RouteListPage) {
+export function useRoutesQuery(initialQuery: ListRoutesQuery, initialPage: RoutesViewPage) {
   const pathname = usePathname();
   const queryClient = useQueryClient();
   const [query, setQuery] = useState<ListRoutesQuery>(initialQuery);
   const [searchText, setSearchText] = useState(initialQuery.q ?? "");
   const [initialKey] = useState(() => routesQueryKey(initialQuery).join("|"));
 
-  const routes = useQuery({
+  const routes = useQuery<RoutesViewPage>({
     queryKey: routesQueryKey(query),
     queryFn: ({ signal }) => fetchRoutePage(query, signal),
     // While the next page or search loads, the table keeps showing the last one (no flash).
@@ -38,7 +39,7 @@ export function useRoutesQuery(initialQuery: ListRoutesQuery, initialPage: Route
 
   // The next page is usually where the admin goes; have it ready.
   useEffect(() => {
-    if (!routes.data || routes.isPlaceholderData || routes.data.page >= routes.data.pageCount) return;
+    if (!routes.data || routes.isPlaceholderData || !hasNextPage(routes.data)) return;
     const next = { ...query, page: routes.data.page + 1 };
     void queryClient.prefetchQuery({ queryKey: routesQueryKey(next), queryFn: ({ signal }) => fetchRoutePage(next, signal) });
   }, [routes.data, routes.isPlaceholderData, query, queryClient]);
@@ -74,6 +75,11 @@ export function useRoutesQuery(initialQuery: ListRoutesQuery, initialPage: Route
     page: routes.data ?? initialPage,
     filtered: Boolean(query.q || query.domain || query.queue || query.status),
   };
+}
+
+/** Whether a page after `page` exists: by its total, or while that is still being counted, by whether the page is full. */
+function hasNextPage(page: RoutesViewPage): boolean {
+  return typeof page.total === "number" ? page.page < pageCountOf(page.total, page.pageSize) : page.rows.length === page.pageSize;
 }
 
 export type RoutesQueryState = ReturnType<typeof useRoutesQuery>;

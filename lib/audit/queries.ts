@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getDb, type DbClient, type Prisma } from "@/lib/db/client";
+import { pageCountOf } from "@/lib/paging";
 import { toCsvLine, toCsvLines } from "@/lib/routes/csv";
 import { isUuid } from "@/lib/validation/uuid";
 
@@ -87,7 +88,7 @@ async function linksFor(db: DbClient, organizationId: string, rows: EntryRow[]):
 export async function listAuditEntries(organizationId: string, query: AuditQuery, db: DbClient = getDb()): Promise<AuditLogPage> {
   const where = whereFor(organizationId, query);
   const total = await db.auditEntry.count({ where });
-  const pageCount = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const pageCount = pageCountOf(total, AUDIT_PAGE_SIZE);
   const page = Math.min(query.page, pageCount);
   const rows = await db.auditEntry.findMany({
     where,

@@ -5,11 +5,12 @@ import { getDb, queryRaw, type DbClient } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { escapeLike } from "@/lib/db/like";
 import { NotFoundError } from "@/lib/errors";
+import { pageCountOf } from "@/lib/paging";
 import { recentMessagesCountSql } from "@/lib/messages/queries";
 
 import type { HistoryInclusion, ListRoutesQuery } from "./schemas";
 import { DOMAIN_STATUSES_FOR, routeStatusFor, type DomainStatusName } from "./status";
-import type { RouteListPage, RouteLookups, RoutePage, RouteRow } from "./types";
+import type { RouteListPage, RouteLookups, RoutePage, RouteRow, RouteRowsPage } from "./types";
 
 /**
  * What the routes pages and route handlers read. Every query is scoped by the organisation id
@@ -193,41 +194,47 @@ export async function plan(db: DbClient, organizationId: string, query: ListRout
   return { where: Prisma.join(conditions, " AND "), orderBy };
 }
 
-type ListRecord = { total: number; n: number | null; recent_messages: number | null } & Partial<RouteRecord>;
+type ListRecord = { n: number; recent_messages: number | null } & RouteRecord;
 
 /**
- * One page of the list in one statement: the total, the page's ids in index order (an index per
- * sort and filter, each ending in the sort columns and id, so deep pages skip rows in the index),
- * then those rows with their names and, optionally, their messages of the last 7 days. A page
- * past the end (routes were deleted, or a stale link) reads the last page instead.
+ * One page of the list: its ids in index order (an index per sort and filter, each ending in the
+ * sort columns and id, so deep pages skip rows in the index), then those rows with their names and,
+ * optionally, their messages of the last 7 days. The total is counted by a statement of its own,
+ * on another connection at the same time: counting 100,000 routes takes several times longer than
+ * reading fifty of them, so the rows do not wait for it (the /routes page shows them while the
+ * count runs). A page past the end (routes were deleted, or a stale link) reads the last page
+ * instead, once the count says which that is. The two statements may see different moments: a route
+ * created between them shows in one and not the other.
  */
-async function readPage(db: DbClient, organizationId: string, query: ListRoutesQuery, withMessages: boolean): Promise<RouteListPage> {
+async function readRowsFirst(db: DbClient, organizationId: string, query: ListRoutesQuery, withMessages: boolean): Promise<{ page: RouteRowsPage; total: Promise<number> }> {
   const { where, orderBy } = await plan(db, organizationId, query);
   const pageSize = query.size;
+  const total = queryRaw<{ total: number }>(db, Prisma.sql`SELECT count(*)::int AS total FROM routes r WHERE ${where}`).then(([row]) => row?.total ?? 0);
+  total.catch(() => undefined); // awaited by the caller; not an unhandled rejection if reading the rows fails first
   const read = (page: number) =>
     queryRaw<ListRecord>(db, Prisma.sql`
       WITH page AS MATERIALIZED (
         SELECT p.id, row_number() OVER () AS n FROM (SELECT r.id FROM routes r WHERE ${where} ORDER BY ${orderBy} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}) p
       )
-      SELECT t.total, rows.*
-        FROM (SELECT count(*)::int AS total FROM routes r WHERE ${where}) t
-        LEFT JOIN LATERAL (
-          SELECT p.n, ${ROUTE_COLUMNS}, ${withMessages ? recentMessagesCountSql("route", Prisma.sql`r.id`) : Prisma.sql`NULL::int`} AS recent_messages
-            FROM page p JOIN routes r ON r.id = p.id ${ROUTE_JOINS}
-        ) rows ON true
-       ORDER BY rows.n`);
-  let records = await read(query.page);
-  const total = records[0]?.total ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(query.page, pageCount);
-  if (total === 0) return { rows: [], total: 0, page: 1, pageSize, pageCount: 1, ...(withMessages ? { recentMessages: {} } : {}) };
-  if (page !== query.page) records = await read(page);
-  const rows = records.filter((record) => record.n !== null).map((record) => toRouteRow(record as RouteRecord));
-  const result: RouteListPage = { rows, total, page, pageSize, pageCount };
-  if (withMessages) {
-    result.recentMessages = Object.fromEntries(records.flatMap((record) => (record.recent_messages ? [[record.id!, record.recent_messages]] : [])));
+      SELECT p.n, ${ROUTE_COLUMNS}, ${withMessages ? recentMessagesCountSql("route", Prisma.sql`r.id`) : Prisma.sql`NULL::int`} AS recent_messages
+        FROM page p JOIN routes r ON r.id = p.id ${ROUTE_JOINS}
+       ORDER BY p.n`);
+  let page = query.page;
+  let records = await read(page);
+  if (records.length === 0 && page > 1) {
+    page = pageCountOf(await total, pageSize);
+    if (page !== query.page) records = await read(page);
   }
-  return result;
+  const rows = records.map((record) => toRouteRow(record));
+  const result: RouteRowsPage = { rows, page, pageSize };
+  if (withMessages) result.recentMessages = Object.fromEntries(records.flatMap((record) => (record.recent_messages ? [[record.id, record.recent_messages]] : [])));
+  return { page: result, total };
+}
+
+async function readPage(db: DbClient, organizationId: string, query: ListRoutesQuery, withMessages: boolean): Promise<RouteListPage> {
+  const { page, total } = await readRowsFirst(db, organizationId, query, withMessages);
+  const counted = await total;
+  return { ...page, total: counted, pageCount: pageCountOf(counted, page.pageSize) };
 }
 
 export async function listRoutes(db: DbClient, organizationId: string, query: ListRoutesQuery): Promise<RoutePage> {
@@ -251,10 +258,13 @@ export async function routeLookups(organizationId: string, db: DbClient = getDb(
   return lookups ?? { domains: [], queues: [], skills: [], languages: [] };
 }
 
-/** The /routes page: the lookups and the first page of the list, read together. */
+/**
+ * The /routes page: the lookups and a page of the list, read together, and the list's total as a
+ * promise: the page renders its rows while the total is still being counted.
+ */
 export async function routesPageView(actor: Pick<Actor, "organizationId">, query: ListRoutesQuery, db: DbClient = getDb()) {
-  const [lookups, page] = await Promise.all([routeLookups(actor.organizationId, db), listRoutesWithMessages(actor, query, db)]);
-  return { lookups, page };
+  const [lookups, { page, total }] = await Promise.all([routeLookups(actor.organizationId, db), readRowsFirst(db, actor.organizationId, query, true)]);
+  return { lookups, page, total };
 }
 
 /** The name export files carry: the domain's, or the organisation's when every domain is exported. */

@@ -73,6 +73,15 @@ export interface RoutePage {
 /** A page of routes as GET /api/routes sends it: with each route's messages of the last 7 days (absent when none). */
 export type RouteListPage = RoutePage & { recentMessages?: Record<string, number> };
 
+/** A page of the list without its total: what is read before the count is in. */
+export type RouteRowsPage = Omit<RouteListPage, "total" | "pageCount">;
+
+/**
+ * A page of the list as the routes workspace holds it: from GET /api/routes, or the page the server
+ * rendered, whose total the server streams after the rows (a promise until the count is in).
+ */
+export type RoutesViewPage = RouteRowsPage & { total: number | Promise<number> };
+
 /** A name and id from a catalogue, for pickers and filters. */
 export interface Option {
   id: string;

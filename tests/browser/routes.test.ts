@@ -139,8 +139,14 @@ describeInBrowser("routes", () => {
       SELECT ${own.organizationId}::uuid, ${own.domainIds[0]!}::uuid, 'bulk' || i, 'bulk' || i, 'bulk' || i || '@help.umbrella.test', ${own.queueIds.Support!}::uuid, 'Bulk', now()
         FROM generate_series(1, 130) i`;
     const { context, page } = await signedIn({ width: 390, height: 844 });
+    // The server sends the rows first and the total after them, in the same answer.
+    const total = await db.route.count({ where: { organizationId: own.organizationId } });
+    const html = await (await page.request.get("/routes")).text();
+    expect(html.indexOf("bulk1@help.umbrella.test")).toBeGreaterThan(0);
+    expect(html).toContain(`1–50 of ${total}`);
     await page.goto("/routes");
     const pages = page.getByRole("navigation", { name: "Pages" });
+    await expect.poll(async () => (await pages.textContent()) ?? "").toContain(`1–50 of ${total}`);
     await expect.poll(async () => (await pages.textContent()) ?? "").toContain("of 13");
     await pages.getByRole("button", { name: "Next page" }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get("page")).toBe("2");

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { GET as listRoutesHandler } from "@/app/api/routes/route";
 import { getDb } from "@/lib/db/client";
+import { routesPageView } from "@/lib/routes/queries";
+import { listRoutesQuerySchema } from "@/lib/routes/schemas";
 import type { RoutePage } from "@/lib/routes/types";
 
 import { actAs, actAsNobody, apiRequest } from "../support/request-context";
@@ -137,5 +139,30 @@ describe("GET /api/routes: search, filters, sort and pages", () => {
     await actAs("admin@acme.example");
     const odd = await list({ page: "-3", size: "7", sort: "drop table", dir: "sideways", domain: "nope", status: "maybe" });
     expect(odd).toMatchObject({ status: 200, body: { page: 1, pageSize: 50, total: 124 } });
+  });
+});
+
+describe("the /routes page's reading: rows first, the total after", () => {
+  it("gives the page's rows and a promise of the total, which counts every match of this organisation only", async () => {
+    const view = await routesPageView({ organizationId: acme.id }, listRoutesQuerySchema.parse({ size: "25" }));
+    expect(view.total).toBeInstanceOf(Promise);
+    expect(view.page).toMatchObject({ page: 1, pageSize: 25 });
+    expect(view.page.rows.map((row) => row.address).slice(0, 2)).toEqual(["agent000@help.acme.test", "agent001@help.acme.test"]);
+    expect(view.lookups.queues.map((queue) => queue.name)).toEqual(["Billing", "Support"]);
+    expect(await view.total).toBe(124);
+    const filtered = await routesPageView({ organizationId: acme.id }, listRoutesQuerySchema.parse({ q: "first" }));
+    expect(filtered.page.rows.map((row) => row.pattern)).toEqual(["first_line", "firstxline"]);
+    expect(await filtered.total).toBe(2);
+    expect(await (await routesPageView({ organizationId: initech.id }, listRoutesQuerySchema.parse({}))).total).toBe(1);
+  });
+
+  it("reads the last page for a page past the end, once the count says which that is", async () => {
+    const view = await routesPageView({ organizationId: acme.id }, listRoutesQuerySchema.parse({ size: "25", page: "99" }));
+    expect(view.page.page).toBe(5);
+    expect(view.page.rows).toHaveLength(24);
+    expect(await view.total).toBe(124);
+    const none = await routesPageView({ organizationId: acme.id }, listRoutesQuerySchema.parse({ q: "no-such-route", page: "3" }));
+    expect(none.page).toMatchObject({ page: 1, rows: [] });
+    expect(await none.total).toBe(0);
   });
 });

@@ -19,7 +19,8 @@ export default async function RoutesPage({ searchParams }: { searchParams: Promi
   // A search the list cannot run (control characters) is left out rather than failing the page.
   const parsed = listRoutesQuerySchema.safeParse(params);
   const query = parsed.success ? parsed.data : listRoutesQuerySchema.parse({ ...params, q: undefined });
-  const { lookups, page } = await routesPageView(actor, query);
+  // The rows render while the total is still being counted; the pager shows it when it comes.
+  const { lookups, page, total } = await routesPageView(actor, query);
   return (
     <>
       <PageHeader
@@ -28,7 +29,7 @@ export default async function RoutesPage({ searchParams }: { searchParams: Promi
       />
       {canManage ? null : <ReadOnlyNotice />}
       <RouteTester canManage={canManage} />
-      <RoutesWorkspace canManage={canManage} lookups={lookups} initialQuery={{ ...query, page: page.page }} initialPage={page} />
+      <RoutesWorkspace canManage={canManage} lookups={lookups} initialQuery={{ ...query, page: page.page }} initialPage={{ ...page, total }} />
     </>
   );
 }
