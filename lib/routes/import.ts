@@ -380,8 +380,10 @@ export async function validateRouteImport(
     perDomain.set(row.domain.id, entry);
   }
   if (perDomain.size > 0) {
+    // The counts the database keeps (domain_route_counts, decision 033), as the limit of a single create reads them.
     const { rows: existing } = await db.query<{ domain_id: string; count: number }>(
-      "SELECT domain_id, count(*)::int AS count FROM routes WHERE organization_id = $1::uuid AND domain_id = ANY($2::uuid[]) GROUP BY domain_id",
+      `SELECT c.domain_id, c.routes AS count FROM domain_route_counts c JOIN domains d ON d.id = c.domain_id
+        WHERE d.organization_id = $1::uuid AND c.domain_id = ANY($2::uuid[])`,
       [organizationId, [...perDomain.keys()]],
     );
     // What this apply wrote so far is in the count already.

@@ -24,7 +24,8 @@ import type { RouteLimits, RouteRow, StaleRoute } from "./types";
  * Routes of one domain are created one at a time, so the per-domain limit holds under concurrent
  * creates (two admins, or an import beside a create). Transaction-scoped: released on commit. A
  * single create takes the same lock inside its write statement (lock_and_count_domain_routes,
- * migration 20261201020000, whose lock class is this number).
+ * migration 20261201020000, whose lock class is this number), then reads the domain's count, which
+ * the database keeps (domain_route_counts, migration 20261201150000).
  */
 const ROUTE_LOCK_CLASS = 0x524f5554; // "ROUT" = 1380930900
 

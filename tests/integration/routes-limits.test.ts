@@ -65,3 +65,53 @@ describe("MAX_ROUTES_PER_DOMAIN", () => {
     expect(await routeCount(db)).toBe(1);
   });
 });
+
+describe("the routes each domain holds, as the database keeps them", () => {
+  /** Every domain's kept count next to a count of its routes; a domain without routes may have no row or 0. */
+  async function keptAndCounted() {
+    const rows = await db.$queryRaw<{ name: string; kept: number | null; counted: number }[]>`
+      SELECT d.name, c.routes AS kept, (SELECT count(*)::int FROM routes r WHERE r.domain_id = d.id) AS counted
+        FROM domains d LEFT JOIN domain_route_counts c ON c.domain_id = d.id ORDER BY d.name`;
+    return rows.map((row) => ({ name: row.name, kept: row.kept ?? 0, counted: row.counted }));
+  }
+  const expectKeptToMatch = async (expected: Record<string, number>) => {
+    const rows = await keptAndCounted();
+    for (const row of rows) expect(row.kept, row.name).toBe(row.counted);
+    expect(Object.fromEntries(rows.map((row) => [row.name, row.kept]))).toMatchObject(expected);
+  };
+
+  it("follows creates, imports, moves, deletes and a domain's deletion", async () => {
+    expect((await create("a")).ok).toBe(true);
+    expect((await create("b")).ok).toBe(true);
+    await expectKeptToMatch({ "help.acme.test": 2, "other.acme.test": 0 });
+
+    const csv = ["domain,pattern,queue,fromName", "other.acme.test,x,Support,Acme", "other.acme.test,y,Support,Acme"].join("\n");
+    const imported = await importHandler(apiRequest("http://localhost/api/routes/import?mode=apply", { method: "POST", body: csv }));
+    expect(((await imported.json()) as { data: ImportReport }).data).toMatchObject({ applied: true, created: 2 });
+    await expectKeptToMatch({ "help.acme.test": 2, "other.acme.test": 2 });
+
+    const mover = await db.route.findFirstOrThrow({ where: { domainId: other.id, pattern: "x" } });
+    expect((await updateRouteAction({ id: mover.id, version: mover.version, domainId: domain.id, pattern: "x", queueId, fromName: "Acme" })).ok).toBe(true);
+    await expectKeptToMatch({ "help.acme.test": 3, "other.acme.test": 1 });
+    // A full domain refuses the next create by the kept count.
+    expect(await create("c")).toMatchObject({ ok: false, code: "limit" });
+
+    // Several domains changed by one statement, and an update that moves nothing.
+    await db.route.updateMany({ data: { fromName: "Renamed" } });
+    await db.route.deleteMany({ where: { pattern: { in: ["a", "y"] } } });
+    await expectKeptToMatch({ "help.acme.test": 2, "other.acme.test": 0 });
+    expect((await create("c")).ok).toBe(true);
+
+    await db.domain.delete({ where: { id: domain.id } });
+    expect(await db.$queryRaw<unknown[]>`SELECT 1 FROM domain_route_counts WHERE domain_id = ${domain.id}::uuid`).toEqual([]);
+    await expectKeptToMatch({ "other.acme.test": 0 });
+  });
+
+  it("is emptied when the routes table is truncated", async () => {
+    await makeRoute(db, acme.id, domain, "a", queueId);
+    await db.$executeRawUnsafe("TRUNCATE routes CASCADE");
+    expect(await db.$queryRaw<unknown[]>`SELECT 1 FROM domain_route_counts WHERE routes <> 0`).toEqual([]);
+    expect((await create("a")).ok).toBe(true);
+    await expectKeptToMatch({ "help.acme.test": 1 });
+  });
+});
