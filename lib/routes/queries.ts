@@ -5,8 +5,8 @@ import { getDb, queryRaw, type DbClient } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { escapeLike } from "@/lib/db/like";
 import { NotFoundError } from "@/lib/errors";
-import { pageCountOf } from "@/lib/paging";
 import { recentMessagesCountSql } from "@/lib/messages/queries";
+import { pageCountOf } from "@/lib/paging";
 
 import type { HistoryInclusion, ListRoutesQuery } from "./schemas";
 import { DOMAIN_STATUSES_FOR, routeStatusFor, type DomainStatusName } from "./status";
