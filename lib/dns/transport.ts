@@ -71,7 +71,7 @@ function udpAttempt(server: ServerAddress, spec: QuerySpec, options: ExchangeOpt
   const where = formatServerAddress(server);
   return new Promise((resolve) => {
     let garbled: string | null = null;
-    let socket: dgram.Socket | null = null;
+    let waiting: { release: () => void } | null = null;
     const attempt = settleOnce(
       options,
       where,
@@ -80,55 +80,165 @@ function udpAttempt(server: ServerAddress, spec: QuerySpec, options: ExchangeOpt
         garbled
           ? { kind: "malformed", message: `${where} sent only unreadable replies (${garbled})` }
           : { kind: "timeout", message: `no reply from ${where} within ${options.timeoutMs} ms` },
-      () => {
-        try {
-          socket?.close();
-        } catch {
-          // Already closed by an error: nothing left to release.
-        }
-      },
+      () => waiting?.release(),
     );
     const finish = attempt.finish;
     if (attempt.settled) return;
 
-    let query: Buffer;
+    let channel: UdpChannel;
     try {
-      query = encodeQuery(spec);
-      socket = dgram.createSocket(net.isIPv6(server.host) ? "udp6" : "udp4");
+      channel = udpChannelTo(server);
     } catch (error) {
       return finish({ kind: "network_error", message: `cannot query ${where}: ${errorMessage(error)}` });
     }
-    const sock = socket;
-    sock.on("error", (error: NodeJS.ErrnoException) => {
-      finish({ kind: "network_error", message: describeSocketError(error, where) });
+    const id = channel.freeId(spec.id);
+    const asked: QuerySpec = { ...spec, id };
+    let query: Buffer;
+    try {
+      query = encodeQuery(asked);
+    } catch (error) {
+      return finish({ kind: "network_error", message: `cannot query ${where}: ${errorMessage(error)}` });
+    }
+    waiting = channel.expect(id, {
+      reply: (msg) => {
+        const match: ReplyMatch = matchReply(msg, asked);
+        switch (match.kind) {
+          case "ignore":
+            return;
+          case "garbled":
+            garbled = match.reason;
+            return;
+          case "malformed":
+            return finish({ kind: "malformed", message: `${where}: ${match.message}` });
+          case "reply":
+            return finish({ kind: "reply", reply: match.reply, transport: "udp" });
+        }
+      },
+      error: (error) => finish({ kind: "network_error", message: describeSocketError(error, where) }),
     });
-    sock.on("message", (msg: Buffer) => {
-      const match: ReplyMatch = matchReply(msg, spec);
-      switch (match.kind) {
-        case "ignore":
-          return;
-        case "garbled":
-          garbled = match.reason;
-          return;
-        case "malformed":
-          return finish({ kind: "malformed", message: `${where}: ${match.message}` });
-        case "reply":
-          return finish({ kind: "reply", reply: match.reply, transport: "udp" });
+    channel.send(query, (error) => finish({ kind: "network_error", message: describeSocketError(error, where) }));
+  });
+}
+
+interface PendingQuery {
+  reply(msg: Buffer): void;
+  error(error: NodeJS.ErrnoException): void;
+}
+
+/** A channel's socket is replaced after this many queries, so its source port does not stay the same for long. */
+const QUERIES_PER_SOCKET = 256;
+/** A channel with nothing pending closes its socket after this long. */
+const CHANNEL_IDLE_MS = 1_000;
+
+/**
+ * One connected UDP socket to one server, shared by the queries under way to it: a check asks
+ * the same few servers a few dozen questions, and opening, connecting and closing a socket for
+ * each of them was a tenth of a re-check worker's CPU (bench/recheck.ts). Replies are handed to
+ * the query with their id, which still checks the question (matchReply). Being connected, the
+ * socket accepts datagrams from that server only and receives its ICMP port-unreachable; an error
+ * there ends every query waiting on it, as it would have ended each one's own socket. The socket
+ * is retired after QUERIES_PER_SOCKET queries and closed once idle, so that its source port,
+ * which a forger would have to guess with the id, changes.
+ */
+class UdpChannel {
+  private readonly pending = new Map<number, PendingQuery>();
+  private readonly socket: dgram.Socket;
+  private readonly ready: Promise<void>;
+  private sent = 0;
+  private idle: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    server: ServerAddress,
+    private readonly retire: (channel: UdpChannel) => void,
+  ) {
+    this.socket = dgram.createSocket(net.isIPv6(server.host) ? "udp6" : "udp4");
+    // It does not keep the process alive on its own: each query under way has its own timer.
+    this.socket.unref();
+    this.socket.on("message", (msg: Buffer) => {
+      if (msg.length >= 2) this.pending.get(msg.readUInt16BE(0))?.reply(msg);
+    });
+    this.socket.on("error", (error: NodeJS.ErrnoException) => this.fail(error));
+    this.ready = new Promise<void>((resolve, reject) => {
+      try {
+        this.socket.connect(server.port, server.host, () => resolve());
+      } catch (error) {
+        reject(error as Error);
       }
     });
-    // A connected socket only accepts datagrams from the server, and receives the ICMP
-    // port-unreachable that an unconnected one would silently drop.
-    try {
-      sock.connect(server.port, server.host, () => {
-        if (attempt.settled) return;
-        sock.send(query, (error) => {
-          if (error) finish({ kind: "network_error", message: describeSocketError(error, where) });
+    // A failure to connect reaches the queries through the socket's error event (or below).
+    this.ready.catch((error: NodeJS.ErrnoException) => this.fail(error));
+  }
+
+  /** `wanted` unless a query under way here already has it: ids must tell the replies apart. */
+  freeId(wanted: number): number {
+    let id = wanted;
+    while (this.pending.has(id)) id = randomQueryId();
+    return id;
+  }
+
+  expect(id: number, query: PendingQuery): { release: () => void } {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    this.pending.set(id, query);
+    return {
+      release: () => {
+        if (this.pending.get(id) !== query) return;
+        this.pending.delete(id);
+        if (this.pending.size === 0 && !this.closed) {
+          this.idle = setTimeout(() => this.close(), this.sent >= QUERIES_PER_SOCKET ? 0 : CHANNEL_IDLE_MS);
+          this.idle.unref();
+        }
+      },
+    };
+  }
+
+  send(query: Buffer, onError: (error: NodeJS.ErrnoException) => void): void {
+    this.sent += 1;
+    if (this.sent >= QUERIES_PER_SOCKET) this.retire(this);
+    this.ready.then(
+      () => {
+        if (this.closed) return;
+        this.socket.send(query, (error) => {
+          if (error) onError(error);
         });
-      });
-    } catch (error) {
-      finish({ kind: "network_error", message: `cannot query ${where}: ${errorMessage(error)}` });
+      },
+      () => undefined,
+    );
+  }
+
+  private fail(error: NodeJS.ErrnoException): void {
+    const waiting = [...this.pending.values()];
+    this.close();
+    for (const query of waiting) query.error(error);
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.idle) clearTimeout(this.idle);
+    this.retire(this);
+    try {
+      this.socket.close();
+    } catch {
+      // Already closed by an error: nothing left to release.
     }
-  });
+  }
+}
+
+const udpChannels = new Map<string, UdpChannel>();
+
+function udpChannelTo(server: ServerAddress): UdpChannel {
+  const key = `${server.host}|${server.port}`;
+  let channel = udpChannels.get(key);
+  if (!channel) {
+    const created: UdpChannel = new UdpChannel(server, (gone) => {
+      if (udpChannels.get(key) === gone) udpChannels.delete(key);
+    });
+    channel = created;
+    udpChannels.set(key, channel);
+  }
+  return channel;
 }
 
 /**

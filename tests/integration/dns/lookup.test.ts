@@ -316,3 +316,59 @@ describe("QuerySession", () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 });
+
+describe("one socket per server", () => {
+  it("queries under way to one server share a socket, and each gets its own answer", async () => {
+    for (let i = 0; i < 40; i += 1) auth.data.add({ name: `shared${i}.acme.com`, type: "TXT", data: `answer-${i}` });
+    const before = auth.queries.length;
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => lookup(auth.address, `shared${i}.acme.com`, "TXT", fast)));
+    outcomes.forEach((outcome, i) => {
+      expect(outcome.kind === "answer" && outcome.records.map((r) => r.type === "TXT" && r.value)).toEqual([`answer-${i}`]);
+    });
+    const asked = auth.queries.slice(before).filter((q) => q.name.startsWith("shared"));
+    expect(asked).toHaveLength(40);
+    expect(new Set(asked.map((q) => q.source.port)).size).toBe(1);
+    // Replies are told apart by id: no two queries under way together share one.
+    expect(new Set(asked.map((q) => q.id)).size).toBe(40);
+  });
+
+  it("a reply is taken only by the query it answers, even when it carries another query's id", async () => {
+    // first.acme.com is answered late; second.acme.com is answered at once, but with the id of the
+    // query for first.acme.com, still waiting on the same socket: that query must not take it.
+    auth.data.add({ name: "first.acme.com", type: "TXT", data: "first" });
+    auth.addRule({ name: "first.acme.com", delayMs: 200 });
+    auth.addRule({
+      name: "second.acme.com",
+      action: {
+        kind: "raw",
+        reply: () => {
+          const firstId = auth.queries.findLast((q) => q.name === "first.acme.com")?.id ?? 0;
+          return dnsPacket.encode({
+            type: "response",
+            id: firstId,
+            flags: dnsPacket.AUTHORITATIVE_ANSWER,
+            questions: [{ name: "second.acme.com", type: "TXT", class: "IN" }],
+            answers: [{ name: "second.acme.com", type: "TXT", ttl: 60, class: "IN", data: "crossed" }],
+          });
+        },
+      },
+    });
+    const first = lookup(auth.address, "first.acme.com", "TXT", { ...fast, timeoutMs: 600 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = lookup(auth.address, "second.acme.com", "TXT", { ...fast, timeoutMs: 400 });
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.kind === "answer" && a.records.map((r) => r.type === "TXT" && r.value)).toEqual(["first"]);
+    expect(b.kind).toBe("timeout");
+  });
+
+  it("moves to a new source port after a few hundred queries", async () => {
+    const before = auth.queries.length;
+    for (let round = 0; round < 6; round += 1) {
+      await Promise.all(Array.from({ length: 100 }, () => lookup(auth.address, `_verify.acme.com`, "TXT", { ...fast, timeoutMs: 1000 }).then((o) => expect(o.kind).toBe("answer"))));
+    }
+    const ports = new Map<number, number>();
+    for (const q of auth.queries.slice(before)) ports.set(q.source.port, (ports.get(q.source.port) ?? 0) + 1);
+    expect(ports.size).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...ports.values())).toBeLessThanOrEqual(256);
+  });
+});
