@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "@/lib/config/env";
 import { log } from "@/lib/log";
 
 import { PrismaClient } from "./generated/client";
+import { preparedStatementName } from "./prepared";
 
 export type Database = PrismaClient;
 export type { Prisma } from "./generated/client";
@@ -62,7 +63,10 @@ function connection(): Connection {
   const url = databaseUrl();
   // Prisma's adapter owns its pool: after $disconnect a client someone still holds connects again
   // on its next query (a pool handed in from outside could not be used once ended).
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000 }) });
+  // The generator's type asks for a name every time; the adapter passes it to pg as `name`, where
+  // undefined means an unnamed statement, as for every statement not marked PREPARED.
+  const statementNameGenerator = preparedStatementName as (query: { sql: string }) => string;
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, connectionTimeoutMillis: 5_000 }, { statementNameGenerator }) });
   globalForDb.erconsoleDb = { url, source: chosen === undefined ? "configuration" : "chosen", client };
   return globalForDb.erconsoleDb;
 }

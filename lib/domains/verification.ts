@@ -75,7 +75,7 @@ export async function loadExpectation(db: Database, organizationId: string | nul
           records: (StoredRecord & { id: string; position: number; type: string; dkimKeyId: string | null })[];
           keys: (Omit<LiveKey, "retireAfter" | "signed"> & { retireAfter: string | null; signedMessage: string | null; signedAt: string | null })[];
         })[]
-      >`
+      >`/* prepared */
         SELECT d.id::text, d.organization_id::text, d.kind::text, d.name, d.display_name, d.status::text,
                d.verification_started_at, d.verified_at, d.grace_started_at, d.next_check_at,
                COALESCE((SELECT json_agg(json_build_object('id', r.id, 'kind', r.kind, 'position', r.position, 'type', r.type, 'name', r.name,
@@ -266,7 +266,7 @@ async function storeCheck(
   const statusChanged = change.status !== current.status;
   // Without a condition the row is already locked by the caller's transaction: it always matches.
   const guarded = ifStill !== undefined;
-  const result = await db.$queryRaw<{ applied: boolean }[]>`
+  const result = await db.$queryRaw<{ applied: boolean }[]>`/* prepared */
     WITH domain AS (
       UPDATE domains
          SET last_checked_at = ${now}, next_check_at = ${next}, status = ${change.status}::domain_status,

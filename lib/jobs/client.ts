@@ -7,6 +7,7 @@ import { log } from "@/lib/log";
 
 import { ensureQueues, JOB_SCHEMA } from "./queues";
 import { databaseUrl } from "@/lib/db/client";
+import { namePgBossStatements } from "@/lib/db/prepared";
 
 /**
  * The process's connection to the job queue, for sending jobs. A worker process lends its own
@@ -58,6 +59,7 @@ export function getJobClient(config: AppConfig = getConfig()): Promise<PgBoss> {
   const existing = globalSlot[slotKey];
   if (existing && existing.url === url) return existing.boss;
   const boss = new PgBoss(pgBossOptions(config, url, "sender"));
+  namePgBossStatements(boss);
   // Without a listener an 'error' event (e.g. the database restarting) would crash the process.
   boss.on("error", (error) => log.warn({ err: describeBossError(error) }, "job queue connection error"));
   const started = (async () => {

@@ -7,6 +7,7 @@ import PgBoss from "pg-boss";
 
 import type { AppConfig } from "@/lib/config/env";
 import { databaseUrl, getDb, type Database } from "@/lib/db/client";
+import { namePgBossStatements } from "@/lib/db/prepared";
 import { DnsCache } from "@/lib/dns";
 import { log as rootLog, type Logger } from "@/lib/log";
 import { startHeartbeat } from "@/lib/runtime/heartbeat";
@@ -79,6 +80,7 @@ export async function startWorker(options: WorkerOptions): Promise<JobWorker> {
   let state: WorkerStatus["state"] = "running";
 
   const boss = new PgBoss(pgBossOptions(config, url, "worker"));
+  namePgBossStatements(boss);
   boss.on("error", (error) => log.warn({ err: describeBossError(error) }, "job queue error"));
   await boss.start();
   try {
