@@ -154,7 +154,7 @@ export async function disconnectDb(): Promise<void> {
  */
 export async function queryRaw<Row>(db: DbClient, statement: import("./generated/client").Prisma.Sql): Promise<Row[]> {
   if (db !== globalForDb.erconsoleDb?.client) return db.$queryRaw<Row[]>(statement);
-  const result = await getPool().query(statement.text, statement.values);
+  const result = await getPool().query({ name: preparedStatementName({ sql: statement.text }), text: statement.text, values: statement.values });
   return result.rows as Row[];
 }
 

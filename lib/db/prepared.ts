@@ -8,8 +8,10 @@ import { createHash } from "node:crypto";
  * Named, each connection parses a statement once and, after a few runs, keeps its plan
  * (plan_cache_mode `auto`: a generic plan only when it is estimated no worse than the custom ones).
  *
- * Prisma raw statements opt in by starting with PREPARED (the adapter's statementNameGenerator
- * names them); pg-boss's statements with parameters are named by namePgBossStatements. The inbound
+ * Raw statements opt in by starting with PREPARED, whether they go through Prisma (the adapter's
+ * statementNameGenerator names them) or through `queryRaw` (lib/db/client.ts): the re-check's read
+ * and store, and a route create's reference check and write. pg-boss's statements with parameters
+ * are named by namePgBossStatements. The inbound
  * gateway's statements, which go straight to a pg pool, carry their own names (lib/mail).
  */
 export const PREPARED = "/* prepared */";

@@ -142,7 +142,7 @@ async function loadReferences(tx: Prisma.TransactionClient, organizationId: stri
     Sql.sql`(SELECT json_agg(json_build_object('id', id, 'name', name) ORDER BY name_key) FROM ${Sql.raw(table)} WHERE organization_id = ${org} AND id = ANY(${ids}))`;
   const [record] = await queryRaw<ReferenceRecord>(
     tx,
-    Sql.sql`
+    Sql.sql`/* prepared */
     SELECT ${named("queues", Sql.sql`${[values.queueId, values.spamQueueId ?? values.queueId]}::uuid[]`)} AS queues,
            ${named("skills", Sql.sql`${values.skillIds}::uuid[]`)} AS skills,
            ${named("languages", Sql.sql`ARRAY[${values.languageId}::uuid]`)} AS languages,

@@ -1,7 +1,8 @@
 import PgBoss from "pg-boss";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { databaseUrl, getDb } from "@/lib/db/client";
+import { databaseUrl, getDb, queryRaw } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
 import { namePgBossStatements, statementName } from "@/lib/db/prepared";
 import { getJobClient, pgBossOptions, stopJobClient } from "@/lib/jobs/client";
 
@@ -29,13 +30,21 @@ describe("prepared statements", () => {
     expect(unmarked[0]?.count).toBe(0);
   });
 
+  it("queryRaw's marked statements, which skip Prisma, are prepared too", async () => {
+    const rows = await queryRaw<{ name: string }>(
+      db,
+      Prisma.sql`/* prepared */ SELECT name FROM pg_prepared_statements WHERE statement LIKE '%queryRaw-probe%' AND ${1}::int = 1`,
+    );
+    expect(rows.map((row) => row.name)).toContainEqual(expect.stringMatching(/^erc_[0-9a-f]{24}$/));
+  });
+
   it("the job queue's statements with parameters are prepared; those without stay unnamed", async () => {
     const boss = await getJobClient(configWith());
     const probe = `SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE '%job-queue-probe%' AND $1::int = 1`;
     const result = (await boss.getDb().executeSql(probe, [1])) as { rows: { name: string }[] };
     expect(result.rows.map((row) => row.name)).toEqual([statementName(probe)]);
 
-    const plain = (await boss.getDb().executeSql(`SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement LIKE '%no-parameters-probe%'`)) as {
+    const plain = (await boss.getDb().executeSql(`SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement LIKE '%no-parameters-probe%'`, [])) as {
       rows: { count: number }[];
     };
     expect(plain.rows[0]?.count).toBe(0);

@@ -92,7 +92,7 @@ export async function insertRoute(
   // Parameters in a SELECT list get no type from the target column: each carries its cast.
   const [result] = await queryRaw<{ counted: number }>(
     db,
-    Sql.sql`
+    Sql.sql`/* prepared */
     WITH room AS MATERIALIZED (SELECT lock_and_count_domain_routes(${organizationId}::uuid, ${domain.id}::uuid, ${max}::int) AS counted),
     route AS (
       INSERT INTO routes (id, organization_id, domain_id, pattern, pattern_key, address, queue_id, priority, language_id, from_name, from_email,
