@@ -4,7 +4,7 @@
  *   - the routes list (API): first page, a search, a deep page      p50 / p95 of 30 requests
  *   - the /routes page itself (server-rendered first page)           p50 / p95 of 15 requests, after
  *     its first 100 (timed and printed apart: the render path's warm-up)
- *   - an import of 10,000 rows (CSV, checked then written)           median of 3
+ *   - an import of 10,000 rows (CSV, checked then written)           median of 5
  *   - route creation by 20 concurrent clients (the server action)    p50 / p95 and routes per second,
  *     after 400 creates (timed and printed apart: the action path's warm-up)
  * and prints each next to a baseline measured in the same run on the same database: the bare SQL
@@ -31,7 +31,8 @@ import { Cleanups, ms, percentile, rerunUnderReactServer, ROOT, runMeasured, sam
 const ROUTES = 100_000;
 const DOMAINS = 4;
 const IMPORT_ROWS = 10_000;
-const IMPORT_RUNS = 3;
+/** Five of each, interleaved: with three, the median of COPY moved between 810 and 1,100 ms from one run to the next here. */
+const IMPORT_RUNS = 5;
 const LIST_RUNS = 30;
 const PAGE_RUNS = 15;
 /** Requests to /routes timed apart before its figure: the render path's warm-up. */
