@@ -11,21 +11,22 @@ import { createHash } from "node:crypto";
  * Raw statements opt in by starting with PREPARED, whether they go through Prisma (the adapter's
  * statementNameGenerator names them) or through `queryRaw` (lib/db/client.ts): the re-check's read
  * and store, and a route create's reference check and write. pg-boss's statements with parameters
- * are named by namePgBossStatements. The inbound
- * gateway's statements, which go straight to a pg pool, carry their own names (lib/mail).
+ * are named by namePgBossStatements. The inbound gateway's statements, which go straight to a pg
+ * pool, carry their own names (lib/mail).
  */
 export const PREPARED = "/* prepared */";
 
 /** Named statements stay prepared on every connection until it closes: their number is bounded. */
 const MAX_NAMED = 100;
-const named = new Set<string>();
+/** Names by statement text: a statement run again is not hashed again. */
+const named = new Map<string, string>();
 
 /** A statement's name, the same in every process (derived from its text); undefined past the bound. */
 export function statementName(text: string): string | undefined {
+  const known = named.get(text);
+  if (known !== undefined || named.size >= MAX_NAMED) return known;
   const name = `erc_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
-  if (named.has(name)) return name;
-  if (named.size >= MAX_NAMED) return undefined;
-  named.add(name);
+  named.set(text, name);
   return name;
 }
 
@@ -48,7 +49,8 @@ export function namePgBossStatements(boss: { getDb(): unknown }): void {
   const db = boss.getDb() as PgBossDb;
   const execute = db.executeSql.bind(db);
   db.executeSql = (text, values) => {
-    const name = typeof text === "string" && values && values.length > 0 && !text.includes(";") ? statementName(text) : undefined;
-    return name && typeof text === "string" ? execute({ name, text, values }) : execute(text, values);
+    if (typeof text !== "string" || !values || values.length === 0 || text.includes(";")) return execute(text, values);
+    const name = statementName(text);
+    return name ? execute({ name, text, values }) : execute(text, values);
   };
 }
