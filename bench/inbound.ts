@@ -23,6 +23,10 @@
  * orchestrates. Each client sends 10 messages per connection (a sending MTA reuses connections
  * while it has a queue for us), then reconnects.
  *
+ * Every pair runs twice: with one server process of each kind, then with two (one per core of a
+ * 2-core MX host; the clients' connections alternate between them, as a sending MTA spreads its
+ * connections over MX hosts of equal preference). ERC_BENCH_INSTANCES=1,2 picks the counts.
+ *
  * Run: npx tsx bench/inbound.ts      ERC_BENCH_MESSAGES sets the measured count (default 2,000).
  * Prints figures; asserts nothing. Loopback only; bounded loops; stops itself after 20 minutes.
  */
@@ -43,6 +47,8 @@ const WARM_UP = 200;
 const MESSAGES = Number(process.env.ERC_BENCH_MESSAGES ?? 2_000);
 const MESSAGE_BYTES = 10 * 1024;
 const MESSAGES_PER_CONNECTION = 10;
+/** Server processes per run: one, then one per core of a 2-core MX host (ERC_BENCH_INSTANCES=1,2). */
+const INSTANCES = (process.env.ERC_BENCH_INSTANCES ?? "1,2").split(",").map(Number).filter((count) => Number.isInteger(count) && count > 0);
 const SENDER_DOMAINS = ["shop.sender1.test", "sender2.test", "news.sender3.test", "sender4.test"];
 const PLAIN_DOMAIN = "plain.test";
 const TARGET_RATIO = 0.5;
@@ -55,6 +61,8 @@ interface Cpu {
   user: number;
   system: number;
 }
+
+const seconds = (cpu: Cpu) => (cpu.user + cpu.system) / 1e6;
 
 type Handlers = Record<string, (args: never) => Promise<unknown>>;
 
@@ -287,10 +295,12 @@ async function clientsRole(): Promise<void> {
     return out;
   }
 
-  async function round(port: number, items: readonly Outgoing[]): Promise<RoundResult> {
+  /** Each connection goes to the next of `ports` in turn, as a sending MTA spreads over MX hosts of equal preference. */
+  async function round(ports: readonly number[], items: readonly Outgoing[]): Promise<RoundResult> {
     const rcptMs: number[] = [];
     const dataMs: number[] = [];
     let next = 0;
+    let connections = 0;
     let accepted = 0;
     let failures = 0;
     let firstFailure: string | null = null;
@@ -303,7 +313,7 @@ async function clientsRole(): Promise<void> {
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         while (next < items.length) {
-          const { client } = await SmtpClient.connect(port);
+          const { client } = await SmtpClient.connect(ports[connections++ % ports.length]!);
           try {
             const ehlo = await client.send("EHLO client.bench.test");
             if (ehlo.code !== 250) throw new Error(`EHLO: ${ehlo.code} ${ehlo.text}`);
@@ -353,10 +363,10 @@ async function clientsRole(): Promise<void> {
       const sizes = sets.get("records")!.map((item) => item.payload.length);
       return { minBytes: Math.min(...sizes), maxBytes: Math.max(...sizes) };
     },
-    round: async ({ port, set, warmUp }: { port: number; set: string; warmUp: boolean }) => {
+    round: async ({ ports, set, warmUp }: { ports: number[]; set: string; warmUp: boolean }) => {
       const items = sets.get(set);
       if (!items) throw new Error(`no message set ${set}`);
-      return round(port, warmUp ? items.slice(0, WARM_UP) : items.slice(WARM_UP));
+      return round(ports, warmUp ? items.slice(0, WARM_UP) : items.slice(WARM_UP));
     },
     stop: async () => setImmediate(() => process.exit(0)),
   });
@@ -578,23 +588,33 @@ async function main(): Promise<void> {
 
   const messageCount = async () => one<{ messages: number; deliveries: number }>("SELECT (SELECT count(*)::int FROM inbound_messages) AS messages, (SELECT count(*)::int FROM inbound_deliveries) AS deliveries");
 
-  async function phase(server: Child, set: string, store: boolean): Promise<PhaseResult> {
-    const port = await server.call<number>("port");
-    await clients.call<RoundResult>("round", { port, set, warmUp: true });
-    const before = { count: store ? await messageCount() : null, server: await server.call<{ cpu: Cpu; decisions: number[] }>("snapshot") };
+  /** Starts `count` server processes of one kind, one after another (the first generates the TLS certificate the others reuse). */
+  async function startServers(kind: "gateway" | "discard", count: number): Promise<Child[]> {
+    const servers: Child[] = [];
+    for (let index = 0; index < count; index++) servers.push(await startChild(kind, { ...serverEnv, INBOUND_HOSTNAME: `inbound-${index + 1}.platform.test` }, true));
+    return servers;
+  }
+
+  async function phase(servers: readonly Child[], set: string, store: boolean): Promise<PhaseResult> {
+    const ports = await Promise.all(servers.map((server) => server.call<number>("port")));
+    const snapshot = async () => {
+      const snapshots = await Promise.all(servers.map((server) => server.call<{ cpu: Cpu; decisions: number[] }>("snapshot")));
+      return { cpu: snapshots.reduce((sum, { cpu }) => sum + seconds(cpu), 0), decisions: snapshots.flatMap(({ decisions }) => decisions) };
+    };
+    await clients.call<RoundResult>("round", { ports, set, warmUp: true });
+    const before = { count: store ? await messageCount() : null, server: await snapshot() };
     const pgBefore = postgresCpuSeconds(pgPort);
     const mainBefore = process.cpuUsage();
     const queriesBefore = world.resolver.queries.length;
-    const round = await clients.call<RoundResult>("round", { port, set, warmUp: false });
+    const round = await clients.call<RoundResult>("round", { ports, set, warmUp: false });
     const dnsCpu = process.cpuUsage(mainBefore);
     const pgAfter = postgresCpuSeconds(pgPort);
-    const after = await server.call<{ cpu: Cpu; decisions: number[] }>("snapshot");
+    const after = await snapshot();
     const count = store ? await messageCount() : null;
-    const seconds = (cpu: Cpu) => (cpu.user + cpu.system) / 1e6;
     return {
       round,
       decisions: after.decisions,
-      serverCpu: seconds(after.cpu) - seconds(before.server.cpu),
+      serverCpu: after.cpu - before.server.cpu,
       clientsCpu: seconds(round.cpu),
       postgresCpu: pgAfter - pgBefore,
       dnsCpu: seconds(dnsCpu),
@@ -616,15 +636,19 @@ async function main(): Promise<void> {
     { set: "records", title: "Sender domains publish SPF, DKIM and DMARC (p=reject); messages DKIM-signed" },
     { set: "plain", title: `Sender domain ${PLAIN_DOMAIN} publishes nothing; messages unsigned` },
   ];
+  // Each instance count runs the discard servers, then the gateways: n of each, the clients' connections spread over them.
   const results = new Map<string, { discard: PhaseResult; gateway: PhaseResult }>();
-  const discard = await startChild("discard", serverEnv, true);
-  const discards = new Map<string, PhaseResult>();
-  for (const { set } of sets) discards.set(set, await phase(discard, set, false));
-  await stopChild(discard);
-  const gateway = await startChild("gateway", serverEnv, true);
-  for (const { set } of sets) results.set(set, { discard: discards.get(set)!, gateway: await phase(gateway, set, true) });
-  const floor = await gateway.call<number[]>("floor");
-  await stopChild(gateway);
+  let floor: number[] = [];
+  for (const instances of INSTANCES) {
+    const discards = await startServers("discard", instances);
+    const ceilings = new Map<string, PhaseResult>();
+    for (const { set } of sets) ceilings.set(set, await phase(discards, set, false));
+    await Promise.all(discards.map(stopChild));
+    const gateways = await startServers("gateway", instances);
+    for (const { set } of sets) results.set(`${set} ${instances}`, { discard: ceilings.get(set)!, gateway: await phase(gateways, set, true) });
+    floor = await gateways[0]!.call<number[]>("floor");
+    await Promise.all(gateways.map(stopChild));
+  }
   await stopChild(clients).catch(() => undefined);
   const lookup = await explainRouteLookup(url, domainSpecs.map((spec) => spec.name));
 
@@ -635,21 +659,21 @@ async function main(): Promise<void> {
   const line = (label: string, gatewayValue: string, discardValue: string, note = "") =>
     console.log(`  ${label.padEnd(38)}${gatewayValue.padStart(20)}${discardValue.padStart(20)}  ${note}`);
   let allMet = true;
-  for (const { set, title } of sets) {
-    const { discard: d, gateway: g } = results.get(set)!;
+  for (const [{ set, title }, instances] of sets.flatMap((entry) => INSTANCES.map((count) => [entry, count] as const))) {
+    const { discard: d, gateway: g } = results.get(`${set} ${instances}`)!;
     const rate = (result: PhaseResult) => (result.round.accepted / result.round.wallMs) * 1000;
     const ratio = rate(g) / rate(d);
     const routingP99 = percentile(g.decisions, 0.99);
     const ratioMet = ratio >= TARGET_RATIO;
     const routingMet = routingP99 <= TARGET_ROUTING_P99_MS;
     allMet &&= ratioMet && routingMet;
-    console.log(`${title}`);
-    line("", "gateway", "discard ceiling");
+    console.log(`${title}; ${instances === 1 ? "one server process" : `${instances} server processes of each kind, connections spread over them`}`);
+    line("", instances === 1 ? "gateway" : `${instances} gateways`, instances === 1 ? "discard ceiling" : `${instances} discard servers`);
     line("messages/s accepted (250)", rate(g).toFixed(0), rate(d).toFixed(0), `ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}: ${ratioMet ? "met" : "NOT met"})`);
     line("routing decision p50 / p99 (in gateway)", pair(g.decisions), "—", `target p99 ≤ ${TARGET_ROUTING_P99_MS} ms: ${routingMet ? "met" : "NOT met"}`);
     line("RCPT TO → reply p50 / p99 (client)", pair(g.round.rcptMs), pair(d.round.rcptMs));
     line("DATA end → 250 p50 / p99 (client)", pair(g.round.dataMs), pair(d.round.dataMs));
-    line("CPU: server process (of one core)", cpu(g.serverCpu, g.round.wallMs), cpu(d.serverCpu, d.round.wallMs));
+    line(instances === 1 ? "CPU: server process (of one core)" : "CPU: server processes (of one core)", cpu(g.serverCpu, g.round.wallMs), cpu(d.serverCpu, d.round.wallMs));
     line("CPU: PostgreSQL", cpu(g.postgresCpu, g.round.wallMs), cpu(d.postgresCpu, d.round.wallMs));
     line("CPU: 20 clients process", cpu(g.clientsCpu, g.round.wallMs), cpu(d.clientsCpu, d.round.wallMs));
     line("CPU: DNS servers", cpu(g.dnsCpu, g.round.wallMs), cpu(d.dnsCpu, d.round.wallMs));
