@@ -232,6 +232,8 @@ const envSchema = z
     INBOUND_MAX_MESSAGE_SIZE: byteSize(1024, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
     INBOUND_MAX_HEADER_SIZE: byteSize(1024, 64 * 1024 * 1024).default(256 * 1024),
     INBOUND_MAX_RECIPIENTS: integer(1, 10_000).default(100),
+    /** Refused RCPT TO a connection may collect (without a message accepted since) before it gets 421 and is closed. */
+    INBOUND_MAX_REFUSED_RECIPIENTS: integer(1, 10_000).default(20),
     INBOUND_MAX_RECEIVED_HEADERS: integer(5, 1000).default(50),
     INBOUND_RATE_CONNECTIONS_PER_MINUTE: integer(1, 1_000_000).default(300),
     INBOUND_RATE_MESSAGES_PER_MINUTE: integer(1, 1_000_000).default(600),

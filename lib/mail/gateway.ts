@@ -150,6 +150,8 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   let storing = 0;
   /** Refusal writes still under way (awaited on stop so none is lost). */
   const pendingWrites = new Set<Promise<unknown>>();
+  /** Recipients refused on each connection since its last accepted message (INBOUND_MAX_REFUSED_RECIPIENTS). */
+  const refusedRecipients = new Map<string, number>();
   /** Each session's refusals are written in order, so a flood's count lands on its last stored row. */
   const sessionWrites = new Map<string, Promise<unknown>>();
 
@@ -225,12 +227,18 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
       if (!transaction.recipients.has(key) && transaction.recipients.size >= config.INBOUND_MAX_RECIPIENTS) {
         return callback(refuse(session, refusals.tooManyRecipients(config.INBOUND_MAX_RECIPIENTS), { stage: "rcpt", recipient: address.address }));
       }
+      // Guessing addresses (a dictionary attack) ends here, before another lookup: 421 closes the connection.
+      const refused = refusedRecipients.get(session.id) ?? 0;
+      if (refused >= config.INBOUND_MAX_REFUSED_RECIPIENTS) {
+        return callback(refuse(session, refusals.tooManyRefusedRecipients(config.INBOUND_MAX_REFUSED_RECIPIENTS), { stage: "rcpt", recipient: address.address }));
+      }
       const decided = options.onRecipientDecided;
       const decisionStarted = decided ? performance.now() : 0;
       decideRecipient(db, address.address, config.PLATFORM_DOMAIN, pool, routeCache)
         .then((decision) => {
           decided?.(performance.now() - decisionStarted, decision.accepted);
           if (!decision.accepted) {
+            refusedRecipients.set(session.id, (refusedRecipients.get(session.id) ?? 0) + 1);
             return callback(
               refuse(session, decision.refusal, {
                 stage: "rcpt",
@@ -284,6 +292,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
 
     onClose(session) {
       transactions.delete(session.id);
+      refusedRecipients.delete(session.id);
     },
   });
 
@@ -393,6 +402,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
       { session: session.id, messageId, client: session.remoteAddress, recipients: recipients.length, size: raw.length, spf: auth.spf, dkim: auth.dkim, dmarc: auth.dmarc, spam },
       "message accepted",
     );
+    refusedRecipients.delete(session.id);
     return `2.0.0 Ok: queued as ${messageId}`;
   }
 

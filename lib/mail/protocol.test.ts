@@ -105,7 +105,7 @@ describe("refusal replies", () => {
     expect(refusals.noRoute("sales@help.acme.test", "help.acme.test", ["sale@help.acme.test"]).explanation).toBe(
       "No route for sales@help.acme.test; the closest route is sale@help.acme.test.",
     );
-    expect(replyLine(refusals.relayDenied("x@elsewhere.test", "elsewhere.test"))).toBe("550 5.7.1 <x@elsewhere.test>: Relay access denied");
+    expect(replyLine(refusals.relayDenied("x@elsewhere.test", "elsewhere.test"))).toBe("550 5.7.1 <x@elsewhere.test>: Relaying denied");
     expect(refusals.domainNotVerified("a@new.acme.test", "new.acme.test", "pending")).toMatchObject({ code: 450, enhancedStatus: "4.7.1" });
     expect(refusals.messageTooLarge(30 * 1024 * 1024, 25 * 1024 * 1024)).toMatchObject({ code: 552, enhancedStatus: "5.3.4" });
     expect(refusals.mailLoop(51, 50)).toMatchObject({ code: 554, enhancedStatus: "5.4.6" });

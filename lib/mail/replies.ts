@@ -71,7 +71,7 @@ export const refusals = {
     return refusal(450, "4.7.1", `<${address}>: Recipient address rejected: domain not ready to receive mail yet, try again later`, "domain_not_verified", why);
   },
   relayDenied(address: string, domain: string): Refusal {
-    return refusal(550, "5.7.1", `<${address}>: Relay access denied`, "relay_denied", `${domain} is not a domain registered here; the gateway never relays mail for other domains.`);
+    return refusal(550, "5.7.1", `<${address}>: Relaying denied`, "relay_denied", `${domain} is not a domain registered here; the gateway never relays mail for other domains.`);
   },
   invalidAddress(address: string, why: string): Refusal {
     return refusal(501, "5.1.3", `<${address}>: Bad recipient address syntax`, "invalid_address", why);
@@ -79,6 +79,13 @@ export const refusals = {
   tooManyRecipients(limit: number): Refusal {
     const why = `The message already had ${limit} recipients, the most one message may have (INBOUND_MAX_RECIPIENTS); the sender sends the rest in another message.`;
     return refusal(452, "4.5.3", "Too many recipients", "too_many_recipients", why);
+  },
+  /** Sent instead of a lookup once a connection has had `limit` recipients refused: it is closed (421). */
+  tooManyRefusedRecipients(limit: number): Refusal {
+    const why =
+      `The sending server had ${limit} recipients refused on one connection without a message accepted since (INBOUND_MAX_REFUSED_RECIPIENTS), ` +
+      "as when addresses are guessed; the connection was closed and the sender may try again later.";
+    return refusal(421, "4.7.0", "Too many refused recipients, closing connection", "too_many_refused_recipients", why);
   },
   messageTooLarge(size: number, limit: number): Refusal {
     const why = `The message was larger than ${formatBytes(limit)} (at least ${formatBytes(size)}), the most the gateway accepts (INBOUND_MAX_MESSAGE_SIZE).`;

@@ -69,6 +69,7 @@ export type RefusalReason =
   | "relay_denied"
   | "invalid_address"
   | "too_many_recipients"
+  | "too_many_refused_recipients"
   | "message_too_large"
   | "header_too_large"
   | "mail_loop"

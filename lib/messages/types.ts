@@ -179,6 +179,7 @@ export const REFUSAL_REASON_LABELS: Record<string, string> = {
   relay_denied: "Not a domain of ours",
   invalid_address: "Invalid address",
   too_many_recipients: "Too many recipients",
+  too_many_refused_recipients: "Too many unknown recipients",
   message_too_large: "Message too large",
   header_too_large: "Header section too large",
   mail_loop: "Mail loop",

@@ -283,12 +283,12 @@ describe("refusals", () => {
 
   it("550 5.7.1 for any other domain: never an open relay", async () => {
     const sent = await sendMail(port, { from: "spammer@sender.test", to: ["victim@elsewhere.test", "support@help.acme.test"], message: message() });
-    expect(sent.rcpts[0]).toMatchObject({ code: 550, text: "5.7.1 <victim@elsewhere.test>: Relay access denied" });
+    expect(sent.rcpts[0]).toMatchObject({ code: 550, text: "5.7.1 <victim@elsewhere.test>: Relaying denied" });
     // Only the routed recipient got the message.
     const deliveries = await deliveriesOf(queuedId(sent.data?.text)!);
     expect(deliveries.map((delivery) => delivery.recipient)).toEqual(["support@help.acme.test"]);
     const [refusal] = await eventually("the refusal to be logged", async () => ((await refusalsFor("victim@elsewhere.test")).length ? refusalsFor("victim@elsewhere.test") : null));
-    expect(refusal).toMatchObject({ organizationId: null, recipientDomain: "elsewhere.test", reason: "relay_denied", reply: "550 5.7.1 <victim@elsewhere.test>: Relay access denied" });
+    expect(refusal).toMatchObject({ organizationId: null, recipientDomain: "elsewhere.test", reason: "relay_denied", reply: "550 5.7.1 <victim@elsewhere.test>: Relaying denied" });
     expect(await db.inboundDelivery.count({ where: { recipient: "victim@elsewhere.test" } })).toBe(0);
   });
 
@@ -298,7 +298,7 @@ describe("refusals", () => {
     await client.send("MAIL FROM:<customer@sender.test>");
     // smtp-server answers this itself (only <postmaster> may go without a domain: see the postmaster test).
     expect(await client.send("RCPT TO:<support>")).toMatchObject({ code: 501, text: "Error: Bad recipient address syntax" });
-    expect(await client.send("RCPT TO:<user@[192.0.2.1]>")).toMatchObject({ code: 550, text: "5.7.1 <user@[192.0.2.1]>: Relay access denied" });
+    expect(await client.send("RCPT TO:<user@[192.0.2.1]>")).toMatchObject({ code: 550, text: "5.7.1 <user@[192.0.2.1]>: Relaying denied" });
     // Longer than any route pattern may be, on a domain of ours: an unknown address, not bad syntax.
     expect(await client.send(`RCPT TO:<${"a".repeat(70)}@help.acme.test>`)).toMatchObject({ code: 550, text: expect.stringMatching(/^5\.1\.1 /) });
     client.close();

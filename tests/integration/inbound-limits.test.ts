@@ -8,7 +8,7 @@ import { pruneInboundMail } from "@/lib/mail/retention";
 
 import { atStartOfAMinute, inboundConfig, seedInboundWorld, startSenderDns } from "../support/inbound";
 import { configWith, eventually } from "../support/jobs";
-import { message, sendMail, SmtpClient } from "../support/smtp";
+import { dataPayload, message, sendMail, SmtpClient } from "../support/smtp";
 
 /**
  * Limits that hold across gateway instances (counted in PostgreSQL), the cap on stored refusals,
@@ -22,6 +22,7 @@ const { config } = await inboundConfig(dns, {
   INBOUND_RATE_MESSAGES_PER_MINUTE: "3",
   INBOUND_REFUSALS_PER_MINUTE: "2",
   INBOUND_REFUSALS_PER_CLIENT_PER_MINUTE: "3",
+  INBOUND_MAX_REFUSED_RECIPIENTS: "8",
 });
 const first = await startGateway({ config, mode: "separate", host: "127.0.0.1", port: 0 });
 const second = await startGateway({ config, mode: "separate", host: "127.0.0.1", port: 0 });
@@ -94,6 +95,39 @@ describe("refusals are capped per client and recipient domain each minute", () =
       return found.length === 3 && found.reduce((sum, row) => sum + row.suppressed, 0) === 4 ? found : null;
     });
     expect(rows.map((row) => row.recipientDomain).sort()).toEqual(["made-up-0.test", "made-up-1.test", "made-up-2.test"]);
+  });
+});
+
+describe("a connection that collects refused recipients", () => {
+  it("gets 421 4.7.0 and is closed once INBOUND_MAX_REFUSED_RECIPIENTS were refused, even for an address with a route", async () => {
+    await atStartOfAMinute();
+    const { client } = await SmtpClient.connect(first.port, { localAddress: "127.0.0.38" });
+    await client.send("EHLO guess.sender.test");
+    expect((await client.send("MAIL FROM:<guess@sender.test>")).code).toBe(250);
+    for (let index = 0; index < 8; index++) expect((await client.send(`RCPT TO:<guess${index}@help.acme.test>`)).code).toBe(550);
+    expect(await client.send("RCPT TO:<support@help.acme.test>")).toMatchObject({ code: 421, text: "4.7.0 Too many refused recipients, closing connection" });
+    await client.closed;
+    const refusal = await eventually("the refusal to be logged", () =>
+      db.inboundRefusal.findFirst({ where: { clientAddress: "127.0.0.38", reason: "too_many_refused_recipients" } }),
+    );
+    expect(refusal).toMatchObject({ stage: "rcpt", code: 421, enhancedStatus: "4.7.0", recipient: "support@help.acme.test" });
+  });
+
+  it("counts afresh after a message is accepted on the connection", async () => {
+    await atStartOfAMinute();
+    const { client } = await SmtpClient.connect(second.port, { localAddress: "127.0.0.39" });
+    await client.send("EHLO typos.sender.test");
+    expect((await client.send("MAIL FROM:<typos@sender.test>")).code).toBe(250);
+    for (let index = 0; index < 7; index++) expect((await client.send(`RCPT TO:<typo${index}@help.acme.test>`)).code).toBe(550);
+    expect((await client.send("RCPT TO:<support@help.acme.test>")).code).toBe(250);
+    expect((await client.send("DATA")).code).toBe(354);
+    client.write(dataPayload(message()));
+    expect((await client.reply()).code).toBe(250);
+
+    expect((await client.send("MAIL FROM:<typos@sender.test>")).code).toBe(250);
+    for (let index = 0; index < 8; index++) expect((await client.send(`RCPT TO:<again${index}@help.acme.test>`)).code).toBe(550);
+    expect((await client.send("RCPT TO:<support@help.acme.test>")).code).toBe(421);
+    await client.closed;
   });
 });
 
