@@ -240,6 +240,8 @@ const envSchema = z
     INBOUND_REFUSALS_PER_MINUTE: integer(1, 100_000).default(20),
     /** Refusals stored per client (IPv6: /64) each minute whatever the domains; the rest are counted. */
     INBOUND_REFUSALS_PER_CLIENT_PER_MINUTE: integer(1, 1_000_000).default(100),
+    /** Refusals stored per organisation each minute whatever the clients (and as many for refusals of no organisation's); the rest are counted. */
+    INBOUND_REFUSALS_PER_ORGANIZATION_PER_MINUTE: integer(1, 1_000_000).default(600),
     INBOUND_AUTH_DEADLINE: duration(100, MINUTE).default(5 * SECOND),
     INBOUND_SOCKET_TIMEOUT: duration(SECOND, 30 * MINUTE).default(MINUTE),
     MESSAGE_RETENTION_DAYS: integer(1, 3650).default(30),

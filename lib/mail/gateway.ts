@@ -155,7 +155,11 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   /** Each session's refusals are written in order, so a flood's count lands on its last stored row. */
   const sessionWrites = new Map<string, Promise<unknown>>();
 
-  const refusalCaps = { perMinute: config.INBOUND_REFUSALS_PER_MINUTE, perClientPerMinute: config.INBOUND_REFUSALS_PER_CLIENT_PER_MINUTE };
+  const refusalCaps = {
+    perMinute: config.INBOUND_REFUSALS_PER_MINUTE,
+    perClientPerMinute: config.INBOUND_REFUSALS_PER_CLIENT_PER_MINUTE,
+    perOrganizationPerMinute: config.INBOUND_REFUSALS_PER_ORGANIZATION_PER_MINUTE,
+  };
 
   const helo = (session: SMTPServerSession) => session.hostNameAppearsAs || null;
   const envelopeFrom = (session: SMTPServerSession) => (session.envelope.mailFrom ? session.envelope.mailFrom.address : null);

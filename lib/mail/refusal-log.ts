@@ -9,11 +9,14 @@ import type { RefusalStage } from "./types";
 
 /**
  * Writes a refusal to the Messages log — capped, so a flood cannot fill the database: at most
- * `perMinute` rows per client address and recipient domain each minute, and at most
+ * `perMinute` rows per client address and recipient domain each minute, at most
  * `perClientPerMinute` per client (an IPv6 /64) whatever the domains, so cycling through made-up
- * domains does not get past the first cap. Beyond either, the refusal is only counted, in
- * `suppressed` of the last row stored for that client (and domain) that minute. Both counters
- * live in PostgreSQL, so the caps hold across gateway instances.
+ * domains does not get past the first cap, and at most `perOrganizationPerMinute` per organisation
+ * whatever the clients (refusals that are no organisation's — relay attempts, unknown platform
+ * labels — share one such cap), so a flood from many addresses is bounded too, and only the
+ * organisation it targets loses log rows. Beyond any cap, the refusal is only counted, in
+ * `suppressed` of the last row stored for that client (and domain) that minute. The counters live
+ * in PostgreSQL, so the caps hold across gateway instances.
  */
 export interface RefusalContext {
   gateway: string;
@@ -38,6 +41,7 @@ export type RecordOutcome = "stored" | "suppressed";
 export interface RefusalCaps {
   perMinute: number;
   perClientPerMinute: number;
+  perOrganizationPerMinute: number;
 }
 
 export async function recordRefusal(db: DbClient, refusal: Refusal, context: RefusalContext, caps: RefusalCaps, now = new Date()): Promise<RecordOutcome> {
@@ -62,6 +66,19 @@ export async function recordRefusal(db: DbClient, refusal: Refusal, context: Ref
        WHERE id = (SELECT id FROM inbound_refusals
                     WHERE client_address = ${context.clientAddress} AND created_at >= ${windowStart(now)}
                     ORDER BY created_at DESC LIMIT 1)`;
+    return "suppressed";
+  }
+  const organizationHits = await countHit(db, `refusals-organization:${context.organizationId ?? "none"}`, now);
+  if (organizationHits > caps.perOrganizationPerMinute) {
+    // Many clients at once: each dropped refusal adds one to the organisation's last stored row of the minute.
+    const organization = context.organizationId;
+    await (organization === null
+      ? db.$executeRaw`
+          UPDATE inbound_refusals SET suppressed = suppressed + 1
+           WHERE id = (SELECT id FROM inbound_refusals WHERE organization_id IS NULL AND created_at >= ${windowStart(now)} ORDER BY created_at DESC LIMIT 1)`
+      : db.$executeRaw`
+          UPDATE inbound_refusals SET suppressed = suppressed + 1
+           WHERE id = (SELECT id FROM inbound_refusals WHERE organization_id = ${organization}::uuid AND created_at >= ${windowStart(now)} ORDER BY created_at DESC LIMIT 1)`);
     return "suppressed";
   }
   const text = (value: string | null | undefined, max: number) => (value ? storableText(value, max) : null);

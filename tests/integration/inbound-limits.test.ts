@@ -4,6 +4,8 @@ import { getDb } from "@/lib/db/client";
 import { startWorker, type JobEvent } from "@/lib/worker/worker";
 import { QUEUES } from "@/lib/jobs/queues";
 import { startGateway } from "@/lib/mail/gateway";
+import { recordRefusal, type RefusalContext } from "@/lib/mail/refusal-log";
+import { refusals } from "@/lib/mail/replies";
 import { pruneInboundMail } from "@/lib/mail/retention";
 
 import { atStartOfAMinute, inboundConfig, seedInboundWorld, startSenderDns } from "../support/inbound";
@@ -15,7 +17,7 @@ import { dataPayload, message, sendMail, SmtpClient } from "../support/smtp";
  * and retention. Two gateways share this file's database, as two MX hosts would share one.
  */
 const db = getDb();
-await seedInboundWorld(db);
+const world = await seedInboundWorld(db);
 const dns = await startSenderDns();
 const { config } = await inboundConfig(dns, {
   INBOUND_RATE_CONNECTIONS_PER_MINUTE: "4",
@@ -95,6 +97,37 @@ describe("refusals are capped per client and recipient domain each minute", () =
       return found.length === 3 && found.reduce((sum, row) => sum + row.suppressed, 0) === 4 ? found : null;
     });
     expect(rows.map((row) => row.recipientDomain).sort()).toEqual(["made-up-0.test", "made-up-1.test", "made-up-2.test"]);
+  });
+});
+
+describe("refusals from many clients at once", () => {
+  it("stores at most the per-organisation cap each minute, counts the rest on the organisation's last row, and leaves other organisations' logs alone", async () => {
+    // A minute of its own, far from the other tests' counters.
+    const now = new Date(Date.UTC(2030, 0, 1, 12, 0, 5));
+    const caps = { perMinute: 100, perClientPerMinute: 100, perOrganizationPerMinute: 3 };
+    const attempt = (client: number, organizationId: string | null, domain: string): RefusalContext => ({
+      gateway: "test",
+      sessionId: `s${client}`,
+      clientAddress: `192.0.2.${client}`,
+      helo: null,
+      stage: "rcpt",
+      envelopeFrom: "flood@sender.test",
+      recipient: `user@${domain}`,
+      recipientDomain: domain,
+      organizationId,
+      domainId: null,
+    });
+    const outcomes = [];
+    for (let client = 1; client <= 6; client++) {
+      outcomes.push(await recordRefusal(db, refusals.relayDenied(`user@spread-${client}.test`, `spread-${client}.test`), attempt(client, null, `spread-${client}.test`), caps, now));
+    }
+    expect(outcomes).toEqual(["stored", "stored", "stored", "suppressed", "suppressed", "suppressed"]);
+    const nobodys = await db.inboundRefusal.findMany({ where: { createdAt: now, organizationId: null } });
+    expect(nobodys).toHaveLength(3);
+    expect(nobodys.reduce((sum, row) => sum + row.suppressed, 0)).toBe(3);
+
+    const acme = await recordRefusal(db, refusals.noRoute("nobody@help.acme.test", "help.acme.test", []), attempt(7, world.acme.id, "help.acme.test"), caps, now);
+    expect(acme).toBe("stored");
   });
 });
 

@@ -71,6 +71,7 @@ export async function inboundConfig(world: DnsWorld, overrides: Record<string, s
     INBOUND_RATE_MESSAGES_PER_MINUTE: "100000",
     INBOUND_REFUSALS_PER_MINUTE: "100000",
     INBOUND_REFUSALS_PER_CLIENT_PER_MINUTE: "100000",
+    INBOUND_REFUSALS_PER_ORGANIZATION_PER_MINUTE: "100000",
     INBOUND_HOSTNAME: "inbound-1.platform.test",
     ...overrides,
   };
