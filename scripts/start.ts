@@ -122,7 +122,7 @@ async function main(): Promise<number> {
     if (await smtpListening(config.INBOUND_SMTP_PORT)) {
       say(`Inbound SMTP gateway is listening on ${smtpHost}:${config.INBOUND_SMTP_PORT}.`);
       const [first] = demoAddresses;
-      if (first) say(`  Try: swaks --server 127.0.0.1:${config.INBOUND_SMTP_PORT} --to ${first} --from customer@example.com`);
+      if (first) say(`  Try: swaks --server 127.0.0.1:${config.INBOUND_SMTP_PORT} --to ${first} --from customer@shop.example`);
     } else {
       say(`Inbound SMTP gateway is not listening on port ${config.INBOUND_SMTP_PORT} yet (see the log above; set INBOUND_SMTP_PORT to a free port).`);
     }
