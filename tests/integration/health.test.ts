@@ -104,6 +104,14 @@ describe("/api/health", () => {
     expect((await checkHealth(off, { now: later })).checks.worker).toEqual({ status: "fail", mode: "off", alive: 0, error: "no job worker has reported in" });
   });
 
+  it("on an instance without a gateway, counts the separate gateways but does not fail without one", async () => {
+    const off = configWith({ INBOUND_MODE: "off" });
+    // The in-process gateway of the first test counts as a gateway that reported in.
+    expect((await checkHealth(off)).checks.inbound).toEqual({ status: "ok", mode: "off", alive: 1 });
+    const later = new Date(Date.now() + 60_000);
+    expect((await checkHealth(off, { now: later })).checks.inbound).toEqual({ status: "ok", mode: "off", alive: 0 });
+  });
+
   it("turns 503 at once when the database stops, without revealing how to reach it", async () => {
     await cluster.stop();
     clusterRunning = false;
