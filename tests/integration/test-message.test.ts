@@ -46,6 +46,7 @@ const dns = await startDnsWorld({
   zones: [
     { origin: "platform.test", records: [{ name: "inbound-1.platform.test", type: "A", data: "127.0.0.1" }] },
     { origin: "acme.test" },
+    { origin: "acme-shop.test" },
   ],
 });
 dns.publish(
@@ -55,7 +56,11 @@ dns.publish(
   // Scenario 2: the admin's own domain, whose MX is their own mail server (Postfix, on loopback).
   { name: "acme.test", type: "MX", data: { preference: 10, exchange: "mx.acme.test" } },
   { name: "mx.acme.test", type: "A", data: "127.0.0.1" },
+  // Scenario 4: Acme's second domain, on the same mail server, redirects to its platform label.
+  { name: "acme-shop.test", type: "MX", data: { preference: 10, exchange: "mx.acme.test" } },
 );
+// The wizard's answer for the platform label: the domain its redirect comes from.
+await db.setupRun.create({ data: { organizationId: world.acme.id, domainId: world.domains.platform.id, step: "done", scenario: "platform_domain_with_copies", data: { originalDomain: "acme-shop.test" }, finishedAt: new Date() } });
 Object.assign(process.env, { DNS_RESOLVERS: `127.0.0.1:${dns.resolver.port}`, DNS_TEST_AUTHORITATIVE_PORT: String(dns.authoritativePort) });
 
 const { config: gatewayConfig } = await inboundConfig(dns, { DNS_TEST_AUTHORITATIVE_PORT: String(dns.authoritativePort) });
@@ -171,27 +176,34 @@ describe.skipIf(!postfixAvailable())("scenarios 2 and 4: through the admin's own
   let bounces: SmtpSink;
   const rule: RedirectRule = { from: "support@acme.test", to: "support@copies.acme.test" };
 
-  /** The admin's Postfix: delivers acme.test to their mailbox and applies `rules` exactly as the console's instructions write them. */
+  /** The admin's Postfix: delivers acme.test and acme-shop.test to their mailbox and applies `rules` exactly as the console's instructions write them. */
   async function adminsPostfix(rules: RedirectRule[]): Promise<PostfixInstance> {
     mailbox ??= await startSmtpSink();
     bounces ??= await startSmtpSink();
     if (!sinks.includes(mailbox)) sinks.push(mailbox, bounces);
     const postfix = await startPostfix({
       // Postfix cannot ask our test DNS: each domain's next hop is written as a transport instead.
-      transports: { "acme.test": mailbox.port, "copies.acme.test": gateway.port, [PLATFORM_TEST_ENV.PLATFORM_DOMAIN]: bounces.port },
+      transports: {
+        "acme.test": mailbox.port,
+        "acme-shop.test": mailbox.port,
+        "copies.acme.test": gateway.port,
+        [world.domains.platform.name]: gateway.port,
+        [PLATFORM_TEST_ENV.PLATFORM_DOMAIN]: bounces.port,
+      },
       configure: (dir) => {
-        if (rules.length === 0) return { mainCf: ["relay_domains = acme.test"] };
+        const relay = "relay_domains = acme.test, acme-shop.test";
+        if (rules.length === 0) return { mainCf: [relay] };
         const generated = postfixCopyConfig(rules, { mapFile: path.join(dir, "virtual") });
         // The map is built before Postfix starts (its postmap line); reload is for a running server.
         const postmap = generated.commands.filter((command) => command.startsWith("postmap "));
-        return { mainCf: ["relay_domains = acme.test", ...generated.mainCf], files: { [generated.mapFile]: generated.virtualMap }, commands: postmap };
+        return { mainCf: [relay, ...generated.mainCf], files: { [generated.mapFile]: generated.virtualMap }, commands: postmap };
       },
     });
     postfixInstances.push(postfix);
     return postfix;
   }
 
-  it("follows the message through the admin's Postfix redirect to our gateway: the Postfix hop is in the trace", async () => {
+  it("scenario 2: follows the message through the admin's Postfix redirect to our gateway: the Postfix hop is in the trace", async () => {
     const postfix = await adminsPostfix([rule]);
     const kept = mailbox.messages.length;
     const { trace, row } = await sendAndFollow("support@acme.test", viaPostfix(postfix.port)).catch(async (error: Error) => {
@@ -213,6 +225,26 @@ describe.skipIf(!postfixAvailable())("scenarios 2 and 4: through the admin's own
     // And the copy the scenario promises stayed with the admin's own mailbox.
     const [copy] = (await mailbox.waitFor(kept + 1)).slice(kept);
     expect(copy!.recipients).toEqual(["support@acme.test"]);
+  }, 120_000);
+
+  it("scenario 4: follows the message through the admin's Postfix redirect to the platform label: the Postfix hop is in the trace", async () => {
+    const platformAddress = `support@${world.domains.platform.name}`;
+    const postfix = await adminsPostfix([{ from: "support@acme-shop.test", to: platformAddress }]);
+    const kept = mailbox.messages.length;
+    const { trace, row } = await sendAndFollow("support@acme-shop.test", viaPostfix(postfix.port)).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await postfix.maillog()}`);
+    });
+    expect(row).toMatchObject({ viaRedirect: true, targetAddress: "support@acme-shop.test", routeAddress: platformAddress });
+    expect(trace.state, `${row.failure ?? ""} ${row.failureDetail ?? ""}`).toBe("delivered");
+    expect(trace.stages.map((stage) => stage.status)).toEqual(["done", "done", "done", "done", "done", "done"]);
+    expect(stageOf(trace, "mx").summary).toBe("mx.acme.test (127.0.0.1), preference 10: your mail server.");
+    expect(stageOf(trace, "hops").summary).toBe("Through postfix.test before our gateway.");
+    expect(trace.hops[0]).toMatchObject({ by: expect.stringMatching(/^postfix\.test\b/), ip: "127.0.0.1", for: expect.stringContaining("support@acme-shop.test") });
+    expect(stageOf(trace, "route").summary).toBe(platformAddress);
+    expect(stageOf(trace, "route").details).toContain("Originally sent to support@acme-shop.test.");
+    expect(stageOf(trace, "queue").summary).toBe("Queued in Support.");
+    const [copy] = (await mailbox.waitFor(kept + 1)).slice(kept);
+    expect(copy!.recipients).toEqual(["support@acme-shop.test"]);
   }, 120_000);
 
   it("redirect rule missing: Postfix takes the message but never passes it on; the trace gives up with the rule it needs", async () => {
