@@ -77,6 +77,19 @@ describe("buildTrace", () => {
     expect(direct.diagnosis).toMatchObject({ code: "not_arrived", redirectRule: null });
   });
 
+  it("delivered as spam: a direct message points at the sending domain's SPF; a redirected one says the redirect worked and why DMARC failed", () => {
+    const spam: ArrivedMessage = { ...arrived, deliveries: [{ ...arrived.deliveries[0]!, queueName: "Spam review", status: "spam" }] };
+    const direct = buildTrace(row({ status: "sent", sentAt: at(2), smtp: accepted }), { messages: [spam], refusals: [] }, { now: at(3), timeoutMs: TIMEOUT });
+    expect(direct.diagnosis).toMatchObject({ code: "delivered_spam", title: "Delivered to Spam review, as spam" });
+    expect(direct.diagnosis?.message).toMatch(/its SPF record must allow the console's servers\.$/);
+
+    const redirected = row({ status: "sent", sentAt: at(2), smtp: accepted, viaRedirect: true, targetAddress: "support@acme.test", scenario: "own_domain_with_copies" });
+    const through = buildTrace(redirected, { messages: [spam], refusals: [] }, { now: at(3), timeoutMs: TIMEOUT });
+    expect(through.diagnosis?.code).toBe("delivered_spam");
+    expect(through.diagnosis?.message).toMatch(/^Your redirect works: the message reached support@help\.acme\.test through it\./);
+    expect(through.diagnosis?.message).not.toContain("must allow the console's servers");
+  });
+
   it("says no worker took the message when it was never picked up", () => {
     const trace = buildTrace(row({ status: "queued", mx: null }), { messages: [], refusals: [] }, { now: at(61), timeoutMs: TIMEOUT });
     expect(trace.state).toBe("timed_out");
