@@ -68,6 +68,9 @@ const labelList = z.string().transform((value, ctx) => {
   return [...new Set(labels)];
 });
 
+/** One DNS label (a DKIM selector). */
+const dnsLabel = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: "must be one DNS label (letters, digits, hyphens)" });
+
 const dnsName = z.string().transform((value, ctx) => {
   const result = tryAsciiName(value);
   if (result.ok && result.name.includes(".")) return result.name;
@@ -178,10 +181,7 @@ const envSchema = z
       { exchange: "inbound-2.mail.routing.example", preference: 10 },
     ]),
     SPF_INCLUDE: dnsName.default("_spf.mail.routing.example"),
-    DKIM_SELECTOR: z
-      .string()
-      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: "must be one DNS label (letters, digits, hyphens)" })
-      .default("erc1"),
+    DKIM_SELECTOR: dnsLabel.default("erc1"),
     /** How long a replaced DKIM key stays published (mail signed with it may still be on its way). */
     DKIM_RETIRING_PERIOD: duration(HOUR, 90 * DAY).default(7 * DAY),
     DMARC_REPORT_ADDRESS: z.email({ message: "must be an email address" }).default("dmarc-reports@mail.routing.example"),
@@ -257,6 +257,10 @@ const envSchema = z
     TEST_MESSAGE_SMTP_TIMEOUT: duration(SECOND, 10 * MINUTE).default(30 * SECOND),
     /** Tests and development only: the SMTP port of every MX host (loopback fixtures cannot bind 25). */
     TEST_MESSAGE_SMTP_PORT: integer(1, 65535).optional(),
+    /** A PEM private key (file path): test messages are DKIM-signed with it for PLATFORM_DOMAIN, so they pass DMARC through a redirect. */
+    TEST_MESSAGE_DKIM_KEY: z.string().min(1).optional(),
+    /** Where its public key is published: <selector>._domainkey.<PLATFORM_DOMAIN>. */
+    TEST_MESSAGE_DKIM_SELECTOR: dnsLabel.default("erc-test"),
   })
   .superRefine((env, ctx) => {
     // pg-boss hands a job to another worker once it has been active this long: a healthy check or

@@ -6,7 +6,7 @@ import type { Database, Prisma } from "@/lib/db/client";
 import { findMailExchangers, nameserverAddressRefusal, type MxLookup } from "@/lib/dns";
 import { log } from "@/lib/log";
 
-import { composeTestMessage } from "./message";
+import { composeTestMessage, signTestMessage } from "./message";
 import type { DeliveryDependencies, TestMessageSettings } from "./settings";
 import { deliverOnce } from "./smtp";
 import type { MxExchangerRecord, MxRecord, SendFailure, SmtpAttempt, SmtpRecord } from "./types";
@@ -56,7 +56,7 @@ export async function deliverTestMessage(db: Database, id: string, deps: Deliver
       where: { organizationId: row.organizationId, address: row.routeAddress },
       select: { queue: { select: { name: true } } },
     });
-    const raw = await composeTestMessage({
+    const composed = await composeTestMessage({
       id,
       token: row.token,
       from: `test-messages@${deps.settings.platformDomain}`,
@@ -68,6 +68,7 @@ export async function deliverTestMessage(db: Database, id: string, deps: Deliver
       heloName: deps.settings.heloName,
       date: new Date(),
     });
+    const raw = deps.signer ? await signTestMessage(composed, deps.signer) : composed;
     const smtp: SmtpRecord = { attempts: [] };
     const triedExchanges = new Set<string>();
     for (const candidate of candidates) {

@@ -1,9 +1,12 @@
 import "server-only";
 
+import { readFile } from "node:fs/promises";
+
 import type { AppConfig } from "@/lib/config/env";
 import type { VerifyOptions } from "@/lib/dns";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { gatewayHostname } from "@/lib/mail/gateway";
+import { log } from "@/lib/log";
 
 import type { SmtpTimeouts } from "./smtp";
 
@@ -26,10 +29,18 @@ export interface TestMessageSettings {
   inboundHosts: readonly string[];
 }
 
-/** What delivering a test message needs: its settings and the DNS engine's options for the MX lookup. */
+/** The key test messages are DKIM-signed with (TEST_MESSAGE_DKIM_KEY), for PLATFORM_DOMAIN. */
+export interface TestMessageSigner {
+  domain: string;
+  selector: string;
+  privateKey: string;
+}
+
+/** What delivering a test message needs: its settings, the DNS engine's options for the MX lookup, and the signing key if any. */
 export interface DeliveryDependencies {
   settings: TestMessageSettings;
   dns: Pick<VerifyOptions, "resolvers" | "timeoutMs" | "retries" | "deadlineMs" | "authoritativePort" | "allowPrivateNameservers">;
+  signer: TestMessageSigner | null;
 }
 
 export function testMessageSettings(config: AppConfig): TestMessageSettings {
@@ -45,7 +56,19 @@ export function testMessageSettings(config: AppConfig): TestMessageSettings {
   };
 }
 
-/** What the sending job needs: these settings and the DNS engine's options (resolvers, policy, test port). */
+/** What the sending job needs: these settings, the DNS engine's options (resolvers, policy, test port) and the signing key. */
 export async function deliveryDependencies(config: AppConfig): Promise<DeliveryDependencies> {
-  return { settings: testMessageSettings(config), dns: await dnsOptionsFrom(config) };
+  return { settings: testMessageSettings(config), dns: await dnsOptionsFrom(config), signer: await testMessageSigner(config) };
+}
+
+/** The configured key, read on each job (an operator may replace the file); unreadable, the message goes unsigned and the log says why. */
+async function testMessageSigner(config: AppConfig): Promise<TestMessageSigner | null> {
+  if (!config.TEST_MESSAGE_DKIM_KEY) return null;
+  try {
+    const privateKey = await readFile(config.TEST_MESSAGE_DKIM_KEY, "utf8");
+    return { domain: config.PLATFORM_DOMAIN, selector: config.TEST_MESSAGE_DKIM_SELECTOR, privateKey };
+  } catch (error) {
+    log.error({ err: error, path: config.TEST_MESSAGE_DKIM_KEY }, "TEST_MESSAGE_DKIM_KEY could not be read: test messages go unsigned");
+    return null;
+  }
 }

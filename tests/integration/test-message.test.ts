@@ -1,4 +1,7 @@
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
@@ -42,6 +45,9 @@ Object.assign(process.env, PLATFORM_TEST_ENV, {
 
 const db = getDb();
 const world = await seedInboundWorld(db);
+const platformKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const platformKeyFile = path.join(await mkdtemp(path.join(os.tmpdir(), "erc-test-message-key-")), "test-messages.pem");
+await writeFile(platformKeyFile, platformKey.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), { mode: 0o600 });
 const dns = await startDnsWorld({
   zones: [
     { origin: "platform.test", records: [{ name: "inbound-1.platform.test", type: "A", data: "127.0.0.1" }] },
@@ -58,6 +64,15 @@ dns.publish(
   { name: "mx.acme.test", type: "A", data: "127.0.0.1" },
   // Scenario 4: Acme's second domain, on the same mail server, redirects to its platform label.
   { name: "acme-shop.test", type: "MX", data: { preference: 10, exchange: "mx.acme.test" } },
+  // The console's own sending domain lets no server send for it and rejects what fails DMARC: only
+  // the test messages' DKIM signature (TEST_MESSAGE_DKIM_KEY) keeps them out of the spam queue.
+  { name: PLATFORM_TEST_ENV.PLATFORM_DOMAIN, type: "TXT", data: "v=spf1 -all" },
+  { name: `_dmarc.${PLATFORM_TEST_ENV.PLATFORM_DOMAIN}`, type: "TXT", data: "v=DMARC1; p=reject" },
+  {
+    name: `erc-test._domainkey.${PLATFORM_TEST_ENV.PLATFORM_DOMAIN}`,
+    type: "TXT",
+    data: `v=DKIM1; k=rsa; p=${platformKey.publicKey.export({ type: "spki", format: "der" }).toString("base64")}`,
+  },
 );
 // The wizard's answer for the platform label: the domain its redirect comes from.
 await db.setupRun.create({ data: { organizationId: world.acme.id, domainId: world.domains.platform.id, step: "done", scenario: "platform_domain_with_copies", data: { originalDomain: "acme-shop.test" }, finishedAt: new Date() } });
@@ -88,7 +103,13 @@ const viaPostfix = (port: number) => sending(port, { TEST_MESSAGE_SMTP_TIMEOUT: 
 
 function sending(port: number, overrides: Record<string, string> = {}) {
   return deliveryDependencies(
-    configWith({ TEST_MESSAGE_ALLOW_PRIVATE_TARGETS: "true", TEST_MESSAGE_SMTP_PORT: String(port), TEST_MESSAGE_SMTP_TIMEOUT: "5s", ...overrides }),
+    configWith({
+      TEST_MESSAGE_ALLOW_PRIVATE_TARGETS: "true",
+      TEST_MESSAGE_SMTP_PORT: String(port),
+      TEST_MESSAGE_SMTP_TIMEOUT: "5s",
+      TEST_MESSAGE_DKIM_KEY: platformKeyFile,
+      ...overrides,
+    }),
   );
 }
 
@@ -222,6 +243,8 @@ describe.skipIf(!postfixAvailable())("scenarios 2 and 4: through the admin's own
     expect(stageOf(trace, "route").details).toContain("Originally sent to support@acme.test.");
     expect(stageOf(trace, "queue").summary).toBe("Queued in Support.");
     expect(trace.diagnosis?.message).toContain("redirected by your mail server from support@acme.test");
+    // The redirect fails the console's SPF, as redirects do; the DKIM signature passes DMARC instead.
+    expect(await db.inboundMessage.findFirst({ where: { traceToken: row.token } })).toMatchObject({ spf: "fail", dkim: "pass", dmarc: "pass" });
     // And the copy the scenario promises stayed with the admin's own mailbox.
     const [copy] = (await mailbox.waitFor(kept + 1)).slice(kept);
     expect(copy!.recipients).toEqual(["support@acme.test"]);
@@ -245,6 +268,15 @@ describe.skipIf(!postfixAvailable())("scenarios 2 and 4: through the admin's own
     expect(stageOf(trace, "queue").summary).toBe("Queued in Support.");
     const [copy] = (await mailbox.waitFor(kept + 1)).slice(kept);
     expect(copy!.recipients).toEqual(["support@acme-shop.test"]);
+  }, 120_000);
+
+  it("without TEST_MESSAGE_DKIM_KEY, a redirected test message fails the console's DMARC: delivered as spam, and the trace says the redirect worked", async () => {
+    const postfix = await adminsPostfix([rule]);
+    const { trace, row } = await sendAndFollow("support@acme.test", viaPostfix(postfix.port).then((deps) => ({ ...deps, signer: null })));
+    expect(trace.state).toBe("delivered");
+    expect(trace.diagnosis?.code).toBe("delivered_spam");
+    expect(trace.diagnosis?.message).toMatch(/^Your redirect works: the message reached support@copies\.acme\.test through it\./);
+    expect(await db.inboundMessage.findFirst({ where: { traceToken: row.token } })).toMatchObject({ spf: "fail", dkim: "none", dmarc: "fail", dmarcPolicy: "reject" });
   }, 120_000);
 
   it("redirect rule missing: Postfix takes the message but never passes it on; the trace gives up with the rule it needs", async () => {
