@@ -1,8 +1,8 @@
 import "server-only";
 
-import { dkimSign } from "mailauth";
 import MailComposer from "nodemailer/lib/mail-composer";
 
+import { dkimSignatureFor } from "@/lib/domains/dkim/sign";
 import { log } from "@/lib/log";
 import { TRACE_HEADER } from "@/lib/mail/types";
 
@@ -58,12 +58,10 @@ export function composeTestMessage(content: TestMessageContent): Promise<Buffer>
  * a key, and the log says why.
  */
 export async function signTestMessage(raw: Buffer, signer: TestMessageSigner): Promise<Buffer> {
-  const signature = { signingDomain: signer.domain, selector: signer.selector, privateKey: signer.privateKey, canonicalization: "relaxed/relaxed" };
-  // mailauth 4.13 signs what `signatureData` lists (its typings also show the fields at the top level, which it ignores).
-  const signed = await dkimSign(raw, { ...signature, signatureData: [signature] }).catch((error: unknown) => ({ signatures: "", errors: [error] }));
-  if (signed.errors.length > 0 || !signed.signatures.trim()) {
-    log.error({ err: signed.errors[0], selector: signer.selector }, "test message not DKIM-signed: mailauth could not sign with TEST_MESSAGE_DKIM_KEY");
+  const signed = await dkimSignatureFor(raw, signer);
+  if (!signed.ok) {
+    log.error({ err: signed.error, selector: signer.selector }, "test message not DKIM-signed: mailauth could not sign with TEST_MESSAGE_DKIM_KEY");
     return raw;
   }
-  return Buffer.concat([Buffer.from(signed.signatures, "utf8"), raw]);
+  return Buffer.concat([Buffer.from(signed.header, "utf8"), raw]);
 }

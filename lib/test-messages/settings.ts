@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 
 import type { AppConfig } from "@/lib/config/env";
 import type { VerifyOptions } from "@/lib/dns";
+import type { DkimSigningKey } from "@/lib/domains/dkim/sign";
 import { dnsOptionsFrom } from "@/lib/domains/dns-options";
 import { gatewayHostname } from "@/lib/mail/gateway";
 import { log } from "@/lib/log";
@@ -30,11 +31,7 @@ export interface TestMessageSettings {
 }
 
 /** The key test messages are DKIM-signed with (TEST_MESSAGE_DKIM_KEY), for PLATFORM_DOMAIN. */
-export interface TestMessageSigner {
-  domain: string;
-  selector: string;
-  privateKey: string;
-}
+export type TestMessageSigner = DkimSigningKey;
 
 /** What delivering a test message needs: its settings, the DNS engine's options for the MX lookup, and the signing key if any. */
 export interface DeliveryDependencies {

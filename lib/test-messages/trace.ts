@@ -265,7 +265,7 @@ export function buildTrace(row: TraceRow, evidence: TraceEvidence, context: { no
             title: `Delivered to ${delivery.queueName}, as spam`,
             message: row.viaRedirect
               ? `Your redirect works: the message reached ${delivery.routeAddress} through it. Our gateway treated it as spam because the DMARC check of the console's own sending domain failed: ` +
-                "a redirect passes the message on from your mail server's address, which that domain's SPF record does not list, and test messages carry no DKIM signature to pass DMARC instead. " +
+                "a redirect passes the message on from your mail server's address, which that domain's SPF record does not list, and no valid DKIM signature of that domain made up for it. " +
                 "Nothing needs changing on your side; your customers' mail passes DMARC through the redirect when their domains sign it."
               : `The message reached ${delivery.routeAddress}, but our gateway treated it as spam because the DMARC check of the console's sending domain failed: its SPF record must allow the console's servers.`,
             redirectRule: null,

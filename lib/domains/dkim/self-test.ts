@@ -2,11 +2,12 @@ import "server-only";
 
 import { createPublicKey, randomBytes } from "node:crypto";
 
-import { dkimSign, dkimVerify, type DKIMResult } from "mailauth";
+import { dkimVerify, type DKIMResult } from "mailauth";
 
 import { parseTagList, withResolverDeadline, type ServerAddress } from "@/lib/dns";
 
 import { dkimRecordName } from "./keys";
+import { dkimSignatureFor } from "./sign";
 import type { SelfTestCode, SelfTestOutcome } from "./types";
 
 /**
@@ -183,16 +184,12 @@ function reusable(signed: SignedTestMessage | null | undefined, now: Date): sign
 /** Signs a fresh test message with the key; null when mailauth could not sign with it. */
 export async function signTestMessage(key: { domain: string; selector: string; privateKeyPem: string }, now: Date): Promise<SignedTestMessage | null> {
   const unsigned = testMessage(key.domain, now);
-  const signature = { signingDomain: key.domain, selector: key.selector, privateKey: key.privateKeyPem, algorithm: "rsa-sha256", canonicalization: "relaxed/relaxed" };
-  // mailauth 4.13 signs what `signatureData` lists (its typings also show the fields at the top level, which it ignores).
-  const signed = await dkimSign(unsigned, {
-    ...signature,
-    signatureData: [signature],
-    signTime: now,
-    expires: new Date(now.getTime() + SIGNED_LIFETIME_MS),
-  }).catch(() => null);
-  if (!signed || signed.errors.length > 0 || !signed.signatures.trim()) return null;
-  return { message: signed.signatures + unsigned, signedAt: now };
+  const signed = await dkimSignatureFor(
+    unsigned,
+    { domain: key.domain, selector: key.selector, privateKey: key.privateKeyPem },
+    { signTime: now, expires: new Date(now.getTime() + SIGNED_LIFETIME_MS) },
+  );
+  return signed.ok ? { message: signed.header + unsigned, signedAt: now } : null;
 }
 
 /**
