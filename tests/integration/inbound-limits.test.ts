@@ -132,12 +132,21 @@ describe("refusals from many clients at once", () => {
 });
 
 describe("a connection that collects refused recipients", () => {
-  it("gets 421 4.7.0 and is closed once INBOUND_MAX_REFUSED_RECIPIENTS were refused, even for an address with a route", async () => {
-    await atStartOfAMinute();
-    const { client } = await SmtpClient.connect(first.port, { localAddress: "127.0.0.38" });
+  /** Opens a transaction from `localAddress` and has `count` made-up recipients refused (550). */
+  async function guessing(port: number, localAddress: string, count: number): Promise<SmtpClient> {
+    const { client } = await SmtpClient.connect(port, { localAddress });
     await client.send("EHLO guess.sender.test");
     expect((await client.send("MAIL FROM:<guess@sender.test>")).code).toBe(250);
-    for (let index = 0; index < 8; index++) expect((await client.send(`RCPT TO:<guess${index}@help.acme.test>`)).code).toBe(550);
+    await refuseSome(client, count, "guess");
+    return client;
+  }
+  async function refuseSome(client: SmtpClient, count: number, stem: string): Promise<void> {
+    for (let index = 0; index < count; index++) expect((await client.send(`RCPT TO:<${stem}${index}@help.acme.test>`)).code).toBe(550);
+  }
+
+  it("gets 421 4.7.0 and is closed once INBOUND_MAX_REFUSED_RECIPIENTS were refused, even for an address with a route", async () => {
+    await atStartOfAMinute();
+    const client = await guessing(first.port, "127.0.0.38", 8);
     expect(await client.send("RCPT TO:<support@help.acme.test>")).toMatchObject({ code: 421, text: "4.7.0 Too many refused recipients, closing connection" });
     await client.closed;
     const refusal = await eventually("the refusal to be logged", () =>
@@ -148,17 +157,14 @@ describe("a connection that collects refused recipients", () => {
 
   it("counts afresh after a message is accepted on the connection", async () => {
     await atStartOfAMinute();
-    const { client } = await SmtpClient.connect(second.port, { localAddress: "127.0.0.39" });
-    await client.send("EHLO typos.sender.test");
-    expect((await client.send("MAIL FROM:<typos@sender.test>")).code).toBe(250);
-    for (let index = 0; index < 7; index++) expect((await client.send(`RCPT TO:<typo${index}@help.acme.test>`)).code).toBe(550);
+    const client = await guessing(second.port, "127.0.0.39", 7);
     expect((await client.send("RCPT TO:<support@help.acme.test>")).code).toBe(250);
     expect((await client.send("DATA")).code).toBe(354);
     client.write(dataPayload(message()));
     expect((await client.reply()).code).toBe(250);
 
-    expect((await client.send("MAIL FROM:<typos@sender.test>")).code).toBe(250);
-    for (let index = 0; index < 8; index++) expect((await client.send(`RCPT TO:<again${index}@help.acme.test>`)).code).toBe(550);
+    expect((await client.send("MAIL FROM:<guess@sender.test>")).code).toBe(250);
+    await refuseSome(client, 8, "again");
     expect((await client.send("RCPT TO:<support@help.acme.test>")).code).toBe(421);
     await client.closed;
   });
