@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
 
-import { describeInBrowser, newClient, screenshot, signedInClient, signIn, setUpBrowser } from "../support/browser";
+import { describeInBrowser, newClient, screenshot, signedInClient, signIn, signOut, setUpBrowser } from "../support/browser";
 
 const browser = setUpBrowser();
 
@@ -105,9 +105,7 @@ describeInBrowser("signing in and the access gate", () => {
     const { context, page } = await newClient(browser());
     await signIn(page, "admin@acme.example", "acme-admin-password");
     const cookies = await context.cookies();
-    await page.getByRole("button", { name: /Account menu/ }).click();
-    await page.getByRole("menuitem", { name: "Sign out" }).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+    await signOut(page);
     const replay = await browser().newContext({ baseURL: page.url() });
     await replay.addCookies(cookies);
     const replayPage = await replay.newPage();

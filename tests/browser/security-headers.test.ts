@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
-import { appUrl, describeInBrowser, newClient, setUpBrowser, signIn } from "../support/browser";
+import { appUrl, describeInBrowser, newClient, setUpBrowser, signIn, signOut } from "../support/browser";
 import { signInOverHttp } from "../support/http-auth";
 import { startTestApp, type TestApp } from "../support/test-app";
 
@@ -87,9 +87,7 @@ describeInBrowser("content security policy", () => {
     await page.getByRole("dialog").getByLabel("Name").fill("Under CSP");
     await page.getByRole("dialog").getByRole("button", { name: "Create queue" }).click();
     await page.getByRole("cell", { name: "Under CSP", exact: true }).waitFor();
-    await page.getByRole("button", { name: /Account menu/ }).click();
-    await page.getByRole("menuitem", { name: "Sign out" }).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+    await signOut(page);
     await page.getByRole("button", { name: "Sign in" }).waitFor();
 
     expect(violations).toEqual([]);

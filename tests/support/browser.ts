@@ -59,6 +59,20 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await expect.poll(() => page.url(), { timeout: 15_000 }).not.toContain("/signin");
 }
 
+/**
+ * Signs out through the account menu. A click that lands before the page has hydrated opens
+ * nothing, so the menu button is clicked again (a few times at most) until "Sign out" shows.
+ */
+export async function signOut(page: Page): Promise<void> {
+  const item = page.getByRole("menuitem", { name: "Sign out" });
+  for (let attempt = 0; attempt < 5 && !(await item.isVisible()); attempt++) {
+    await page.getByRole("button", { name: /Account menu/ }).click();
+    await item.waitFor({ timeout: 3_000 }).catch(() => undefined);
+  }
+  await item.click();
+  await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
+}
+
 /** Saved under test-results/screenshots (ignored by git) for a reviewer to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = path.resolve("test-results/screenshots");
