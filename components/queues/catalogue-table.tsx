@@ -5,7 +5,7 @@ import { useMemo } from "react";
 
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
 import { RowActions } from "@/components/ui/row-actions";
-import { messagesHref } from "@/lib/messages/schemas";
+import { recentMessagesHref } from "@/lib/messages/schemas";
 import { recentMessagesLabel } from "@/lib/messages/types";
 import { CATALOGUE_NOUNS, type CatalogueKind } from "@/lib/queues/schemas";
 import type { CatalogueRow } from "@/lib/queues/types";
@@ -41,7 +41,7 @@ function catalogueColumns(kind: CatalogueKind, canManage: boolean, onEdit: (row:
             </Link>
           )}
           {kind === "queue" && row.recentMessages ? (
-            <Link href={messagesHref({ queue: row.id })} className="block text-xs text-brand-700 underline-offset-4 hover:underline">
+            <Link href={recentMessagesHref("queue", row.id)} className="block text-xs text-brand-700 underline-offset-4 hover:underline">
               {recentMessagesLabel(row.recentMessages)}
             </Link>
           ) : null}

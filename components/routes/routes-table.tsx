@@ -8,7 +8,7 @@ import { ClearFiltersButton, FilterSelect, SearchField } from "@/components/data
 import { Badge } from "@/components/ui/badge";
 import { LocalTime } from "@/components/ui/local-time";
 import { RowActions } from "@/components/ui/row-actions";
-import { messagesHref } from "@/lib/messages/schemas";
+import { recentMessagesHref } from "@/lib/messages/schemas";
 import { recentMessagesLabel } from "@/lib/messages/types";
 import { PAGE_SIZES, ROUTE_STATUSES, ROUTE_SORTS, type ListRoutesQuery, type RouteSort } from "@/lib/routes/schemas";
 import { ROUTE_STATUS_LABELS, routeStatusReason } from "@/lib/routes/status";
@@ -24,7 +24,7 @@ function QueueCell({ route, recentMessages }: { route: RouteRow; recentMessages:
       {route.queueName}
       {route.spamQueueName ? <span className="block text-xs text-slate-500">spam → {route.spamQueueName}</span> : null}
       {recentMessages?.[route.id] ? (
-        <Link href={messagesHref({ route: route.id })} className="block text-xs text-brand-700 underline-offset-4 hover:underline">
+        <Link href={recentMessagesHref("route", route.id)} className="block text-xs text-brand-700 underline-offset-4 hover:underline">
           {recentMessagesLabel(recentMessages[route.id]!)}
         </Link>
       ) : null}

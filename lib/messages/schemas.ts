@@ -3,7 +3,7 @@ import { z } from "zod";
 import { plainText } from "@/lib/validation/plain-text";
 import { UUID_SOURCE } from "@/lib/validation/uuid";
 
-import { MESSAGE_STATUSES } from "./types";
+import { MESSAGE_STATUSES, RECENT_MESSAGES_DAYS } from "./types";
 
 /**
  * The Messages log's search parameters (the page's query string), shared by the filter form and the
@@ -104,6 +104,15 @@ export function messagesHref(
   else if (position?.before) params.set("before", position.before);
   const search = params.toString();
   return search ? `/messages?${search}` : "/messages";
+}
+
+/**
+ * Where a route's or queue's "N messages in 7 days" leads: the Messages page filtered to it from
+ * the day RECENT_MESSAGES_DAYS ago (UTC; the page filters by whole days), newest first.
+ */
+export function recentMessagesHref(by: "route" | "queue", id: string, now = new Date()): string {
+  const from = new Date(now.getTime() - RECENT_MESSAGES_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return messagesHref({ [by]: id, from });
 }
 
 /** Parses a page's search params (Next gives string | string[] | undefined; repeated keys are ignored). */

@@ -202,6 +202,8 @@ describeInBrowser("the Messages log", () => {
       await page.goto("/routes");
       await page.getByRole("link", { name: "1 message in 7 days" }).first().click();
       await expect.poll(() => new URL(page.url()).searchParams.get("route")).toBe(supportRouteId);
+      // The last 7 days, as the link says (the page filters by whole days, UTC).
+      expect(new URL(page.url()).searchParams.get("from")).toBe(new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10));
       await page.getByText(`Showing messages to route ${SUPPORT}`).waitFor();
       const lines = name === "wide" ? rows(page) : page.getByTestId("messages-cards").getByTestId("message-card");
       await expect.poll(() => lines.count()).toBe(1);
