@@ -242,7 +242,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
         .then((decision) => {
           decided?.(performance.now() - decisionStarted, decision.accepted);
           if (!decision.accepted) {
-            refusedRecipients.set(session.id, (refusedRecipients.get(session.id) ?? 0) + 1);
+            refusedRecipients.set(session.id, refused + 1); // a session's commands run one at a time
             return callback(
               refuse(session, decision.refusal, {
                 stage: "rcpt",

@@ -6,7 +6,7 @@ import type { Database, Prisma } from "@/lib/db/client";
 import { findMailExchangers, nameserverAddressRefusal, type MxLookup } from "@/lib/dns";
 import { log } from "@/lib/log";
 
-import { composeTestMessage, signTestMessage } from "./message";
+import { composeTestMessage, signWithPlatformKey } from "./message";
 import type { DeliveryDependencies, TestMessageSettings } from "./settings";
 import { deliverOnce } from "./smtp";
 import type { MxExchangerRecord, MxRecord, SendFailure, SmtpAttempt, SmtpRecord } from "./types";
@@ -68,7 +68,7 @@ export async function deliverTestMessage(db: Database, id: string, deps: Deliver
       heloName: deps.settings.heloName,
       date: new Date(),
     });
-    const raw = deps.signer ? await signTestMessage(composed, deps.signer) : composed;
+    const raw = deps.signer ? await signWithPlatformKey(composed, deps.signer) : composed;
     const smtp: SmtpRecord = { attempts: [] };
     const triedExchanges = new Set<string>();
     for (const candidate of candidates) {

@@ -2,11 +2,9 @@ import "server-only";
 
 import MailComposer from "nodemailer/lib/mail-composer";
 
-import { dkimSignatureFor } from "@/lib/domains/dkim/sign";
+import { dkimSignatureFor, type DkimSigningKey } from "@/lib/domains/dkim/sign";
 import { log } from "@/lib/log";
 import { TRACE_HEADER } from "@/lib/mail/types";
-
-import type { TestMessageSigner } from "./settings";
 
 /**
  * The test message itself: plain text saying what it is, the trace token in its own header (the
@@ -57,7 +55,7 @@ export function composeTestMessage(content: TestMessageContent): Promise<Buffer>
  * and the message is not taken for spam. When signing fails the message goes unsigned, as without
  * a key, and the log says why.
  */
-export async function signTestMessage(raw: Buffer, signer: TestMessageSigner): Promise<Buffer> {
+export async function signWithPlatformKey(raw: Buffer, signer: DkimSigningKey): Promise<Buffer> {
   const signed = await dkimSignatureFor(raw, signer);
   if (!signed.ok) {
     log.error({ err: signed.error, selector: signer.selector }, "test message not DKIM-signed: mailauth could not sign with TEST_MESSAGE_DKIM_KEY");

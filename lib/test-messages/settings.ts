@@ -30,14 +30,12 @@ export interface TestMessageSettings {
   inboundHosts: readonly string[];
 }
 
-/** The key test messages are DKIM-signed with (TEST_MESSAGE_DKIM_KEY), for PLATFORM_DOMAIN. */
-export type TestMessageSigner = DkimSigningKey;
-
 /** What delivering a test message needs: its settings, the DNS engine's options for the MX lookup, and the signing key if any. */
 export interface DeliveryDependencies {
   settings: TestMessageSettings;
   dns: Pick<VerifyOptions, "resolvers" | "timeoutMs" | "retries" | "deadlineMs" | "authoritativePort" | "allowPrivateNameservers">;
-  signer: TestMessageSigner | null;
+  /** The key test messages are DKIM-signed with (TEST_MESSAGE_DKIM_KEY), for PLATFORM_DOMAIN. */
+  signer: DkimSigningKey | null;
 }
 
 export function testMessageSettings(config: AppConfig): TestMessageSettings {
@@ -59,7 +57,7 @@ export async function deliveryDependencies(config: AppConfig): Promise<DeliveryD
 }
 
 /** The configured key, read on each job (an operator may replace the file); unreadable, the message goes unsigned and the log says why. */
-async function testMessageSigner(config: AppConfig): Promise<TestMessageSigner | null> {
+async function testMessageSigner(config: AppConfig): Promise<DkimSigningKey | null> {
   if (!config.TEST_MESSAGE_DKIM_KEY) return null;
   try {
     const privateKey = await readFile(config.TEST_MESSAGE_DKIM_KEY, "utf8");
