@@ -15,7 +15,7 @@ import { startHeartbeat } from "@/lib/runtime/heartbeat";
 import { findOriginalDomains } from "@/lib/routes/original-domain";
 
 import { authenticateMessage, uniformAuthentication, type Authentication, type AuthenticationSettings } from "./authenticate";
-import { clientKey, countHit } from "./counters";
+import { clientKey, RateCounters } from "./counters";
 import type { GatewayState, GatewayStatus } from "./gateway-state";
 import { inspectHeaders, storedHeaders } from "./headers";
 import { readMessageInfo, type MessageInfo } from "./message-info";
@@ -143,6 +143,10 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   /** A hot-path statement failed: the database may be gone, so no routing decision is taken from memory. */
   const databaseTrouble = () => routeCache?.invalidate();
   const writer = new MessageWriter(pool);
+  const rateCounters = new RateCounters(pool, (error) => {
+    databaseTrouble();
+    log.warn({ err: error }, "rate limit counts not written: database unavailable; kept for the next try");
+  });
 
   let state: GatewayState = "starting";
   const transactions = new Map<string, Transaction>();
@@ -195,7 +199,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
   /** Counts one more connection or message of this client this minute (across instances): still within `limit`? */
   async function withinLimit(session: SMTPServerSession, what: "connections" | "messages", limit: number): Promise<boolean> {
     try {
-      return (await countHit(pool, `${what}:${clientKey(session.remoteAddress)}`)) <= limit;
+      return await rateCounters.hit(`${what}:${clientKey(session.remoteAddress)}`, limit);
     } catch (error) {
       // Limits fail open: without the database RCPT TO answers 451 anyway, and a limit must not stop mail on its own.
       databaseTrouble();
@@ -468,7 +472,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
         while (inTransaction() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
         state = "stopped";
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await Promise.allSettled([...pendingWrites]);
+        await Promise.allSettled([...pendingWrites, rateCounters.flush()]);
         await routeCache?.stop();
         await db.inboundGatewayHeartbeat.deleteMany({ where: { id } }).catch(() => undefined);
         log.info("inbound gateway stopped");

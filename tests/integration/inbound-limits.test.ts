@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 
-import { getDb } from "@/lib/db/client";
+import { getDb, getPool, type Queryable } from "@/lib/db/client";
 import { startWorker, type JobEvent } from "@/lib/worker/worker";
 import { QUEUES } from "@/lib/jobs/queues";
+import { BATCHED_SHARE_OF_LIMIT, RateCounters } from "@/lib/mail/counters";
 import { startGateway } from "@/lib/mail/gateway";
 import { recordRefusal, type RefusalContext } from "@/lib/mail/refusal-log";
 import { refusals } from "@/lib/mail/replies";
@@ -60,6 +61,70 @@ describe("per-client limits, counted across instances", () => {
       if (sent.mail.code !== 250) expect(sent.mail.text).toBe("4.7.1 Too much mail from your address, try again later");
     }
     expect(codes).toEqual([250, 250, 250, 450]);
+  });
+});
+
+describe("rate counters: batched far from a limit, exact near it", () => {
+  const pool = getPool();
+  const stored = async (key: string) =>
+    (await pool.query<{ hits: number }>("SELECT coalesce(sum(hits), 0)::int AS hits FROM inbound_rate_counters WHERE key = $1", [key])).rows[0]!.hits;
+
+  it("answers hits far below the limit without a statement each, and writes them all, from every instance, in one batch", async () => {
+    let statements = 0;
+    const counting: Queryable = { query: ((...args: Parameters<Queryable["query"]>) => (statements++, pool.query(...args))) as Queryable["query"] };
+    const [a, b] = [new RateCounters(counting), new RateCounters(counting)];
+    const key = `test-batched-${Date.now()}`;
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => (index % 2 ? a : b).hit(key, 1_000)));
+    expect(answers.every(Boolean)).toBe(true);
+    expect(statements).toBe(0);
+    expect(await stored(key)).toBe(0);
+    await Promise.all([a.flush(), b.flush()]);
+    expect(statements).toBe(2);
+    expect(await stored(key)).toBe(40);
+  });
+
+  it("decides each hit near the limit by the database's count: one instance is exact, several overshoot by at most their batches", async () => {
+    await atStartOfAMinute(5);
+    const limit = 8;
+    const alone = new RateCounters(pool);
+    const key = `test-exact-${Date.now()}`;
+    const answers: boolean[] = [];
+    for (let index = 0; index < limit + 2; index++) answers.push(await alone.hit(key, limit));
+    expect(answers).toEqual([...Array<boolean>(limit).fill(true), false, false]);
+    expect(await stored(key)).toBe(limit + 2);
+
+    const [a, b] = [new RateCounters(pool), new RateCounters(pool)];
+    const shared = `test-shared-${Date.now()}`;
+    const accepted: boolean[] = [];
+    for (let index = 0; index < limit + 4; index++) accepted.push(await (index % 2 ? a : b).hit(shared, limit));
+    const overshoot = Math.floor(BATCHED_SHARE_OF_LIMIT * limit);
+    expect(accepted.filter(Boolean).length).toBeGreaterThanOrEqual(limit);
+    expect(accepted.filter(Boolean).length).toBeLessThanOrEqual(limit + overshoot);
+    await Promise.all([a.flush(), b.flush()]);
+    // Every hit is counted, and once the batches are written both instances refuse.
+    expect(await stored(shared)).toBe(limit + 4);
+    expect(await a.hit(shared, limit)).toBe(false);
+    expect(await b.hit(shared, limit)).toBe(false);
+  });
+
+  it("keeps batched hits through a failed write and writes them with the next one; a hit that must be asked fails loudly", async () => {
+    let failing = true;
+    const errors: unknown[] = [];
+    const flaky: Queryable = {
+      query: ((...args: Parameters<Queryable["query"]>) => (failing ? Promise.reject(new Error("connection refused")) : pool.query(...args))) as Queryable["query"],
+    };
+    const counters = new RateCounters(flaky, (error) => errors.push(error));
+    const key = `test-flaky-${Date.now()}`;
+    for (let index = 0; index < 5; index++) expect(await counters.hit(key, 100)).toBe(true);
+    await counters.flush();
+    expect(errors).toHaveLength(1);
+    await expect(counters.hit(key, 4)).rejects.toThrow("connection refused");
+    failing = false;
+    await counters.flush();
+    expect(await stored(key)).toBe(5);
+    expect(await counters.hit(key, 100)).toBe(true);
+    await counters.flush();
+    expect(await stored(key)).toBe(6);
   });
 });
 
