@@ -26,6 +26,9 @@
  * Every pair runs twice: with one server process of each kind, then with two (one per core of a
  * 2-core MX host; the clients' connections alternate between them, as a sending MTA spreads its
  * connections over MX hosts of equal preference). ERC_BENCH_INSTANCES=1,2 picks the counts.
+ * Ratios move by a fifth or more from one run to the next on a shared machine:
+ * ERC_BENCH_ROUNDS=5 runs every pair five times (discard servers, then gateways, fresh processes
+ * each time), lists each round's figures and shows the round with the median ratio in full.
  *
  * Run: npx tsx bench/inbound.ts      ERC_BENCH_MESSAGES sets the measured count (default 2,000).
  * Prints figures; asserts nothing. Loopback only; bounded loops; stops itself after 20 minutes.
@@ -48,6 +51,8 @@ const MESSAGES = Number(process.env.ERC_BENCH_MESSAGES ?? 2_000);
 const MESSAGE_BYTES = 10 * 1024;
 const MESSAGES_PER_CONNECTION = 10;
 /** Server processes per run: one, then one per core of a 2-core MX host (ERC_BENCH_INSTANCES=1,2). */
+/** Times each pair runs, fresh processes each time (ERC_BENCH_ROUNDS): the table shows the round with the median ratio. */
+const ROUNDS = Math.max(1, Math.floor(Number(process.env.ERC_BENCH_ROUNDS ?? 1)) || 1);
 const INSTANCES = (process.env.ERC_BENCH_INSTANCES ?? "1,2").split(",").map(Number).filter((count) => Number.isInteger(count) && count > 0);
 const SENDER_DOMAINS = ["shop.sender1.test", "sender2.test", "news.sender3.test", "sender4.test"];
 const PLAIN_DOMAIN = "plain.test";
@@ -637,17 +642,23 @@ async function main(): Promise<void> {
     { set: "plain", title: `Sender domain ${PLAIN_DOMAIN} publishes nothing; messages unsigned` },
   ];
   // Each instance count runs the discard servers, then the gateways: n of each, the clients' connections spread over them.
-  const results = new Map<string, { discard: PhaseResult; gateway: PhaseResult }>();
+  // With ERC_BENCH_ROUNDS > 1 the pair runs again that many times, fresh processes each time.
+  const results = new Map<string, { discard: PhaseResult; gateway: PhaseResult }[]>();
   let floor: number[] = [];
   for (const instances of INSTANCES) {
-    const discards = await startServers("discard", instances);
-    const ceilings = new Map<string, PhaseResult>();
-    for (const { set } of sets) ceilings.set(set, await phase(discards, set, false));
-    await Promise.all(discards.map(stopChild));
-    const gateways = await startServers("gateway", instances);
-    for (const { set } of sets) results.set(`${set} ${instances}`, { discard: ceilings.get(set)!, gateway: await phase(gateways, set, true) });
-    floor = await gateways[0]!.call<number[]>("floor");
-    await Promise.all(gateways.map(stopChild));
+    for (let round = 0; round < ROUNDS; round++) {
+      const discards = await startServers("discard", instances);
+      const ceilings = new Map<string, PhaseResult>();
+      for (const { set } of sets) ceilings.set(set, await phase(discards, set, false));
+      await Promise.all(discards.map(stopChild));
+      const gateways = await startServers("gateway", instances);
+      for (const { set } of sets) {
+        const key = `${set} ${instances}`;
+        results.set(key, [...(results.get(key) ?? []), { discard: ceilings.get(set)!, gateway: await phase(gateways, set, true) }]);
+      }
+      floor = await gateways[0]!.call<number[]>("floor");
+      await Promise.all(gateways.map(stopChild));
+    }
   }
   await stopChild(clients).catch(() => undefined);
   const lookup = await explainRouteLookup(url, domainSpecs.map((spec) => spec.name));
@@ -659,9 +670,13 @@ async function main(): Promise<void> {
   const line = (label: string, gatewayValue: string, discardValue: string, note = "") =>
     console.log(`  ${label.padEnd(38)}${gatewayValue.padStart(20)}${discardValue.padStart(20)}  ${note}`);
   let allMet = true;
+  const rate = (result: PhaseResult) => (result.round.accepted / result.round.wallMs) * 1000;
+  const ratioOf = ({ discard, gateway }: { discard: PhaseResult; gateway: PhaseResult }) => rate(gateway) / rate(discard);
   for (const [{ set, title }, instances] of sets.flatMap((entry) => INSTANCES.map((count) => [entry, count] as const))) {
-    const { discard: d, gateway: g } = results.get(`${set} ${instances}`)!;
-    const rate = (result: PhaseResult) => (result.round.accepted / result.round.wallMs) * 1000;
+    // The round with the median ratio is shown in full; the target is judged on it.
+    const rounds = results.get(`${set} ${instances}`)!;
+    const byRatio = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b));
+    const { discard: d, gateway: g } = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
     const ratio = rate(g) / rate(d);
     const routingP99 = percentile(g.decisions, 0.99);
     const ratioMet = ratio >= TARGET_RATIO;
@@ -681,6 +696,9 @@ async function main(): Promise<void> {
     console.log(`    mailauth's lookups per message: ${g.dnsByName.map(([key, perMessage]) => `${key} ×${perMessage.toFixed(2)}`).join(", ")}`);
     line("stored rows: messages / deliveries", `${g.stored} / ${g.deliveries}`, "—", `of ${g.round.accepted} answered 250`);
     line("failures", String(g.round.failures), String(d.round.failures), g.round.firstFailure ?? d.round.firstFailure ?? "");
+    if (rounds.length > 1) {
+      console.log(`    ${rounds.length} rounds, in order: ${rounds.map((result) => `${rate(result.gateway).toFixed(0)} / ${rate(result.discard).toFixed(0)} (${ratioOf(result).toFixed(2)})`).join(", ")}; the median round is shown`);
+    }
     console.log("");
   }
   console.log(
