@@ -43,8 +43,8 @@ export async function readMessageInfo(raw: Buffer, parts: MessageParts, fields: 
   const messageId = firstNonEmpty(fields, "Message-ID");
   const fromValue = headerValues(fields, "From")[0];
   const dateValue = headerValues(fields, "Date")[0];
-  const sentAt = dateValue === undefined ? null : new Date(dateValue);
-  const date = sentAt && !Number.isNaN(sentAt.getTime()) ? sentAt : null;
+  const parsedDate = dateValue === undefined ? null : new Date(dateValue);
+  const sentAt = parsedDate && !Number.isNaN(parsedDate.getTime()) ? parsedDate : null;
   // Nearly every message: fields as they came (mailparser would return them unchanged), and From
   // through mailparser's own address parser. Starting mailparser's streams for the header section
   // cost more CPU than the rest of this module's work together (bench/inbound.ts).
@@ -55,7 +55,7 @@ export async function readMessageInfo(raw: Buffer, parts: MessageParts, fields: 
     } catch {
       // An address list mailparser cannot read: the log shows no sender name rather than a guess.
     }
-    return { subject, messageIdHeader: messageId === null ? null : messageIdForm(messageId), headerFrom, sentAt: date, traceToken };
+    return { subject, messageIdHeader: messageId === null ? null : messageIdForm(messageId), headerFrom, sentAt, traceToken };
   }
   try {
     const parsed = await simpleParser(raw.subarray(0, parts.bodyOffset), { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
@@ -64,7 +64,7 @@ export async function readMessageInfo(raw: Buffer, parts: MessageParts, fields: 
       messageIdHeader: parsed.messageId ?? null,
       headerFrom: parsed.from?.text || null,
       // mailparser puts the current time in place of a Date it cannot read; the log keeps none.
-      sentAt: date,
+      sentAt,
       traceToken,
     };
   } catch {
