@@ -97,29 +97,45 @@ async function serviceAccount(): Promise<{ uid: number; gid: number } | undefine
 }
 
 export async function assertPortFree(port: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === "EADDRINUSE"
-          ? new EmbeddedPostgresError(
-              `Port ${port} is already in use, so the embedded PostgreSQL cannot start there. ` +
-                `Set EMBEDDED_DATABASE_PORT to a free port, or DATABASE_URL to use a PostgreSQL server you run.`,
-            )
-          : error,
-      );
-    });
-    probe.listen({ port, host: "127.0.0.1", exclusive: true }, () => probe.close(() => resolve()));
-  });
+  if (await probePort(port)) return;
+  throw new EmbeddedPostgresError(
+    `Port ${port} is already in use, so the embedded PostgreSQL cannot start there. ` +
+      `Set EMBEDDED_DATABASE_PORT to a free port, or DATABASE_URL to use a PostgreSQL server you run.`,
+  );
 }
 
+/**
+ * A loopback port free right now, for a server about to start (tests, benchmarks). It comes from
+ * below the kernel's ephemeral range: a port from that range (what listening on port 0 hands out)
+ * can be taken as the local end of an outgoing connection between this probe and the server's own
+ * listen, and then that server cannot bind it.
+ */
 export async function findFreePort(): Promise<number> {
+  const range = await readFile("/proc/sys/net/ipv4/ip_local_port_range", "utf8").then(
+    (text) => text.trim().split(/\s+/).map(Number),
+    () => [],
+  );
+  const ephemeralLow = range[0] ?? 0;
+  const LOWEST = 10_000;
+  if (ephemeralLow - LOWEST >= 1_000) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = LOWEST + Math.floor(Math.random() * (ephemeralLow - LOWEST));
+      if (await probePort(port)) return port;
+    }
+  }
+  const port = await probePort(0);
+  if (!port) throw new Error("no free loopback port");
+  return port;
+}
+
+/** Listens on the port for a moment: the port it got, or null when that port is taken. */
+function probePort(port: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen({ port: 0, host: "127.0.0.1" }, () => {
+    probe.once("error", (error: NodeJS.ErrnoException) => (error.code === "EADDRINUSE" ? resolve(null) : reject(error)));
+    probe.listen({ port, host: "127.0.0.1", exclusive: true }, () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : null));
     });
   });
 }

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
@@ -67,6 +67,14 @@ async function panelScreenshot(page: Page, name: string): Promise<void> {
 
 const STAGES = ["MX chosen", "SMTP reply", "Hops", "Arrival at our gateway", "Route matched", "Queue"];
 
+/** Waits for the trace to end, then expects it delivered; otherwise the page's diagnosis says why. */
+async function expectDelivered(trace: Locator): Promise<void> {
+  await trace.waitFor();
+  await expect.poll(() => trace.getAttribute("data-state"), { timeout: 60_000 }).not.toBe("in_progress");
+  const diagnosis = (await trace.getByTestId("trace-diagnosis").allTextContents()).join(" ");
+  expect(await trace.getAttribute("data-state"), diagnosis).toBe("delivered");
+}
+
 describeInBrowser("traced test message", () => {
   it("send a test message from the domain page and watch every stage turn green", async () => {
     const { context, page } = await newClient(browser(), undefined, app.url);
@@ -94,7 +102,7 @@ describeInBrowser("traced test message", () => {
     await panel.getByRole("button", { name: "Send a test message" }).click();
     const trace = panel.getByTestId("test-message-trace");
     await trace.waitFor();
-    await expect.poll(() => trace.getAttribute("data-state"), { timeout: 60_000 }).toBe("delivered");
+    await expectDelivered(trace);
 
     const stages = trace.getByTestId("trace-stage");
     expect(await stages.count()).toBe(6);
@@ -135,7 +143,7 @@ describeInBrowser("traced test message", () => {
     await result.getByText("Routed").waitFor();
     await result.getByRole("button", { name: "Send a test message to support@help.acme.test" }).click();
     const trace = result.getByTestId("test-message-trace");
-    await expect.poll(() => trace.getAttribute("data-state"), { timeout: 60_000 }).toBe("delivered");
+    await expectDelivered(trace);
     expect(await trace.locator("[data-testid=trace-stage][data-status=done]").count()).toBe(6);
     await screenshot(page, "test-message-route-tester");
     await context.close();
@@ -146,7 +154,7 @@ describeInBrowser("traced test message", () => {
     await signIn(page, "admin@acme.example", "acme-admin-password");
     await page.goto("/domains/help.acme.test");
     const trace = page.getByTestId("test-message-panel").getByTestId("test-message-trace");
-    await expect.poll(() => trace.getAttribute("data-state")).toBe("delivered");
+    await expectDelivered(trace);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await panelScreenshot(page, "test-message-panel-phone");
     await context.close();
