@@ -75,8 +75,14 @@ async function settled(page: Page): Promise<void> {
 /** axe's WCAG 2.1 A/AA violations on what is on screen now, as "rule: target" lines (empty when none). */
 async function axeViolations(page: Page, include?: string): Promise<string[]> {
   // label-content-name-mismatch (WCAG 2.5.3) is among axe's experimental rules, off unless asked for.
-  // options() replaces what withTags() set, so it comes first.
-  let builder = new AxeBuilder({ page }).options({ rules: { "label-content-name-mismatch": { enabled: true } } }).withTags(WCAG_21_AA);
+  // options() replaces what withTags() set, so it comes first. Legacy mode runs axe.run() in the
+  // page itself: the default injects axe into every frame and again into a blank page it opens to
+  // merge the frames' results, which took twice as long a page here (~1.8 s against ~0.9 s). The
+  // console has no cross-origin frames, the one thing only the default would reach.
+  let builder = new AxeBuilder({ page })
+    .options({ rules: { "label-content-name-mismatch": { enabled: true } } })
+    .withTags(WCAG_21_AA)
+    .setLegacyMode();
   if (include) builder = builder.include(include);
   const { violations } = await builder.analyze();
   return violations.flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(" ")}`));

@@ -53,7 +53,7 @@ const check = async (domainId: string, trigger: "scheduled" | "manual" = "schedu
     resolvers: world.resolvers,
     authoritativePort: world.authoritativePort,
     allowPrivateNameservers: true,
-    timeoutMs: 300,
+    timeoutMs: 2_000,
     retries: 0,
     now: () => clock,
     random: () => 0,

@@ -29,7 +29,7 @@ const ACME_ADMIN = "admin@acme.example";
 
 const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }, { origin: "corp.test" }] });
 afterAll(() => world.close());
-const dnsOptions = { ...(await verificationOptions()), resolvers: world.resolvers, authoritativePort: world.authoritativePort, allowPrivateNameservers: true, timeoutMs: 300, retries: 0 };
+const dnsOptions = { ...(await verificationOptions()), resolvers: world.resolvers, authoritativePort: world.authoritativePort, allowPrivateNameservers: true, timeoutMs: 2_000, retries: 0 };
 
 beforeEach(async () => {
   await db.domain.deleteMany();

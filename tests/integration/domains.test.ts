@@ -26,7 +26,7 @@ const deps: DomainDependencies = {
 
 const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }, { origin: "bücher.test" }] });
 afterAll(() => world.close());
-const dnsOptions = { ...(await verificationOptions()), resolvers: world.resolvers, authoritativePort: world.authoritativePort, allowPrivateNameservers: true, timeoutMs: 300, retries: 0 };
+const dnsOptions = { ...(await verificationOptions()), resolvers: world.resolvers, authoritativePort: world.authoritativePort, allowPrivateNameservers: true, timeoutMs: 2_000, retries: 0 };
 
 beforeEach(async () => {
   await db.domain.deleteMany();
