@@ -75,12 +75,15 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 1],
 ];
 
-/** "3 minutes ago" / "in 2 hours" in the given locale; exported for unit tests. */
-export function describeRelative(target: number, now: number, locale?: string): string {
+/**
+ * "3 minutes ago" / "in 2 hours" in the given locale; exported for unit tests. A moment expected in
+ * the past that reads less than a minute ahead (the page's clock behind the server's, or not yet
+ * ticked) is "1 second ago": it has happened, whatever the clocks say.
+ */
+export function describeRelative(target: number, now: number, locale?: string, expect: "past" | "future" = "past"): string {
   const seconds = Math.round((target - now) / 1000);
-  // Under a minute stays in seconds ("5 seconds ago", never "now"): the page's clock ticks every
-  // 15 s, so something that just happened can look slightly ahead; it still reads as past.
-  if (Math.abs(seconds) < 60) return relativeFormat(locale, "always").format(seconds > 0 ? seconds : Math.min(seconds, -1), "second");
+  // Under a minute stays in seconds ("5 seconds ago", never "now").
+  if (Math.abs(seconds) < 60) return relativeFormat(locale, "always").format(expect === "past" || seconds <= 0 ? Math.min(seconds, -1) : seconds, "second");
   const format = relativeFormat(locale, "auto");
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
@@ -97,13 +100,20 @@ export function RelativeTime({ iso, fallback = "never", expect = "past" }: { iso
   const isClient = useHydrated();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 15_000);
-    return () => clearInterval(timer);
-  }, []);
+    // The clock ticks every 15 s, and once more as soon as the moment shown changes, so a check
+    // that has just run is measured from now, not from the last tick.
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, 15_000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }, [iso]);
   if (!iso) return <span>{fallback}</span>;
   const target = new Date(iso).getTime();
   const locale = isClient ? undefined : SERVER_LOCALE;
-  const text = expect === "future" && target <= now ? "any moment now" : describeRelative(target, now, locale);
+  const text = expect === "future" && target <= now ? "any moment now" : describeRelative(target, now, locale, expect);
   return (
     <time dateTime={iso} title={formatDateTime(new Date(iso), isClient, false)} suppressHydrationWarning>
       {text}

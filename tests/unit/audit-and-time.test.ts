@@ -15,6 +15,13 @@ describe("relative times", () => {
     expect(describeRelative(now - 5 * 60_000, now, "de")).toBe("vor 5 Minuten");
     expect(describeRelative(now - 3 * 86_400_000, now, "fr")).toBe("il y a 3 jours");
   });
+
+  it("never put something that has happened a few seconds ahead, but do for what is due", () => {
+    // A self-test that finished 6 s after the page's clock last ticked.
+    expect(describeRelative(now + 6_000, now, "en")).toBe("1 second ago");
+    expect(describeRelative(now + 6_000, now, "en", "future")).toBe("in 6 seconds");
+    expect(describeRelative(now - 6_000, now, "en", "future")).toBe("6 seconds ago");
+  });
 });
 
 describe("audit entries of an import", () => {
