@@ -41,11 +41,13 @@ export async function newClient(
   browserInstance: Browser,
   viewport = { width: 1280, height: 800 },
   baseURL = appUrl,
+  storageState?: StorageState,
 ): Promise<{ context: BrowserContext; page: Page }> {
   clientCounter += 1;
   const context = await browserInstance.newContext({
     baseURL,
     viewport,
+    storageState,
     extraHTTPHeaders: { "x-forwarded-for": `10.${process.pid % 250}.${Math.floor(clientCounter / 250)}.${clientCounter % 250}` },
   });
   return { context, page: await context.newPage() };
@@ -85,15 +87,31 @@ export interface Account {
   password: string;
 }
 
-/** A fresh browser profile (its own client address) signed in as `account`. */
+/** Cookies of a session already signed in through the form, per console and account (see signedInClient). */
+const sessions = new Map<string, StorageState>();
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
+/**
+ * A fresh browser profile (its own client address) signed in as `account`, on the overview page.
+ * The first one per console and account signs in through the form; later ones start with that
+ * session's cookies, as a returning browser would, and sign in again only if the session has
+ * ended (a test signed it out). Tests of signing in itself use `signIn`.
+ */
 export async function signedInClient(
   browserInstance: Browser,
   account: Account,
   viewport?: { width: number; height: number },
-  baseURL?: string,
+  baseURL = appUrl,
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const client = await newClient(browserInstance, viewport, baseURL);
+  const key = `${baseURL} ${account.email}`;
+  const saved = sessions.get(key);
+  const client = await newClient(browserInstance, viewport, baseURL, saved);
+  if (saved) {
+    await client.page.goto("/");
+    if (!new URL(client.page.url()).pathname.startsWith("/signin")) return client;
+  }
   await signIn(client.page, account.email, account.password);
+  sessions.set(key, await client.context.storageState());
   return client;
 }
 
