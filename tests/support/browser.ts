@@ -19,6 +19,9 @@ export const describeInBrowser = available ? describe : describe.skip;
 let browser: Browser | undefined;
 let clientCounter = 0;
 
+/** A browser profile's cookies and local storage, as Playwright saves them. */
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
 export function setUpBrowser(): () => Browser {
   beforeAll(async () => {
     if (!available) return;
@@ -89,7 +92,6 @@ export interface Account {
 
 /** Cookies of a session already signed in through the form, per console and account (see signedInClient). */
 const sessions = new Map<string, StorageState>();
-type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 
 /**
  * A fresh browser profile (its own client address) signed in as `account`, on the overview page.
