@@ -2,9 +2,9 @@ import { Send } from "lucide-react";
 
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
+import { RelativeTime } from "@/components/ui/local-time";
 import type { DeliveryView } from "@/lib/notifications/types";
 
-import { TimeAgo } from "./time-ago";
 
 function StatusBadge({ delivery }: { delivery: DeliveryView }) {
   if (delivery.status === "delivered") return <Badge tone="success">Delivered</Badge>;
@@ -46,12 +46,12 @@ export function DeliveryLog({ deliveries }: { deliveries: DeliveryView[] }) {
                     {delivery.status === "pending" && delivery.nextAttemptAt ? (
                       <span className="text-slate-500">
                         {" "}
-                        · next attempt <TimeAgo iso={delivery.nextAttemptAt} />
+                        · next attempt <RelativeTime iso={delivery.nextAttemptAt} expect="future" />
                       </span>
                     ) : null}
                   </span>
                   <span className="text-right text-xs text-slate-500 sm:text-sm">
-                    <TimeAgo iso={delivery.createdAt} />
+                    <RelativeTime iso={delivery.createdAt} />
                   </span>
                 </summary>
                 <div className="space-y-2 bg-slate-50 px-5 pb-4 pt-1 text-xs text-slate-600">
@@ -60,7 +60,7 @@ export function DeliveryLog({ deliveries }: { deliveries: DeliveryView[] }) {
                     {delivery.lastAttemptAt ? (
                       <>
                         {" "}
-                        · last attempt <TimeAgo iso={delivery.lastAttemptAt} />
+                        · last attempt <RelativeTime iso={delivery.lastAttemptAt} />
                       </>
                     ) : null}
                   </p>

@@ -2,9 +2,9 @@ import { AlertTriangle, Bell, CheckCircle2, RotateCcw, XCircle, type LucideIcon 
 import Link from "next/link";
 
 import { cn } from "@/components/ui/cn";
+import { RelativeTime } from "@/components/ui/local-time";
 import type { NotificationItem as Item } from "@/lib/notifications/types";
 
-import { TimeAgo } from "./time-ago";
 
 const KIND_STYLE: Record<string, { icon: LucideIcon; tone: string; label: string }> = {
   "domain.verified": { icon: CheckCircle2, tone: "text-emerald-600", label: "Verified" },
@@ -34,7 +34,7 @@ export function NotificationEntry({ item, compact = false, onNavigate }: { item:
         </p>
         <p className={cn("mt-0.5 text-sm text-slate-600", compact && "line-clamp-3")}>{item.body}</p>
         <p className="mt-1 text-xs text-slate-600">
-          <TimeAgo iso={item.createdAt} />
+          <RelativeTime iso={item.createdAt} />
         </p>
       </div>
       {item.unread ? <span aria-hidden className="mt-1.5 size-2 shrink-0 rounded-full bg-brand-600" /> : null}
