@@ -101,7 +101,6 @@ describeInBrowser("traced test message", () => {
     });
     await panel.getByRole("button", { name: "Send a test message" }).click();
     const trace = panel.getByTestId("test-message-trace");
-    await trace.waitFor();
     await expectDelivered(trace);
 
     const stages = trace.getByTestId("trace-stage");

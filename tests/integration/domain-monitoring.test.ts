@@ -9,12 +9,12 @@ import { registerDomain, restartVerification } from "@/lib/domains/registration"
 import type { DomainDependencies } from "@/lib/domains/settings";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { loadExpectation, verifyAndRecord } from "@/lib/domains/verification";
-import { runScheduledCheck, scheduleDomainChecks, verificationOptions } from "@/lib/jobs/domain-checks";
+import { runScheduledCheck, scheduleDomainChecks } from "@/lib/jobs/domain-checks";
 import { stopJobClient } from "@/lib/jobs/client";
 import { sweepDueWork } from "@/lib/jobs/sweep";
 import { getNotificationFeed } from "@/lib/notifications/queries";
 
-import { asPublished, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
+import { asPublished, loopbackVerificationOptions, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { loopbackDnsEnv, startDnsWorld } from "../support/dns-server";
 import { configWith, createCustomDomain, queuedChecks } from "../support/jobs";
 import { actAs, actAsNobody, apiRequest } from "../support/request-context";
@@ -48,17 +48,7 @@ const epoch = new Date(Math.floor(Date.now() / HOUR) * HOUR - 200 * HOUR);
 let clock = epoch;
 const at = (ms: number) => new Date(epoch.getTime() + ms);
 const check = async (domainId: string, trigger: "scheduled" | "manual" = "scheduled", extra: { expectation?: Awaited<ReturnType<typeof loadExpectation>> } = {}) =>
-  verifyAndRecord(db, null, domainId, trigger, {
-    ...(await verificationOptions()),
-    resolvers: world.resolvers,
-    authoritativePort: world.authoritativePort,
-    allowPrivateNameservers: true,
-    timeoutMs: 2_000,
-    retries: 0,
-    now: () => clock,
-    random: () => 0,
-    ...extra,
-  });
+  verifyAndRecord(db, null, domainId, trigger, await loopbackVerificationOptions(world, { now: () => clock, random: () => 0, ...extra }));
 
 async function register(name: string, through: "registerDomain" | "fixture" = "fixture") {
   const domain =

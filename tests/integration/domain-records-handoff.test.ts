@@ -5,12 +5,11 @@ import { getDb } from "@/lib/db/client";
 import { getDomainView, readSharedRecords } from "@/lib/domains/queries";
 import { hashShareToken } from "@/lib/domains/share-tokens";
 import { verifyAndRecord } from "@/lib/domains/verification";
-import { verificationOptions } from "@/lib/jobs/domain-checks";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { recordState, groupStates } from "@/lib/domains/record-status";
 import { buildZoneFile } from "@/lib/domains/zone-file";
 
-import { asPublished, PLATFORM_TEST_SETTINGS, PLATFORM_TEST_ZONE } from "../support/dns-publish";
+import { asPublished, loopbackVerificationOptions, PLATFORM_TEST_SETTINGS, PLATFORM_TEST_ZONE } from "../support/dns-publish";
 import { startDnsWorld } from "../support/dns-server";
 import { createCustomDomain } from "../support/jobs";
 import { actAs, actAsNobody } from "../support/request-context";
@@ -29,7 +28,7 @@ const ACME_ADMIN = "admin@acme.example";
 
 const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }, { origin: "corp.test" }] });
 afterAll(() => world.close());
-const dnsOptions = { ...(await verificationOptions()), resolvers: world.resolvers, authoritativePort: world.authoritativePort, allowPrivateNameservers: true, timeoutMs: 2_000, retries: 0 };
+const dnsOptions = await loopbackVerificationOptions(world);
 
 beforeEach(async () => {
   await db.domain.deleteMany();

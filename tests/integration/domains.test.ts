@@ -8,10 +8,9 @@ import { registerDomain, restartVerification, unregisterDomain as deleteDomain }
 import type { DomainDependencies } from "@/lib/domains/settings";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
-import { verificationOptions } from "@/lib/jobs/domain-checks";
 import { ConflictError, LimitError, NotFoundError, ValidationError } from "@/lib/errors";
 
-import { asPublished, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
+import { asPublished, loopbackVerificationOptions, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { startDnsWorld } from "../support/dns-server";
 
 const db = getDb();
@@ -26,7 +25,7 @@ const deps: DomainDependencies = {
 
 const world = await startDnsWorld({ zones: [PLATFORM_TEST_ZONE, { origin: "acme.test" }, { origin: "bücher.test" }] });
 afterAll(() => world.close());
-const dnsOptions = { ...(await verificationOptions()), resolvers: world.resolvers, authoritativePort: world.authoritativePort, allowPrivateNameservers: true, timeoutMs: 2_000, retries: 0 };
+const dnsOptions = await loopbackVerificationOptions(world);
 
 beforeEach(async () => {
   await db.domain.deleteMany();

@@ -14,7 +14,6 @@ import { seedDemoData } from "@/lib/accounts/demo-seed";
 import { getDb } from "@/lib/db/client";
 import { expectedFromStored } from "@/lib/domains/expected-records";
 import { verifyAndRecord } from "@/lib/domains/verification";
-import { verificationOptions } from "@/lib/jobs/domain-checks";
 import { stopJobClient } from "@/lib/jobs/client";
 import { startWorker, type JobWorker } from "@/lib/worker/worker";
 import { listDeliveries } from "@/lib/notifications/queries";
@@ -22,7 +21,7 @@ import { attemptDelivery } from "@/lib/notifications/webhooks/deliveries";
 import { webhookDependencies } from "@/lib/notifications/webhooks/settings";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, verifySignature } from "@/lib/notifications/webhooks/signature";
 
-import { asPublished, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
+import { asPublished, loopbackVerificationOptions, PLATFORM_TEST_ZONE, PLATFORM_TEST_SETTINGS } from "../support/dns-publish";
 import { startDnsWorld } from "../support/dns-server";
 import { configWith, createCustomDomain, eventually } from "../support/jobs";
 import { actAs, actAsNobody } from "../support/request-context";
@@ -110,16 +109,7 @@ async function createWebhook(url: string): Promise<string> {
 async function verifiedDomainEvent(name: string) {
   const domain = await createCustomDomain(db, acme.id, name, settings);
   world.publish(...asPublished(domain.records.map(expectedFromStored).filter((record) => record.kind === "ownership" || record.kind === "mx")));
-  const outcome = await verifyAndRecord(db, acme.id, domain.id, "manual", {
-    ...(await verificationOptions()),
-    resolvers: world.resolvers,
-    authoritativePort: world.authoritativePort,
-    allowPrivateNameservers: true,
-    // Loopback answers in a millisecond, but a busy machine can hold a reply past a tight timeout,
-    // which would turn this set-up step into a temporary failure.
-    timeoutMs: 2_000,
-    retries: 1,
-  });
+  const outcome = await verifyAndRecord(db, acme.id, domain.id, "manual", await loopbackVerificationOptions(world, { retries: 1 }));
   expect(outcome.event).toBe("verified");
   return domain;
 }

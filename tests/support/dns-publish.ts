@@ -1,5 +1,6 @@
 import type { ExpectedRecord } from "@/lib/dns";
 import { DEFAULT_RESERVED_PLATFORM_LABELS } from "@/lib/domains/hostname";
+import { verificationOptions } from "@/lib/jobs/domain-checks";
 
 import { loopbackDnsEnv, type DnsWorld, type FixtureRecord } from "./dns-server";
 
@@ -39,6 +40,26 @@ export const UNANSWERED_DNS_ENV = { ...PLATFORM_TEST_ENV, DNS_RESOLVERS: "127.0.
  */
 export function platformDnsEnv(world: Pick<DnsWorld, "resolvers" | "authoritativePort">, overrides: Record<string, string> = {}): Record<string, string> {
   return { ...PLATFORM_TEST_ENV, ...loopbackDnsEnv(world), DNS_TIMEOUT_MS: "1000", ...overrides };
+}
+
+/**
+ * The console's own verification options, asking a loopback world, for tests that check domains
+ * directly. Loopback answers in a millisecond, but a busy machine (two test files at once on two
+ * cores) can hold a reply past a tight timeout, which would turn a check into a temporary failure.
+ */
+export async function loopbackVerificationOptions(
+  world: Pick<DnsWorld, "resolvers" | "authoritativePort">,
+  extra: Partial<Awaited<ReturnType<typeof verificationOptions>>> = {},
+): Promise<Awaited<ReturnType<typeof verificationOptions>>> {
+  return {
+    ...(await verificationOptions()),
+    resolvers: world.resolvers,
+    authoritativePort: world.authoritativePort,
+    allowPrivateNameservers: true,
+    timeoutMs: 2_000,
+    retries: 0,
+    ...extra,
+  };
 }
 
 /**
