@@ -4,6 +4,8 @@ import nextTypescript from "eslint-config-next/typescript";
 
 const DNS_STANDALONE = "lib/dns is a standalone library: node:* and its npm packages only.";
 
+const NEXT_LINK = ["^next/link$", "Import { Link } from @/components/ui/link: it prefetches a page when the admin reaches for its link, not whenever the link is on screen."];
+
 /** A `no-restricted-imports` entry: `files` may not import what any [regex, message] pattern matches. */
 function restrictImports(files, ...patterns) {
   return { files, rules: { "no-restricted-imports": ["error", { patterns: patterns.map(([regex, message]) => ({ regex, message })) }] } };
@@ -19,13 +21,18 @@ export default defineConfig([
   },
   // Boundaries between layers and areas (docs/decisions/014-feature-areas-and-boundaries.md).
   // For files matching more than one entry, the later entry's patterns replace the earlier ones'.
-  restrictImports(["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"], [
-    "^@/lib/db(/|$)",
-    "Pages, route handlers and components read through lib/<area>/queries.ts and change through commands; they never touch the database client.",
-  ]),
+  restrictImports(
+    ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    [
+      "^@/lib/db(/|$)",
+      "Pages, route handlers and components read through lib/<area>/queries.ts and change through commands; they never touch the database client.",
+    ],
+    NEXT_LINK,
+  ),
   restrictImports(
     ["components/**/*.{ts,tsx}"],
     ["^@/lib/db(/|$)", "Components never touch the database client."],
+    NEXT_LINK,
     [
       // The pure, browser-safe modules still named apart from their area's types/schemas (domain
       // name checks, scenario texts, redirect instructions, record states, the zone file, route

@@ -1,8 +1,8 @@
 import { KeyRound, ShieldAlert } from "lucide-react";
-import Link from "next/link";
 
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Card, CardBody } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { getActor, getRefusal } from "@/lib/auth/gate";
 import { decideAccess, QUALIFYING_LICENCES } from "@/lib/auth/permissions";
 

@@ -1,11 +1,11 @@
 import { ArrowRight, Globe, Inbox, ListOrdered } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
 
 import { DomainStatusBadge } from "@/components/domains/status-badges";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";

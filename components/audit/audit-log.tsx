@@ -1,13 +1,13 @@
 "use client";
 
 import { Download } from "lucide-react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
 import { ClearFiltersButton, DateRangeFilter, FilterField, FilterForm, FilterSelect, SearchField, useUrlFilters } from "@/components/data-table/filters";
 import { buttonVariants } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
 import { AUDIT_ENTITY_LABELS, AUDIT_FILTER_KEYS } from "@/lib/audit/schemas";
 import { AUDIT_ENTITY_TYPES, readRouteImport, type AuditLogEntry, type AuditLogPage } from "@/lib/audit/types";

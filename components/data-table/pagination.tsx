@@ -1,12 +1,12 @@
 "use client";
 
 import { ChevronLeft, ChevronRight, ChevronsLeft, ChevronsRight, Loader2 } from "lucide-react";
-import Link from "next/link";
 import { Suspense, use } from "react";
 
 import { Button, buttonVariants } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
+import { Link } from "@/components/ui/link";
 import { pageCountOf } from "@/lib/paging";
 
 /**

@@ -1,9 +1,9 @@
 "use client";
 
 import { ArrowRight } from "lucide-react";
-import Link from "next/link";
 
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
+import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
 import { formatBytes } from "@/lib/mail/types";
 import { REFUSAL_REASON_LABELS, type DeliveryListRow, type MessageListRow, type RefusalListRow } from "@/lib/messages/types";

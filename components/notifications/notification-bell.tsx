@@ -3,13 +3,13 @@
 import * as Popover from "@radix-ui/react-popover";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Bell, CheckCheck } from "lucide-react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { toast } from "sonner";
 
 import { markNotificationsReadAction } from "@/app/(console)/notifications/actions";
 import { Button } from "@/components/ui/button";
+import { Link } from "@/components/ui/link";
 import type { NotificationFeed } from "@/lib/notifications/types";
 
 import { NotificationEntry } from "./notification-item";

@@ -1,7 +1,7 @@
 import { AlertTriangle, Bell, CheckCircle2, RotateCcw, XCircle, type LucideIcon } from "lucide-react";
-import Link from "next/link";
 
 import { cn } from "@/components/ui/cn";
+import { Link } from "@/components/ui/link";
 import { RelativeTime } from "@/components/ui/local-time";
 import type { NotificationItem as Item } from "@/lib/notifications/types";
 

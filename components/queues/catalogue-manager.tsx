@@ -2,7 +2,6 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Inbox, Languages, Plus, Sparkles, type LucideIcon } from "lucide-react";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState, useTransition } from "react";
 import { useForm } from "react-hook-form";
@@ -30,6 +29,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Link } from "@/components/ui/link";
 import type { ActionResult } from "@/lib/actions/result";
 import { CATALOGUE_NOUNS, catalogueFields, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/queues/schemas";
 import type { CatalogueEntry, CatalogueRow, StaleCatalogueEntry } from "@/lib/queues/types";

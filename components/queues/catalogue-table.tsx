@@ -1,9 +1,9 @@
 "use client";
 
-import Link from "next/link";
 import { useMemo } from "react";
 
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
+import { Link } from "@/components/ui/link";
 import { RowActions } from "@/components/ui/row-actions";
 import { recentMessagesHref } from "@/lib/messages/schemas";
 import { recentMessagesLabel } from "@/lib/messages/types";

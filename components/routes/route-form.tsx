@@ -1,7 +1,6 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { Controller, useForm, useWatch, type FieldErrors as FormErrors } from "react-hook-form";
 
@@ -12,6 +11,7 @@ import { CheckboxField, CheckboxGroup, ErrorList, SelectField, TextareaField, Te
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { Link } from "@/components/ui/link";
 import type { ActionFailure } from "@/lib/actions/result";
 import { mergeRouteEdit, routeValuesOf } from "@/lib/routes/merge";
 import {

@@ -1,11 +1,11 @@
 "use client";
 
-import Link from "next/link";
 import { useMemo } from "react";
 
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
 import { ClearFiltersButton, FilterSelect, SearchField } from "@/components/data-table/filters";
 import { Badge } from "@/components/ui/badge";
+import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
 import { RowActions } from "@/components/ui/row-actions";
 import { recentMessagesHref } from "@/lib/messages/schemas";

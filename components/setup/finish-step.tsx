@@ -1,8 +1,8 @@
 import { CheckCircle2, Clock } from "lucide-react";
-import Link from "next/link";
 
 import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "@/components/domains/status-badges";
 import { buttonVariants } from "@/components/ui/button";
+import { Link } from "@/components/ui/link";
 import { TextList } from "@/components/ui/text-list";
 import type { Scenario } from "@/lib/domains/types";
 import { SCENARIO_INFO } from "@/lib/domains/scenarios";

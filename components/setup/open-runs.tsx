@@ -1,6 +1,5 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
@@ -8,6 +7,7 @@ import { toast } from "sonner";
 import { discardSetupRunAction } from "@/app/(console)/setup/actions";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
+import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
 import { SCENARIO_INFO } from "@/lib/domains/scenarios";
 import { STEP_LABELS, type SetupRunSummary } from "@/lib/setup/types";

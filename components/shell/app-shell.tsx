@@ -1,7 +1,7 @@
 import { Building2, Eye, Mail } from "lucide-react";
-import Link from "next/link";
 import type { ReactNode } from "react";
 
+import { Link } from "@/components/ui/link";
 import type { Actor } from "@/lib/auth/types";
 import { can } from "@/lib/auth/permissions";
 

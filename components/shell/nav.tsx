@@ -2,11 +2,11 @@
 
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { Menu, X } from "lucide-react";
-import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
 
 import { cn } from "@/components/ui/cn";
+import { Link } from "@/components/ui/link";
 
 import { NAV_ITEMS } from "./nav-items";
 

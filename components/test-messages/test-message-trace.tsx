@@ -1,13 +1,13 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { AlertTriangle, ArrowRight, CheckCircle2, Circle, Loader2, MinusCircle, XCircle } from "lucide-react";
 
 import { watchTestMessageAction } from "@/app/(console)/test-messages/actions";
 import { RedirectInstructions } from "@/components/domains/redirect-instructions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
+import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
 import type { StageStatus, TestMessageTrace, TraceStage, TraceState } from "@/lib/test-messages/types";
 

@@ -32,6 +32,27 @@ describeInBrowser("signing in and the access gate", () => {
     await context.close();
   });
 
+  it("fetches no page in the background until the admin points at its link, then opens it", async () => {
+    const { context, page } = await signedInClient(browser(), { email: "admin@acme.example", password: "acme-admin-password" });
+    const fetched: string[] = [];
+    page.on("request", (request) => {
+      if (request.headers()["rsc"]) fetched.push(new URL(request.url()).pathname);
+    });
+    await page.goto("/routes");
+    await page.getByRole("heading", { name: "Routes", level: 1 }).waitFor();
+    await page.waitForLoadState("networkidle");
+    // Every section's link is on screen: none of their pages is fetched by showing it.
+    expect(fetched).toEqual([]);
+    const queues = page.getByRole("navigation", { name: "Main" }).first().getByRole("link", { name: "Queues" });
+    await queues.hover();
+    await expect.poll(() => fetched).toContain("/queues");
+    expect(new Set(fetched)).toEqual(new Set(["/queues"]));
+    await queues.click();
+    await page.getByRole("heading", { name: "Queues", exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/queues");
+    await context.close();
+  });
+
   it("sends a signed-out visitor to sign in and back to the page they asked for", async () => {
     const { context, page } = await newClient(browser());
     await page.goto("/queues");

@@ -1,10 +1,10 @@
 "use client";
 
-import Link from "next/link";
 
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
 import { DomainSubtitle } from "@/components/domains/domain-subtitle";
 import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "@/components/domains/status-badges";
+import { Link } from "@/components/ui/link";
 import { RelativeTime } from "@/components/ui/local-time";
 import type { DomainListItem } from "@/lib/domains/types";
 

@@ -1,11 +1,11 @@
 import { Globe, Plus } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
 
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
 import { buttonVariants } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Link } from "@/components/ui/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";

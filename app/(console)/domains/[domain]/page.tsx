@@ -1,6 +1,5 @@
 import { ArrowLeft, ListOrdered } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { DkimPanel } from "@/components/domains/dkim-panel";
@@ -15,6 +14,7 @@ import { TestMessagePanel } from "@/components/test-messages/test-message-panel"
 import { Alert } from "@/components/ui/alert";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config/env";

@@ -1,6 +1,5 @@
 import { ArrowLeft, Download, ListOrdered, Mails } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { AuthChecks, Fact, Facts, HeadersTable, HopsTimeline } from "@/components/messages/message-parts";
@@ -8,6 +7,7 @@ import { MessageStatusBadge } from "@/components/messages/status-badges";
 import { Alert } from "@/components/ui/alert";
 import { buttonVariants } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { can, PERMISSION_LABELS } from "@/lib/auth/permissions";

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 
 import { ApiKeyManager } from "@/components/api-keys/api-key-manager";
 import { ReadOnlyNotice } from "@/components/shell/read-only-notice";
+import { Link } from "@/components/ui/link";
 import { PageHeader } from "@/components/ui/page-header";
 import { readApiKeysPage } from "@/lib/api-keys/queries";
 import { requirePageAccess } from "@/lib/auth/gate";

@@ -1,11 +1,11 @@
 import { ArrowLeft, ListOrdered } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 
 import { Fact, Facts } from "@/components/messages/message-parts";
 import { MessageStatusBadge } from "@/components/messages/status-badges";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { formatBytes } from "@/lib/mail/types";
