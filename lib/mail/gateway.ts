@@ -74,8 +74,6 @@ export interface InboundGateway {
 }
 
 interface Transaction {
-  /** MAIL FROM's SIZE=, when the sender declared one. */
-  declaredSize: number | null;
   /** Accepted recipients by lower-cased address. */
   recipients: Map<string, { domain: AcceptedRecipient["domainId"]; organizationId: string; scenario: string; route: AcceptedRecipient["route"] }>;
 }
@@ -106,8 +104,6 @@ export function protocolOptions(config: AppConfig, hostname: string, tls: Pick<T
     authOptional: true,
     // Reverse lookups would go to the operating system's resolver; the client's name is not needed to decide anything.
     disableReverseLookup: true,
-    // A SIZE= over the limit is refused at each RCPT TO instead of at MAIL FROM (patches/smtp-server+3.21.6.patch): only then is it known whose it was, for their Messages log.
-    refuseDeclaredSize: false,
     socketTimeout: config.INBOUND_SOCKET_TIMEOUT,
     closeTimeout: 1_000,
     maxClients: 2_000,
@@ -223,8 +219,7 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
 
     onMailFrom(address: SMTPServerAddress, session, callback) {
       if (state === "draining" || state === "stopped") return callback(new SmtpReplyError(SHUTTING_DOWN));
-      const declared = address.args && typeof address.args === "object" ? Number((address.args as Record<string, unknown>).SIZE) : Number.NaN;
-      transactions.set(session.id, { declaredSize: Number.isFinite(declared) ? declared : null, recipients: new Map() });
+      transactions.set(session.id, { recipients: new Map() });
       const limit = config.INBOUND_RATE_MESSAGES_PER_MINUTE;
       withinLimit(session, "messages", limit).then((within) => {
         if (within) return callback();
@@ -259,18 +254,6 @@ export async function startGateway(options: GatewayOptions): Promise<InboundGate
                 recipientDomain: decision.recipientDomain,
                 organizationId: decision.domain?.organizationId ?? null,
                 domainId: decision.domain?.id ?? null,
-              }),
-            );
-          }
-          if (transaction.declaredSize !== null && transaction.declaredSize > config.INBOUND_MAX_MESSAGE_SIZE) {
-            return callback(
-              refuse(session, refusals.declaredTooLarge(transaction.declaredSize, config.INBOUND_MAX_MESSAGE_SIZE), {
-                stage: "rcpt",
-                recipient: address.address,
-                recipientDomain: decision.domain.name,
-                organizationId: decision.domain.organizationId,
-                domainId: decision.domain.id,
-                size: transaction.declaredSize,
               }),
             );
           }

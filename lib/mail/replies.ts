@@ -91,13 +91,6 @@ export const refusals = {
     const why = `The message was larger than ${formatBytes(limit)} (at least ${formatBytes(size)}), the most the gateway accepts (INBOUND_MAX_MESSAGE_SIZE).`;
     return refusal(552, "5.3.4", `Message size exceeds fixed maximum message size (${limit} bytes)`, "message_too_large", why);
   },
-  /** MAIL FROM … SIZE= over the limit, refused at each RCPT TO (RFC 1870) so that its recipient's organisation sees it. */
-  declaredTooLarge(declared: number, limit: number): Refusal {
-    const why =
-      `The sending server said the message was ${formatBytes(declared)} (SIZE=${declared}), more than the ${formatBytes(limit)} the gateway accepts ` +
-      `(INBOUND_MAX_MESSAGE_SIZE), so it was refused before it was sent. The sender gets a bounce saying the message was too large.`;
-    return refusal(552, "5.3.4", `Message size exceeds fixed maximum message size (${limit} bytes)`, "message_too_large", why);
-  },
   headerTooLarge(headerBytes: number, limit: number): Refusal {
     const why = `The message's header section was ${formatBytes(headerBytes)}, more than the ${formatBytes(limit)} allowed (INBOUND_MAX_HEADER_SIZE).`;
     return refusal(552, "5.3.4", `Message header size exceeds limit (${limit} bytes)`, "header_too_large", why);
