@@ -65,12 +65,12 @@ async function seedAcme() {
 }
 
 /** Acme's own Postfix for one scenario: acme.test is its domain; the redirect target is our gateway. */
-async function acmeMailServer(rule: RedirectRule, extraMainCf: string[] = []): Promise<PostfixInstance> {
+async function acmeMailServer(rule: RedirectRule, extraMainCf: string[] = [], gatewayPort = gateway.port): Promise<PostfixInstance> {
   const targetDomain = rule.to.slice(rule.to.indexOf("@") + 1);
   const postfix = await startCustomerMailServer({
     rules: [rule],
     ownDomains: ["acme.test"],
-    transports: { "acme.test": mailbox.port, [targetDomain]: gateway.port, "sender.test": customerServer.port },
+    transports: { "acme.test": mailbox.port, [targetDomain]: gatewayPort, "sender.test": customerServer.port },
     extraMainCf,
   });
   instances.push(postfix);
@@ -80,7 +80,7 @@ async function acmeMailServer(rule: RedirectRule, extraMainCf: string[] = []): P
 async function sendAsCustomer(
   postfix: PostfixInstance,
   subject: string,
-  options: { from?: string; to?: string; dkim?: { domainName: string; keySelector: string; privateKey: string } } = {},
+  options: { from?: string; to?: string; text?: string; dkim?: { domainName: string; keySelector: string; privateKey: string } } = {},
 ) {
   const from = options.from ?? customer;
   const to = options.to ?? "support@acme.test";
@@ -92,7 +92,7 @@ async function sendAsCustomer(
       replyTo: "jo.replies@sender.test",
       to: `Acme Support <${to}>`,
       subject,
-      text: "My order has not arrived.",
+      text: options.text ?? "My order has not arrived.",
     });
   } finally {
     transport.close();
@@ -235,14 +235,42 @@ describe.skipIf(!available)("a customer's Postfix redirecting with a copy, into 
     await mailboxCopy(postfix, "Unsigned and redirected");
   }, 120_000);
 
+  it("a message over the gateway's size limit: Postfix reads the limit from our EHLO and bounces the redirected copy itself, saying why, without sending it; the mailbox keeps its copy", async () => {
+    const { config } = await inboundConfig(dns, { INBOUND_MAX_MESSAGE_SIZE: "64KB", INBOUND_MAX_HEADER_SIZE: "16KB" });
+    const strict = await startGateway({ config, mode: "separate", host: "127.0.0.1", port: 0 });
+    try {
+      const postfix = await acmeMailServer(scenario2, [], strict.port);
+      const subject = "Scans of my receipts";
+      const bouncesBefore = customerServer.messages.length;
+      await sendAsCustomer(postfix, subject, { text: `${"receipt scan ".repeat(6)}\n`.repeat(1_500) });
+      await mailboxCopy(postfix, subject);
+
+      const bounces = await customerServer.waitFor(bouncesBefore + 1, 30_000).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await postfix.maillog()}`);
+      });
+      const bounce = bounces[bouncesBefore]!;
+      expect(bounce.envelopeFrom).toBe("");
+      expect(bounce.recipients).toEqual([customer]);
+      expect(bounce.raw).toContain("Final-Recipient: rfc822; support@help.acme.test");
+      expect(bounce.raw).toContain("Status: 5.3.4");
+      expect(bounce.raw).toMatch(/exceeds size limit\s+65536 of\s+server/);
+      // Postfix never offered it: nothing is stored, and no refusal is logged, since no MAIL FROM came.
+      expect(await db.inboundMessage.count({ where: { subject } })).toBe(0);
+      expect(await db.inboundRefusal.count({ where: { envelopeFrom: customer, reason: "message_too_large" } })).toBe(0);
+    } finally {
+      await strict.stop(2_000);
+    }
+  }, 120_000);
+
   it("as the instructions warn: with the original domain in virtual_alias_domains, the mailbox copy bounces (ours still arrives)", async () => {
     const postfix = await acmeMailServer(scenario2, ["virtual_alias_domains = acme.test"]);
     const subject = "Second try";
     const mailboxBefore = mailbox.messages.length;
+    const bouncesBefore = customerServer.messages.length;
     await sendAsCustomer(postfix, subject);
 
     await storedDelivery(postfix, "support@help.acme.test", subject);
-    const [bounce] = await customerServer.waitFor(1, 30_000);
+    const bounce = (await customerServer.waitFor(bouncesBefore + 1, 30_000))[bouncesBefore];
     expect(bounce!.envelopeFrom).toBe("");
     expect(bounce!.recipients).toEqual([customer]);
     expect(bounce!.raw).toContain("User unknown in virtual alias table");
