@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
 import { RowActions } from "@/components/ui/row-actions";
+import { WrappableName } from "@/components/ui/wrappable-name";
 import { recentMessagesHref } from "@/lib/messages/schemas";
 import { recentMessagesLabel } from "@/lib/messages/types";
 import { PAGE_SIZES, ROUTE_STATUSES, ROUTE_SORTS, type ListRoutesQuery, type RouteSort } from "@/lib/routes/schemas";
@@ -54,7 +55,7 @@ function routeColumns({
       cell: ({ row: { original: route } }) => (
         <>
           <span className="block font-mono text-slate-900" title={route.address}>
-            {route.address}
+            <WrappableName value={route.address} />
           </span>
           {route.replyAddress ? <span className="block text-xs text-slate-500">replies from {route.replyAddress}</span> : null}
           {/* On a phone the queue column steps aside; the queue still shows, under the address. */}
