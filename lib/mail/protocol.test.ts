@@ -87,6 +87,26 @@ describe("original recipient (scenarios 2 and 4)", () => {
     expect(findOriginalRecipient("support@help.acme.test", headers([["To", "hello@acme.test"]]), { originalDomain: "acme.test" })).toBe("hello@acme.test");
   });
 
+  it("takes the address the redirecting server received the message for, from its Received field: a Bcc'd address shows nowhere else", () => {
+    const bcc = (receivedFor: string) =>
+      headers([
+        ["Received", `from mx.sender.test (mx.sender.test [192.0.2.7])\r\n\tby mail.acme.test (Postfix) with ESMTP id 4F2A1\r\n\tfor <${receivedFor}>; Tue, 1 Dec 2026 10:00:09 +0000`],
+        ["Received", "from [10.0.0.5] by mx.sender.test; Tue, 1 Dec 2026 10:00:01 +0000 (for <older@acme.test>)"],
+        ["To", "Sales <sales@acme.test>"],
+      ]);
+    expect(findOriginalRecipient("support@help.acme.test", bcc("support@acme.test"), { originalDomain: "acme.test" })).toBe("support@acme.test");
+    // A server that received it for the registered address itself (no redirect there) tells nothing: To/Cc decide.
+    expect(findOriginalRecipient("support@help.acme.test", bcc("support@help.acme.test"), { originalDomain: "acme.test" })).toBe("sales@acme.test");
+    // Nor does one that received it for someone the redirect cannot have come from.
+    expect(findOriginalRecipient("support@help.acme.test", bcc("friend@elsewhere.test"))).toBeNull();
+    // The customer also wrote to the registered address directly; this copy came by the redirect.
+    const both = headers([
+      ["Received", "from mx.sender.test by mail.acme.test for <support@acme.test>; Tue, 1 Dec 2026 10:00:09 +0000"],
+      ["To", "support@help.acme.test, support@acme.test"],
+    ]);
+    expect(findOriginalRecipient("support@help.acme.test", both)).toBe("support@acme.test");
+  });
+
   it("claims nothing when the customer wrote to the registered address, or to someone else entirely", () => {
     expect(findOriginalRecipient("support@help.acme.test", headers([["To", "support@help.acme.test"]]))).toBeNull();
     expect(findOriginalRecipient("support@help.acme.test", headers([["To", "friend@elsewhere.test"]]))).toBeNull();

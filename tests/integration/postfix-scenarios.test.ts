@@ -80,7 +80,7 @@ async function acmeMailServer(rule: RedirectRule, extraMainCf: string[] = [], ga
 async function sendAsCustomer(
   postfix: PostfixInstance,
   subject: string,
-  options: { from?: string; to?: string; text?: string; dkim?: { domainName: string; keySelector: string; privateKey: string } } = {},
+  options: { from?: string; to?: string; headerTo?: string; text?: string; dkim?: { domainName: string; keySelector: string; privateKey: string } } = {},
 ) {
   const from = options.from ?? customer;
   const to = options.to ?? "support@acme.test";
@@ -90,7 +90,7 @@ async function sendAsCustomer(
       envelope: { from, to: [to] },
       from: `Jo Customer <${from}>`,
       replyTo: "jo.replies@sender.test",
-      to: `Acme Support <${to}>`,
+      to: options.headerTo ?? `Acme Support <${to}>`,
       subject,
       text: options.text ?? "My order has not arrived.",
     });
@@ -207,6 +207,16 @@ describe.skipIf(!available)("a customer's Postfix redirecting with a copy, into 
     expect(postfixHop(delivery.message.hops as unknown as Hop[])).toMatchObject({ ip: "127.0.0.1", for: "support@acme.test" });
     // Only the platform route got it: nothing went to help.acme.test from this message.
     expect(await db.inboundDelivery.count({ where: { message: { subject } } })).toBe(1);
+  }, 120_000);
+
+  it("scenario 2 with the customer's Bcc: the address they wrote to is only in Postfix's Received field, and is recorded from there", async () => {
+    const postfix = await acmeMailServer(scenario2);
+    const subject = "Copying support in";
+    await sendAsCustomer(postfix, subject, { headerTo: "Sales <sales@acme.test>" });
+    const delivery = await storedDelivery(postfix, "support@help.acme.test", subject);
+    expect(delivery.message.headers).toContainEqual({ name: "To", value: "Sales <sales@acme.test>" });
+    expect(postfixHop(delivery.message.hops as unknown as Hop[])).toMatchObject({ for: "support@acme.test" });
+    expect(delivery).toMatchObject({ routeId: world.routes.help.id, queueName: "Support", originalRecipient: "support@acme.test" });
   }, 120_000);
 
   it("a customer domain with DMARC reject whose SPF cannot cover the redirect: DKIM-signed mail passes DMARC through Postfix, unsigned mail goes to the spam queue", async () => {
