@@ -61,7 +61,6 @@ const TARGET_ROUTING_P99_MS = 2;
 
 // ---- small helpers shared by every role -------------------------------------------------------
 
-
 interface Cpu {
   user: number;
   system: number;

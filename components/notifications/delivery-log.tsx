@@ -5,7 +5,6 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/local-time";
 import type { DeliveryView } from "@/lib/notifications/types";
 
-
 function StatusBadge({ delivery }: { delivery: DeliveryView }) {
   if (delivery.status === "delivered") return <Badge tone="success">Delivered</Badge>;
   if (delivery.status === "failed") return <Badge tone="danger">Failed</Badge>;

@@ -5,7 +5,6 @@ import { Link } from "@/components/ui/link";
 import { RelativeTime } from "@/components/ui/local-time";
 import type { NotificationItem as Item } from "@/lib/notifications/types";
 
-
 const KIND_STYLE: Record<string, { icon: LucideIcon; tone: string; label: string }> = {
   "domain.verified": { icon: CheckCircle2, tone: "text-emerald-600", label: "Verified" },
   "domain.recovered": { icon: RotateCcw, tone: "text-emerald-600", label: "Recovered" },

@@ -36,7 +36,6 @@ import type { CatalogueEntry, CatalogueRow, StaleCatalogueEntry } from "@/lib/qu
 
 import { CatalogueTable, routesHref, routesLabel } from "./catalogue-table";
 
-
 type Saved = { id: string; name: string };
 interface CatalogueActions {
   create: (input: { name: string; description?: string }) => Promise<ActionResult<Saved>>;

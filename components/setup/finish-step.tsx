@@ -9,7 +9,6 @@ import { SCENARIO_INFO } from "@/lib/domains/scenarios";
 import type { DomainView } from "@/lib/domains/types";
 import type { WizardRoute } from "@/lib/setup/types";
 
-
 /** What is configured, and what is still pending, in one place. */
 export function FinishStep({
   scenario,

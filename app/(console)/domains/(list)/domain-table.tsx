@@ -1,6 +1,5 @@
 "use client";
 
-
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
 import { DomainSubtitle } from "@/components/domains/domain-subtitle";
 import { DomainStatusBadge, GROUP_LABELS, VerdictBadge } from "@/components/domains/status-badges";
