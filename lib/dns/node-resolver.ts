@@ -183,12 +183,24 @@ export async function withResolverDeadline<T>(
   work: (resolver: (name: string, rrtype: string) => Promise<string[]>) => Promise<T>,
 ): Promise<T | null> {
   const { deadlineMs, ...resolverOptions } = options;
-  const controller = new AbortController();
-  const resolver = createNodeStyleResolver({ ...resolverOptions, timeoutMs: Math.min(options.timeoutMs, deadlineMs), signal: controller.signal });
+  // Made on the first query that misses the cache: a run answered from the cache (every message
+  // but the first from a sender) needs no signal, and neither making one nor aborting it is free.
+  let controller: AbortController | undefined;
+  let expired = false;
+  const resolver = createNodeStyleResolver({
+    ...resolverOptions,
+    timeoutMs: Math.min(options.timeoutMs, deadlineMs),
+    get signal() {
+      controller ??= new AbortController();
+      if (expired) controller.abort(FINISHED);
+      return controller.signal;
+    },
+  });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<null>((resolve) => {
     timer = setTimeout(() => {
-      controller.abort();
+      expired = true;
+      controller?.abort(FINISHED);
       resolve(null);
     }, deadlineMs);
   });
@@ -197,7 +209,7 @@ export async function withResolverDeadline<T>(
   } finally {
     clearTimeout(timer);
     // Ends queries still under way. With a reason of our own: abort() without one builds a
-    // DOMException (and its stack) on every call, here once per message and per self-test.
-    controller.abort(FINISHED);
+    // DOMException (and its stack) on every call.
+    controller?.abort(FINISHED);
   }
 }
