@@ -3,7 +3,7 @@
 import { X } from "lucide-react";
 
 import { ClearFiltersButton, DateRangeFilter, FilterForm, FilterSelect, SearchField, useUrlFilters } from "@/components/data-table/filters";
-import { MESSAGE_FILTER_KEYS, messagesHref, type MessageFilterKey } from "@/lib/messages/schemas";
+import { MESSAGE_FILTER_KEYS, MESSAGE_SEARCH_MAX_LENGTH, messagesHref, type MessageFilterKey } from "@/lib/messages/schemas";
 import { MESSAGE_STATUSES, MESSAGE_STATUS_LABELS, type MessageFilterLabels } from "@/lib/messages/types";
 
 type Filters = Partial<Record<MessageFilterKey, string>> & { size?: number };
@@ -32,6 +32,7 @@ export function MessageFilters({
   const chips = [
     current.route ? { key: "route" as const, label: `Route ${labels.route ?? "(not found)"}` } : null,
     current.queue && !queues.some((queue) => queue.id === current.queue) ? { key: "queue" as const, label: "Queue (not found)" } : null,
+    current.domain && !domains.some((domain) => domain.id === current.domain) ? { key: "domain" as const, label: "Domain (not found)" } : null,
   ].filter((chip) => chip !== null);
 
   return (
@@ -42,7 +43,8 @@ export function MessageFilters({
           label="Search"
           className="col-span-2 sm:col-span-3 lg:col-span-1"
           name="q"
-          placeholder="Address, sender, subject, Message-ID"
+          placeholder="Address, subject, Message-ID"
+          maxLength={MESSAGE_SEARCH_MAX_LENGTH}
           pending={pending}
           value={texts.q ?? ""}
           onChange={(event) => setText("q", event.target.value)}

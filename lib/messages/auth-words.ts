@@ -21,6 +21,30 @@ function domainOf(address: string): string | null {
 
 const TEMPORARY = "a DNS lookup failed or timed out, so no verdict was reached. This is not held against the sender.";
 
+/** What Node's resolver error codes mean, for a verifier's note that quotes one. */
+const DNS_ERRORS: Record<string, string> = {
+  ECONNREFUSED: "the DNS server could not be reached",
+  ETIMEOUT: "the DNS server did not answer in time",
+  ESERVFAIL: "the DNS server failed to answer (SERVFAIL)",
+  EREFUSED: "the DNS server refused the query",
+  ENOTFOUND: "the name does not exist",
+  ENODATA: "the name has no record of that type",
+  EBADRESP: "the DNS answer was malformed",
+  EBADNAME: "the name is not a valid DNS name",
+};
+
+/**
+ * mailauth's notes quote the resolver's error as Node writes it ("queryTxt ECONNREFUSED
+ * shop.example"); the admin gets what it means ("TXT lookup of shop.example: the DNS server could
+ * not be reached").
+ */
+export function plainVerifierNote(note: string): string {
+  return note.replace(/\bquery([A-Za-z]+) (E[A-Z]+) (\S+)/g, (whole, type: string, code: string, name: string) => {
+    const meaning = DNS_ERRORS[code];
+    return meaning ? `${type.toUpperCase()} lookup of ${name}: ${meaning}` : whole;
+  });
+}
+
 function describeSpf(facts: AuthFacts): AuthCheckView {
   const spf = facts.details.spf;
   const domain = spf.domain ?? domainOf(facts.envelopeFrom);
@@ -42,7 +66,7 @@ function describeSpf(facts: AuthFacts): AuthCheckView {
   if (domain) details.push(`Domain checked: ${domain}`);
   details.push(`Sending server: ${client}`);
   if (spf.lookups !== null) details.push(`DNS lookups used: ${spf.lookups} of 10`);
-  if (spf.explanation) details.push(`Verifier's note: ${spf.explanation}`);
+  if (spf.explanation) details.push(`Verifier's note: ${plainVerifierNote(spf.explanation)}`);
   return { check: "SPF", verdict: facts.spf, summary: summaries[facts.spf] ?? summaries.neutral, details };
 }
 
@@ -72,10 +96,11 @@ function describeDkim(facts: AuthFacts): AuthCheckView {
     default:
       summary = `DKIM: ${facts.dkim}.`;
   }
-  const details = signatures.map((signature) => {
+  // mailauth reports an unsigned message as one signature-less entry: nothing to list for it.
+  const details = signatures.filter((signature) => signature.domain !== null || signature.verdict !== "none").map((signature) => {
     const where = signature.domain ? `${signature.selector ? `${signature.selector}._domainkey.` : ""}${signature.domain}` : "unnamed signer";
     const alignment = signature.aligned ? "matches the From domain" : "does not match the From domain";
-    return `Signature ${where}: ${signature.verdict}, ${alignment}${signature.explanation ? ` (${signature.explanation})` : ""}`;
+    return `Signature ${where}: ${signature.verdict}, ${alignment}${signature.explanation ? ` (${plainVerifierNote(signature.explanation)})` : ""}`;
   });
   return { check: "DKIM", verdict: facts.dkim, summary, details };
 }

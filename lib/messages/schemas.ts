@@ -39,12 +39,17 @@ export function decodeCursor(text: string): MessageCursor | null {
 
 const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
+/**
+ * A search may be a whole subject (stored up to RFC 5322's 998 characters); a longer one, from a
+ * hand-made link, is cut to that length rather than dropped, so it still narrows the log.
+ */
+export const MESSAGE_SEARCH_MAX_LENGTH = 998;
+
 const text = plainText()
   .trim()
-  .max(200)
   .optional()
   .catch(undefined)
-  .transform((value) => value || undefined);
+  .transform((value) => value?.slice(0, MESSAGE_SEARCH_MAX_LENGTH) || undefined);
 
 const id = optional(z.uuid().transform((value) => value.toLowerCase()));
 

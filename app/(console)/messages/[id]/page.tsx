@@ -32,7 +32,10 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
       </Link>
       <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
-          <h1 className="break-words text-2xl font-semibold tracking-tight text-slate-900">{message.subject ?? "(no subject)"}</h1>
+          {/* A long subject is cut to three lines here (the Headers table has it whole), so the status and actions stay in view. */}
+          <h1 className="line-clamp-3 break-words text-2xl font-semibold tracking-tight text-slate-900" title={message.subject ?? undefined}>
+            {message.subject ?? "(no subject)"}
+          </h1>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
             {statuses.map((status) => (
               <MessageStatusBadge key={status} status={status} />

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+
+import { uniformAuthentication } from "@/lib/mail/authenticate";
+
+import { describeAuthentication, plainVerifierNote } from "./auth-words";
+
+describe("verifier notes in plain words", () => {
+  it("says what a quoted resolver error means, and leaves other notes as they are", () => {
+    expect(plainVerifierNote("inbound-1.test: error in processing during lookup of customer@shop.example: queryTxt ECONNREFUSED shop.example")).toBe(
+      "inbound-1.test: error in processing during lookup of customer@shop.example: TXT lookup of shop.example: the DNS server could not be reached",
+    );
+    expect(plainVerifierNote("queryTxt ETIMEOUT _dmarc.shop.example")).toBe("TXT lookup of _dmarc.shop.example: the DNS server did not answer in time");
+    expect(plainVerifierNote("queryMx EWHATEVER shop.example")).toBe("queryMx EWHATEVER shop.example");
+    expect(plainVerifierNote("inbound-1.test: domain of customer@shop.example designates 127.0.0.1 as permitted sender")).toBe(
+      "inbound-1.test: domain of customer@shop.example designates 127.0.0.1 as permitted sender",
+    );
+  });
+});
+
+describe("an unsigned message's DKIM check", () => {
+  it("lists no signature when there is none", () => {
+    const auth = uniformAuthentication("none");
+    const facts = {
+      ...auth,
+      details: { ...auth.details, dkim: [{ domain: null, selector: null, verdict: "none" as const, aligned: false, explanation: "message not signed" }] },
+      clientAddress: "127.0.0.1",
+      envelopeFrom: "customer@shop.example",
+      statuses: ["queued" as const],
+    };
+    const dkim = describeAuthentication(facts).find((check) => check.check === "DKIM");
+    expect(dkim?.summary).toMatch(/carries no DKIM signature/);
+    expect(dkim?.details).toEqual([]);
+  });
+});
