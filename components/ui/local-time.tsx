@@ -50,9 +50,22 @@ function relativeFormat(locale: string | undefined, numeric: "always" | "auto"):
   return format;
 }
 
+let zoneFormat: Intl.DateTimeFormat | undefined;
+
+/** The reader's time zone as the locale abbreviates it at that moment ("CET", "GMT-5", "UTC"). */
+function zoneName(date: Date): string {
+  zoneFormat ??= new Intl.DateTimeFormat(undefined, { timeZoneName: "short" });
+  return zoneFormat.formatToParts(date).find((part) => part.type === "timeZoneName")?.value ?? "";
+}
+
+/**
+ * Always with its time zone: a time next to a filter that counts days in UTC (the Messages log),
+ * or read by an admin in another zone, must say which clock it is on.
+ */
 function formatDateTime(date: Date, isClient: boolean, withSeconds: boolean): string {
   const text = dateTimeFormat(isClient, withSeconds).format(date);
-  return isClient ? text : `${text} UTC`;
+  const zone = isClient ? zoneName(date) : "UTC";
+  return zone ? `${text} ${zone}` : text;
 }
 
 export function LocalTime({ value, withSeconds = false }: { value: string | Date; withSeconds?: boolean }) {

@@ -124,6 +124,12 @@ describeInBrowser("the Messages log", () => {
     await expect.poll(() => new URL(page.url()).searchParams.get("status")).toBe("refused");
     await expect.poll(() => rows(page).count()).toBe(1);
     expect(await rows(page).first().textContent()).toContain(MISSPELT);
+    // Every time says its zone: the date filters count days in UTC, the list in the reader's zone.
+    expect(await rows(page).first().locator("time").textContent()).toMatch(/ UTC$/);
+    const devtools = await context.newCDPSession(page);
+    await devtools.send("Emulation.setTimezoneOverride", { timezoneId: "America/New_York" });
+    await page.reload();
+    await expect.poll(() => rows(page).first().locator("time").textContent()).toMatch(/ (EST|GMT-5)$/);
     await context.close();
 
     const phone = await signedIn("admin", PHONE);
