@@ -211,6 +211,16 @@ export function RouteForm({
   };
 
   const save = async (values: RouteValues) => {
+    // A reply source picked but left empty would save as "this route's own address", quietly
+    // dropping the From email or reply route the route had: the admin is asked to finish instead.
+    if (replyMode === "route" && !values.replyRouteId) {
+      form.setError("replyRouteId", { message: "Choose the route whose address replies come from" }, { shouldFocus: true });
+      return;
+    }
+    if (replyMode === "address" && !values.fromEmail) {
+      form.setError("fromEmail", { message: "Enter the address replies come from, or choose this route's own address" }, { shouldFocus: true });
+      return;
+    }
     const result = route
       ? await updateRouteAction({ ...values, id: route.id, version: base?.version ?? route.version, base: base ? routeValuesOf(base) : undefined })
       : await createRouteAction(values);

@@ -126,6 +126,31 @@ describeInBrowser("route dialog", () => {
   }, 240_000);
 });
 
+describeInBrowser("the route's reply source", () => {
+  it("asks for the other route, or the address, rather than saving a reply source left empty", async () => {
+    const db = getDb();
+    const route = await routeOf("replies");
+    await db.route.update({ where: { id: route.id }, data: { fromEmail: "answers@help.wayne.test" } });
+    const { context, page } = await signedIn();
+    await page.goto("/routes");
+    await page.getByRole("button", { name: "Edit replies@help.wayne.test" }).click();
+    const dialog = page.getByRole("dialog");
+    expect(await dialog.getByRole("textbox", { name: "From email" }).inputValue()).toBe("answers@help.wayne.test");
+
+    await dialog.getByRole("radio", { name: "Another route's address" }).check();
+    await dialog.getByRole("button", { name: "Save route" }).click();
+    await dialog.getByText("Choose the route whose address replies come from").first().waitFor();
+    expect(await dialog.count()).toBe(1);
+
+    await dialog.getByRole("radio", { name: "Another address on a verified domain (From email)" }).check();
+    await dialog.getByRole("button", { name: "Save route" }).click();
+    await dialog.getByText("Enter the address replies come from, or choose this route's own address").first().waitFor();
+    await screenshot(page, "route-dialog-reply-source-missing");
+    expect((await db.route.findUniqueOrThrow({ where: { id: route.id } })).fromEmail).toBe("answers@help.wayne.test");
+    await context.close();
+  }, 240_000);
+});
+
 describeInBrowser("two admins editing one route", () => {
   it("merges changes to different fields without asking, and shows theirs and yours for a field both changed", async () => {
     const db = getDb();
