@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { WrappableName } from "@/components/ui/wrappable-name";
 import { useDebouncedValue } from "@/components/ui/use-debounced-value";
 import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/types";
 import { checkHostname, checkPlatformLabel } from "@/lib/domains/hostname";
@@ -192,7 +193,15 @@ export function DomainStep({
         hint={
           own
             ? "A subdomain used only for support mail is best, e.g. help.acme.com. Internationalised names (bücher.de) are fine."
-            : `Customers will write to addresses such as support@${exampleLabel}.${platformDomain}`
+            : (
+                <>
+                  Customers will write to addresses such as{" "}
+                  {/* A 63-character label alone is wider than a phone: it may break inside, as a last resort. */}
+                  <span className="[overflow-wrap:anywhere]">
+                    <WrappableName value={`support@${exampleLabel}.${platformDomain}`} />
+                  </span>
+                </>
+              )
         }
         error={shownError ?? undefined}
       >

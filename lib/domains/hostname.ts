@@ -80,10 +80,13 @@ export function checkPlatformLabel(input: string): { ok: true; label: string } |
   let label = mapped.value;
   if (label.endsWith(".")) label = label.slice(0, -1);
   if (label.includes(".")) return { ok: false, error: "Use a single name without dots" };
+  // Asked before the letters: mapping turns a typed "xn--abc" into what it encodes, which is not a–z.
+  if (/^..--/.test(input.trim().toLowerCase()) || /^..--/.test(label)) {
+    return { ok: false, error: "Cannot have two hyphens in the third and fourth position (reserved for punycode)" };
+  }
   if (!/^[a-z0-9-]+$/.test(label)) return { ok: false, error: "Use only letters a–z, digits and hyphens" };
   if (label.length > 63) return { ok: false, error: "Use at most 63 characters" };
   if (label.length < MIN_PLATFORM_LABEL_LENGTH) return { ok: false, error: `Use at least ${MIN_PLATFORM_LABEL_LENGTH} characters` };
   if (label.startsWith("-") || label.endsWith("-")) return { ok: false, error: "Cannot start or end with a hyphen" };
-  if (/^..--/.test(label)) return { ok: false, error: "Cannot have two hyphens in the third and fourth position (reserved for punycode)" };
   return { ok: true, label };
 }

@@ -273,6 +273,13 @@ describeInBrowser("set-up wizard", () => {
     await page.keyboard.press("Enter");
     await stepHeading(page, "Domain");
     await tabTo(focused("#platform-label"));
+    // The longest name allowed still fits the phone's width in the hint below the field.
+    const longest = "a".repeat(63);
+    await page.keyboard.type(longest);
+    await page.getByText(`support@${longest}.routing.platform.test`).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, "wizard-4-longest-label-phone");
+    await page.keyboard.press("ControlOrMeta+A");
     await page.keyboard.type("acme-copies");
     await page.getByText("Available", { exact: true }).waitFor();
     await page.keyboard.press("Enter");

@@ -102,6 +102,13 @@ describe("platform labels", () => {
     }
   });
 
+  it("name the reserved punycode prefix as the reason, also for a label that decodes to something", () => {
+    for (const typed of ["xn--abc", "XN--bcher-kva", "ab--cd"]) {
+      expect(checkPlatformLabel(typed), typed).toEqual({ ok: false, error: "Cannot have two hyphens in the third and fourth position (reserved for punycode)" });
+    }
+    expect(checkPlatformLabel("a-b-c")).toEqual({ ok: true, label: "a-b-c" });
+  });
+
   it("refuse labels that are too short, with the reason", () => {
     expect(checkPlatformLabel("ab")).toEqual({ ok: false, error: "Use at least 3 characters" });
     expect(checkPlatformLabel(" Ａ ")).toEqual({ ok: false, error: "Use at least 3 characters" });
