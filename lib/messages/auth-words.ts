@@ -1,4 +1,5 @@
 import type { AuthVerdict, AuthVerdicts, DeliveryStatus } from "@/lib/mail/types";
+import { plainVerifierNote } from "@/lib/mail/verifier-notes";
 
 import type { AuthCheckView } from "./types";
 
@@ -20,30 +21,6 @@ function domainOf(address: string): string | null {
 }
 
 const TEMPORARY = "a DNS lookup failed or timed out, so no verdict was reached. This is not held against the sender.";
-
-/** What Node's resolver error codes mean, for a verifier's note that quotes one. */
-const DNS_ERRORS: Record<string, string> = {
-  ECONNREFUSED: "the DNS server could not be reached",
-  ETIMEOUT: "the DNS server did not answer in time",
-  ESERVFAIL: "the DNS server failed to answer (SERVFAIL)",
-  EREFUSED: "the DNS server refused the query",
-  ENOTFOUND: "the name does not exist",
-  ENODATA: "the name has no record of that type",
-  EBADRESP: "the DNS answer was malformed",
-  EBADNAME: "the name is not a valid DNS name",
-};
-
-/**
- * mailauth's notes quote the resolver's error as Node writes it ("queryTxt ECONNREFUSED
- * shop.example"); the admin gets what it means ("TXT lookup of shop.example: the DNS server could
- * not be reached").
- */
-export function plainVerifierNote(note: string): string {
-  return note.replace(/\bquery([A-Za-z]+) (E[A-Z]+) (\S+)/g, (whole, type: string, code: string, name: string) => {
-    const meaning = DNS_ERRORS[code];
-    return meaning ? `${type.toUpperCase()} lookup of ${name}: ${meaning}` : whole;
-  });
-}
 
 function describeSpf(facts: AuthFacts): AuthCheckView {
   const spf = facts.details.spf;

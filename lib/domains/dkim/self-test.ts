@@ -5,6 +5,7 @@ import { createPublicKey, randomBytes } from "node:crypto";
 import { dkimVerify, type DKIMResult } from "mailauth";
 
 import { parseTagList, withResolverDeadline, type ServerAddress } from "@/lib/dns";
+import { plainVerifierNote } from "@/lib/mail/verifier-notes";
 
 import { dkimRecordName } from "./keys";
 import { dkimSignatureFor } from "./sign";
@@ -81,7 +82,7 @@ export function describeSelfTest(code: SelfTestCode, recordName: string, detail:
     case "signature_invalid":
       return `The published key is this one, but our signature did not verify. This is a fault on our side, not in your DNS; please contact support.`;
     case "dns_error":
-      return `DNS gave no answer for ${recordName}${detail ? ` (${detail})` : ""}. This says nothing about your record: the self-test runs again with the next check.`;
+      return `DNS gave no answer for ${recordName}${detail ? ` (${plainVerifierNote(detail)})` : ""}. This says nothing about your record: the self-test runs again with the next check.`;
     case "not_yet_visible":
       return `Your DNS servers publish this key at ${recordName}, but the resolvers receivers ask still answer from their cache${detail ? ` (${detail})` : ""}. Nothing to change: this clears by itself once the cached answer expires.`;
     case "key_unavailable":
