@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
 import { uniformAuthentication } from "@/lib/mail/authenticate";
-
 import { plainVerifierNote } from "@/lib/mail/verifier-notes";
 
 import { describeAuthentication } from "./auth-words";
