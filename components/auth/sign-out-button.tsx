@@ -1,10 +1,10 @@
 "use client";
 
-import { signOut } from "next-auth/react";
+import { signOutHere } from "./sign-out";
 
 export function SignOutButton() {
   return (
-    <button type="button" onClick={() => void signOut({ callbackUrl: "/signin" })} className="font-medium text-brand-700 hover:underline">
+    <button type="button" onClick={() => void signOutHere()} className="font-medium text-brand-700 hover:underline">
       Sign in as someone else
     </button>
   );

@@ -2,7 +2,8 @@
 
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { ChevronDown, LogOut } from "lucide-react";
-import { signOut } from "next-auth/react";
+
+import { signOutHere } from "@/components/auth/sign-out";
 
 export function UserMenu({ name, email, accessLabel }: { name: string; email: string; accessLabel: string }) {
   const initials = name
@@ -34,7 +35,7 @@ export function UserMenu({ name, email, accessLabel }: { name: string; email: st
           </div>
           <DropdownMenu.Separator className="my-1 h-px bg-slate-200" />
           <DropdownMenu.Item
-            onSelect={() => void signOut({ callbackUrl: "/signin" })}
+            onSelect={() => void signOutHere()}
             className="flex cursor-pointer items-center gap-2 rounded px-3 py-2 text-sm text-slate-700 outline-none data-[highlighted]:bg-slate-100"
           >
             <LogOut className="size-4" aria-hidden />

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { upsertOrganization, upsertUser } from "@/lib/accounts/accounts";
 import { disconnectDb, getDb, selectDatabase } from "@/lib/db/client";
 
-import { appUrl, describeInBrowser, newClient, setUpBrowser, signIn } from "../support/browser";
+import { appUrl, describeInBrowser, newClient, setUpBrowser, signIn, signOut } from "../support/browser";
 import { csrf, signInOverHttp, signOutOverHttp } from "../support/http-auth";
 
 /**
@@ -61,6 +61,22 @@ describeInBrowser("sign-in: where it goes afterwards", () => {
     await Promise.race([page.getByRole("heading", { name: "Overview" }).waitFor(), escape]);
     expect(elsewhere).toEqual([]);
     expect(new URL(page.url()).origin).toBe(origin);
+    await context.close();
+  });
+
+  it("signs out to the sign-in page of the host the console was opened on, not NEXTAUTH_URL's", async () => {
+    // The test console's NEXTAUTH_URL names 127.0.0.1; this user opens it as localhost.
+    const localUrl = appUrl.replace("127.0.0.1", "localhost");
+    const { context, page } = await newClient(browser(), undefined, localUrl);
+    await page.goto("/signin");
+    await signIn(page, REDIRECTS.email, REDIRECTS.password);
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await signOut(page);
+    expect(new URL(page.url()).origin).toBe(new URL(localUrl).origin);
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    // Signed out here too: the console's pages send this browser back to sign in.
+    await page.goto("/routes");
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/signin");
     await context.close();
   });
 
