@@ -4,7 +4,7 @@ import { Download } from "lucide-react";
 import { useRouter } from "next/navigation";
 
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
-import { ClearFiltersButton, DateRangeFilter, FilterField, FilterForm, FilterSelect, SearchField, useUrlFilters } from "@/components/data-table/filters";
+import { ClearFiltersButton, DateRangeFilter, FilterField, FilterForm, FilterSelect, IgnoredFiltersNote, SearchField, type IgnoredFilter, useUrlFilters } from "@/components/data-table/filters";
 import { buttonVariants } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Link } from "@/components/ui/link";
@@ -17,6 +17,7 @@ import { AuditEntryChanges } from "./audit-entry-changes";
 
 type AuditFilters = Partial<Record<(typeof AUDIT_FILTER_KEYS)[number], string>>;
 const TEXT_KEYS = ["q", "actor"] as const;
+const FILTER_NAMES = { q: "text", entity: "type", action: "action", actor: "who", from: "first day", to: "last day" };
 const ENTITY_OPTIONS = AUDIT_ENTITY_TYPES.map((type) => ({ value: type, label: AUDIT_ENTITY_LABELS[type] }));
 
 function filterParams(filters: AuditFilters): URLSearchParams {
@@ -126,7 +127,7 @@ const COLUMNS: DataColumn<AuditLogEntry>[] = [
  * The audit log: filters that apply as they change (kept in the URL), the entries newest first
  * with links to what changed, and the filtered entries as CSV.
  */
-export function AuditLog({ log, actions, filters }: { log: AuditLogPage; actions: string[]; filters: AuditFilters }) {
+export function AuditLog({ log, actions, filters, ignored }: { log: AuditLogPage; actions: string[]; filters: AuditFilters; ignored: readonly IgnoredFilter[] }) {
   const router = useRouter();
   const { current, texts, setText, apply, bind, clear, submitTexts, pending, filtered } = useUrlFilters({ filters, hrefOf: auditHref, keys: AUDIT_FILTER_KEYS, textKeys: TEXT_KEYS });
   const exportHref = `/api/audit/export?${filterParams(filters).toString()}`;
@@ -145,6 +146,7 @@ export function AuditLog({ log, actions, filters }: { log: AuditLogPage; actions
           <Download aria-hidden /> Export CSV
         </a>
         {filtered ? <ClearFiltersButton onClear={clear} /> : null}
+        <IgnoredFiltersNote ignored={ignored} labels={FILTER_NAMES} className="basis-full" />
       </div>
     </FilterForm>
   );

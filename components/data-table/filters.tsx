@@ -236,3 +236,24 @@ export function FilterForm({
     </form>
   );
 }
+
+/** A filter of the page's link that the list could not apply: its parameter and the value given. */
+export interface IgnoredFilter {
+  key: string;
+  value: string;
+}
+
+/**
+ * The link's filters the list could not apply (lib/validation/ignored-params.ts), named under the
+ * filters so the whole list is not taken for a filtered one.
+ */
+export function IgnoredFiltersNote({ ignored, labels, className }: { ignored: readonly IgnoredFilter[]; labels: Record<string, string>; className?: string }) {
+  if (ignored.length === 0) return null;
+  const named = ignored.map(({ key, value }) => `${labels[key] ?? key} “${value.length > 60 ? `${value.slice(0, 59)}…` : value}”`);
+  return (
+    <p role="note" className={cn("text-xs text-amber-800 [overflow-wrap:anywhere]", className)} data-testid="ignored-filters">
+      Not applied: this link’s {new Intl.ListFormat("en", { type: "conjunction" }).format(named)} {ignored.length === 1 ? "is not a value" : "are not values"} this list
+      can filter by.
+    </p>
+  );
+}

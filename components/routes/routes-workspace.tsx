@@ -5,6 +5,7 @@ import { ChevronDown, Download, ListOrdered, Plus, Upload } from "lucide-react";
 import { useCallback, useMemo, useState } from "react";
 import { toast } from "sonner";
 
+import { IgnoredFiltersNote, type IgnoredFilter } from "@/components/data-table/filters";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonVariants } from "@/components/ui/button";
@@ -20,6 +21,8 @@ import { DeleteRouteDialog } from "./route-dialogs";
 import { RouteImportDialog } from "./route-import-dialog";
 import { RoutesTable } from "./routes-table";
 import { useRoutesQuery } from "./use-routes-query";
+
+const FILTER_NAMES = { q: "search", domain: "domain", queue: "queue", status: "status" };
 
 function ExportMenu({ domainId, domainName }: { domainId: string | undefined; domainName: string | undefined }) {
   return (
@@ -52,11 +55,14 @@ export function RoutesWorkspace({
   lookups,
   initialQuery,
   initialPage,
+  ignored,
 }: {
   canManage: boolean;
   lookups: RouteLookups;
   initialQuery: ListRoutesQuery;
   initialPage: RoutesViewPage;
+  /** The link's filters that could not be applied: named until the list is filtered anew. */
+  ignored: readonly IgnoredFilter[];
 }) {
   const state = useRoutesQuery(initialQuery, initialPage);
   const { query, page, routes, filtered, refresh } = state;
@@ -117,6 +123,7 @@ export function RoutesWorkspace({
               </Alert>
             </div>
           ) : null}
+          {query === initialQuery ? <IgnoredFiltersNote ignored={ignored} labels={FILTER_NAMES} className="border-b border-slate-200 px-4 py-2" /> : null}
           {activeFilters.length > 0 ? <p className="border-b border-slate-200 px-4 py-2 text-xs text-slate-600">Showing routes of {activeFilters.join(" and ")}.</p> : null}
           <RoutesTable state={state} lookups={lookups} canManage={canManage} onEdit={onEdit} onDelete={setDeleting} />
         </Card>

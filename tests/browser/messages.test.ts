@@ -130,6 +130,16 @@ describeInBrowser("the Messages log", () => {
     await devtools.send("Emulation.setTimezoneOverride", { timezoneId: "America/New_York" });
     await page.reload();
     await expect.poll(() => rows(page).first().locator("time").textContent()).toMatch(/ (EST|GMT-5)$/);
+
+    // A hand-edited link's filters that cannot apply are named, not dropped in silence.
+    await page.goto("/messages?status=bogus&domain=not-a-domain-id");
+    await expect.poll(() => rows(page).count()).toBe(2);
+    const note = page.getByTestId("ignored-filters");
+    expect(await note.textContent()).toContain("status “bogus” and domain “not-a-domain-id” are not values this list can filter by");
+    await screenshot(page, "messages-list-ignored-filters-wide");
+    await page.getByLabel("Status").selectOption({ label: "Refused" });
+    await expect.poll(() => rows(page).count()).toBe(1);
+    await expect.poll(() => note.count()).toBe(0);
     await context.close();
 
     const phone = await signedIn("admin", PHONE);

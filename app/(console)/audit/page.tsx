@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { readAuditPage } from "@/lib/audit/queries";
 import { AUDIT_FILTER_KEYS, auditQuerySchema } from "@/lib/audit/schemas";
 import { requirePageAccess } from "@/lib/auth/gate";
+import { ignoredParams } from "@/lib/validation/ignored-params";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -18,6 +19,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { log, actions } = await readAuditPage(actor.organizationId, query);
   const filters = Object.fromEntries(AUDIT_FILTER_KEYS.map((key) => [key, query[key]]));
   const filtered = AUDIT_FILTER_KEYS.some((key) => query[key]);
+  const ignored = ignoredParams(raw, query, AUDIT_FILTER_KEYS);
 
   return (
     <>
@@ -28,7 +30,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </EmptyState>
       ) : (
         <Card>
-          <AuditLog log={log} actions={actions} filters={filters} />
+          <AuditLog log={log} actions={actions} filters={filters} ignored={ignored} />
         </Card>
       )}
     </>

@@ -8,6 +8,7 @@ import { requirePageAccess } from "@/lib/auth/gate";
 import { can } from "@/lib/auth/permissions";
 import { routesPageView } from "@/lib/routes/queries";
 import { listRoutesQuerySchema } from "@/lib/routes/schemas";
+import { ignoredParams } from "@/lib/validation/ignored-params";
 
 export const metadata: Metadata = { title: "Routes" };
 
@@ -29,7 +30,13 @@ export default async function RoutesPage({ searchParams }: { searchParams: Promi
       />
       {canManage ? null : <ReadOnlyNotice />}
       <RouteTester canManage={canManage} />
-      <RoutesWorkspace canManage={canManage} lookups={lookups} initialQuery={{ ...query, page: page.page }} initialPage={{ ...page, total }} />
+      <RoutesWorkspace
+        canManage={canManage}
+        lookups={lookups}
+        initialQuery={{ ...query, page: page.page }}
+        initialPage={{ ...page, total }}
+        ignored={ignoredParams(raw, query, ["q", "domain", "queue", "status"])}
+      />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { Mails } from "lucide-react";
 import type { Metadata } from "next";
 
+import { IgnoredFiltersNote } from "@/components/data-table/filters";
 import { CursorPagination } from "@/components/data-table/pagination";
 import { MessageFilters } from "@/components/messages/message-filters";
 import { MessageList } from "@/components/messages/message-list";
@@ -10,8 +11,11 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageAccess } from "@/lib/auth/gate";
 import { listMessages, messageFilterLabels, messageFilterOptions } from "@/lib/messages/queries";
 import { MESSAGE_FILTER_KEYS, messagesHref, parseMessagesQuery, type MessagesQuery } from "@/lib/messages/schemas";
+import { ignoredParams } from "@/lib/validation/ignored-params";
 
 export const metadata: Metadata = { title: "Messages" };
+
+const FILTER_NAMES = { q: "search", status: "status", route: "route", queue: "queue", domain: "domain", from: "first day", to: "last day" };
 
 function filtersOf(query: MessagesQuery) {
   return { ...Object.fromEntries(MESSAGE_FILTER_KEYS.map((key) => [key, query[key]])), size: query.size };
@@ -19,7 +23,8 @@ function filtersOf(query: MessagesQuery) {
 
 export default async function MessagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageAccess("view");
-  const query = parseMessagesQuery(await searchParams);
+  const raw = await searchParams;
+  const query = parseMessagesQuery(raw);
   const [page, labels, options] = await Promise.all([listMessages(actor, query), messageFilterLabels(actor, query), messageFilterOptions(actor)]);
   const filters = filtersOf(query);
   const filtered = MESSAGE_FILTER_KEYS.some((key) => query[key]);
@@ -44,6 +49,7 @@ export default async function MessagesPage({ searchParams }: { searchParams: Pro
       ) : (
         <Card>
           <MessageFilters filters={filters} labels={labels} queues={options.queues} domains={options.domains} />
+          <IgnoredFiltersNote ignored={ignoredParams(raw, query, MESSAGE_FILTER_KEYS)} labels={FILTER_NAMES} className="border-b border-slate-200 px-4 py-2" />
           {scope.length > 0 ? <p className="border-b border-slate-200 px-4 py-2 text-xs text-slate-600">Showing messages {scope.join(" and ")}.</p> : null}
           <MessageList rows={page.rows} empty={filtered ? "No messages match these filters." : "No more messages."} />
           <CursorPagination
