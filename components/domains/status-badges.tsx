@@ -8,7 +8,7 @@ import type { DomainView, GroupVerdict } from "@/lib/domains/types";
 const VERDICTS: Record<GroupVerdict, { label: string; tone: "success" | "danger" | "warning" | "neutral" | "info"; Icon: typeof CheckCircle2 }> = {
   verified: { label: "Verified", tone: "success", Icon: CheckCircle2 },
   failed: { label: "Needs changes", tone: "danger", Icon: XCircle },
-  temporary_failure: { label: "DNS error", tone: "warning", Icon: AlertTriangle },
+  temporary_failure: { label: "No DNS answer", tone: "warning", Icon: AlertTriangle },
   pending: { label: "Not checked", tone: "neutral", Icon: CircleDashed },
   none: { label: "Not needed", tone: "neutral", Icon: HelpCircle },
 };

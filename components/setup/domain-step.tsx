@@ -19,7 +19,7 @@ type Availability =
   | { state: "idle" }
   | { state: "checking" }
   /** `normalized`: what was typed is not how the name is written (case, fullwidth forms…). */
-  | { state: "available"; ascii: string; unicode: string; normalized: boolean; dnsHint?: string }
+  | { state: "available"; ascii: string; unicode: string; normalized: boolean; dnsHint?: { title: string; message: string } }
   | { state: "taken"; reason: string; yours?: boolean };
 
 /** Validates as the admin types (instantly in the browser, then availability on the server). */
@@ -60,30 +60,33 @@ function AvailabilityNote({ availability, id }: { availability: Availability; id
       </p>
     );
   }
-  if (availability.state === "available" && availability.dnsHint) {
-    // Nobody else has it, but no DNS server answers for it yet: registering works, publishing would not.
-    return (
-      <div id={id} className="space-y-1 text-xs" aria-live="polite" data-testid="dns-hint">
-        <p className="flex items-center gap-1.5 font-medium text-amber-800">
-          <AlertTriangle className="size-3.5" aria-hidden /> Available to register, but its DNS does not answer yet
-        </p>
-        <p className="text-slate-600">{availability.dnsHint}</p>
-      </div>
-    );
-  }
   if (availability.state === "available") {
+    const naming =
+      availability.unicode !== availability.ascii ? (
+        <>
+          shown as <strong>{availability.unicode}</strong>, stored and published in DNS as <span className="font-mono">{availability.ascii}</span>
+        </>
+      ) : availability.normalized ? (
+        <>
+          registered as <span className="font-mono">{availability.ascii}</span>
+        </>
+      ) : null;
+    if (availability.dnsHint) {
+      // Nobody else has it, but DNS could not be asked about it: registering works, publishing may not yet.
+      return (
+        <div id={id} className="space-y-1 text-xs" aria-live="polite" data-testid="dns-hint">
+          <p className="flex items-center gap-1.5 font-medium text-amber-800">
+            <AlertTriangle className="size-3.5 shrink-0" aria-hidden /> {availability.dnsHint.title}
+          </p>
+          {naming ? <p className="text-slate-600">It is {naming}.</p> : null}
+          <p className="text-slate-600">{availability.dnsHint.message}</p>
+        </div>
+      );
+    }
     return (
       <p id={id} className="flex items-center gap-1.5 text-xs font-medium text-emerald-700" aria-live="polite">
         <CheckCircle2 className="size-3.5" aria-hidden /> Available
-        {availability.unicode !== availability.ascii ? (
-          <span className="font-normal text-slate-600">
-            {" "}· shown as <strong>{availability.unicode}</strong>, stored and published in DNS as <span className="font-mono">{availability.ascii}</span>
-          </span>
-        ) : availability.normalized ? (
-          <span className="font-normal text-slate-600">
-            {" "}· registered as <span className="font-mono">{availability.ascii}</span>
-          </span>
-        ) : null}
+        {naming ? <span className="font-normal text-slate-600"> · {naming}</span> : null}
       </p>
     );
   }

@@ -72,7 +72,12 @@ export interface ResolverAnswer {
   label: string;
   server: ServerAddress;
   outcome: LookupOutcome;
+  /** The resolver referred the question on and `outcome` is what the servers it named answered. */
+  referred: boolean;
 }
+
+/** A resolver's own failure to answer (as opposed to its SERVFAIL, which usually speaks of the domain). */
+const RESOLVER_FAULTS: ReadonlySet<LookupOutcome["kind"]> = new Set(["timeout", "network_error", "refused", "malformed"]);
 
 export interface NameserverAddresses {
   addresses: string[];
@@ -103,7 +108,8 @@ export type ZoneResult =
       ok: false;
       /** The name whose NS query failed, or the queried name when no zone was found. */
       name: string;
-      reason: "error" | "nxdomain" | "no_zone" | "no_nameservers" | "addresses_refused";
+      /** `resolvers_unreachable`: none of the configured resolvers answered at all (not the domain's fault). */
+      reason: "error" | "resolvers_unreachable" | "nxdomain" | "no_zone" | "no_nameservers" | "addresses_refused";
       outcome: LookupOutcome | null;
       message: string;
       /** The zone's nameservers when they were found but none could be queried. */
@@ -130,8 +136,9 @@ export class ResolverPool {
     let best: ResolverAnswer | null = null;
     for (const server of this.resolvers) {
       let outcome = await this.session.lookup(server, name, type, { recursive: true, followCname });
+      const referred = outcome.kind === "referral";
       if (outcome.kind === "referral") outcome = await this.followReferrals(outcome, type, followCname, nesting);
-      const answer = { label: `resolver ${formatServerAddress(server)}`, server, outcome };
+      const answer = { label: `resolver ${formatServerAddress(server)}`, server, outcome, referred };
       if (!isErrorOutcome(outcome)) return answer;
       first ??= answer;
       // A SERVFAIL says more about the domain than a timeout says about the resolver.
@@ -143,6 +150,7 @@ export class ResolverPool {
         label: "resolver (none configured)",
         server: { host: "", port: 0 },
         outcome: { kind: "network_error", message: "no resolver configured" },
+        referred: false,
       }
     );
   }
@@ -179,7 +187,7 @@ export class ResolverPool {
   /** A nameserver's A or AAAA records, from the shared cache while their TTL lasts. */
   private async addressLookup(name: string, type: "A" | "AAAA", nesting: number): Promise<ResolverAnswer> {
     const cached = this.cache?.store.answer(this.cache.scope, name, type);
-    if (cached) return { label: "cache", server: { host: "", port: 0 }, outcome: cached };
+    if (cached) return { label: "cache", server: { host: "", port: 0 }, outcome: cached, referred: false };
     const answer = await this.lookup(name, type, true, nesting);
     this.cache?.store.rememberAnswer(this.cache.scope, name, type, answer.outcome);
     return answer;
@@ -357,7 +365,7 @@ export class ZoneFinder {
       return failed({
         ok: false,
         name: candidate,
-        reason: outcome.kind === "address_refused" ? "addresses_refused" : "error",
+        reason: outcome.kind === "address_refused" ? "addresses_refused" : !answer.referred && RESOLVER_FAULTS.has(outcome.kind) ? "resolvers_unreachable" : "error",
         outcome,
         message: `${answer.label} could not answer for ${candidate}: ${outcome.message}`,
       });

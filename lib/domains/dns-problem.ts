@@ -48,6 +48,20 @@ export function domainWideProblem(zone: string, checks: readonly (RecordCheck | 
       servers: [],
     };
   }
+  if (zoneFailure?.details?.reason === "resolvers_unreachable") {
+    const resolvers = new Map<string, string>();
+    for (const check of checks as RecordCheck[]) {
+      for (const server of check.servers) {
+        if (server.role === "resolver" && server.outcome !== "answer") resolvers.set(server.server, `${server.server} ${OUTCOME_WORDS[server.outcome] ?? server.outcome.replace("_", " ")}`);
+      }
+    }
+    return {
+      code: "resolvers_unreachable",
+      title: "The console's DNS resolvers are not answering",
+      message: `None of ${zone}'s records could be checked because the DNS resolvers this console asks did not answer. That says nothing about ${zone}'s own DNS, and nothing about the domain has changed; the check will be retried. If this lasts, whoever runs the console should check its DNS_RESOLVERS setting.`,
+      servers: [...resolvers.values()],
+    };
+  }
   if (has("nameserver_address_refused")) {
     return {
       code: "private_nameservers",

@@ -115,7 +115,12 @@ export async function checkCustomDomainAvailability(
       : { available: false, reason: TAKEN_MESSAGE };
   }
   const problem = probeDns ? await probeDns(checked.ascii).catch(() => null) : null;
-  return { available: true, ascii: checked.ascii, unicode: checked.unicode, ...(problem ? { dnsHint: problem.message } : {}) };
+  if (!problem) return { available: true, ascii: checked.ascii, unicode: checked.unicode };
+  const title =
+    problem.code === "resolvers_unreachable"
+      ? "Available to register; its DNS could not be checked just now"
+      : "Available to register, but its DNS does not answer yet";
+  return { available: true, ascii: checked.ascii, unicode: checked.unicode, dnsHint: { title, message: problem.message } };
 }
 
 /**

@@ -89,7 +89,7 @@ export interface DomainView extends DomainSummary {
 }
 
 export interface DnsProblem {
-  code: "no_domain" | "no_answer" | "servfail" | "private_nameservers";
+  code: "no_domain" | "no_answer" | "servfail" | "private_nameservers" | "resolvers_unreachable";
   title: string;
   message: string;
   /** `ns1.corp.test refuses`: what each nameserver did. */
@@ -98,7 +98,13 @@ export interface DnsProblem {
 
 /** The as-you-type checks of the set-up wizard; say nothing about who holds a taken name. */
 export type Availability =
-  | { available: true; ascii: string; unicode: string; /** Set when no DNS server answers for the name yet: registering is allowed, publishing will not work. */ dnsHint?: string }
+  | {
+      available: true;
+      ascii: string;
+      unicode: string;
+      /** Set when DNS could not be asked about the name: registering is allowed, and the hint says what stands in the way. */
+      dnsHint?: { title: string; message: string };
+    }
   | { available: false; reason: string; /** The organisation already has it: not an error, a pointer. */ yours?: boolean };
 export type LabelAvailability =
   | { available: true; ascii: string; unicode: string; label: string }

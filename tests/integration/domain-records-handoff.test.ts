@@ -1,7 +1,10 @@
+import { createSocket } from "node:dgram";
+
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 
 import { createShareLinkAction, listShareLinksAction, revokeShareLinkAction } from "@/app/(console)/domains/share-actions";
 import { getDb } from "@/lib/db/client";
+import { probeDomainDns } from "@/lib/domains/dns-problem";
 import { getDomainView, readSharedRecords } from "@/lib/domains/queries";
 import { hashShareToken } from "@/lib/domains/share-tokens";
 import { verifyAndRecord } from "@/lib/domains/verification";
@@ -143,6 +146,32 @@ describe("what a check leaves for the page", () => {
     expect(view.dnsProblem).toMatchObject({ code: "no_answer", title: "None of the records can be checked yet" });
     expect(view.dnsProblem?.message).toContain("No DNS server answers for corp.test — is the domain registered and delegated");
     expect(view.dnsProblem?.servers.join("\n")).toMatch(/ns1\.platform\.test refuses/);
+  });
+  it("blames the console's own resolvers, not the domain's delegation, when they do not answer", async () => {
+    const domain = await createCustomDomain(db, acme.id, "deaf.acme.test", PLATFORM_TEST_SETTINGS, { secretsKey });
+    world.publish(...asPublished(domain.records.map(expectedFromStored)));
+    // A loopback port nothing listens on: every question to the resolver is refused by the system.
+    const socket = createSocket("udp4");
+    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+    const port = socket.address().port;
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    const deaf = await loopbackVerificationOptions(world, { resolvers: [{ host: "127.0.0.1", port }], timeoutMs: 500 });
+
+    await verifyAndRecord(db, acme.id, domain.id, "manual", deaf);
+    const view = await getDomainView(db, acme.id, domain.id);
+    expect(view.records.map(recordState)).toEqual(["dns_error", "dns_error", "dns_error", "dns_error", "dns_error"]);
+    expect(view.dnsProblem).toMatchObject({ code: "resolvers_unreachable", title: "The console's DNS resolvers are not answering" });
+    expect(view.dnsProblem?.message).toContain("That says nothing about acme.test's own DNS");
+    expect(view.dnsProblem?.message).not.toContain("delegated");
+    expect(view.dnsProblem?.servers).toEqual([`resolver 127.0.0.1:${port} cannot be reached`]);
+    // The wizard's hint for a name not yet registered says the same.
+    expect(await probeDomainDns("new.acme.test", deaf)).toMatchObject({ code: "resolvers_unreachable" });
+
+    // With the resolver back, the same records verify.
+    await verifyAndRecord(db, acme.id, domain.id, "manual", dnsOptions);
+    const healed = await getDomainView(db, acme.id, domain.id);
+    expect(healed.dnsProblem).toBeNull();
+    expect(groupStates(healed.records)).toMatchObject({ ownership: "verified", inbound: "verified" });
   });
 });
 

@@ -29,7 +29,9 @@ export function zoneDiagnosis(zone: Extract<ZoneResult, { ok: false }>, name: st
       ? "Check that the domain is registered and spelled correctly."
       : zone.reason === "no_nameservers"
         ? "Check the NS records at your registrar."
-        : "The check will be retried.";
+        : zone.reason === "resolvers_unreachable"
+          ? "That is the DNS resolvers this console asks, not your domain's DNS; the check will be retried."
+          : "The check will be retried.";
   return {
     code: "zone_discovery_failed",
     severity: "error",
