@@ -9,6 +9,7 @@ import { discardDkimKeyAction, dkimPanelAction, rotateDkimKeyAction, runDkimSelf
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
+import { WrappableName } from "@/components/ui/wrappable-name";
 import type { ActionResult } from "@/lib/actions/result";
 import type { DkimActionResult, DkimKeyState, DkimKeyView, DkimPanelView, SelfTestView } from "@/lib/domains/dkim/types";
 
@@ -104,12 +105,16 @@ function KeyRecord({ keyView }: { keyView: DkimKeyView }) {
       <dd className="font-mono">TXT</dd>
       <dt className="text-slate-500">Name (host)</dt>
       <dd className="flex min-w-0 items-start justify-between gap-2 font-mono">
-        <span className="break-all" data-testid="dkim-relative-name">{keyView.relativeName}</span>
+        <span className="break-words" data-testid="dkim-relative-name">
+          <WrappableName value={keyView.relativeName} />
+        </span>
         <CopyButton value={keyView.relativeName} label={`name of the ${keyView.selector} DKIM record`} />
       </dd>
       <dt className="text-slate-500">Fully qualified</dt>
       <dd className="flex min-w-0 items-start justify-between gap-2 font-mono text-slate-600">
-        <span className="break-all">{keyView.recordName}</span>
+        <span className="break-words">
+          <WrappableName value={keyView.recordName} />
+        </span>
         <CopyButton value={keyView.recordName} label={`fully qualified name of the ${keyView.selector} DKIM record`} />
       </dd>
       <dt className="text-slate-500">Value</dt>
@@ -200,7 +205,9 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
           {active ? (
             <>
               <KeyHeading keyView={active} />
-              <p className="break-all font-mono text-xs text-slate-600">{active.recordName}</p>
+              <p className="break-words font-mono text-xs text-slate-600">
+                <WrappableName value={active.recordName} />
+              </p>
               <SelfTestResult test={active.selfTest} keyState={active.state} canManage={canManage} />
             </>
           ) : (
@@ -273,7 +280,9 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
                 <li key={key.id} className="space-y-2" data-key={key.selector}>
                   <KeyHeading keyView={key} />
                   <p className="text-sm text-slate-700">
-                    Keep its record <span className="break-all font-mono text-xs">{key.recordName}</span> published
+                    Keep its record <span className="break-words font-mono text-xs">
+                      <WrappableName value={key.recordName} />
+                    </span> published
                     {key.retireAfter ? (
                       <>
                         {" "}until <LocalTime value={key.retireAfter} />
@@ -293,7 +302,9 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
                         {" "}on <LocalTime value={key.retiredAt} />
                       </>
                     ) : null}
-                    : you can delete the TXT record <span className="break-all font-mono text-xs">{key.recordName}</span> at your DNS host.
+                    : you can delete the TXT record <span className="break-words font-mono text-xs">
+                      <WrappableName value={key.recordName} />
+                    </span> at your DNS host.
                   </p>
                 </li>
               ))}

@@ -3,6 +3,7 @@
 import { Download, Info } from "lucide-react";
 
 import { SimpleTable } from "@/components/ui/simple-table";
+import { WrappableName } from "@/components/ui/wrappable-name";
 import { recordsAsText, buildZoneFile, zoneFileName } from "@/lib/domains/zone-file";
 import { SETTLED_TTL, type DomainView, type RecordView } from "@/lib/domains/types";
 
@@ -17,25 +18,6 @@ const PURPOSE: Record<RecordView["kind"], string> = {
   dkim: "Signs the replies we send",
   dmarc: "Recommended: tells receivers how to treat unsigned mail",
 };
-
-/** A DNS name that wraps after its dots rather than inside a label. */
-function BreakableName({ name }: { name: string }) {
-  const labels = name.split(".");
-  return (
-    <>
-      {labels.map((label, index) => (
-        <span key={index}>
-          {label}
-          {index < labels.length - 1 ? (
-            <>
-              .<wbr />
-            </>
-          ) : null}
-        </span>
-      ))}
-    </>
-  );
-}
 
 function shownValue(record: RecordView): string {
   return record.kind === "mx" ? `${record.preference} ${record.value}` : record.value;
@@ -108,13 +90,13 @@ export function DnsRecords({ domain }: { domain: DomainView }) {
             <td className="py-2 pr-2 max-md:order-1 max-md:w-full max-md:py-1">
               <div className="flex min-w-0 items-start justify-between gap-1">
                 <span className="min-w-0 break-words font-mono" data-testid="relative-name">
-                  <BreakableName name={record.relativeName} />
+                  <WrappableName value={record.relativeName} />
                 </span>
                 <CopyButton compact value={record.relativeName} label={`name of the ${record.kind} record`} />
               </div>
               <div className="flex min-w-0 items-start justify-between gap-1 text-xs text-slate-500">
                 <span className="min-w-0 break-words font-mono" data-testid="fqdn">
-                  <BreakableName name={record.name} />
+                  <WrappableName value={record.name} />
                 </span>
                 <CopyButton compact value={record.name} label={`fully qualified name of the ${record.kind} record`} />
               </div>

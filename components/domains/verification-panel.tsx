@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { CodeText } from "@/components/ui/code-text";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
 import { TextList } from "@/components/ui/text-list";
+import { WrappableName } from "@/components/ui/wrappable-name";
 import type { ActionResult } from "@/lib/actions/result";
 import { DOMAIN_WIDE_CODES, groupStates, matchingMx, recordState, type RecordState } from "@/lib/domains/record-status";
 import type { DnsProblem, DomainView, RecordView } from "@/lib/domains/types";
@@ -82,7 +83,9 @@ function RecordResult({ record, checking, hideDomainWide }: { record: RecordView
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="min-w-0">
           <p className="text-sm font-medium text-slate-900">{recordLabel(record)}</p>
-          <p className="break-all font-mono text-xs text-slate-600">{record.name}</p>
+          <p className="break-words font-mono text-xs text-slate-600">
+            <WrappableName value={record.name} />
+          </p>
         </div>
         <StateBadge state={state} label={recordLabel(record)} checking={checking} />
       </div>

@@ -5,6 +5,7 @@ import { ArrowRight } from "lucide-react";
 import { DataTable, type DataColumn } from "@/components/data-table/data-table";
 import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
+import { WrappableName } from "@/components/ui/wrappable-name";
 import { formatBytes } from "@/lib/mail/types";
 import { REFUSAL_REASON_LABELS, type DeliveryListRow, type MessageListRow, type RefusalListRow } from "@/lib/messages/types";
 
@@ -16,18 +17,22 @@ function hrefOf(row: MessageListRow): string {
 
 function Sender({ row }: { row: MessageListRow }) {
   const sender = row.envelopeFrom === null ? "—" : row.envelopeFrom === "" ? "<> (bounce)" : row.envelopeFrom;
-  return <span className="block [overflow-wrap:anywhere]">{sender}</span>;
+  return (
+    <span className="block [overflow-wrap:anywhere]">
+      <WrappableName value={sender} />
+    </span>
+  );
 }
 
 function Recipient({ row }: { row: MessageListRow }) {
   return (
     <>
       <span className="block font-medium text-slate-900 [overflow-wrap:anywhere]">
-        {row.recipient ?? "(no recipient)"}
+        {row.recipient ? <WrappableName value={row.recipient} /> : "(no recipient)"}
       </span>
       {row.kind === "delivery" && row.originalRecipient && row.originalRecipient.toLowerCase() !== row.recipient.toLowerCase() ? (
         <span className="block text-xs text-slate-500 [overflow-wrap:anywhere]" title={`The customer wrote to ${row.originalRecipient}`}>
-          originally {row.originalRecipient}
+          originally <WrappableName value={row.originalRecipient} />
         </span>
       ) : null}
     </>
@@ -48,7 +53,7 @@ function Destination({ row }: { row: DeliveryListRow }) {
   return (
     <>
       <span className="block font-mono text-xs text-slate-600 [overflow-wrap:anywhere]" title={`Route ${row.routeAddress}`}>
-        {row.routeAddress}
+        <WrappableName value={row.routeAddress} />
       </span>
       <span className="flex items-center gap-1 text-slate-800">
         <ArrowRight className="size-3.5 shrink-0 text-slate-400" aria-label="into" />

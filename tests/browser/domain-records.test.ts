@@ -166,6 +166,44 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     await context.close();
   }, 180_000);
 
+  it("wraps long record names on a phone only before a dot, never after a hyphen inside a label", async () => {
+    const name = "customer-service-help-desk.north-america-region.records.test";
+    await customDomain(name);
+    const narrow = await signedIn(HOOLI, 390);
+    await narrow.page.goto(`/domains/${name}`);
+    const names = narrow.page.locator('[data-testid="fqdn"], [data-testid="relative-name"]');
+    await names.first().waitFor();
+    // Where each name's lines break, read from the rendered characters' positions.
+    const wrapped = await names.evaluateAll((elements) =>
+      elements.map((element) => {
+        const text = element.textContent ?? "";
+        const breaks: number[] = [];
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        let index = 0;
+        let lastTop: number | null = null;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (let offset = 0; offset < (node.textContent ?? "").length; offset++, index++) {
+            const range = document.createRange();
+            range.setStart(node, offset);
+            range.setEnd(node, offset + 1);
+            const top = range.getBoundingClientRect().top;
+            if (lastTop !== null && top > lastTop + 2) breaks.push(index);
+            lastTop = top;
+          }
+        }
+        return { text, breaks };
+      }),
+    );
+    // The fully qualified names are too long for one line here: they do wrap, each time before a dot.
+    expect(wrapped.filter(({ breaks }) => breaks.length > 0).length).toBeGreaterThan(0);
+    for (const { text, breaks } of wrapped) {
+      for (const at of breaks) expect(`${text.slice(0, at)}|${text.slice(at)}`).toMatch(/\|\./);
+    }
+    expect(await narrow.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await screenshot(narrow.page, "domain-records-long-names-390");
+    await narrow.context.close();
+  });
+
   it("says a zone whose nameservers refuse or are lame once, in a banner, not on every record", async () => {
     await customDomain("help.corp.test");
     const { context, page } = await signedIn(HOOLI);
