@@ -73,6 +73,8 @@ interface KeyCount {
   shared: number;
   /** This instance's hits not written yet. */
   pending: number;
+  /** This instance's hits being written now: counted until the write's result says they are in `shared`. */
+  writing: number;
 }
 
 /**
@@ -99,10 +101,10 @@ export class RateCounters {
     const window = windowStart(now).getTime();
     let count = this.counts.get(key);
     if (!count || count.window !== window) {
-      count = { window, shared: 0, pending: 0 };
+      count = { window, shared: 0, pending: 0, writing: 0 };
       this.counts.set(key, count);
     }
-    if (count.shared + count.pending + 1 <= limit * BATCHED_SHARE_OF_LIMIT) {
+    if (count.shared + count.writing + count.pending + 1 <= limit * BATCHED_SHARE_OF_LIMIT) {
       count.pending++;
       this.timer ??= setTimeout(() => void this.flush(), BATCH_DELAY_MS).unref();
       return true;
@@ -110,6 +112,7 @@ export class RateCounters {
     // This hit and the key's batched ones go in one upsert; its result is this hit's count.
     const hits = count.pending + 1;
     count.pending = 0;
+    count.writing += hits;
     try {
       const total = await countHit(this.db, key, now, hits);
       count.shared = Math.max(count.shared, total);
@@ -117,6 +120,8 @@ export class RateCounters {
     } catch (error) {
       count.pending += hits - 1;
       throw error;
+    } finally {
+      count.writing -= hits;
     }
   }
 
@@ -132,9 +137,12 @@ export class RateCounters {
     const batch = [...this.counts].filter(([, count]) => count.pending > 0).map(([key, count]) => ({ key, count, hits: count.pending }));
     const current = windowStart(new Date()).getTime();
     // Minutes that have ended are no longer asked about, whatever their count.
-    for (const [key, count] of this.counts) if (count.window < current && count.pending === 0) this.counts.delete(key);
+    for (const [key, count] of this.counts) if (count.window < current && count.pending === 0 && count.writing === 0) this.counts.delete(key);
     if (batch.length === 0) return;
-    for (const entry of batch) entry.count.pending -= entry.hits;
+    for (const entry of batch) {
+      entry.count.pending -= entry.hits;
+      entry.count.writing += entry.hits;
+    }
     try {
       const result = await this.db.query<{ key: string; window_start: Date; hits: number }>({
         name: "inbound_count_hits",
@@ -142,9 +150,15 @@ export class RateCounters {
         values: [batch.map(({ key }) => key), batch.map(({ count }) => new Date(count.window)), batch.map(({ hits }) => hits)],
       });
       const totals = new Map(result.rows.map((row) => [`${row.key} ${row.window_start.getTime()}`, row.hits]));
-      for (const { key, count } of batch) count.shared = Math.max(count.shared, totals.get(`${key} ${count.window}`) ?? 0);
+      for (const { key, count, hits } of batch) {
+        count.writing -= hits;
+        count.shared = Math.max(count.shared, totals.get(`${key} ${count.window}`) ?? 0);
+      }
     } catch (error) {
-      for (const entry of batch) entry.count.pending += entry.hits;
+      for (const entry of batch) {
+        entry.count.writing -= entry.hits;
+        entry.count.pending += entry.hits;
+      }
       this.timer ??= setTimeout(() => void this.flush(), BATCH_DELAY_MS).unref();
       this.onBatchError(error);
     }
