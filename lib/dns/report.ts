@@ -30,7 +30,11 @@ export type DiagnosisCode =
   | "invalid_name"
   // Added with evaluation-order SPF and the nameserver address policy.
   | "spf_broken_include"
-  | "nameserver_address_refused";
+  | "nameserver_address_refused"
+  // MX records senders read otherwise than the admin meant.
+  | "null_mx"
+  | "mx_target_suffixed"
+  | "mx_target_missing";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -24,7 +24,7 @@ export function recordsSatisfy(expected: ExpectedRecord, records: readonly DnsRe
       return spf.length === 1 && spfPassesOurMail(assessSpf(spf[0] ?? "", expected.include, evidence));
     }
     case "mx":
-      return hasOurMx(expected, records) && competingMx(expected, records, evidence).competitors.length === 0;
+      return hasOurMx(expected, records) && !hasNullMx(records) && competingMx(expected, records, evidence).competitors.length === 0;
   }
 }
 
@@ -79,6 +79,16 @@ export function hasOurMx(expected: Extract<ExpectedRecord, { kind: "mx" }>, reco
   return records.some((r) => r.type === "MX" && sameName(r.exchange, expected.exchange) && r.preference === expected.preference);
 }
 
+/** A null MX (`MX 0 .`, RFC 7505): the domain says it accepts no mail, and it must stand alone. */
+export function hasNullMx(records: readonly DnsRecord[]): boolean {
+  return records.some((r) => r.type === "MX" && normalizeName(r.exchange) === "");
+}
+
+/** A host whose name does not exist (NXDOMAIN for its address): senders skip its MX and try the next. */
+export function mxTargetMissing(host: string, evidence: RecordEvidence): boolean {
+  return evidence.mxTargets.get(host)?.kind === "nxdomain";
+}
+
 export interface MxCompetition {
   competitors: Array<RecordOf<"MX">>;
   /** The best preference our hosts will have (the expected one of each of ours that is published). */
@@ -89,8 +99,9 @@ export interface MxCompetition {
  * MX hosts that are not ours with a preference equal to or better (lower) than our best one:
  * senders try them first, or share the mail with them. Our best is judged by the preferences we
  * asked for, so a mistyped preference of ours is one problem (its own diagnosis), not two.
- * IP literals are skipped by senders, and an alias of one of our hosts delivers to us: neither
- * competes (each has its own diagnosis).
+ * IP literals and hosts whose names do not exist are skipped by senders, an alias of one of our
+ * hosts delivers to us, and a null MX refuses mail rather than taking it: none of them competes
+ * (each has its own diagnosis).
  */
 export function competingMx(expected: Extract<ExpectedRecord, { kind: "mx" }>, records: readonly DnsRecord[], evidence: RecordEvidence): MxCompetition {
   const mx = records.flatMap((r) => (r.type === "MX" ? [r] : []));
@@ -106,6 +117,14 @@ export function competingMx(expected: Extract<ExpectedRecord, { kind: "mx" }>, r
     const target = evidence.mxTargets.get(host);
     return target?.kind === "answer" && target.chain.some((link) => asked.has(normalizeName(link.to)));
   };
-  const competitors = mx.filter((r) => !asked.has(r.exchange) && !isIpLiteral(r.exchange) && r.preference <= preference && !aliasOfOurs(r.exchange));
+  const competitors = mx.filter(
+    (r) =>
+      r.exchange !== "" &&
+      !asked.has(r.exchange) &&
+      !isIpLiteral(r.exchange) &&
+      r.preference <= preference &&
+      !aliasOfOurs(r.exchange) &&
+      !mxTargetMissing(r.exchange, evidence),
+  );
   return { competitors, ourBest: { exchange, preference } };
 }

@@ -116,7 +116,7 @@ const cases: Case[] = [
   { title: "an MX target that is an IP address", domain: "mxip.test", expected: mx("mxip.test"), code: "mx_target_ip", verdict: "failed",
     published: [mxAt("mxip.test", 10, "192.0.2.25")] },
   { title: "another MX with a better preference", domain: "competing.test", expected: mx("competing.test"), code: "competing_mx", verdict: "failed",
-    published: [mxAt("competing.test", 10, "inbound-1.platform.test"), mxAt("competing.test", 5, "old-mx.competing.test")] },
+    published: [mxAt("competing.test", 10, "inbound-1.platform.test"), mxAt("competing.test", 5, "old-mx.competing.test"), { name: "old-mx.competing.test", type: "A", data: "192.0.2.26" }] },
   {
     title: "SERVFAIL from the domain's servers",
     domain: "servfail.test",

@@ -1,7 +1,7 @@
 import type { ExpectedRecord } from "../expected";
 import { isIpLiteral, normalizeName, sameName } from "../names";
 import type { Diagnosis } from "../report";
-import { competingMx, hasOurMx } from "../satisfaction";
+import { competingMx, hasNullMx, hasOurMx, mxTargetMissing } from "../satisfaction";
 import type { RecordOf } from "../types";
 import type { RecordContext } from "./context";
 import { quietMissing, quote } from "./context";
@@ -20,7 +20,7 @@ const display = (exchange: string): string => exchange || ".";
  * "wrong preference" or "wrong host" only when none of them explains why our host is not there.
  */
 export function mxDiagnoses(ctx: MxContext): Diagnosis[] {
-  const specific = [...ipTargets(ctx), ...aliasTargets(ctx), ...competitors(ctx)];
+  const specific = [...nullMx(ctx), ...suffixedTargets(ctx), ...ipTargets(ctx), ...aliasTargets(ctx), ...missingHosts(ctx), ...competitors(ctx)];
   const explained = specific.some((d) => d.severity === "error" && d.code !== "competing_mx");
   if (hasOurMx(ctx.expected, ctx.records) || explained || quietMissing(ctx)) return specific;
   return [...specific, missingOrMismatched(ctx)];
@@ -29,6 +29,65 @@ export function mxDiagnoses(ctx: MxContext): Diagnosis[] {
 /** Our host is not published under its own name (so the record fails) — an alias or IP may be why. */
 function oursMissing(ctx: MxContext): boolean {
   return !mxRecords(ctx).some((r) => r.exchange === ours(ctx));
+}
+
+/**
+ * A null MX (`MX 0 .`, RFC 7505) says the domain accepts no mail: alone, senders bounce every
+ * message at once; beside other MX records (which it must never be), they may do the same.
+ */
+export function nullMx(ctx: MxContext): Diagnosis[] {
+  if (!hasNullMx(ctx.records)) return [];
+  const others = mxRecords(ctx).filter((r) => r.exchange !== "");
+  const add = `add an MX record with name ${quote(ctx.enterName)}, mail server ${quote(ours(ctx))} and preference ${ctx.expected.preference}`;
+  return [
+    {
+      code: "null_mx",
+      severity: "error",
+      message:
+        others.length === 0
+          ? `${ctx.name} has a null MX record (${quote("MX 0 .")}), which tells every sender that it accepts no mail: they bounce messages to it at once. Delete it, and ${add}.`
+          : `${ctx.name} has a null MX record (${quote("MX 0 .")}) beside its other MX records. A null MX says the domain accepts no mail and must stand alone, so senders may bounce messages to it. Delete the null MX record${hasOurMx(ctx.expected, ctx.records) ? "" : `, and ${add}`}.`,
+      details: { others: others.length },
+    },
+  ];
+}
+
+/**
+ * Our host with the zone's name added to its end (`inbound-1.example.acme.com`): what a DNS host
+ * does with a name entered without the final dot where it expects one.
+ */
+export function suffixedTargets(ctx: MxContext): Diagnosis[] {
+  const host = ours(ctx);
+  return mxRecords(ctx).flatMap((r) => {
+    const zone = zonesOf(ctx).find((z) => r.exchange === `${host}.${z}`);
+    if (!zone) return [];
+    return [
+      {
+        code: "mx_target_suffixed" as const,
+        severity: "error" as const,
+        message: `The MX record at ${ctx.name} points to ${r.exchange}: your DNS host added ${zone} to the end of the mail server's name. Change the mail server to ${quote(`${host}.`)}, with the final dot, so that it is taken as a whole name.`,
+        details: { exchange: r.exchange, expected: host, zone },
+      },
+    ];
+  });
+}
+
+/** An MX host whose name does not exist: senders skip it (after a lookup), so it only delays mail. */
+export function missingHosts(ctx: MxContext): Diagnosis[] {
+  const host = ours(ctx);
+  return mxRecords(ctx)
+    .filter((r) => r.exchange !== "" && r.exchange !== host && !isIpLiteral(r.exchange) && mxTargetMissing(r.exchange, ctx.evidence))
+    .filter((r) => !zonesOf(ctx).some((zone) => r.exchange === `${host}.${zone}`))
+    .map((r) => ({
+      code: "mx_target_missing" as const,
+      severity: "warning" as const,
+      message: `The MX host ${r.exchange} (preference ${r.preference}) at ${ctx.name} does not exist in DNS, so senders skip it and try the next one; it only delays mail. Delete that MX record.`,
+      details: { exchange: r.exchange, preference: r.preference },
+    }));
+}
+
+function zonesOf(ctx: MxContext): string[] {
+  return [normalizeName(ctx.relativeTo), normalizeName(ctx.name)].filter((zone) => zone !== "");
 }
 
 /** An MX exchange that is an IP literal: senders skip it (an MX must name a host). */
@@ -52,7 +111,10 @@ export function ipTargets(ctx: MxContext): Diagnosis[] {
  */
 export function aliasTargets(ctx: MxContext): Diagnosis[] {
   const out: Diagnosis[] = [];
+  // A foreign host that competes with ours is to be removed (competing_mx), not pointed at directly.
+  const competing = new Set(competingMx(ctx.expected, ctx.records, ctx.evidence).competitors.map((r) => r.exchange));
   for (const r of mxRecords(ctx)) {
+    if (competing.has(r.exchange)) continue;
     const target = ctx.evidence.mxTargets.get(r.exchange);
     // The alias is the problem whether or not its target resolves.
     if (!target || !(target.kind === "answer" || target.kind === "nxdomain" || target.kind === "nodata") || target.chain.length === 0) continue;

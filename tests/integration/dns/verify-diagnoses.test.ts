@@ -21,6 +21,8 @@ const startWorld = dnsWorlds();
 /** Records as an admin's DNS host serves them, for the scenarios that need several at once. */
 const txt = (name: string, data: string): FixtureRecord => ({ name, type: "TXT", data });
 const cname = (name: string, target: string): FixtureRecord => ({ name, type: "CNAME", data: target });
+/** A mail host that exists (senders would deliver to it). */
+const host = (name: string): FixtureRecord => ({ name, type: "A", data: "192.0.2.26" });
 
 async function check(
   records: FixtureRecord[],
@@ -182,7 +184,7 @@ describe("MX", () => {
   });
 
   it("competing_mx: another host with a better preference than our best fails inbound", async () => {
-    const report = await check([publishAcme.mx("old-mx.acme.com", 5), publishAcme.mx(), publishAcme.mx("mx2.inbound.example.net", 20)], [mx1, mx2]);
+    const report = await check([publishAcme.mx("old-mx.acme.com", 5), host("old-mx.acme.com"), publishAcme.mx(), publishAcme.mx("mx2.inbound.example.net", 20)], [mx1, mx2]);
     const [c1, c2] = report.checks;
     expect(c1?.verdict).toBe("failed");
     expect(c2?.verdict).toBe("failed");
@@ -197,7 +199,7 @@ describe("MX", () => {
   });
 
   it("competing_mx: an equal preference shares the mail, so inbound fails too", async () => {
-    const c = first(await check([publishAcme.mx(), publishAcme.mx("mail.acme.com", 10)], [mx1]));
+    const c = first(await check([publishAcme.mx(), publishAcme.mx("mail.acme.com", 10), host("mail.acme.com")], [mx1]));
     expect(c.verdict).toBe("failed");
     expect(diagnosis(c, "competing_mx").message).toMatch(/MX mail\.acme\.com with preference 10, equal to 10 for our host mx1\.inbound\.example\.net: some mail goes there instead of to us/);
   });
@@ -206,6 +208,37 @@ describe("MX", () => {
     const report = await check([publishAcme.mx(), publishAcme.mx("backup.acme.com", 15), publishAcme.mx("mx2.inbound.example.net", 20)], [mx1, mx2]);
     expect(report.checks.map((c) => c.verdict)).toEqual(["verified", "verified"]);
     expect(report.checks.flatMap((c) => c.diagnoses.map((d) => d.code))).not.toContain("competing_mx");
+  });
+
+  it("null_mx alone: senders bounce at once; the fix is to delete it and add ours", async () => {
+    const c = first(await check([publishAcme.mx(".", 0)], [mx1]));
+    expectFailedWith(c, "null_mx", expect.stringMatching(/has a null MX record \(`MX 0 \.`\), which tells every sender that it accepts no mail.*Delete it, and add an MX record with name `@`, mail server `mx1\.inbound\.example\.net` and preference 10/));
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["null_mx"]);
+  });
+
+  it("null_mx beside ours fails: it must stand alone; delete it, not re-prioritise it", async () => {
+    const c = first(await check([publishAcme.mx(), publishAcme.mx(".", 0)], [mx1]));
+    expectFailedWith(c, "null_mx", expect.stringMatching(/beside its other MX records.*must stand alone.*Delete the null MX record\.$/));
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["null_mx"]);
+  });
+
+  it("mx_target_suffixed: our host with the zone added to its end, and the fix names the final dot", async () => {
+    const c = first(await check([publishAcme.mx("mx1.inbound.example.net.acme.com", 10)], [mx1]));
+    expectFailedWith(c, "mx_target_suffixed", expect.stringMatching(/points to mx1\.inbound\.example\.net\.acme\.com: your DNS host added acme\.com to the end.*`mx1\.inbound\.example\.net\.`, with the final dot/));
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["mx_target_suffixed"]);
+  });
+
+  it("mx_target_missing: a better MX host that does not exist takes no mail: a warning, and ours verifies", async () => {
+    const c = first(await check([publishAcme.mx(), publishAcme.mx("ghost.acme.com", 5)], [mx1]));
+    expect(c.verdict).toBe("verified");
+    expect(diagnosis(c, "mx_target_missing")).toMatchObject({ severity: "warning", message: expect.stringMatching(/ghost\.acme\.com \(preference 5\) at acme\.com does not exist in DNS, so senders skip it/) });
+    expect(c.diagnoses.map((d) => d.code)).not.toContain("competing_mx");
+  });
+
+  it("a better MX that is an alias of a foreign host: remove it (competing_mx), never 'point it directly' there", async () => {
+    const c = first(await check([publishAcme.mx(), publishAcme.mx("alias.acme.com", 5), cname("alias.acme.com", "relay.example.net"), host("relay.example.net")], [mx1]));
+    expectFailedWith(c, "competing_mx", expect.stringMatching(/alias\.acme\.com with preference 5.*Remove it/));
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["competing_mx"]);
   });
 
   it("a wrong preference fails and says which one was found", async () => {
