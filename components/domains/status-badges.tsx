@@ -59,7 +59,7 @@ export type { RecordState };
 const STATUSES: Record<DomainView["status"], { label: string; tone: "success" | "danger" | "warning" | "neutral" | "info"; Icon: typeof CheckCircle2; hint: string }> = {
   pending: { label: "Pending", tone: "info", Icon: Clock, hint: "Waiting for the ownership and MX records" },
   verified: { label: "Verified", tone: "success", Icon: CheckCircle2, hint: "Mail for this domain is routed" },
-  grace: { label: "Record missing", tone: "warning", Icon: AlertTriangle, hint: "A record disappeared; mail is still routed while we check again" },
+  grace: { label: "Record changed", tone: "warning", Icon: AlertTriangle, hint: "A required record stopped checking out; the domain is still routed while we check again" },
   degraded: { label: "Degraded", tone: "danger", Icon: XCircle, hint: "A required record has been missing for hours" },
   failed: { label: "Verification gave up", tone: "danger", Icon: XCircle, hint: "The records were not found within 72 hours" },
 };

@@ -13,7 +13,7 @@ import { LocalTime, RelativeTime } from "@/components/ui/local-time";
 import { TextList } from "@/components/ui/text-list";
 import { WrappableName } from "@/components/ui/wrappable-name";
 import type { ActionResult } from "@/lib/actions/result";
-import { DOMAIN_WIDE_CODES, groupStates, matchingMx, recordState, type RecordState } from "@/lib/domains/record-status";
+import { DOMAIN_WIDE_CODES, groupStates, mailDiversion, matchingMx, recordState, type MailDiversion, type RecordState } from "@/lib/domains/record-status";
 import type { DnsProblem, DomainView, RecordView } from "@/lib/domains/types";
 
 import { DomainStatusBadge, GROUP_LABELS, StateBadge } from "./status-badges";
@@ -152,17 +152,51 @@ export function DnsProblemBanner({ problem }: { problem: DnsProblem }) {
   );
 }
 
-/** A verified domain missing a record: mail still flows, until when, and what happens then. */
-export function GraceNotice({ graceEndsAt }: { graceEndsAt: string }) {
+const GRACE_TITLES = {
+  refused: "Senders are refusing mail to this domain now",
+  elsewhere: "Mail to this domain is not reaching us now",
+  unrouted: "Mail to this domain is not reaching us now",
+  none: "A required record is missing: mail is still routed for now",
+} as const;
+
+/**
+ * A verified domain whose records stopped checking out: until when it is routed anyway, and what
+ * happens then. When the MX records send mail elsewhere (or refuse it), it says so: the grace
+ * period keeps the routes, not the mail.
+ */
+export function GraceNotice({ graceEndsAt, diversion }: { graceEndsAt: string; diversion: MailDiversion | null }) {
+  const deadline = (
+    <>
+      <strong>
+        <RelativeTime iso={graceEndsAt} expect="future" />
+      </strong>{" "}
+      (<LocalTime value={graceEndsAt} />)
+    </>
+  );
   return (
-    <Alert tone="warning" title="A required record is missing: mail is still routed for now" className="mt-4">
-      <p data-testid="grace-notice">
-        Mail to this domain keeps flowing as usual. If the record is still missing{" "}
-        <strong>
-          <RelativeTime iso={graceEndsAt} expect="future" />
-        </strong>{" "}
-        (<LocalTime value={graceEndsAt} />), the domain becomes degraded: its routes show
-        an error and senders may stop finding our servers through its MX records. Restore the record below to avoid it.
+    <Alert tone={diversion ? "danger" : "warning"} title={GRACE_TITLES[diversion ?? "none"]} className="mt-4">
+      <p data-testid="grace-notice" data-diversion={diversion ?? "none"}>
+        {diversion === "refused" ? (
+          <>
+            A null MX record tells every sender that the domain accepts no mail, so they bounce messages to it at once. Delete it as shown below. If
+            the MX records are still wrong {deadline}, the domain becomes degraded and its routes show an error.
+          </>
+        ) : diversion === "elsewhere" ? (
+          <>
+            Its MX records send mail to another host instead of ours, so messages do not reach your queues. Correct them as shown below. If they
+            are still wrong {deadline}, the domain becomes degraded and its routes show an error.
+          </>
+        ) : diversion === "unrouted" ? (
+          <>
+            Its MX record for our servers is no longer published, so senders stop delivering its mail to us. Republish it as shown below. If it is
+            still missing {deadline}, the domain becomes degraded and its routes show an error.
+          </>
+        ) : (
+          <>
+            Mail to this domain keeps flowing as usual. If the record is still missing {deadline}, the domain becomes degraded: its routes show an
+            error and senders may stop finding our servers through its MX records. Restore the record below to avoid it.
+          </>
+        )}
       </p>
     </Alert>
   );
@@ -177,7 +211,7 @@ export function RecordChecks({ view, checking = false }: { view: DomainView; che
   return (
     <>
       {view.dnsProblem ? <DnsProblemBanner problem={view.dnsProblem} /> : null}
-      {view.status === "grace" && view.graceEndsAt ? <GraceNotice graceEndsAt={view.graceEndsAt} /> : null}
+      {view.status === "grace" && view.graceEndsAt ? <GraceNotice graceEndsAt={view.graceEndsAt} diversion={mailDiversion(view.records)} /> : null}
       <div className="flex flex-wrap gap-3 py-4 text-sm" aria-label="Summary">
         {(["ownership", "inbound", "sending"] as const).map((group) => (
           <span key={group} className="flex items-center gap-2" data-group={group} data-verdict={view.groups[group]}>

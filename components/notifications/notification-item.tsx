@@ -8,7 +8,7 @@ import type { NotificationItem as Item } from "@/lib/notifications/types";
 const KIND_STYLE: Record<string, { icon: LucideIcon; tone: string; label: string }> = {
   "domain.verified": { icon: CheckCircle2, tone: "text-emerald-600", label: "Verified" },
   "domain.recovered": { icon: RotateCcw, tone: "text-emerald-600", label: "Recovered" },
-  "domain.grace": { icon: AlertTriangle, tone: "text-amber-600", label: "Record missing" },
+  "domain.grace": { icon: AlertTriangle, tone: "text-amber-600", label: "Record changed" },
   "domain.degraded": { icon: XCircle, tone: "text-red-600", label: "Degraded" },
   "domain.failed": { icon: XCircle, tone: "text-red-600", label: "Verification gave up" },
 };

@@ -48,6 +48,25 @@ export function matchingMx(record: Pick<RecordView, "value" | "found">): string 
   return record.found.find((entry) => sameHost(entry.split(/\s+/)[1] ?? "", record.value)) ?? null;
 }
 
+/**
+ * Whether senders' mail reaches us, read from the last check's MX records: "refused" when a null
+ * MX tells senders the domain takes no mail, "elsewhere" when another host takes it before ours
+ * (or instead of ours), "unrouted" when no MX record is left at all, null when mail still reaches
+ * us (or DNS gave no definite answer). The grace period keeps routes working on our side; it
+ * cannot bring this mail back.
+ */
+export type MailDiversion = "refused" | "elsewhere" | "unrouted";
+
+export function mailDiversion(records: readonly Pick<RecordView, "kind" | "value" | "found" | "verdict" | "diagnoses">[]): MailDiversion | null {
+  const mx = records.filter((record) => record.kind === "mx");
+  if (mx.length === 0 || mx.some((record) => record.verdict !== "verified" && record.verdict !== "failed")) return null;
+  const codes = new Set(mx.flatMap((record) => record.diagnoses.map((diagnosis) => diagnosis.code)));
+  if (codes.has("null_mx")) return "refused";
+  if (codes.has("competing_mx")) return "elsewhere";
+  if (mx.some((record) => matchingMx(record) !== null)) return null;
+  return mx.some((record) => record.found.length > 0) ? "elsewhere" : "unrouted";
+}
+
 /** True when what was found at the name is this kind of record with another value (not merely other records there). */
 function foundSomethingOfItsKind(record: StateInput): boolean {
   switch (record.kind) {

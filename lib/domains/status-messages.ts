@@ -1,3 +1,4 @@
+import type { MailDiversion } from "./record-status";
 import type { StatusEvent } from "./status";
 
 /** What admins read in the bell, the notifications page and webhook payloads' `message`. Pure. */
@@ -15,6 +16,8 @@ export interface EventContext {
   gracePeriodMs: number;
   graceIntervalMs: number;
   pendingTimeoutMs: number;
+  /** Where senders' mail goes now, when not to us (record-status.ts › mailDiversion). */
+  diversion?: MailDiversion | null;
 }
 
 const RECORD_LABELS: Record<string, string> = {
@@ -51,6 +54,30 @@ export function describeDomainEvent(event: StatusEvent, context: EventContext): 
         body: `Its ownership and MX records check out, so email to ${domain} can be routed. We keep re-checking it in the background.`,
       };
     case "grace":
+      if (context.diversion === "refused") {
+        return {
+          title: `Mail to ${domain} is being refused`,
+          body:
+            `Its MX records now include a null MX, which tells every sender that ${domain} accepts no mail: they bounce messages to it at once. ` +
+            `Delete it as the domain's page shows; if the MX records are still wrong after ${describeDuration(context.gracePeriodMs)}, the domain is marked degraded.`,
+        };
+      }
+      if (context.diversion === "elsewhere") {
+        return {
+          title: `Mail to ${domain} is not reaching us`,
+          body:
+            `Its MX records now send mail to another host instead of ours, so messages do not reach your queues. ` +
+            `Correct them as the domain's page shows; if they are still wrong after ${describeDuration(context.gracePeriodMs)}, the domain is marked degraded.`,
+        };
+      }
+      if (context.diversion === "unrouted") {
+        return {
+          title: `A record is missing on ${domain}`,
+          body:
+            `The authoritative DNS servers no longer serve ${listRecords(context.missing)}. Without an MX record for our servers, senders no longer deliver mail for ${domain} to us. ` +
+            `Republish it as the domain's page shows; if it is still missing after ${describeDuration(context.gracePeriodMs)}, the domain is marked degraded.`,
+        };
+      }
       return {
         title: `A record is missing on ${domain}`,
         body:

@@ -15,6 +15,7 @@ import { isUuid } from "@/lib/validation/uuid";
 import { nextCheckAt, type MonitoringSettings } from "./check-schedule";
 import { expectedFromStored, type StoredRecord } from "./expected-records";
 import { enqueueAfterCheck } from "./follow-ups";
+import { mailDiversion } from "./record-status";
 import { nextDomainState, type DomainState, type DomainStatus, type StatusEvent, type StatusPolicy } from "./status";
 
 export type CheckTrigger = "manual" | "wizard" | "scheduled" | "cli";
@@ -341,6 +342,15 @@ async function announceStatusChange(
     gracePeriodMs: policy.graceHours * 3_600_000,
     graceIntervalMs: settings.schedule.graceEveryMs,
     pendingTimeoutMs: policy.pendingTimeoutHours * 3_600_000,
+    diversion: mailDiversion(
+      report.checks.map((check) => ({
+        kind: check.expected.kind,
+        value: check.expected.kind === "mx" ? check.expected.exchange : check.expected.name,
+        found: check.found,
+        verdict: check.verdict,
+        diagnoses: check.diagnoses,
+      })),
+    ),
   });
   await createNotification(tx, { organizationId: current.organizationId, domainId, kind: `domain.${event}`, ...message, createdAt: now });
   const delivery = await queueWebhookEvent(tx, {

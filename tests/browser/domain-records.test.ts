@@ -122,6 +122,17 @@ describeInBrowser("domain records: states, DNS problems, hand-off and share link
     expect(await narrow.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await screenshot(narrow.page, "domain-grace-390");
     await narrow.context.close();
+
+    // Another host now takes the mail first: the notice no longer says that mail flows.
+    world.publish(
+      { name: "gone.records.test", type: "MX", data: { preference: 5, exchange: "old-mx.gone.records.test" } },
+      { name: "old-mx.gone.records.test", type: "A", data: "192.0.2.26" },
+    );
+    await page.getByRole("button", { name: "Check now" }).click();
+    await expect.poll(() => notice.getAttribute("data-diversion"), { timeout: 30_000 }).toBe("elsewhere");
+    expect(await notice.textContent()).toContain("send mail to another host instead of ours");
+    expect(await notice.textContent()).not.toContain("keeps flowing");
+    await screenshot(page, "domain-grace-elsewhere-1280");
     await context.close();
   }, 180_000);
 

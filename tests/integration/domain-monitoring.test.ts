@@ -207,6 +207,9 @@ describe("a verified domain", () => {
     const grace = await db.notification.findFirstOrThrow({ where: { domainId: domain.id, kind: "domain.grace" } });
     expect(grace.body).toContain(`MX record at ${mx.name}`);
     expect(grace.body).toContain("after 6 hours");
+    // Without our MX record senders stop delivering to us: the message must not say mail flows.
+    expect(grace.body).toContain("senders no longer deliver mail for life.acme.test to us");
+    expect(grace.body).not.toContain("keeps flowing");
 
     clock = at(12 * HOUR + 15 * MINUTE);
     expect(await check(domain.id)).toMatchObject({ status: "grace", event: null });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 
+import type { DiagnosisCode } from "@/lib/dns";
+import { mailDiversion } from "@/lib/domains/record-status";
 import { describeDomainEvent, describeDuration } from "@/lib/domains/status-messages";
+import type { RecordVerdict } from "@/lib/domains/types";
 
 const context = {
   domain: "help.acme.com",
@@ -26,6 +29,39 @@ describe("what admins are told", () => {
     expect(describeDomainEvent("failed", context).body).toContain("within 72 hours");
     expect(describeDomainEvent("verified", context).title).toBe("help.acme.com is verified");
     expect(describeDomainEvent("recovered", context).title).toBe("help.acme.com has recovered");
+  });
+
+  it("does not promise that mail flows when the MX records send it elsewhere or refuse it", () => {
+    const elsewhere = describeDomainEvent("grace", { ...context, diversion: "elsewhere" });
+    expect(elsewhere.title).toBe("Mail to help.acme.com is not reaching us");
+    expect(elsewhere.body).toMatch(/^Its MX records now send mail to another host instead of ours.*after 6 hours, the domain is marked degraded\.$/);
+    const refused = describeDomainEvent("grace", { ...context, diversion: "refused" });
+    expect(refused.title).toBe("Mail to help.acme.com is being refused");
+    expect(refused.body).toMatch(/null MX.*bounce messages to it at once/);
+    const unrouted = describeDomainEvent("grace", { ...context, diversion: "unrouted" });
+    expect(unrouted.body).toContain("no longer serve the MX record at help.acme.com and ownership TXT record at _email-routing.help.acme.com");
+    expect(unrouted.body).toContain("senders no longer deliver mail for help.acme.com to us");
+    for (const message of [elsewhere, refused, unrouted]) expect(message.body).not.toContain("keeps flowing");
+  });
+
+  it("reads from the MX records whether mail reaches us", () => {
+    const mx = (found: string[], codes: DiagnosisCode[] = [], verdict: RecordVerdict = "failed") => ({
+      kind: "mx" as const,
+      value: "inbound-1.platform.test",
+      found,
+      verdict,
+      diagnoses: codes.map((code) => ({ code, severity: "error" as const, message: "" })),
+    });
+    expect(mailDiversion([mx(["10 inbound-1.platform.test"], [], "verified")])).toBeNull();
+    // Our host with another preference still takes the mail.
+    expect(mailDiversion([mx(["20 inbound-1.platform.test"], ["mx_preference_mismatch"])])).toBeNull();
+    expect(mailDiversion([mx(["10 inbound-1.platform.test", "5 old.acme.com"], ["competing_mx"])])).toBe("elsewhere");
+    expect(mailDiversion([mx(["10 mail.other.example"], ["value_mismatch"])])).toBe("elsewhere");
+    expect(mailDiversion([mx([], ["record_missing"])])).toBe("unrouted");
+    expect(mailDiversion([mx(["0 ."], ["null_mx"])])).toBe("refused");
+    // No definite answer: nothing is claimed.
+    expect(mailDiversion([mx([], ["nameserver_error"], "temporary_failure")])).toBeNull();
+    expect(mailDiversion([])).toBeNull();
   });
 
   it("writes durations the way people say them", () => {
