@@ -7,17 +7,17 @@ export const webhookUrlSchema = plainText()
   .trim()
   .min(1, { message: "Enter the URL that should receive events." })
   .max(2000, { message: "The URL is longer than 2,000 characters." })
-  .refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === "https:" || url.protocol === "http:";
-      } catch {
-        return false;
-      }
-    },
-    { message: "Enter a full URL, such as https://hooks.example.com/email-routing." },
-  );
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "Enter a full URL, such as https://hooks.example.com/email-routing." });
+      return;
+    }
+    // A full URL with another scheme (ftp:, mailto:) is refused for its scheme, not as "not a URL".
+    if (url.protocol !== "https:" && url.protocol !== "http:") ctx.addIssue({ code: "custom", message: `The URL must start with https:// (this one starts with ${url.protocol}).` });
+  });
 
 export const saveWebhookSchema = z.object({
   url: webhookUrlSchema,

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 
 import { describe, expect, it } from "vitest";
 
+import { webhookUrlSchema } from "@/lib/notifications/schemas";
 import { checkWebhookUrl, refusalFor } from "@/lib/notifications/webhooks/address-guard";
 import { retryDelayMs } from "@/lib/notifications/webhooks/deliveries";
 import { generateWebhookSecret, signatureHeader, verifySignature } from "@/lib/notifications/webhooks/signature";
@@ -55,6 +56,13 @@ describe("webhook targets", () => {
     expect(checkWebhookUrl("ftp://hooks.example.com", production)).toMatchObject({ ok: false });
     expect(checkWebhookUrl("not a url", production)).toMatchObject({ ok: false, reason: expect.stringContaining("full URL") });
     expect(checkWebhookUrl("https://user:pass@hooks.example.com/", production)).toMatchObject({ ok: false, reason: expect.stringContaining("password") });
+  });
+
+  it("tells the form why a full URL of another scheme is refused, and a non-URL apart from it", () => {
+    const message = (url: string) => webhookUrlSchema.safeParse(url).error?.issues[0]?.message;
+    expect(message("ftp://example.com/x")).toBe("The URL must start with https:// (this one starts with ftp:).");
+    expect(message("hooks.example.com/x")).toBe("Enter a full URL, such as https://hooks.example.com/email-routing.");
+    expect(message("https://hooks.example.com/x")).toBeUndefined();
   });
 });
 
