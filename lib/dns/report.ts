@@ -34,7 +34,9 @@ export type DiagnosisCode =
   // MX records senders read otherwise than the admin meant.
   | "null_mx"
   | "mx_target_suffixed"
-  | "mx_target_missing";
+  | "mx_target_missing"
+  // Added with DKIM key record tags (RFC 6376 §3.6.1).
+  | "dkim_key_tag";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

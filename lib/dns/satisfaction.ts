@@ -4,7 +4,7 @@ import type { ExpectedRecord } from "./expected";
 import { isIpLiteral, normalizeName, sameName } from "./names";
 import type { SpfIncludePlacement } from "./spf";
 import { isSpfRecord, locateSpfInclude, SPF_LOOKUP_LIMIT, spfIncludeAfterAll, spfIncludes } from "./spf";
-import { dkimPublicKey, isDkimRecord, isDmarcRecord } from "./txt";
+import { dkimPublicKey, dkimRecordUsable, isDmarcRecord } from "./txt";
 import type { DnsRecord, RecordOf } from "./types";
 
 /**
@@ -34,9 +34,10 @@ export function valueSatisfies(expected: ExpectedRecord, value: string, evidence
   return recordsSatisfy(expected, [{ type: "TXT", name: "", ttl: 0, strings: [value], value }], evidence);
 }
 
+/** A record with our key that receivers use for our signatures (its tags neither hide the key nor mark mail unsigned). */
 function dkimKeyPublished(expectedValue: string, values: readonly string[]): boolean {
   const key = dkimPublicKey(expectedValue);
-  return key !== null && values.some((v) => isDkimRecord(v) && dkimPublicKey(v) === key);
+  return key !== null && values.some((v) => dkimPublicKey(v) === key && dkimRecordUsable(v, expectedValue));
 }
 
 export interface SpfAssessment {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dkimPublicKey, findConcatenation, hasLiteralQuotes, isDkimRecord, isDmarcRecord, joinTxtStrings, stripLiteralQuotes, toTxtValue } from "./txt";
+import { dkimPublicKey, dkimRecordUsable, dkimTagProblems, findConcatenation, hasLiteralQuotes, isDkimRecord, isDmarcRecord, joinTxtStrings, stripLiteralQuotes, toTxtValue } from "./txt";
 
 describe("TXT values", () => {
   it("joins the strings of one record without separator, keeping the raw strings", () => {
@@ -35,5 +35,19 @@ describe("DKIM and DMARC values", () => {
     expect(isDmarcRecord("v=DMARC1; p=none")).toBe(true);
     expect(isDmarcRecord("v=DMARC1")).toBe(true);
     expect(isDmarcRecord("v=spf1 -all")).toBe(false);
+  });
+
+  it("names the DKIM key tags that keep receivers from using our rsa-sha256 key", () => {
+    const expected = "v=DKIM1; k=rsa; p=KEY";
+    const kinds = (published: string) => dkimTagProblems(published, expected).map((p) => `${p.kind}:${p.tag}=${p.value}:${p.effect}`);
+    expect(kinds("v=DKIM1; h=sha1; k=rsa; p=KEY")).toEqual(["hash:h=sha1:ignored"]);
+    expect(kinds("v=DKIM1; s=tlsrpt; p=KEY")).toEqual(["service:s=tlsrpt:ignored"]);
+    expect(kinds("v=DKIM1; k=ed25519; p=KEY")).toEqual(["key_type:k=ed25519:ignored"]);
+    expect(kinds("v=DKIM1; p=KEY; p=OTHER")).toEqual(["repeated_tag:p=KEY, OTHER:ignored"]);
+    expect(kinds("v=DKIM1; t=s:y; p=KEY")).toEqual(["testing:t=s:y:unsigned"]);
+    expect(kinds("k=rsa; v=DKIM1; p=KEY")).toEqual(["version_not_first:v=DKIM1:strict"]);
+    expect(kinds("v=DKIM1; h=sha1:sha256; s=email:tlsrpt; t=s; p=KEY")).toEqual([]);
+    expect(dkimRecordUsable("k=rsa; v=DKIM1; p=KEY", expected)).toBe(true);
+    expect(dkimRecordUsable("v=DKIM1; t=y; p=KEY", expected)).toBe(false);
   });
 });

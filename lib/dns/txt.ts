@@ -53,16 +53,19 @@ export function findConcatenation(target: string, pieces: readonly string[]): nu
   return search(0) ? order : null;
 }
 
-/** DKIM tag list (RFC 6376 §3.2): `tag=value` separated by `;`, whitespace around and inside values folded away. */
+/** The tags of a tag list (RFC 6376 §3.2) in written order, repeats kept: `tag=value` separated by `;`, whitespace folded away. */
+function tagEntries(value: string): Array<[string, string]> {
+  return value.split(";").flatMap((part): Array<[string, string]> => {
+    const eq = part.indexOf("=");
+    const tag = eq < 0 ? "" : part.slice(0, eq).trim().toLowerCase();
+    return tag === "" ? [] : [[tag, part.slice(eq + 1).replace(/\s+/g, "")]];
+  });
+}
+
+/** DKIM tag list (RFC 6376 §3.2): each tag's first value. */
 export function parseTagList(value: string): Map<string, string> {
   const tags = new Map<string, string>();
-  for (const part of value.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq < 0) continue;
-    const tag = part.slice(0, eq).trim().toLowerCase();
-    if (tag === "" || tags.has(tag)) continue;
-    tags.set(tag, part.slice(eq + 1).replace(/\s+/g, ""));
-  }
+  for (const [tag, tagValue] of tagEntries(value)) if (!tags.has(tag)) tags.set(tag, tagValue);
   return tags;
 }
 
@@ -76,6 +79,49 @@ export function isDkimRecord(value: string): boolean {
   const tags = parseTagList(value);
   const version = tags.get("v");
   return tags.has("p") && (version === undefined || version === "DKIM1");
+}
+
+/**
+ * A tag of a DKIM key record that changes what receivers do with it (RFC 6376 §3.6.1, §3.2).
+ * `ignored`: verifiers ignore the record, or the key in it, and fail our signatures; `unsigned`:
+ * they verify but treat the mail as unsigned; `strict`: only strict verifiers discard the record.
+ */
+export interface DkimTagProblem {
+  kind: "hash" | "service" | "key_type" | "repeated_tag" | "testing" | "version_not_first";
+  effect: "ignored" | "unsigned" | "strict";
+  tag: string;
+  value: string;
+}
+
+/** We sign rsa-sha256 (lib/domains/dkim/sign.ts): the one hash a key record must allow. */
+const SIGNING_HASH = "sha256";
+
+/**
+ * What receivers make of the tags of a DKIM key record published for `expected` (the value we
+ * asked for, which says the key type): each tag that makes them ignore the key, treat our mail as
+ * unsigned, or that strict ones reject. Empty for a record they use as we intend.
+ */
+export function dkimTagProblems(published: string, expected: string): DkimTagProblem[] {
+  const entries = tagEntries(published);
+  const tags = parseTagList(published);
+  const list = (tag: string) => (tags.get(tag) ?? "").toLowerCase().split(":");
+  const problems: DkimTagProblem[] = [];
+  const repeated = [...new Set(entries.map(([tag]) => tag).filter((tag, i, all) => all.indexOf(tag) !== i))];
+  for (const tag of repeated) problems.push({ kind: "repeated_tag", effect: "ignored", tag, value: entries.filter(([t]) => t === tag).map(([, v]) => v).join(", ") });
+  const hash = tags.get("h");
+  if (hash !== undefined && !list("h").includes(SIGNING_HASH)) problems.push({ kind: "hash", effect: "ignored", tag: "h", value: hash });
+  const service = tags.get("s");
+  if (service !== undefined && !list("s").some((s) => s === "email" || s === "*")) problems.push({ kind: "service", effect: "ignored", tag: "s", value: service });
+  const keyType = tags.get("k") ?? "rsa";
+  if (keyType.toLowerCase() !== (parseTagList(expected).get("k") ?? "rsa").toLowerCase()) problems.push({ kind: "key_type", effect: "ignored", tag: "k", value: keyType });
+  if (list("t").includes("y")) problems.push({ kind: "testing", effect: "unsigned", tag: "t", value: tags.get("t") ?? "" });
+  if (tags.has("v") && entries[0]?.[0] !== "v") problems.push({ kind: "version_not_first", effect: "strict", tag: "v", value: tags.get("v") ?? "" });
+  return problems;
+}
+
+/** Receivers use the key of this DKIM record for our signatures, and count mail signed with it as signed. */
+export function dkimRecordUsable(published: string, expected: string): boolean {
+  return isDkimRecord(published) && dkimTagProblems(published, expected).every((problem) => problem.effect === "strict");
 }
 
 export function isDmarcRecord(value: string): boolean {

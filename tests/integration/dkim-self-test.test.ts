@@ -130,13 +130,14 @@ describe("the DKIM self-test", () => {
     expect(checked.groups.sending).toBe("temporary_failure");
   });
 
-  it("keeps 'Sending ready' back while the self-test fails, even when the record's text looks right, and grants it once fixed", async () => {
+  it("keeps 'Sending ready' back while the record declares another key type, and grants it once fixed", async () => {
     const domain = await register("looks-right.acme.test");
-    // The same p= as expected, but declared an Ed25519 key: the DNS engine compares the key, receivers reject it.
+    // The same p= as expected, but declared an Ed25519 key: receivers reject it, and the record check and the self-test both say so.
     const { dkimName, dkimValue } = await publish(domain, expectedValue(domain).replace("k=rsa", "k=ed25519"));
     const checked = await checkNow(domain.id);
     expect(checked.status).toBe("verified");
-    expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { dnsVerdict: "verified", selfTest: { outcome: "fail", code: "key_invalid" } } });
+    expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { dnsVerdict: "failed", selfTest: { outcome: "fail", code: "key_invalid" } } });
+    expect(dkimRecord(checked).diagnoses.map((d) => d.code)).toEqual(["dkim_key_tag"]);
     expect(checked.groups.sending).toBe("failed");
     expect(await db.domainCheck.findFirst({ where: { domainId: domain.id }, orderBy: { startedAt: "desc" } })).toMatchObject({ sending: "failed" });
 
@@ -145,6 +146,24 @@ describe("the DKIM self-test", () => {
     const fixed = await checkNow(domain.id);
     expect(dkimRecord(fixed)).toMatchObject({ verdict: "verified", dkim: { selfTest: { outcome: "pass" } } });
     expect(fixed.groups.sending).toBe("verified");
+  });
+
+  it("does not claim receivers accept our signatures when the record's tags make them ignore the key, though mailauth verifies it", async () => {
+    const domain = await register("hash-sha1.acme.test");
+    const { dkimName, dkimValue } = await publish(domain, expectedValue(domain).replace("k=rsa", "h=sha1; k=rsa"));
+    const { panel, domain: tested } = await selfTest(domain.id);
+    expect(panel.active!.selfTest).toMatchObject({ outcome: "fail", code: "key_ignored", detail: "h=sha1" });
+    expect(panel.active!.selfTest!.message).toMatch(/record \(h=sha1\) makes receivers ignore the key or treat our mail as unsigned, so they will not accept our signatures/);
+    expect(panel.active!.selfTest!.message).not.toMatch(/receivers will accept/);
+    expect(dkimRecord(tested)).toMatchObject({ verdict: "failed", diagnoses: [expect.objectContaining({ code: "dkim_key_tag", severity: "error" })] });
+    expect(tested.groups.sending).toBe("failed");
+
+    // The same in a full check, for testing mode.
+    world.unpublish(dkimName, "TXT");
+    world.publish({ name: dkimName, type: "TXT", data: dkimValue.replace("k=rsa", "k=rsa; t=y") });
+    const checked = await checkNow(domain.id);
+    expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { dnsVerdict: "failed", selfTest: { outcome: "fail", code: "key_ignored", detail: "t=y" } } });
+    expect(checked.groups.sending).toBe("failed");
   });
 
   it("withdraws 'Sending ready' at once, shown and stored, when the published key is replaced by another or truncated", async () => {

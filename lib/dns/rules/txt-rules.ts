@@ -6,6 +6,7 @@ import { dkimPublicKey, findConcatenation, hasLiteralQuotes, isDkimRecord, isDma
 import type { RecordOf } from "../types";
 import type { RecordContext } from "./context";
 import { quietMissing, quote, shorten } from "./context";
+import { dkimDiagnoses } from "./dkim-rules";
 import { spfDiagnoses } from "./spf-rules";
 
 export type TxtContext = RecordContext<Exclude<ExpectedRecord, { kind: "mx" }>>;
@@ -24,6 +25,7 @@ export function txtDiagnoses(ctx: TxtContext): Diagnosis[] {
     ...separateRecords(ctx),
     ...quotedValues(ctx),
     ...(ctx.expected.kind === "spf" ? spfDiagnoses({ ...ctx, expected: ctx.expected }) : []),
+    ...dkimDiagnoses(ctx),
     ...duplicateDmarc(ctx),
   ];
   const explained = specific.some((d) => d.severity === "error");

@@ -7,7 +7,7 @@ import type { RecordVerdict } from "@/lib/domains/types";
 import { openPrivateKey } from "./keys";
 import { runDkimSelfTest, selfTestOutcome, type SelfTestSettings, type SignedTestMessage } from "./self-test";
 import type { SelfTestCode, SelfTestOutcome } from "./types";
-import { dkimRecordVerdict, reconcileWithDns } from "./verdicts";
+import { agreeWithRecordCheck, dkimRecordVerdict, reconcileWithDns } from "./verdicts";
 
 /**
  * Self-tests of a domain's keys, each against its own record: shared by verification (every check
@@ -17,6 +17,8 @@ import { dkimRecordVerdict, reconcileWithDns } from "./verdicts";
 /** A key still published (or to be): the ones that have a record. */
 export const LIVE_KEY_STATES = ["pending", "active", "retiring"] as const;
 
+type DnsCheck = Pick<RecordCheck, "verdict" | "found" | "diagnoses">;
+
 export interface KeyUnderTest {
   recordId: string;
   key: { id: string; selector: string; publicKey: string; privateKeySealed: string | null; signed: SignedTestMessage | null };
@@ -24,7 +26,7 @@ export interface KeyUnderTest {
    * The DNS engine's check of the key's record (null before the first check). A check may still be
    * running: the self-test's own DNS question then goes out alongside the check's instead of after it.
    */
-  dns: Pick<RecordCheck, "verdict" | "found"> | null | PromiseLike<Pick<RecordCheck, "verdict" | "found"> | null>;
+  dns: DnsCheck | null | PromiseLike<DnsCheck | null>;
 }
 
 export interface KeyTestResult {
@@ -58,14 +60,14 @@ export async function selfTestKeys(domainName: string, targets: readonly KeyUnde
         settings,
       );
       const checked = await dns;
-      const code = reconcileWithDns(tested.code, tested.seen, checked);
+      const { code, detail } = agreeWithRecordCheck({ code: reconcileWithDns(tested.code, tested.seen, checked), detail: tested.detail }, checked);
       const outcome = selfTestOutcome(code);
       return {
         recordId,
         keyId: key.id,
         outcome,
         code,
-        detail: tested.detail,
+        detail,
         testedAt: tested.testedAt,
         recordVerdict: dkimRecordVerdict(checked?.verdict ?? "pending", { outcome }),
         signed: tested.signed,

@@ -57,6 +57,7 @@ const OUTCOMES: Record<SelfTestCode, SelfTestOutcome> = {
   key_revoked: "fail",
   key_invalid: "fail",
   key_weak: "fail",
+  key_ignored: "fail",
   // Not the admin's DNS: our own fault, or DNS that gave no answer.
   signature_invalid: "temporary_failure",
   dns_error: "temporary_failure",
@@ -77,6 +78,8 @@ export function describeSelfTest(code: SelfTestCode, recordName: string, detail:
       return `The record at ${recordName} has an empty p= tag, which revokes the key: receivers reject every signature made with it. Publish the value shown.`;
     case "key_invalid":
       return `The TXT record at ${recordName} is not a usable DKIM key${detail ? ` (${detail})` : ""}. Publish the value shown, exactly as it is.`;
+    case "key_ignored":
+      return `A signature made with this key verifies against the key at ${recordName}, but the record${detail ? ` (${detail})` : ""} makes receivers ignore the key or treat our mail as unsigned, so they will not accept our signatures. Change the record as its check says.`;
     case "key_weak":
       return `The key published at ${recordName} is shorter than 1024 bits, so receivers ignore it — and it is not this key. Publish the value shown.`;
     case "signature_invalid":

@@ -21,6 +21,11 @@ export type SelfTestCode =
   | "key_revoked"
   /** A TXT record is there, but it is not a usable DKIM key (syntax, version, key type). */
   | "key_invalid"
+  /**
+   * Our signature verifies against the record (mailauth is lenient about these tags), but the DNS
+   * check found tags that make receivers ignore the key or treat our mail as unsigned.
+   */
+  | "key_ignored"
   /** The published key is shorter than receivers accept. */
   | "key_weak"
   /** The signature did not verify with our own key either: a fault on our side. */

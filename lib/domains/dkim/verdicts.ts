@@ -1,3 +1,4 @@
+import type { Diagnosis, DiagnosisCode } from "@/lib/dns";
 import type { RecordVerdict } from "@/lib/domains/types";
 
 import type { SelfTestCode, SelfTestOutcome } from "./types";
@@ -41,6 +42,31 @@ export function reconcileWithDns(
   if (dns?.verdict !== "verified" || !STALE_ANSWERS.includes(code)) return code;
   if (seen === null) return code === "no_key" ? "not_yet_visible" : code;
   return dns.found.some((value) => compact(value) === compact(seen)) ? code : "not_yet_visible";
+}
+
+/**
+ * Diagnoses of the DNS engine's record check that mean receivers do not use the key for our
+ * signatures, whatever mailauth says: it does not enforce a key record's h=, s= or t= tags, so its
+ * pass there would tell the admin the opposite of the record's check on the same page.
+ */
+const IGNORED_BY_RECEIVERS: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>(["dkim_key_tag"]);
+
+/**
+ * A passing self-test joined with the record's check: `key_ignored`, with the tags to name, when
+ * the check failed the record for what receivers do with it; otherwise the self-test's own result.
+ */
+export function agreeWithRecordCheck(
+  tested: { code: SelfTestCode; detail: string | null },
+  dns: { verdict: RecordVerdict; diagnoses?: readonly Pick<Diagnosis, "code" | "severity" | "details">[] } | null,
+): { code: SelfTestCode; detail: string | null } {
+  if (tested.code !== "pass" || dns?.verdict !== "failed") return tested;
+  const reasons = (dns.diagnoses ?? []).filter((d) => d.severity === "error" && IGNORED_BY_RECEIVERS.has(d.code));
+  if (reasons.length === 0) return tested;
+  const tags = reasons.flatMap((d) => {
+    const details = d.details as { tag?: unknown; value?: unknown } | undefined;
+    return typeof details?.tag === "string" ? [`${details.tag}=${String(details.value ?? "")}`] : [];
+  });
+  return { code: "key_ignored", detail: tags.length > 0 ? [...new Set(tags)].join(", ") : null };
 }
 
 /**

@@ -143,6 +143,47 @@ describe("SPF", () => {
   });
 });
 
+describe("dkim_key_tag", () => {
+  const at = "inbound1._domainkey.acme.com";
+  const withKey = (tags: string) => txt(at, tags.replace("<key>", KEY));
+
+  it("fails our key when h= does not allow sha256, s= leaves out email, k= is another type or a tag repeats: receivers ignore the key", async () => {
+    for (const [record, tag, message] of [
+      ["v=DKIM1; h=sha1; k=rsa; p=<key>", "h", /has `h=sha1`, which does not allow sha256: we sign with rsa-sha256, so receivers ignore the key/],
+      ["v=DKIM1; k=rsa; s=tlsrpt; p=<key>", "s", /has `s=tlsrpt`, which includes neither email nor \*: receivers ignore the key for mail/],
+      ["v=DKIM1; k=ed25519; p=<key>", "k", /has `k=ed25519`, but the key in p= is of type rsa.*Change it to `k=rsa`/],
+      ["v=DKIM1; k=rsa; p=<key>; p=MIIBother", "p", /has the tag `p=` more than once .*receivers reject the whole record/],
+    ] as const) {
+      const c = first(await check([withKey(record)], [dkim]));
+      expectFailedWith(c, "dkim_key_tag", expect.stringMatching(message));
+      expect(diagnosis(c, "dkim_key_tag").details).toMatchObject({ tag });
+      // One problem, one message: no "different key" advice, no "it matches" note.
+      expect(c.diagnoses.map((d) => d.code)).toEqual(["dkim_key_tag"]);
+    }
+  });
+
+  it("fails testing mode (t=y): receivers treat signed mail as unsigned", async () => {
+    const c = first(await check([withKey("v=DKIM1; k=rsa; t=y; p=<key>")], [dkim]));
+    expectFailedWith(c, "dkim_key_tag", expect.stringMatching(/has `t=y` \(testing mode\): receivers treat mail we sign as unsigned.*Remove `t=y` when you are done testing/));
+    // t=s (strict subdomain matching) alone is harmless.
+    expect(first(await check([withKey("v=DKIM1; k=rsa; t=s; p=<key>")], [dkim])).verdict).toBe("verified");
+  });
+
+  it("warns when v= is not the first tag, which strict verifiers discard", async () => {
+    const c = first(await check([withKey("k=rsa; v=DKIM1; p=<key>")], [dkim]));
+    expect(c.verdict).toBe("verified");
+    expect(diagnosis(c, "dkim_key_tag")).toMatchObject({ severity: "warning", message: expect.stringMatching(/not as its first tag: strict receivers discard/) });
+  });
+
+  it("accepts the tags receivers use as we intend (h= with sha256, s=email or *)", async () => {
+    for (const record of ["v=DKIM1; h=sha1:sha256; k=rsa; p=<key>", "v=DKIM1; k=rsa; s=email; p=<key>", "v=DKIM1; s=*; p=<key>"]) {
+      const c = first(await check([withKey(record)], [dkim]));
+      expect(c.verdict, record).toBe("verified");
+      expect(c.diagnoses.map((d) => d.code), record).not.toContain("dkim_key_tag");
+    }
+  });
+});
+
 describe("cname_at_name", () => {
   it("names the CNAME target that hides the TXT record", async () => {
     const c = first(await check([{ name: "_inbound-verify.acme.com", type: "CNAME", data: "verify.provider.example" }], [ownership()]));
