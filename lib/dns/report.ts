@@ -36,7 +36,8 @@ export type DiagnosisCode =
   | "mx_target_suffixed"
   | "mx_target_missing"
   // Added with DKIM key record tags (RFC 6376 §3.6.1).
-  | "dkim_key_tag";
+  | "dkim_key_tag"
+  | "dkim_multiple_keys";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -4,7 +4,7 @@ import type { ExpectedRecord } from "./expected";
 import { isIpLiteral, normalizeName, sameName } from "./names";
 import type { SpfIncludePlacement } from "./spf";
 import { isSpfRecord, locateSpfInclude, SPF_LOOKUP_LIMIT, spfIncludeAfterAll, spfIncludes } from "./spf";
-import { dkimPublicKey, dkimRecordUsable, isDmarcRecord } from "./txt";
+import { dkimPublicKey, dkimRecordUsable, isDkimRecord, isDmarcRecord } from "./txt";
 import type { DnsRecord, RecordOf } from "./types";
 
 /**
@@ -34,10 +34,15 @@ export function valueSatisfies(expected: ExpectedRecord, value: string, evidence
   return recordsSatisfy(expected, [{ type: "TXT", name: "", ttl: 0, strings: [value], value }], evidence);
 }
 
-/** A record with our key that receivers use for our signatures (its tags neither hide the key nor mark mail unsigned). */
+/**
+ * Our key, in records receivers use for our signatures (tags that neither hide the key nor mark mail
+ * unsigned); and no other key record at the selector: with several, receivers may pick any one
+ * (RFC 6376 §3.6.2.2 leaves the result undefined), and signatures fail against another key.
+ */
 function dkimKeyPublished(expectedValue: string, values: readonly string[]): boolean {
   const key = dkimPublicKey(expectedValue);
-  return key !== null && values.some((v) => dkimPublicKey(v) === key && dkimRecordUsable(v, expectedValue));
+  const records = values.filter(isDkimRecord);
+  return key !== null && records.length > 0 && records.every((v) => dkimPublicKey(v) === key && dkimRecordUsable(v, expectedValue));
 }
 
 export interface SpfAssessment {

@@ -153,7 +153,7 @@ describe("the DKIM self-test", () => {
     const { dkimName, dkimValue } = await publish(domain, expectedValue(domain).replace("k=rsa", "h=sha1; k=rsa"));
     const { panel, domain: tested } = await selfTest(domain.id);
     expect(panel.active!.selfTest).toMatchObject({ outcome: "fail", code: "key_ignored", detail: "h=sha1" });
-    expect(panel.active!.selfTest!.message).toMatch(/record \(h=sha1\) makes receivers ignore the key or treat our mail as unsigned, so they will not accept our signatures/);
+    expect(panel.active!.selfTest!.message).toMatch(/but receivers will not accept our signatures because of what the record's check found \(h=sha1\)/);
     expect(panel.active!.selfTest!.message).not.toMatch(/receivers will accept/);
     expect(dkimRecord(tested)).toMatchObject({ verdict: "failed", diagnoses: [expect.objectContaining({ code: "dkim_key_tag", severity: "error" })] });
     expect(tested.groups.sending).toBe("failed");
@@ -163,6 +163,17 @@ describe("the DKIM self-test", () => {
     world.publish({ name: dkimName, type: "TXT", data: dkimValue.replace("k=rsa", "k=rsa; t=y") });
     const checked = await checkNow(domain.id);
     expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { dnsVerdict: "failed", selfTest: { outcome: "fail", code: "key_ignored", detail: "t=y" } } });
+    expect(checked.groups.sending).toBe("failed");
+  });
+
+  it("fails, in the record check and the self-test alike, when another key record is published at the selector next to ours", async () => {
+    const domain = await register("two-keys.acme.test");
+    const other = await generateDkimKey(Buffer.alloc(32, 7).toString("base64"));
+    await publish(domain, [expectedValue(domain), `v=DKIM1; k=rsa; p=${other.publicKey}`]);
+    const checked = await checkNow(domain.id);
+    expect(dkimRecord(checked)).toMatchObject({ verdict: "failed", dkim: { dnsVerdict: "failed", selfTest: { outcome: "fail" } } });
+    expect(dkimRecord(checked).diagnoses.map((d) => d.code)).toEqual(["dkim_multiple_keys"]);
+    expect(dkimRecord(checked).dkim!.selfTest!.message).not.toMatch(/receivers will accept/);
     expect(checked.groups.sending).toBe("failed");
   });
 

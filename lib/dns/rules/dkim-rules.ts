@@ -9,11 +9,34 @@ type DkimContext = TxtContext & { expected: { kind: "dkim" } };
 /** What is wrong with the DKIM key records at the selector beyond their key: tags receivers act on. */
 export function dkimDiagnoses(ctx: TxtContext): Diagnosis[] {
   if (ctx.expected.kind !== "dkim") return [];
-  return keyTags(ctx as DkimContext);
+  const dkim = ctx as DkimContext;
+  return [...otherKeys(dkim), ...keyTags(dkim)];
 }
 
 function dkimValues(ctx: DkimContext): string[] {
   return ctx.records.flatMap((r) => (r.type === "TXT" && isDkimRecord(r.value) ? [r.value] : []));
+}
+
+/**
+ * Our key published next to another DKIM key record at the selector: receivers pick one of them
+ * (RFC 6376 §3.6.2.2 leaves which undefined), and our signatures fail whenever it is the other.
+ * Without our key among them, the "different key" advice says what to do instead.
+ */
+function otherKeys(ctx: DkimContext): Diagnosis[] {
+  const key = dkimPublicKey(ctx.expected.value);
+  const values = dkimValues(ctx);
+  const ours = values.filter((value) => dkimPublicKey(value) === key);
+  const others = values.filter((value) => dkimPublicKey(value) !== key);
+  if (ours.length === 0 || others.length === 0) return [];
+  const listed = others.map((v) => quote(shorten(v))).join(", ");
+  return [
+    {
+      code: "dkim_multiple_keys",
+      severity: "error",
+      message: `${ctx.name} has ${values.length} DKIM key records: ours and ${listed}. Receivers may use any one of them, and our signatures fail against another key. Delete ${listed} and keep only ours, ${quote(shorten(ctx.expected.value))}.`,
+      details: { ours, others },
+    },
+  ];
 }
 
 /**
@@ -30,7 +53,7 @@ function keyTags(ctx: DkimContext): Diagnosis[] {
       dkimTagProblems(value, ctx.expected.value).map(
         (problem): Diagnosis => ({
           code: "dkim_key_tag",
-          severity: problem.effect === "strict" || ctx.satisfied ? "warning" : "error",
+          severity: problem.effect === "strict" ? "warning" : "error",
           message: tagMessage(ctx, problem),
           details: { tag: problem.tag, value: problem.value, effect: problem.effect, found: value },
         }),

@@ -39,7 +39,8 @@ export function splitStrings(ctx: TxtContext): Diagnosis[] {
   const out: Diagnosis[] = [];
   for (const record of txtRecords(ctx)) {
     if (record.strings.length < 2) continue;
-    if (valueSatisfies(expected, record.value, evidence) && !record.strings.some((s) => valueSatisfies(expected, s, evidence))) {
+    // "It matches" only when the record as a whole does: beside another problem the note would contradict it.
+    if (ctx.satisfied && valueSatisfies(expected, record.value, evidence) && !record.strings.some((s) => valueSatisfies(expected, s, evidence))) {
       out.push({
         code: "txt_split",
         severity: "info",

@@ -79,7 +79,7 @@ export function describeSelfTest(code: SelfTestCode, recordName: string, detail:
     case "key_invalid":
       return `The TXT record at ${recordName} is not a usable DKIM key${detail ? ` (${detail})` : ""}. Publish the value shown, exactly as it is.`;
     case "key_ignored":
-      return `A signature made with this key verifies against the key at ${recordName}, but the record${detail ? ` (${detail})` : ""} makes receivers ignore the key or treat our mail as unsigned, so they will not accept our signatures. Change the record as its check says.`;
+      return `A signature made with this key verifies against the key at ${recordName}, but receivers will not accept our signatures because of what the record's check found${detail ? ` (${detail})` : ""}. Change the record as its check says.`;
     case "key_weak":
       return `The key published at ${recordName} is shorter than 1024 bits, so receivers ignore it — and it is not this key. Publish the value shown.`;
     case "signature_invalid":

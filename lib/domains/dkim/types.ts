@@ -22,8 +22,8 @@ export type SelfTestCode =
   /** A TXT record is there, but it is not a usable DKIM key (syntax, version, key type). */
   | "key_invalid"
   /**
-   * Our signature verifies against the record (mailauth is lenient about these tags), but the DNS
-   * check found tags that make receivers ignore the key or treat our mail as unsigned.
+   * Our signature verifies against the record (mailauth is lenient here), but the DNS check found
+   * what makes receivers ignore the key or treat our mail as unsigned (its tags, another key record).
    */
   | "key_ignored"
   /** The published key is shorter than receivers accept. */

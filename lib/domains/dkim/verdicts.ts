@@ -49,11 +49,11 @@ export function reconcileWithDns(
  * signatures, whatever mailauth says: it does not enforce a key record's h=, s= or t= tags, so its
  * pass there would tell the admin the opposite of the record's check on the same page.
  */
-const IGNORED_BY_RECEIVERS: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>(["dkim_key_tag"]);
+const IGNORED_BY_RECEIVERS: ReadonlySet<DiagnosisCode> = new Set<DiagnosisCode>(["dkim_key_tag", "dkim_multiple_keys"]);
 
 /**
- * A passing self-test joined with the record's check: `key_ignored`, with the tags to name, when
- * the check failed the record for what receivers do with it; otherwise the self-test's own result.
+ * A passing self-test joined with the record's check: `key_ignored`, naming what the check found,
+ * when it failed the record for what receivers do with it; otherwise the self-test's own result.
  */
 export function agreeWithRecordCheck(
   tested: { code: SelfTestCode; detail: string | null },
@@ -62,11 +62,12 @@ export function agreeWithRecordCheck(
   if (tested.code !== "pass" || dns?.verdict !== "failed") return tested;
   const reasons = (dns.diagnoses ?? []).filter((d) => d.severity === "error" && IGNORED_BY_RECEIVERS.has(d.code));
   if (reasons.length === 0) return tested;
-  const tags = reasons.flatMap((d) => {
+  const found = reasons.map((d) => {
+    if (d.code === "dkim_multiple_keys") return "another DKIM key record at the same name";
     const details = d.details as { tag?: unknown; value?: unknown } | undefined;
-    return typeof details?.tag === "string" ? [`${details.tag}=${String(details.value ?? "")}`] : [];
+    return `${String(details?.tag)}=${String(details?.value ?? "")}`;
   });
-  return { code: "key_ignored", detail: tags.length > 0 ? [...new Set(tags)].join(", ") : null };
+  return { code: "key_ignored", detail: [...new Set(found)].join(", ") };
 }
 
 /**

@@ -184,6 +184,21 @@ describe("dkim_key_tag", () => {
   });
 });
 
+describe("dkim_multiple_keys", () => {
+  it("fails our key published next to another DKIM key record, naming both: receivers may use either", async () => {
+    const other = "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong";
+    const c = first(await check([publishAcme.dkim(KEY), txt("inbound1._domainkey.acme.com", other)], [dkim]));
+    expectFailedWith(c, "dkim_multiple_keys", expect.stringMatching(/has 2 DKIM key records: ours and `v=DKIM1; k=rsa; p=MIIB[^`]*CAQEAwrong`\. Receivers may use any one of them, and our signatures fail against another key\. Delete `v=DKIM1; k=rsa; p=MIIB[^`]*CAQEAwrong` and keep only ours/));
+    expect(diagnosis(c, "dkim_multiple_keys").details).toMatchObject({ others: [other] });
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["dkim_multiple_keys"]);
+  });
+
+  it("also fails a second copy of our key that receivers would not use (testing mode)", async () => {
+    const c = first(await check([publishAcme.dkim(KEY), txt("inbound1._domainkey.acme.com", `v=DKIM1; k=rsa; t=y; p=${KEY}`)], [dkim]));
+    expectFailedWith(c, "dkim_key_tag", expect.stringMatching(/has `t=y`/));
+  });
+});
+
 describe("cname_at_name", () => {
   it("names the CNAME target that hides the TXT record", async () => {
     const c = first(await check([{ name: "_inbound-verify.acme.com", type: "CNAME", data: "verify.provider.example" }], [ownership()]));
