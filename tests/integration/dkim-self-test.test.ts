@@ -113,6 +113,9 @@ describe("the DKIM self-test", () => {
     const { panel } = await selfTest(domain.id);
     expect(panel.active!.selfTest).toMatchObject({ outcome: "fail", code: "key_revoked" });
     expect(panel.active!.selfTest!.message).toMatch(/revokes the key/);
+    // The record's card says the same, once: not also that the key differs.
+    const checked = await checkNow(domain.id);
+    expect(dkimRecord(checked).diagnoses).toEqual([expect.objectContaining({ code: "value_mismatch", message: expect.stringMatching(/empty p= tag, which revokes the key/) })]);
   });
 
   it("reports DNS that does not answer as a temporary failure, not as the admin's mistake", async () => {

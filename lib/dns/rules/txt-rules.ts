@@ -129,12 +129,15 @@ export function missingOrMismatched(ctx: TxtContext): Diagnosis {
     const want = dkimPublicKey(expected.value) ?? "";
     const keys = relevant.map((v) => dkimPublicKey(v) ?? "");
     const truncated = keys.find((k) => k.length > 0 && k.length < want.length && want.startsWith(k));
+    const revoked = keys.every((k) => k === "");
     return {
       code: "value_mismatch",
       severity: "error",
-      message: truncated
-        ? `The DKIM key at ${ctx.name} is cut short (${truncated.length} of ${want.length} characters of the key): some DNS hosts truncate long values. Paste the whole value ${quote(shorten(expected.value))} again, or ask your DNS host how to enter long TXT values.`
-        : `The DKIM record at ${ctx.name} has a different public key (${keys.map((k) => quote(`p=${shorten(k, 30)}`)).join(", ")}) than the expected ${quote(`p=${shorten(want, 30)}`)}. Replace its value with ${quote(shorten(expected.value))}.`,
+      message: revoked
+        ? `The DKIM record at ${ctx.name} has an empty p= tag, which revokes the key: receivers reject every signature made with it. Replace its value with ${quote(shorten(expected.value))}.`
+        : truncated
+          ? `The DKIM key at ${ctx.name} is cut short (${truncated.length} of ${want.length} characters of the key): some DNS hosts truncate long values. Paste the whole value ${quote(shorten(expected.value))} again, or ask your DNS host how to enter long TXT values.`
+          : `The DKIM record at ${ctx.name} has a different public key (${keys.map((k) => quote(`p=${shorten(k, 30)}`)).join(", ")}) than the expected ${quote(`p=${shorten(want, 30)}`)}. Replace its value with ${quote(shorten(expected.value))}.`,
       details: { found: relevant, expectedKey: want },
     };
   }

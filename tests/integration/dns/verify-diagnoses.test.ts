@@ -199,6 +199,15 @@ describe("dkim_multiple_keys", () => {
   });
 });
 
+describe("a revoked DKIM key", () => {
+  it("says the empty p= revokes the key, once, not that the key differs", async () => {
+    const c = first(await check([txt("inbound1._domainkey.acme.com", "v=DKIM1; k=rsa; p=")], [dkim]));
+    expectFailedWith(c, "value_mismatch", expect.stringMatching(/has an empty p= tag, which revokes the key: receivers reject every signature made with it\. Replace its value with `v=DKIM1; k=rsa; p=MIIB/));
+    expect(c.diagnoses.map((d) => d.message).join(" ")).not.toMatch(/different public key/);
+    expect(c.diagnoses).toHaveLength(1);
+  });
+});
+
 describe("cname_at_name", () => {
   it("names the CNAME target that hides the TXT record", async () => {
     const c = first(await check([{ name: "_inbound-verify.acme.com", type: "CNAME", data: "verify.provider.example" }], [ownership()]));
