@@ -37,7 +37,9 @@ export type DiagnosisCode =
   | "mx_target_missing"
   // Added with DKIM key record tags (RFC 6376 §3.6.1).
   | "dkim_key_tag"
-  | "dkim_multiple_keys";
+  | "dkim_multiple_keys"
+  // Added with DMARC tags receivers act on (RFC 7489).
+  | "dmarc_tag";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -4,7 +4,7 @@ import type { ExpectedRecord } from "./expected";
 import { isIpLiteral, normalizeName, sameName } from "./names";
 import type { SpfIncludePlacement } from "./spf";
 import { isSpfRecord, locateSpfInclude, SPF_LOOKUP_LIMIT, spfIncludeAfterAll, spfIncludes } from "./spf";
-import { dkimPublicKey, dkimRecordUsable, isDkimRecord, isDmarcRecord } from "./txt";
+import { dkimPublicKey, dkimRecordUsable, dmarcPolicy, isDkimRecord, isDmarcRecord } from "./txt";
 import type { DnsRecord, RecordOf } from "./types";
 
 /**
@@ -17,8 +17,11 @@ export function recordsSatisfy(expected: ExpectedRecord, records: readonly DnsRe
       return txtValues(records).includes(expected.value);
     case "dkim":
       return dkimKeyPublished(expected.value, txtValues(records));
-    case "dmarc":
-      return txtValues(records).filter(isDmarcRecord).length === 1;
+    case "dmarc": {
+      // Without a valid p= receivers read the record as p=none at best (RFC 7489 §6.6.3): not what it says.
+      const dmarc = txtValues(records).filter(isDmarcRecord);
+      return dmarc.length === 1 && dmarcPolicy(dmarc[0] ?? "") !== null;
+    }
     case "spf": {
       const spf = txtValues(records).filter(isSpfRecord);
       return spf.length === 1 && spfPassesOurMail(assessSpf(spf[0] ?? "", expected.include, evidence));

@@ -127,3 +127,17 @@ export function dkimRecordUsable(published: string, expected: string): boolean {
 export function isDmarcRecord(value: string): boolean {
   return /^v\s*=\s*DMARC1\s*(;|$)/.test(value.trim());
 }
+
+/** A record that means to be DMARC but whose version tag is not exactly `DMARC1` (e.g. `v=dmarc1`): receivers ignore it. */
+export function isMiscasedDmarcRecord(value: string): boolean {
+  return !isDmarcRecord(value) && /^v\s*=\s*DMARC1\s*(;|$)/i.test(value.trim());
+}
+
+/** The DMARC policies receivers apply (RFC 7489 §6.3); anything else, or none, is read as `p=none` at best (§6.6.3). */
+const DMARC_POLICIES = ["none", "quarantine", "reject"];
+
+/** The record's `p=` when receivers apply it; null when it is missing or not a policy. */
+export function dmarcPolicy(value: string): string | null {
+  const policy = parseTagList(value).get("p")?.toLowerCase();
+  return policy !== undefined && DMARC_POLICIES.includes(policy) ? policy : null;
+}

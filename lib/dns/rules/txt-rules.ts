@@ -7,6 +7,7 @@ import type { RecordOf } from "../types";
 import type { RecordContext } from "./context";
 import { quietMissing, quote, shorten } from "./context";
 import { dkimDiagnoses } from "./dkim-rules";
+import { dmarcDiagnoses } from "./dmarc-rules";
 import { spfDiagnoses } from "./spf-rules";
 
 export type TxtContext = RecordContext<Exclude<ExpectedRecord, { kind: "mx" }>>;
@@ -27,6 +28,7 @@ export function txtDiagnoses(ctx: TxtContext): Diagnosis[] {
     ...(ctx.expected.kind === "spf" ? spfDiagnoses({ ...ctx, expected: ctx.expected }) : []),
     ...dkimDiagnoses(ctx),
     ...duplicateDmarc(ctx),
+    ...dmarcDiagnoses(ctx),
   ];
   const explained = specific.some((d) => d.severity === "error");
   if (ctx.satisfied || explained || quietMissing(ctx)) return specific;

@@ -208,6 +208,31 @@ describe("a revoked DKIM key", () => {
   });
 });
 
+describe("dmarc_tag", () => {
+  const dmarc = expectAcme.dmarc();
+  const at = "_dmarc.acme.com";
+
+  it("does not count a record whose p= receivers cannot apply, and names the tag", async () => {
+    const c = first(await check([txt(at, "v=DMARC1; p=rejected; rua=mailto:dmarc@acme.com")], [dmarc]));
+    expectFailedWith(c, "dmarc_tag", expect.stringMatching(/has `p=rejected`, which is not a DMARC policy \(none, quarantine or reject\): receivers treat it as `p=none`/));
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["dmarc_tag"]);
+    const missing = first(await check([txt(at, "v=DMARC1; rua=mailto:dmarc@acme.com")], [dmarc]));
+    expectFailedWith(missing, "dmarc_tag", expect.stringMatching(/has no `p=` tag: receivers treat it as `p=none`/));
+  });
+
+  it("says the version tag must be exactly DMARC1", async () => {
+    const c = first(await check([txt(at, "v=dmarc1; p=none")], [dmarc]));
+    expectFailedWith(c, "dmarc_tag", expect.stringMatching(/starts with `v=dmarc1`; the version tag must be exactly `v=DMARC1` \(upper case\).*Change it to `v=DMARC1; p=none`/));
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["dmarc_tag"]);
+  });
+
+  it("accepts every DMARC policy", async () => {
+    for (const policy of ["none", "quarantine", "reject"]) {
+      expect(first(await check([txt(at, `v=DMARC1; p=${policy}`)], [dmarc])).verdict).toBe("verified");
+    }
+  });
+});
+
 describe("cname_at_name", () => {
   it("names the CNAME target that hides the TXT record", async () => {
     const c = first(await check([{ name: "_inbound-verify.acme.com", type: "CNAME", data: "verify.provider.example" }], [ownership()]));
