@@ -47,6 +47,8 @@ export interface RecordEvidence {
   siblingMx: SiblingMx[];
   /** SPF lookup counts keyed by the exact record text. */
   spfCounts: Map<string, SpfLookupCount>;
+  /** Resolver lookups of DMARC report authorisations (`<domain>._report._dmarc.<destination>` TXT), keyed by that name. */
+  dmarcReportAuth: Map<string, LookupOutcome>;
   /** Nameservers of this record's zone that the address policy kept the run from querying. */
   refused: RefusedNameserver[];
   now: Date;

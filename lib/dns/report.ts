@@ -39,7 +39,8 @@ export type DiagnosisCode =
   | "dkim_key_tag"
   | "dkim_multiple_keys"
   // Added with DMARC tags receivers act on (RFC 7489).
-  | "dmarc_tag";
+  | "dmarc_tag"
+  | "dmarc_report_unauthorized";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -1,3 +1,5 @@
+import { isSubdomainOf, normalizeName } from "./names";
+
 /** A TXT record as receivers see it: its character-strings and their concatenation. */
 export interface TxtValue {
   strings: string[];
@@ -140,4 +142,27 @@ const DMARC_POLICIES = ["none", "quarantine", "reject"];
 export function dmarcPolicy(value: string): string | null {
   const policy = parseTagList(value).get("p")?.toLowerCase();
   return policy !== undefined && DMARC_POLICIES.includes(policy) ? policy : null;
+}
+
+/** The domains of a DMARC record's `rua=` mailto addresses (`mailto:reports@example.net!10m`). */
+export function dmarcReportDomains(value: string): string[] {
+  const rua = parseTagList(value).get("rua") ?? "";
+  const domains = rua.split(",").flatMap((uri) => {
+    const match = /^mailto:[^@]+@([^!]+)/i.exec(uri);
+    return match?.[1] ? [normalizeName(match[1])] : [];
+  });
+  return [...new Set(domains)];
+}
+
+/**
+ * The `rua=` domains of a DMARC record that must authorise reports about `domain` with a record at
+ * `<domain>._report._dmarc.<destination>` (RFC 7489 §7.1): those outside the domain's own zone.
+ * The address the console recommends (in `expected`) is left out: it is the platform's, authorised
+ * once by its operator for every domain, and no admin could change anything about it.
+ */
+export function dmarcReportsNeedingAuthorization(value: string, domain: string, zoneApex: string, expected: string): Array<{ destination: string; name: string }> {
+  const ours = new Set(dmarcReportDomains(expected));
+  return dmarcReportDomains(value)
+    .filter((destination) => !ours.has(destination) && !isSubdomainOf(destination, zoneApex) && !isSubdomainOf(domain, destination))
+    .map((destination) => ({ destination, name: `${normalizeName(domain)}._report._dmarc.${destination}` }));
 }

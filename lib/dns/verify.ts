@@ -14,6 +14,7 @@ import type { ServerAddress } from "./servers";
 import { formatServerAddress } from "./servers";
 import type { SpfFetchResult, SpfLookupCount } from "./spf";
 import { countSpfLookups, isSpfRecord, parseSpf } from "./spf";
+import { dmarcReportsNeedingAuthorization, isDmarcRecord } from "./txt";
 import type { LookupOutcome } from "./types";
 import { isErrorOutcome } from "./types";
 
@@ -110,6 +111,7 @@ class Run {
   domain = "";
   private readonly spfCounts = new Map<string, Promise<SpfLookupCount>>();
   private readonly mxTargets = new Map<string, Promise<LookupOutcome>>();
+  private readonly dmarcReportAuth = new Map<string, Promise<LookupOutcome>>();
 
   constructor(
     private readonly session: QuerySession,
@@ -152,9 +154,10 @@ class Run {
     // Fill in the follow-ups that were started while gathering.
     const spfCounts = await settleMap(this.spfCounts);
     const mxTargets = await settleMap(this.mxTargets);
+    const dmarcReportAuth = await settleMap(this.dmarcReportAuth);
     const deadlineHit = this.signal.aborted;
     const checks = evidence.map((gathered) =>
-      evaluateRecord({ ...gathered, spfCounts, mxTargets, deadlineHit, refused: this.refusedFor(gathered.zone, gathered.name) }),
+      evaluateRecord({ ...gathered, spfCounts, mxTargets, dmarcReportAuth, deadlineHit, refused: this.refusedFor(gathered.zone, gathered.name) }),
     );
 
     const diagnoses: Diagnosis[] = [];
@@ -188,6 +191,7 @@ class Run {
       mxTargets: new Map(),
       siblingMx: [],
       spfCounts: new Map(),
+      dmarcReportAuth: new Map(),
       refused: [],
       now: this.startedAt,
       deadlineHit: false,
@@ -262,6 +266,17 @@ class Run {
     for (const r of outcome.records) if (r.type === "TXT" && isSpfRecord(r.value)) void this.spfCount(r.value, name);
   }
 
+  /** Report destinations of the DMARC records seen: their authorisation records are looked up alongside. */
+  private noteDmarcReports(outcome: LookupOutcome | null | undefined, expectedValue: string, zoneApex: string): void {
+    if (outcome?.kind !== "answer") return;
+    for (const r of outcome.records) {
+      if (r.type !== "TXT" || !isDmarcRecord(r.value)) continue;
+      for (const { name } of dmarcReportsNeedingAuthorization(r.value, this.domain, zoneApex, expectedValue)) {
+        if (!this.dmarcReportAuth.has(name) && tryAsciiName(name).ok) this.dmarcReportAuth.set(name, this.sharedAnswer(name, "TXT"));
+      }
+    }
+  }
+
   private noteMxTargets(outcome: LookupOutcome | null | undefined): void {
     if (outcome?.kind !== "answer") return;
     for (const r of outcome.records) if (r.type === "MX") this.mxTarget(r.exchange);
@@ -286,6 +301,9 @@ class Run {
       void resolverP.then((a) => this.noteMxTargets(a.outcome));
     }
     const zone: ZoneResult = await this.finder.findZone(name);
+    const apex = zone.ok ? zone.apex : this.domain;
+    // The report authorisations of the records the resolver returned go out alongside round 2.
+    if (expected.kind === "dmarc") void resolverP.then((a) => this.noteDmarcReports(a.outcome, expected.value, apex));
 
     let auth: AuthObservation[] = [];
     let doubled: DoubledProbe[] = [];
@@ -314,6 +332,7 @@ class Run {
       [auth, doubled] = await Promise.all([mainP, probesP]);
     }
     const resolver = await resolverP;
+    if (expected.kind === "dmarc") for (const observation of auth) this.noteDmarcReports(observation.outcome, expected.value, apex);
     return {
       ...this.emptyEvidence(expected, name),
       zone,

@@ -1,5 +1,5 @@
 import type { Diagnosis } from "../report";
-import { dmarcPolicy, isDmarcRecord, isMiscasedDmarcRecord, parseTagList } from "../txt";
+import { dmarcPolicy, dmarcReportsNeedingAuthorization, isDmarcRecord, isMiscasedDmarcRecord, parseTagList } from "../txt";
 import { quote, shorten } from "./context";
 import type { TxtContext } from "./txt-rules";
 
@@ -11,7 +11,32 @@ import type { TxtContext } from "./txt-rules";
 export function dmarcDiagnoses(ctx: TxtContext): Diagnosis[] {
   if (ctx.expected.kind !== "dmarc") return [];
   const values = ctx.records.flatMap((r) => (r.type === "TXT" ? [r.value] : []));
-  return [...values.filter(isMiscasedDmarcRecord).map((value) => miscasedVersion(ctx, value)), ...invalidPolicy(ctx, values.filter(isDmarcRecord))];
+  const dmarc = values.filter(isDmarcRecord);
+  return [...values.filter(isMiscasedDmarcRecord).map((value) => miscasedVersion(ctx, value)), ...invalidPolicy(ctx, dmarc), ...unauthorizedReports(ctx, dmarc)];
+}
+
+/**
+ * Aggregate reports sent to another organisation's domain: receivers send them only when that
+ * domain publishes `<domain>._report._dmarc.<destination>` with `v=DMARC1` (RFC 7489 §7.1). The
+ * policy still applies, so this warns. A lookup that failed says nothing either way.
+ */
+function unauthorizedReports(ctx: TxtContext, dmarc: string[]): Diagnosis[] {
+  const { evidence } = ctx;
+  return dmarc.flatMap((value) =>
+    dmarcReportsNeedingAuthorization(value, evidence.domain, ctx.relativeTo, ctx.expected.value).flatMap(({ destination, name }): Diagnosis[] => {
+      const outcome = evidence.dmarcReportAuth.get(name);
+      const authorized = outcome?.kind === "answer" && outcome.records.some((r) => r.type === "TXT" && isDmarcRecord(r.value));
+      if (!outcome || authorized || (outcome.kind !== "answer" && outcome.kind !== "nodata" && outcome.kind !== "nxdomain")) return [];
+      return [
+        {
+          code: "dmarc_report_unauthorized",
+          severity: "warning",
+          message: `The DMARC record at ${ctx.name} sends aggregate reports (rua=) to ${destination}, but ${destination} does not authorise reports about ${evidence.domain}: there is no ${quote("v=DMARC1")} TXT record at ${name}, so receivers will not send these reports. Ask whoever runs ${destination} to publish it, or send reports to an address at ${evidence.domain}.`,
+          details: { destination, authorizationName: name },
+        },
+      ];
+    }),
+  );
 }
 
 function miscasedVersion(ctx: TxtContext, value: string): Diagnosis {

@@ -233,6 +233,29 @@ describe("dmarc_tag", () => {
   });
 });
 
+describe("dmarc_report_unauthorized", () => {
+  const at = "_dmarc.acme.com";
+  const authorization = "acme.com._report._dmarc.example.net";
+
+  it("warns that aggregate reports to another domain are not sent without its authorisation record", async () => {
+    const c = first(await check([txt(at, "v=DMARC1; p=none; rua=mailto:reports@example.net")], [expectAcme.dmarc()]));
+    expect(c.verdict).toBe("verified");
+    expect(diagnosis(c, "dmarc_report_unauthorized")).toMatchObject({
+      severity: "warning",
+      message: expect.stringMatching(/sends aggregate reports \(rua=\) to example\.net, but .*no `v=DMARC1` TXT record at acme\.com\._report\._dmarc\.example\.net, so receivers will not send these reports/),
+    });
+    const authorized = first(await check([txt(at, "v=DMARC1; p=none; rua=mailto:reports@example.net"), txt(authorization, "v=DMARC1")], [expectAcme.dmarc()]));
+    expect(authorized.diagnoses).toEqual([]);
+  });
+
+  it("leaves alone reports to the domain itself and to the address we recommend (the platform authorises that one)", async () => {
+    const recommended: ExpectedRecord = { ...expectAcme.dmarc(), value: "v=DMARC1; p=none; rua=mailto:dmarc@example.net" } as ExpectedRecord;
+    const c = first(await check([txt(at, "v=DMARC1; p=none; rua=mailto:dmarc@example.net,mailto:dmarc@reports.acme.com")], [recommended]));
+    expect(c.verdict).toBe("verified");
+    expect(c.diagnoses).toEqual([]);
+  });
+});
+
 describe("cname_at_name", () => {
   it("names the CNAME target that hides the TXT record", async () => {
     const c = first(await check([{ name: "_inbound-verify.acme.com", type: "CNAME", data: "verify.provider.example" }], [ownership()]));
