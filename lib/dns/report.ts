@@ -40,7 +40,9 @@ export type DiagnosisCode =
   | "dkim_multiple_keys"
   // Added with DMARC tags receivers act on (RFC 7489).
   | "dmarc_tag"
-  | "dmarc_report_unauthorized";
+  | "dmarc_report_unauthorized"
+  // Added with strict SPF syntax checking.
+  | "spf_syntax_error";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

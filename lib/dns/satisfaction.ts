@@ -4,6 +4,8 @@ import type { ExpectedRecord } from "./expected";
 import { isIpLiteral, normalizeName, sameName } from "./names";
 import type { SpfIncludePlacement } from "./spf";
 import { isSpfRecord, locateSpfInclude, SPF_LOOKUP_LIMIT, spfIncludeAfterAll, spfIncludes } from "./spf";
+import type { SpfSyntaxError } from "./spf-syntax";
+import { spfSyntaxErrors } from "./spf-syntax";
 import { dkimPublicKey, dkimRecordUsable, dmarcPolicy, isDkimRecord, isDmarcRecord } from "./txt";
 import type { DnsRecord, RecordOf } from "./types";
 
@@ -58,24 +60,29 @@ export interface SpfAssessment {
   /** Our include is written in the record (passing qualifier), wherever it stands. */
   written: boolean;
   afterAll: boolean;
+  /** Terms receivers reject: any one makes the whole record a permanent error (RFC 7208 §4.6). */
+  syntaxErrors: SpfSyntaxError[];
 }
 
 /** What receivers do with one SPF record for mail sent through our include. */
 export function assessSpf(text: string, include: string, evidence: RecordEvidence): SpfAssessment {
   const count = evidence.spfCounts.get(text);
   const written = spfIncludes(text, include);
-  if (!count) return { placement: null, lookups: null, complete: false, written, afterAll: spfIncludeAfterAll(text, include) };
+  const syntaxErrors = spfSyntaxErrors(text);
+  if (!count) return { placement: null, lookups: null, complete: false, written, afterAll: spfIncludeAfterAll(text, include), syntaxErrors };
   const placement = locateSpfInclude(count, include);
-  return { placement, lookups: count.lookups, complete: count.complete, written, afterAll: placement.afterAll };
+  return { placement, lookups: count.lookups, complete: count.complete, written, afterAll: placement.afterAll, syntaxErrors };
 }
 
 /**
- * Mail through our include passes: receivers reach it (not after `all`, no permanent error
- * before it) and can evaluate all of it within the 10-lookup limit. A count cut short by DNS
- * errors is a lower bound: it fails the record only when even that bound is over the limit.
+ * Mail through our include passes: the record is valid SPF, receivers reach our include (not
+ * after `all`, no permanent error before it) and can evaluate all of it within the 10-lookup
+ * limit. A count cut short by DNS errors is a lower bound: it fails the record only when even
+ * that bound is over the limit.
  */
 export function spfPassesOurMail(assessment: SpfAssessment): boolean {
   const { placement } = assessment;
+  if (assessment.syntaxErrors.length > 0) return false;
   if (!placement) return assessment.written && !assessment.afterAll;
   return placement.found && placement.permerrorBefore === null && !spfIncludeBeyondLimit(placement);
 }

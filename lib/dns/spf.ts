@@ -1,4 +1,5 @@
 import { normalizeName, sameName } from "./names";
+import { spfSyntaxErrors } from "./spf-syntax";
 
 /** RFC 7208 §4.6.4: more than 10 DNS-querying terms is a permanent error. */
 export const SPF_LOOKUP_LIMIT = 10;
@@ -19,14 +20,23 @@ export interface SpfRecord {
   terms: SpfTerm[];
 }
 
-/** `v=spf1` followed by a space or the end (RFC 7208 §4.5: the version is case-insensitive). */
+/**
+ * Exactly `v=spf1` at the very start, then a space or the end (RFC 7208 §4.5; the version is
+ * case-insensitive). Receivers discard anything else, a leading space included.
+ */
 export function isSpfRecord(value: string): boolean {
-  return /^v=spf1(\s|$)/i.test(value.trim());
+  return /^v=spf1( |$)/i.test(value);
 }
 
+/** Not an SPF record only because of whitespace before `v=spf1`: receivers ignore it. */
+export function isSpfRecordAfterLeadingSpace(value: string): boolean {
+  return !isSpfRecord(value) && /^\s/.test(value) && isSpfRecord(value.trimStart());
+}
+
+/** The record's terms, leniently: anything unrecognised stays a term (spfSyntaxErrors says what is wrong). */
 export function parseSpf(value: string): SpfRecord | null {
   if (!isSpfRecord(value)) return null;
-  const tokens = value.trim().split(/\s+/).slice(1);
+  const tokens = value.split(" ").filter((t) => t !== "").slice(1);
   const terms: SpfTerm[] = [];
   for (const text of tokens) {
     const modifier = /^([a-z][a-z0-9_.-]*)=(.*)$/i.exec(text);
@@ -132,8 +142,13 @@ export interface SpfEvaluatedTerm {
   lookups: number;
   /** The include/redirect target's record, when it was fetched and is usable. */
   target: SpfEvaluation | null;
-  /** Why receivers stop with a permanent error here (a target without exactly one SPF record). */
+  /** Why receivers stop with a permanent error here (a target without exactly one SPF record, or with a syntax error). */
   permerror: string | null;
+  /**
+   * The include/redirect target's record is itself unusable (a syntax error): receivers stop as
+   * soon as they reach this term. `target` is still filled in, to show what it was meant to reach.
+   */
+  targetError: string | null;
   /** False when an error or a limit stopped expansion below it: `lookups` is then a lower bound. */
   complete: boolean;
 }
@@ -200,7 +215,7 @@ export async function countSpfLookups(value: string, fetch: SpfFetcher, limits: 
     const reached = new Set(spfEvaluationOrder(record.terms));
     const terms = await Promise.all(
       record.terms.map(async (term, index): Promise<SpfEvaluatedTerm> => {
-        const base = { term, evaluated: reached.has(index), lookups: 0, target: null, permerror: null, complete: true };
+        const base = { term, evaluated: reached.has(index), lookups: 0, target: null, permerror: null, targetError: null, complete: true };
         if (!base.evaluated) return base;
         const recursive = (term.kind === "mechanism" && term.name === "include") || (term.kind === "modifier" && term.name === "redirect");
         if (!recursive) return { ...base, lookups: term.kind === "mechanism" && LOOKUP_MECHANISMS.has(term.name) ? 1 : 0 };
@@ -242,6 +257,13 @@ export async function countSpfLookups(value: string, fetch: SpfFetcher, limits: 
     const nested = parseSpf(spf[0] ?? "");
     if (!nested) return { lookups: 1 };
     const evaluation = await evaluate(nested, target, depth + 1, [...trail, target]);
+    const syntax = spfSyntaxErrors(spf[0] ?? "");
+    if (syntax.length > 0) {
+      // RFC 7208 §4.6: the target's record is rejected before any of it is evaluated.
+      const problem = `${term.text}: the SPF record at ${target} has a syntax error (${syntax.map((e) => e.problem).join("; ")})`;
+      problems.push(problem);
+      return { lookups: 1, target: evaluation, permerror: problem, targetError: problem };
+    }
     const inner = evaluation.terms.filter((t) => t.evaluated);
     return {
       lookups: 1 + inner.reduce((sum, t) => sum + t.lookups, 0),
@@ -316,6 +338,7 @@ export function locateSpfInclude(count: SpfLookupCount, include: string): SpfInc
       const passesOn = (step.term.kind === "mechanism" && step.term.name === "include" && step.term.qualifier === "+") || step.term.kind === "modifier";
       if (passesOn && step.target) {
         running += 1;
+        if (step.targetError) placement.permerrorBefore ??= { term: step.term.text, problem: step.targetError };
         // Its own terms account for its lookups and any permanent error below it.
         if (walk(step.target, [...path, step.term.text])) return true;
         continue;

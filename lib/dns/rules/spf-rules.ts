@@ -4,7 +4,8 @@ import type { Diagnosis } from "../report";
 import type { SpfAssessment } from "../satisfaction";
 import { assessSpf, spfIncludeBeyondLimit } from "../satisfaction";
 import type { SpfIncludePlacement } from "../spf";
-import { isSpfRecord, mergeSpfRecords, SPF_LOOKUP_LIMIT, spfWithIncludeFirst } from "../spf";
+import { isSpfRecord, isSpfRecordAfterLeadingSpace, mergeSpfRecords, SPF_LOOKUP_LIMIT, spfIncludes, spfWithIncludeFirst } from "../spf";
+import { spfWithSyntaxFixed } from "../spf-syntax";
 import type { RecordContext } from "./context";
 import { quote, shorten } from "./context";
 
@@ -27,9 +28,48 @@ export function spfDiagnoses(ctx: SpfContext): Diagnosis[] {
   const spf = ctx.records.flatMap((r) => (r.type === "TXT" && isSpfRecord(r.value) ? [r.value] : []));
   if (spf.length > 1) return multipleSpf(ctx, spf);
   const text = spf[0];
-  if (text === undefined) return [];
+  if (text === undefined) return leadingSpace(ctx);
   const record: OneSpfRecord = { ctx, text, ours: `include:${normalizeName(ctx.expected.include)}`, assessment: assessSpf(text, ctx.expected.include, ctx.evidence) };
+  // Receivers reject an invalid record before evaluating any of it: nothing else matters until it is fixed.
+  if (record.assessment.syntaxErrors.length > 0) return syntaxErrors(record);
   return [...includeMissing(record), ...includeAfterAll(record), ...brokenIncludes(record), ...lookupLimit(record)];
+}
+
+/** A term that is not a valid mechanism or modifier: receivers return a permanent error for every sender (RFC 7208 §4.6). */
+export function syntaxErrors({ ctx, text, assessment }: OneSpfRecord): Diagnosis[] {
+  const errors = assessment.syntaxErrors;
+  const fixed = spfWithSyntaxFixed(text, errors);
+  const suggested = fixed === null ? null : spfIncludes(fixed, ctx.expected.include) ? fixed : mergeSpfRecords([fixed], ctx.expected.include);
+  const advice =
+    suggested !== null
+      ? `Change it to ${quote(suggested)}.`
+      : `Correct ${errors.length > 1 ? "these terms" : "this term"} or remove ${errors.length > 1 ? "them" : "it"} (${errors.map((e) => quote(e.term)).join(", ")}).`;
+  return [
+    {
+      code: "spf_syntax_error",
+      severity: "error",
+      message: `The SPF record at ${ctx.name} is not valid SPF: ${errors.map((e) => e.problem).join("; ")}. Receivers reject the whole record with a permanent error, so mail sent through us fails SPF. ${advice}`,
+      details: { found: text, errors: errors.map((e) => ({ term: e.term, problem: e.problem, fix: e.fix })), ...(suggested !== null ? { suggested } : {}) },
+    },
+  ];
+}
+
+/** ` v=spf1 …`: receivers only recognise a record starting exactly with `v=spf1` (§4.5), so the name has no SPF record for them. */
+export function leadingSpace(ctx: SpfContext): Diagnosis[] {
+  const spaced = ctx.records.flatMap((r) => (r.type === "TXT" && isSpfRecordAfterLeadingSpace(r.value) ? [r.value] : []));
+  const value = spaced[0];
+  if (value === undefined || spaced.length > 1) return [];
+  const trimmed = value.trim();
+  const suggested = spfIncludes(trimmed, ctx.expected.include) ? trimmed : mergeSpfRecords([trimmed], ctx.expected.include);
+  const what = value.startsWith(" ") ? "a space" : "an invisible whitespace character";
+  return [
+    {
+      code: "spf_syntax_error",
+      severity: "error",
+      message: `The SPF record at ${ctx.name} starts with ${what} before "v=spf1" (${quote(shorten(value, 120))}). Receivers only recognise a record that begins exactly with "v=spf1", so they ignore it and ${ctx.name} has no SPF record for them. Remove the leading space: ${quote(suggested)}.`,
+      details: { found: value, suggested },
+    },
+  ];
 }
 
 /** Receivers treat more than one `v=spf1` record as a permanent error. */

@@ -119,3 +119,46 @@ describe("two SPF records", () => {
     expect(diagnosis(c, "multiple_spf").severity).toBe("error");
   });
 });
+
+describe("a record that is not valid SPF", () => {
+  it("fails on any term receivers reject, naming it and the likely cause, with the record as meant", async () => {
+    const dash = await checkSpf("v=spf1 include:_spf.example.net –all");
+    expectFailedWith(dash, "spf_syntax_error", expect.stringContaining("`–all` contains an en dash (U+2013) where a hyphen (-) belongs"));
+    expect(diagnosis(dash, "spf_syntax_error").message).toMatch(/permanent error.*Change it to `v=spf1 include:_spf\.example\.net -all`\.$/);
+    expect(codes(dash)).toEqual(["spf_syntax_error"]);
+
+    const typo = await checkSpf("v=spf1 include:_spf.example.net inclde:five-a.acme.com -all");
+    expectFailedWith(typo, "spf_syntax_error", expect.stringContaining("`inclde` is not an SPF mechanism (did you mean `include`?)"));
+  });
+
+  it.each([
+    ["v=spf1 include:_spf.example.net ip4:999.1.1.1 -all", "`ip4:999.1.1.1`: `999.1.1.1` is not a valid IPv4 address"],
+    ["v=spf1 ip4:192.0.2.0/33 include:_spf.example.net -all", "/33 is not an IPv4 prefix length"],
+    ["v=spf1 include:_spf.example.net ip6:2001:db8::/129 -all", "/129 is not an IPv6 prefix length"],
+    ["v=spf1 include:_spf.example.net exists:%{q}.acme.com -all", "has an invalid macro `%{q}`"],
+    ["v=spf1 include:_spf.example.net -all exp=x.acme.com exp=y.acme.com", "exp= appears more than once"],
+    ["v=spf1 include:_spf.example.net redirect=five-a.acme.com redirect=five-b.acme.com", "redirect= appears more than once"],
+  ])("%s: failed, with the bad term named and no made-up fix", async (record, problem) => {
+    const c = await checkSpf(record);
+    expectFailedWith(c, "spf_syntax_error", expect.stringContaining(problem));
+    expect(diagnosis(c, "spf_syntax_error").message).toMatch(/Correct this term or remove it/);
+  });
+
+  it("accepts unknown modifiers, as receivers ignore them", async () => {
+    expectVerifiedWithout(await checkSpf("v=spf1 include:_spf.example.net future-option=%{d}.x -all"), "spf_syntax_error");
+  });
+
+  it("an include whose record has a syntax error stops receivers before ours: spf_broken_include", async () => {
+    const w = await startWorld({ zones: [{ origin: "acme.com" }, { origin: "example.net", records: [exampleNet.spf()] }] });
+    w.publish(publishAcme.spf("v=spf1 include:spf.acme.com -all"), { name: "spf.acme.com", type: "TXT", data: "v=spf1 ip4:192.0.2.500 include:_spf.example.net ~all" });
+    const c = onlyCheck(await verifyDomainRecords({ domain: "acme.com", records: [spf] }, worldOptions(w)));
+    expectFailedWith(c, "spf_broken_include", expect.stringMatching(/include:spf\.acme\.com cannot be evaluated .*the SPF record at spf\.acme\.com has a syntax error .*`ip4:192\.0\.2\.500`.*before they reach include:_spf\.example\.net/));
+    expect(codes(c)).not.toContain("value_mismatch");
+  });
+
+  it("a TXT value with a space before v=spf1 is no SPF record for receivers", async () => {
+    const c = await checkSpf(" v=spf1 include:_spf.example.net -all");
+    expectFailedWith(c, "spf_syntax_error", expect.stringMatching(/starts with a space before "v=spf1".*they ignore it and acme\.com has no SPF record for them\. Remove the leading space: `v=spf1 include:_spf\.example\.net -all`\./));
+    expect(codes(c)).toEqual(["spf_syntax_error"]);
+  });
+});
