@@ -42,7 +42,8 @@ export type DiagnosisCode =
   | "dmarc_tag"
   | "dmarc_report_unauthorized"
   // Added with strict SPF syntax checking.
-  | "spf_syntax_error";
+  | "spf_syntax_error"
+  | "spf_include_qualifier";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

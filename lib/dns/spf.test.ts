@@ -38,6 +38,8 @@ describe("SPF parsing", () => {
     expect(mergeSpfRecords(["v=spf1 include:_spf.google.com ~all", "v=spf1 ip4:192.0.2.1 include:_spf.google.com -all"], "_spf.example.net")).toBe(
       "v=spf1 include:_spf.google.com ip4:192.0.2.1 include:_spf.example.net ~all",
     );
+    // Our include with another qualifier becomes a passing one in its place, never a second one after it.
+    expect(mergeSpfRecords(["v=spf1 ?include:_spf.example.net mx -all"], "_spf.example.net")).toBe("v=spf1 include:_spf.example.net mx -all");
   });
 });
 

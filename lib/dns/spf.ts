@@ -76,7 +76,7 @@ export function spfIncludeAfterAll(value: string, include: string): boolean {
   const record = parseSpf(value);
   if (!record) return false;
   const allIndex = record.terms.findIndex((t) => t.kind === "mechanism" && t.name === "all");
-  const includeIndex = record.terms.findIndex((t) => t.kind === "mechanism" && t.name === "include" && sameName(t.value, include));
+  const includeIndex = record.terms.findIndex((t) => isIncludeOf(t, include));
   return allIndex >= 0 && includeIndex > allIndex;
 }
 
@@ -87,17 +87,20 @@ export function spfIncludeAfterAll(value: string, include: string): boolean {
 export function spfWithIncludeFirst(value: string, include: string): string {
   const record = parseSpf(value);
   const ours = `include:${normalizeName(include)}`;
-  const rest = (record?.terms ?? []).filter((t) => !(t.kind === "mechanism" && t.name === "include" && sameName(t.value, include))).map((t) => t.text);
+  const rest = (record?.terms ?? []).filter((t) => !isIncludeOf(t, include)).map((t) => t.text);
   return ["v=spf1", ours, ...rest].join(" ");
 }
 
 /**
  * One record that does what several `v=spf1` records were meant to: every mechanism of
- * each (deduplicated, in order), our include, then the first `all` found (or `~all`).
+ * each (deduplicated, in order), our include, then the first `all` found (or `~all`). Our
+ * include written with another qualifier (`?include:`, `~include:`…) becomes a passing one in
+ * its place: receivers stop at the first match, so a second include after it would never count.
  */
 export function mergeSpfRecords(values: readonly string[], include?: string): string {
   const seen = new Set<string>();
   const terms: string[] = [];
+  const ours = include ? `include:${normalizeName(include)}` : null;
   let all: string | null = null;
   for (const value of values) {
     const record = parseSpf(value);
@@ -109,16 +112,31 @@ export function mergeSpfRecords(values: readonly string[], include?: string): st
       }
       // Only one redirect may exist, and it is ignored when `all` is present: dropping it is safer.
       if (term.kind === "modifier" && term.name === "redirect") continue;
-      const key = term.text.toLowerCase();
+      const text = ours && include && isIncludeOf(term, include) ? ours : term.text;
+      const key = text.toLowerCase();
       if (seen.has(key)) continue;
       seen.add(key);
-      terms.push(term.text);
+      terms.push(text);
     }
   }
-  if (include && !terms.some((t) => t.toLowerCase().replace(/^\+/, "") === `include:${normalizeName(include)}`)) {
-    terms.push(`include:${normalizeName(include)}`);
-  }
+  if (ours && !seen.has(ours)) terms.push(ours);
   return ["v=spf1", ...terms, all ?? "~all"].join(" ");
+}
+
+/** `include:<include>` with any qualifier. */
+function isIncludeOf(term: SpfTerm, include: string): boolean {
+  return term.kind === "mechanism" && term.name === "include" && sameName(term.value, include);
+}
+
+/**
+ * Our include written with a qualifier that does not give pass (`?` neutral, `~` softfail, `-`
+ * fail), where receivers evaluate it: mail from us matches it and gets that result.
+ */
+export function spfIncludeWithoutPass(value: string, include: string): SpfTerm | null {
+  const record = parseSpf(value);
+  if (!record) return null;
+  const reached = spfEvaluationOrder(record.terms).map((i) => record.terms[i]);
+  return reached.find((t): t is SpfTerm => t !== undefined && isIncludeOf(t, include) && t.qualifier !== "+") ?? null;
 }
 
 export type SpfFetchResult = { kind: "records"; values: string[] } | { kind: "error"; message: string };

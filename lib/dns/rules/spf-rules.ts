@@ -4,7 +4,7 @@ import type { Diagnosis } from "../report";
 import type { SpfAssessment } from "../satisfaction";
 import { assessSpf, spfIncludeBeyondLimit } from "../satisfaction";
 import type { SpfIncludePlacement } from "../spf";
-import { isSpfRecord, isSpfRecordAfterLeadingSpace, mergeSpfRecords, SPF_LOOKUP_LIMIT, spfIncludes, spfWithIncludeFirst } from "../spf";
+import { isSpfRecord, isSpfRecordAfterLeadingSpace, mergeSpfRecords, SPF_LOOKUP_LIMIT, spfIncludes, spfIncludeWithoutPass, spfWithIncludeFirst } from "../spf";
 import { spfWithSyntaxFixed } from "../spf-syntax";
 import type { RecordContext } from "./context";
 import { quote, shorten } from "./context";
@@ -32,7 +32,30 @@ export function spfDiagnoses(ctx: SpfContext): Diagnosis[] {
   const record: OneSpfRecord = { ctx, text, ours: `include:${normalizeName(ctx.expected.include)}`, assessment: assessSpf(text, ctx.expected.include, ctx.evidence) };
   // Receivers reject an invalid record before evaluating any of it: nothing else matters until it is fixed.
   if (record.assessment.syntaxErrors.length > 0) return syntaxErrors(record);
-  return [...includeMissing(record), ...includeAfterAll(record), ...brokenIncludes(record), ...lookupLimit(record)];
+  return [...includeQualifier(record), ...includeMissing(record), ...includeAfterAll(record), ...brokenIncludes(record), ...lookupLimit(record)];
+}
+
+const QUALIFIER_RESULTS: Record<string, string> = { "?": "neutral", "~": "softfail", "-": "fail" };
+
+/** Our include is there, but `?include:` / `~include:` / `-include:`: mail from us matches it and gets that result, not pass. */
+export function includeQualifier({ ctx, text, ours, assessment }: OneSpfRecord): Diagnosis[] {
+  if (!includeUnreached(assessment)) return [];
+  const term = spfIncludeWithoutPass(text, ctx.expected.include);
+  if (!term) return [];
+  const result = QUALIFIER_RESULTS[term.qualifier] ?? term.qualifier;
+  const fixed = mergeSpfRecords([text], ctx.expected.include);
+  return [
+    {
+      code: "spf_include_qualifier",
+      severity: "error",
+      message: `In the SPF record at ${ctx.name}, ${ours} has the ${quote(term.qualifier)} qualifier (${result}): mail sent through us matches it and gets "${result}" instead of "pass", so it fails SPF. Remove the ${quote(term.qualifier)}: ${quote(fixed)}.`,
+      details: { found: text, term: term.text, qualifier: term.qualifier, suggested: fixed },
+    },
+  ];
+}
+
+function includeUnreached(assessment: SpfAssessment): boolean {
+  return !(assessment.placement ? assessment.placement.found : assessment.written);
 }
 
 /** A term that is not a valid mechanism or modifier: receivers return a permanent error for every sender (RFC 7208 §4.6). */
@@ -85,10 +108,10 @@ export function multipleSpf(ctx: SpfContext, records: readonly string[]): Diagno
   ];
 }
 
-/** Our include is nowhere receivers would reach it (written after `all` has its own rule). */
-export function includeMissing({ ctx, text, ours, assessment }: OneSpfRecord): Diagnosis[] {
-  const reachable = assessment.placement ? assessment.placement.found : assessment.written;
-  if (reachable || assessment.afterAll) return [];
+/** Our include is nowhere receivers would reach it (written after `all`, or with a qualifier, has its own rule). */
+export function includeMissing(record: OneSpfRecord): Diagnosis[] {
+  const { ctx, text, ours, assessment } = record;
+  if (!includeUnreached(assessment) || assessment.afterAll || includeQualifier(record).length > 0) return [];
   const merged = mergeSpfRecords([text], ctx.expected.include);
   return [
     {

@@ -21,11 +21,15 @@ function txtRecords(ctx: TxtContext): Array<RecordOf<"TXT">> {
  * generic "missing" / "wrong value" advice only when none of them explains a failure.
  */
 export function txtDiagnoses(ctx: TxtContext): Diagnosis[] {
+  const split = splitStrings(ctx);
+  // Strings joined without their spaces garble the SPF record: advice about the garbled terms
+  // would keep them. The split is the one problem.
+  const splitExplains = split.some((d) => d.severity === "error");
   const specific = [
-    ...splitStrings(ctx),
+    ...split,
     ...separateRecords(ctx),
     ...quotedValues(ctx),
-    ...(ctx.expected.kind === "spf" ? spfDiagnoses({ ...ctx, expected: ctx.expected }) : []),
+    ...(ctx.expected.kind === "spf" && !splitExplains ? spfDiagnoses({ ...ctx, expected: ctx.expected }) : []),
     ...dkimDiagnoses(ctx),
     ...duplicateDmarc(ctx),
     ...dmarcDiagnoses(ctx),

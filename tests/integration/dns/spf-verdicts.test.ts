@@ -162,3 +162,23 @@ describe("a record that is not valid SPF", () => {
     expect(codes(c)).toEqual(["spf_syntax_error"]);
   });
 });
+
+describe("our include with a qualifier that does not give pass", () => {
+  it.each([
+    ["?", "neutral"],
+    ["~", "softfail"],
+    ["-", "fail"],
+  ])("%sinclude: says which qualifier to remove, and suggests the record without it", async (qualifier, result) => {
+    const c = await checkSpf(`v=spf1 ${qualifier}include:_spf.example.net -all`);
+    expectFailedWith(
+      c,
+      "spf_include_qualifier",
+      `In the SPF record at acme.com, include:_spf.example.net has the \`${qualifier}\` qualifier (${result}): mail sent through us matches it and gets "${result}" instead of "pass", so it fails SPF. Remove the \`${qualifier}\`: \`v=spf1 include:_spf.example.net -all\`.`,
+    );
+    expect(codes(c)).toEqual(["spf_include_qualifier"]);
+  });
+
+  it("is no problem after a passing include of ours", async () => {
+    expectVerifiedWithout(await checkSpf("v=spf1 include:_spf.example.net ?include:_spf.example.net -all"), "spf_include_qualifier");
+  });
+});

@@ -98,6 +98,12 @@ describe("txt_split", () => {
     expect(c.verdict).toBe("failed");
     expect(diagnosis(c, "txt_split").message).toMatch(/join without spaces, giving `v=spf1 include:_spf\.example\.net~all`/);
   });
+
+  it("is the only advice for an SPF record split without a space: no suggestion keeps the garbled term", async () => {
+    const c = first(await check([{ name: "acme.com", type: "TXT", data: ["v=spf1 include:_spf.example.net", "-all"] }], [spf]));
+    expectFailedWith(c, "txt_split", expect.stringMatching(/giving `v=spf1 include:_spf\.example\.net-all`\. Add a space at the end of each string/));
+    expect(c.diagnoses.map((d) => d.code)).toEqual(["txt_split"]);
+  });
 });
 
 describe("txt_quoted", () => {
