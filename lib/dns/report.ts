@@ -43,7 +43,8 @@ export type DiagnosisCode =
   | "dmarc_report_unauthorized"
   // Added with strict SPF syntax checking.
   | "spf_syntax_error"
-  | "spf_include_qualifier";
+  | "spf_include_qualifier"
+  | "spf_platform_record_broken";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

@@ -139,7 +139,8 @@ export function spfIncludeWithoutPass(value: string, include: string): SpfTerm |
   return reached.find((t): t is SpfTerm => t !== undefined && isIncludeOf(t, include) && t.qualifier !== "+") ?? null;
 }
 
-export type SpfFetchResult = { kind: "records"; values: string[] } | { kind: "error"; message: string };
+/** `canonical`: where the records are when the name is an alias (the end of its CNAME chain). */
+export type SpfFetchResult = { kind: "records"; values: string[]; canonical?: string } | { kind: "error"; message: string };
 
 /** Returns the TXT values at a name (the caller decides how: resolver, cache, fixture). */
 export type SpfFetcher = (name: string) => Promise<SpfFetchResult>;
@@ -175,6 +176,8 @@ export interface SpfEvaluatedTerm {
 export interface SpfEvaluation {
   /** Where the record was found ("" for the analysed record when its name is unknown). */
   domain: string;
+  /** Where the record really is: `domain`, or the end of the CNAME chain `domain` is an alias through. */
+  canonical: string;
   terms: SpfEvaluatedTerm[];
 }
 
@@ -229,7 +232,7 @@ export async function countSpfLookups(value: string, fetch: SpfFetcher, limits: 
   let fetchBudget = limits.maxFetches ?? 40;
   const problems: string[] = [];
 
-  const evaluate = async (record: SpfRecord, domain: string, depth: number, trail: readonly string[]): Promise<SpfEvaluation> => {
+  const evaluate = async (record: SpfRecord, domain: string, canonical: string, depth: number, trail: readonly string[]): Promise<SpfEvaluation> => {
     const reached = new Set(spfEvaluationOrder(record.terms));
     const terms = await Promise.all(
       record.terms.map(async (term, index): Promise<SpfEvaluatedTerm> => {
@@ -240,7 +243,7 @@ export async function countSpfLookups(value: string, fetch: SpfFetcher, limits: 
         return { ...base, ...(await expand(term, depth, trail)) };
       }),
     );
-    return { domain, terms };
+    return { domain, canonical, terms };
   };
 
   const expand = async (term: SpfTerm, depth: number, trail: readonly string[]): Promise<Partial<SpfEvaluatedTerm> & { lookups: number }> => {
@@ -274,7 +277,7 @@ export async function countSpfLookups(value: string, fetch: SpfFetcher, limits: 
     }
     const nested = parseSpf(spf[0] ?? "");
     if (!nested) return { lookups: 1 };
-    const evaluation = await evaluate(nested, target, depth + 1, [...trail, target]);
+    const evaluation = await evaluate(nested, target, normalizeName(fetched.canonical ?? target), depth + 1, [...trail, target]);
     const syntax = spfSyntaxErrors(spf[0] ?? "");
     if (syntax.length > 0) {
       // RFC 7208 §4.6: the target's record is rejected before any of it is evaluated.
@@ -293,8 +296,8 @@ export async function countSpfLookups(value: string, fetch: SpfFetcher, limits: 
 
   const record = parseSpf(value);
   const origin = limits.origin ? normalizeName(limits.origin) : "";
-  if (!record) return { lookups: 0, contributors: [], problems: ["not an SPF record"], complete: false, evaluation: { domain: origin, terms: [] } };
-  const evaluation = await evaluate(record, origin, 0, origin ? [origin] : []);
+  if (!record) return { lookups: 0, contributors: [], problems: ["not an SPF record"], complete: false, evaluation: { domain: origin, canonical: origin, terms: [] } };
+  const evaluation = await evaluate(record, origin, origin, 0, origin ? [origin] : []);
   const evaluated = evaluation.terms.filter((t) => t.evaluated);
   const contributors = evaluated
     .filter((t) => t.lookups > 0)
@@ -324,8 +327,20 @@ export interface SpfIncludePlacement {
   exact: boolean;
   /** The first term evaluated before it at which receivers stop with a permanent error. */
   permerrorBefore: { term: string; problem: string } | null;
+  /** Receivers stop with a permanent error at the include itself: its own record is missing, doubled or invalid. */
+  permerrorAt: string | null;
   /** Terms evaluated after it that stop receivers with a permanent error (their senders fail). */
   permerrorsAfter: Array<{ term: string; problem: string }>;
+}
+
+/**
+ * Receivers evaluate the include's record here and pass its result on: a passing `include:` or a
+ * `redirect=` naming it, or naming an alias (CNAME) of it, since the TXT lookup follows aliases.
+ */
+function reachesInclude(step: SpfEvaluatedTerm, include: string): boolean {
+  const { term } = step;
+  const passesOn = (term.kind === "mechanism" && term.name === "include" && term.qualifier === "+") || (term.kind === "modifier" && term.name === "redirect");
+  return passesOn && (sameName(term.value, include) || (step.target !== null && sameName(step.target.canonical, include)));
 }
 
 /**
@@ -343,14 +358,15 @@ export function locateSpfInclude(count: SpfLookupCount, include: string): SpfInc
     exact: true,
     permerrorBefore: null,
     permerrorsAfter: [],
+    permerrorAt: null,
   };
   let running = 0;
   const walk = (evaluation: SpfEvaluation, path: string[]): boolean => {
     for (const index of spfEvaluationOrder(evaluation.terms.map((t) => t.term))) {
       const step = evaluation.terms[index];
       if (!step) continue;
-      if (isPassingInclude(step.term, include)) {
-        Object.assign(placement, { found: true, path: [...path, step.term.text], before: running, cost: step.lookups });
+      if (reachesInclude(step, include)) {
+        Object.assign(placement, { found: true, path: [...path, step.term.text], before: running, cost: step.lookups, permerrorAt: step.permerror });
         return true;
       }
       const passesOn = (step.term.kind === "mechanism" && step.term.name === "include" && step.term.qualifier === "+") || step.term.kind === "modifier";

@@ -216,7 +216,11 @@ class Run {
 
   private async fetchTxt(name: string): Promise<SpfFetchResult> {
     const outcome = await this.sharedAnswer(name, "TXT");
-    if (outcome.kind === "answer") return { kind: "records", values: outcome.records.flatMap((r) => (r.type === "TXT" ? [r.value] : [])) };
+    if (outcome.kind === "answer") {
+      const values = outcome.records.flatMap((r) => (r.type === "TXT" ? [r.value] : []));
+      const canonical = outcome.chain.at(-1)?.to;
+      return { kind: "records", values, ...(canonical ? { canonical } : {}) };
+    }
     if (outcome.kind === "nodata" || outcome.kind === "nxdomain") return { kind: "records", values: [] };
     return { kind: "error", message: "message" in outcome ? outcome.message : outcome.kind };
   }

@@ -32,7 +32,25 @@ export function spfDiagnoses(ctx: SpfContext): Diagnosis[] {
   const record: OneSpfRecord = { ctx, text, ours: `include:${normalizeName(ctx.expected.include)}`, assessment: assessSpf(text, ctx.expected.include, ctx.evidence) };
   // Receivers reject an invalid record before evaluating any of it: nothing else matters until it is fixed.
   if (record.assessment.syntaxErrors.length > 0) return syntaxErrors(record);
-  return [...includeQualifier(record), ...includeMissing(record), ...includeAfterAll(record), ...brokenIncludes(record), ...lookupLimit(record)];
+  return [...includeQualifier(record), ...includeMissing(record), ...includeAfterAll(record), ...brokenIncludes(record), ...platformRecord(record), ...lookupLimit(record)];
+}
+
+/**
+ * The SPF record our include names is missing, doubled or invalid: receivers stop with a
+ * permanent error there, for every customer. Only we can fix it.
+ */
+export function platformRecord({ ctx, ours, assessment }: OneSpfRecord): Diagnosis[] {
+  const placement = assessment.placement;
+  if (!placement?.found || placement.permerrorAt === null) return [];
+  const target = normalizeName(ctx.expected.include);
+  return [
+    {
+      code: "spf_platform_record_broken",
+      severity: "error",
+      message: `Your SPF record is right, but the platform's own SPF record at ${target}, which ${ours} points to, cannot be evaluated (${placement.permerrorAt}). Receivers stop there with a permanent error, so mail sent through us fails SPF. This is a problem on our side that you cannot fix in your DNS: please contact support.`,
+      details: { include: target, problem: placement.permerrorAt, path: placement.path },
+    },
+  ];
 }
 
 const QUALIFIER_RESULTS: Record<string, string> = { "?": "neutral", "~": "softfail", "-": "fail" };

@@ -182,3 +182,41 @@ describe("our include with a qualifier that does not give pass", () => {
     expectVerifiedWithout(await checkSpf("v=spf1 include:_spf.example.net ?include:_spf.example.net -all"), "spf_include_qualifier");
   });
 });
+
+/** acme.com's record `record`, with example.net's SPF records (the platform's include target) as given. */
+async function checkWithPlatformSpf(platform: string[], record: string, extra: FixtureRecord[] = []): Promise<RecordCheck> {
+  const w = await startWorld({ zones: [{ origin: "acme.com" }, { origin: "example.net", records: platform.map((value) => exampleNet.spf(value)) }] });
+  w.publish(publishAcme.spf(record), ...extra);
+  return onlyCheck(await verifyDomainRecords({ domain: "acme.com", records: [spf] }, worldOptions(w)));
+}
+
+describe("our include reached another way", () => {
+  it("redirect= to our SPF domain: receivers evaluate our record as acme.com's, so it passes", async () => {
+    const c = await checkWithPlatformSpf(["v=spf1 ip4:192.0.2.0/24 ~all"], "v=spf1 redirect=_spf.example.net");
+    expect(c.verdict).toBe("verified");
+    expect(c.diagnoses.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("an include of a name that is an alias (CNAME) of our SPF domain: the TXT lookup follows it, so it passes", async () => {
+    const c = await checkWithPlatformSpf(["v=spf1 ip4:192.0.2.0/24 ~all"], "v=spf1 include:spf.acme.com -all", [{ name: "spf.acme.com", type: "CNAME", data: "_spf.example.net" }]);
+    expect(c.verdict).toBe("verified");
+    expect(c.diagnoses.filter((d) => d.severity === "error")).toEqual([]);
+  });
+});
+
+describe("the platform's own SPF record", () => {
+  it.each([
+    ["missing", [], "_spf.example.net has no SPF record"],
+    ["doubled", ["v=spf1 ip4:192.0.2.0/24 ~all", "v=spf1 -all"], "_spf.example.net has 2 SPF records"],
+    ["invalid", ["v=spf1 ip4:192.0.2.0/24 –all"], "the SPF record at _spf.example.net has a syntax error"],
+  ])("%s: every customer's SPF fails, and the customer is told it is ours to fix", async (_, platform, problem) => {
+    const c = await checkWithPlatformSpf(platform, "v=spf1 include:_spf.example.net -all");
+    expectFailedWith(c, "spf_platform_record_broken", expect.stringContaining(problem));
+    expect(diagnosis(c, "spf_platform_record_broken").message).toMatch(/^Your SPF record is right, but the platform's own SPF record at _spf\.example\.net.*a problem on our side that you cannot fix in your DNS: please contact support\.$/);
+    expect(codes(c)).toEqual(["spf_platform_record_broken"]);
+  });
+
+  it("is checked when reached through redirect= too", async () => {
+    expectFailedWith(await checkWithPlatformSpf([], "v=spf1 redirect=_spf.example.net"), "spf_platform_record_broken", expect.stringContaining("has no SPF record"));
+  });
+});
