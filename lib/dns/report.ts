@@ -44,7 +44,8 @@ export type DiagnosisCode =
   // Added with strict SPF syntax checking.
   | "spf_syntax_error"
   | "spf_include_qualifier"
-  | "spf_platform_record_broken";
+  | "spf_platform_record_broken"
+  | "spf_void_lookups";
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

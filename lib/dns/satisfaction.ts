@@ -76,7 +76,7 @@ export function assessSpf(text: string, include: string, evidence: RecordEvidenc
 
 /**
  * Mail through our include passes: the record is valid SPF, receivers reach our include (not
- * after `all`, no permanent error before it), our own SPF record there is usable, and they can
+ * after `all`, no permanent error or third void lookup before it), our own SPF record there is usable, and they can
  * evaluate all of it within the 10-lookup limit. A count cut short by DNS errors is a lower bound: it fails the record only when even
  * that bound is over the limit.
  */
@@ -84,7 +84,7 @@ export function spfPassesOurMail(assessment: SpfAssessment): boolean {
   const { placement } = assessment;
   if (assessment.syntaxErrors.length > 0) return false;
   if (!placement) return assessment.written && !assessment.afterAll;
-  return placement.found && placement.permerrorBefore === null && placement.permerrorAt === null && !spfIncludeBeyondLimit(placement);
+  return placement.found && placement.permerrorBefore === null && placement.permerrorAt === null && placement.voidBefore.length === 0 && !spfIncludeBeyondLimit(placement);
 }
 
 export function spfIncludeBeyondLimit(placement: SpfIncludePlacement): boolean {

@@ -4,6 +4,9 @@ import { spfSyntaxErrors } from "./spf-syntax";
 /** RFC 7208 §4.6.4: more than 10 DNS-querying terms is a permanent error. */
 export const SPF_LOOKUP_LIMIT = 10;
 
+/** RFC 7208 §4.6.4: more than two lookups that find nothing is a permanent error (where receivers apply it, as recommended). */
+export const SPF_VOID_LOOKUP_LIMIT = 2;
+
 export interface SpfTerm {
   /** As written, e.g. `~include:_spf.example.net`. */
   text: string;
@@ -145,6 +148,12 @@ export type SpfFetchResult = { kind: "records"; values: string[]; canonical?: st
 /** Returns the TXT values at a name (the caller decides how: resolver, cache, fixture). */
 export type SpfFetcher = (name: string) => Promise<SpfFetchResult>;
 
+/**
+ * Whether a name has records of a type, as an `a`, `mx` or `exists` term asks: `void` for no such
+ * name or no records (RFC 7208 §4.6.4), `unknown` when DNS gave no usable answer.
+ */
+export type SpfAddressProbe = (name: string, type: "A" | "MX") => Promise<"found" | "void" | "unknown">;
+
 export interface SpfContributor {
   /** Top-level term of the analysed record, e.g. `include:_spf.google.com`. */
   term: string;
@@ -170,6 +179,8 @@ export interface SpfEvaluatedTerm {
   targetError: string | null;
   /** False when an error or a limit stopped expansion below it: `lookups` is then a lower bound. */
   complete: boolean;
+  /** An `a`, `mx` or `exists` term whose lookup finds nothing (a void lookup); false when not probed. */
+  void: boolean;
 }
 
 /** A record's terms in written order, each with what evaluating it costs. */
@@ -200,6 +211,10 @@ export interface SpfCountLimits {
   maxFetches?: number;
   /** The name the record was found at, so an include pointing back to it counts as a loop. */
   origin?: string;
+  /** Looks up the names of `a`, `mx` and `exists` terms, to find void lookups; without it none are found. */
+  probe?: SpfAddressProbe;
+  /** Probes allowed for one analysis (default 20). */
+  maxProbes?: number;
 }
 
 const LOOKUP_MECHANISMS = new Set(["include", "a", "mx", "ptr", "exists"]);
@@ -230,16 +245,32 @@ export function spfEvaluationOrder(terms: readonly SpfTerm[]): number[] {
 export async function countSpfLookups(value: string, fetch: SpfFetcher, limits: SpfCountLimits = {}): Promise<SpfLookupCount> {
   const maxDepth = limits.maxDepth ?? 10;
   let fetchBudget = limits.maxFetches ?? 40;
+  let probeBudget = limits.maxProbes ?? 20;
   const problems: string[] = [];
+
+  const isVoid = async (term: SpfTerm, domain: string): Promise<boolean> => {
+    const type = term.name === "mx" ? "MX" : term.name === "a" || term.name === "exists" ? "A" : null;
+    const name = normalizeName(term.value || domain);
+    if (!limits.probe || type === null || name === "" || name.includes("%") || probeBudget <= 0) return false;
+    probeBudget -= 1;
+    try {
+      return (await limits.probe(name, type)) === "void";
+    } catch {
+      return false;
+    }
+  };
 
   const evaluate = async (record: SpfRecord, domain: string, canonical: string, depth: number, trail: readonly string[]): Promise<SpfEvaluation> => {
     const reached = new Set(spfEvaluationOrder(record.terms));
     const terms = await Promise.all(
       record.terms.map(async (term, index): Promise<SpfEvaluatedTerm> => {
-        const base = { term, evaluated: reached.has(index), lookups: 0, target: null, permerror: null, targetError: null, complete: true };
+        const base = { term, evaluated: reached.has(index), lookups: 0, target: null, permerror: null, targetError: null, complete: true, void: false };
         if (!base.evaluated) return base;
         const recursive = (term.kind === "mechanism" && term.name === "include") || (term.kind === "modifier" && term.name === "redirect");
-        if (!recursive) return { ...base, lookups: term.kind === "mechanism" && LOOKUP_MECHANISMS.has(term.name) ? 1 : 0 };
+        if (!recursive) {
+          const lookup = term.kind === "mechanism" && LOOKUP_MECHANISMS.has(term.name);
+          return { ...base, lookups: lookup ? 1 : 0, void: lookup && (await isVoid(term, domain)) };
+        }
         return { ...base, ...(await expand(term, depth, trail)) };
       }),
     );
@@ -329,6 +360,11 @@ export interface SpfIncludePlacement {
   permerrorBefore: { term: string; problem: string } | null;
   /** Receivers stop with a permanent error at the include itself: its own record is missing, doubled or invalid. */
   permerrorAt: string | null;
+  /**
+   * Terms evaluated before it whose lookup found nothing, when there are more than two: receivers
+   * that apply the void-lookup limit (RFC 7208 §4.6.4) stop with a permanent error at the third.
+   */
+  voidBefore: string[];
   /** Terms evaluated after it that stop receivers with a permanent error (their senders fail). */
   permerrorsAfter: Array<{ term: string; problem: string }>;
 }
@@ -359,8 +395,10 @@ export function locateSpfInclude(count: SpfLookupCount, include: string): SpfInc
     permerrorBefore: null,
     permerrorsAfter: [],
     permerrorAt: null,
+    voidBefore: [],
   };
   let running = 0;
+  const voids: string[] = [];
   const walk = (evaluation: SpfEvaluation, path: string[]): boolean => {
     for (const index of spfEvaluationOrder(evaluation.terms.map((t) => t.term))) {
       const step = evaluation.terms[index];
@@ -378,12 +416,15 @@ export function locateSpfInclude(count: SpfLookupCount, include: string): SpfInc
         continue;
       }
       running += step.lookups;
+      if (step.void) voids.push(step.term.text);
       placement.exact &&= step.complete;
       if (step.permerror) placement.permerrorBefore ??= { term: step.term.text, problem: step.permerror };
     }
     return false;
   };
-  if (!walk(count.evaluation, [])) {
+  const found = walk(count.evaluation, []);
+  if (voids.length > SPF_VOID_LOOKUP_LIMIT) placement.voidBefore = voids;
+  if (!found) {
     const top = count.evaluation.terms;
     placement.afterAll = top.some((t) => !t.evaluated && isPassingInclude(t.term, include));
     return placement;

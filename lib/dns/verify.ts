@@ -208,10 +208,19 @@ class Run {
   private spfCount(text: string, origin: string): Promise<SpfLookupCount> {
     let pending = this.spfCounts.get(text);
     if (!pending) {
-      pending = countSpfLookups(text, (name) => this.fetchTxt(name), { origin });
+      pending = countSpfLookups(text, (name) => this.fetchTxt(name), { origin, probe: (name, type) => this.probeSpfName(name, type) });
       this.spfCounts.set(text, pending);
     }
     return pending;
+  }
+
+  /** What an SPF `a`, `mx` or `exists` term finds at a name: a void lookup is no such name or no records. */
+  private async probeSpfName(name: string, type: "A" | "MX"): Promise<"found" | "void" | "unknown"> {
+    const ascii = tryAsciiName(name);
+    if (!ascii.ok) return "unknown";
+    const { outcome } = await this.pool.lookup(ascii.name, type);
+    if (outcome.kind === "answer") return "found";
+    return outcome.kind === "nxdomain" || outcome.kind === "nodata" ? "void" : "unknown";
   }
 
   private async fetchTxt(name: string): Promise<SpfFetchResult> {

@@ -4,7 +4,7 @@ import type { Diagnosis } from "../report";
 import type { SpfAssessment } from "../satisfaction";
 import { assessSpf, spfIncludeBeyondLimit } from "../satisfaction";
 import type { SpfIncludePlacement } from "../spf";
-import { isSpfRecord, isSpfRecordAfterLeadingSpace, mergeSpfRecords, SPF_LOOKUP_LIMIT, spfIncludes, spfIncludeWithoutPass, spfWithIncludeFirst } from "../spf";
+import { isSpfRecord, isSpfRecordAfterLeadingSpace, mergeSpfRecords, SPF_LOOKUP_LIMIT, SPF_VOID_LOOKUP_LIMIT, spfIncludes, spfIncludeWithoutPass, spfWithIncludeFirst } from "../spf";
 import { spfWithSyntaxFixed } from "../spf-syntax";
 import type { RecordContext } from "./context";
 import { quote, shorten } from "./context";
@@ -32,7 +32,26 @@ export function spfDiagnoses(ctx: SpfContext): Diagnosis[] {
   const record: OneSpfRecord = { ctx, text, ours: `include:${normalizeName(ctx.expected.include)}`, assessment: assessSpf(text, ctx.expected.include, ctx.evidence) };
   // Receivers reject an invalid record before evaluating any of it: nothing else matters until it is fixed.
   if (record.assessment.syntaxErrors.length > 0) return syntaxErrors(record);
-  return [...includeQualifier(record), ...includeMissing(record), ...includeAfterAll(record), ...brokenIncludes(record), ...platformRecord(record), ...lookupLimit(record)];
+  return [...includeQualifier(record), ...includeMissing(record), ...includeAfterAll(record), ...brokenIncludes(record), ...platformRecord(record), ...voidLookups(record), ...lookupLimit(record)];
+}
+
+/**
+ * More than two lookups that find nothing before our include: receivers that apply the
+ * void-lookup limit (RFC 7208 §4.6.4, recommended) stop with a permanent error at the third.
+ */
+export function voidLookups({ ctx, text, ours, assessment }: OneSpfRecord): Diagnosis[] {
+  const placement = assessment.placement;
+  if (!placement?.found || placement.voidBefore.length <= SPF_VOID_LOOKUP_LIMIT || placement.permerrorBefore) return [];
+  const terms = placement.voidBefore;
+  const fixed = spfWithIncludeFirst(text, ctx.expected.include);
+  return [
+    {
+      code: "spf_void_lookups",
+      severity: "error",
+      message: `In the SPF record at ${ctx.name}, ${terms.length} terms before ${ours} look up names that do not exist or have no records (${terms.join(", ")}). Receivers that apply the limit of ${SPF_VOID_LOOKUP_LIMIT} such "void" lookups stop with a permanent error at the third, before they reach ${ours}, so mail sent through us fails SPF. Remove the terms for names that no longer exist, or put ${ours} first: ${quote(fixed)}.`,
+      details: { terms, suggested: fixed },
+    },
+  ];
 }
 
 /**

@@ -17,6 +17,9 @@ const HELPERS: FixtureRecord[] = [
   { name: "five-b.acme.com", type: "TXT", data: "v=spf1 mx:1.acme.com mx:2.acme.com ptr exists:e.acme.com -all" }, // 5
   { name: "eight.acme.com", type: "TXT", data: "v=spf1 include:five-a.acme.com a mx -all" }, // 1 + 5 + 2 = 8 as an include target
   { name: "nested.acme.com", type: "TXT", data: "v=spf1 ip4:198.51.100.0/24 include:_spf.example.net -all" },
+  // The names those terms look up exist: a lookup that finds nothing is a void lookup (tested on its own).
+  ...["acme.com", "1.acme.com", "2.acme.com", "3.acme.com", "4.acme.com", "e.acme.com", "x.acme.com"].map((name): FixtureRecord => ({ name, type: "A", data: "192.0.2.1" })),
+  ...["acme.com", "1.acme.com", "2.acme.com"].map((name): FixtureRecord => ({ name, type: "MX", data: { preference: 10, exchange: "mx1.inbound.example.net" } })),
 ];
 
 const startWorld = dnsWorlds();
@@ -218,5 +221,29 @@ describe("the platform's own SPF record", () => {
 
   it("is checked when reached through redirect= too", async () => {
     expectFailedWith(await checkWithPlatformSpf([], "v=spf1 redirect=_spf.example.net"), "spf_platform_record_broken", expect.stringContaining("has no SPF record"));
+  });
+});
+
+describe("void lookups (names that do not exist or have no records)", () => {
+  it.each(["a", "mx"])("three %s: terms before ours that find nothing: failed, naming them", async (mechanism) => {
+    const c = await checkSpf(`v=spf1 ${mechanism}:void1.acme.com ${mechanism}:void2.acme.com ${mechanism}:void3.acme.com include:_spf.example.net -all`);
+    expectFailedWith(
+      c,
+      "spf_void_lookups",
+      `In the SPF record at acme.com, 3 terms before include:_spf.example.net look up names that do not exist or have no records (${mechanism}:void1.acme.com, ${mechanism}:void2.acme.com, ${mechanism}:void3.acme.com). Receivers that apply the limit of 2 such "void" lookups stop with a permanent error at the third, before they reach include:_spf.example.net, so mail sent through us fails SPF. Remove the terms for names that no longer exist, or put include:_spf.example.net first: \`v=spf1 include:_spf.example.net ${mechanism}:void1.acme.com ${mechanism}:void2.acme.com ${mechanism}:void3.acme.com -all\`.`,
+    );
+  });
+
+  it("counts them inside includes too, and not after ours", async () => {
+    const w = await startWorld({ zones: [{ origin: "acme.com" }, { origin: "example.net", records: [exampleNet.spf()] }] });
+    w.publish(publishAcme.spf("v=spf1 exists:void1.acme.com include:voids.acme.com include:_spf.example.net -all"), { name: "voids.acme.com", type: "TXT", data: "v=spf1 a:void2.acme.com mx:void3.acme.com -all" });
+    const c = onlyCheck(await verifyDomainRecords({ domain: "acme.com", records: [spf] }, worldOptions(w)));
+    expect(diagnosis(c, "spf_void_lookups").details).toMatchObject({ terms: ["exists:void1.acme.com", "a:void2.acme.com", "mx:void3.acme.com"] });
+
+    expectVerifiedWithout(await checkSpf("v=spf1 include:_spf.example.net a:void1.acme.com a:void2.acme.com a:void3.acme.com -all"), "spf_void_lookups");
+  });
+
+  it("two are within the limit", async () => {
+    expectVerifiedWithout(await checkSpf("v=spf1 a:void1.acme.com mx:void2.acme.com include:_spf.example.net -all"), "spf_void_lookups");
   });
 });
