@@ -66,7 +66,7 @@ export function platformRecord({ ctx, ours, assessment }: OneSpfRecord): Diagnos
     {
       code: "spf_platform_record_broken",
       severity: "error",
-      message: `Your SPF record is right, but the platform's own SPF record at ${target}, which ${ours} points to, cannot be evaluated (${placement.permerrorAt}). Receivers stop there with a permanent error, so mail sent through us fails SPF. This is a problem on our side that you cannot fix in your DNS: please contact support.`,
+      message: `Your SPF record includes ours as it should, but the platform's own SPF record at ${target}, which ${ours} points to, cannot be evaluated (${placement.permerrorAt}). Receivers stop there with a permanent error, so mail sent through us fails SPF. This is a problem on our side that you cannot fix in your DNS: please contact support.`,
       details: { include: target, problem: placement.permerrorAt, path: placement.path },
     },
   ];

@@ -215,7 +215,7 @@ describe("the platform's own SPF record", () => {
   ])("%s: every customer's SPF fails, and the customer is told it is ours to fix", async (_, platform, problem) => {
     const c = await checkWithPlatformSpf(platform, "v=spf1 include:_spf.example.net -all");
     expectFailedWith(c, "spf_platform_record_broken", expect.stringContaining(problem));
-    expect(diagnosis(c, "spf_platform_record_broken").message).toMatch(/^Your SPF record is right, but the platform's own SPF record at _spf\.example\.net.*a problem on our side that you cannot fix in your DNS: please contact support\.$/);
+    expect(diagnosis(c, "spf_platform_record_broken").message).toMatch(/^Your SPF record includes ours as it should, but the platform's own SPF record at _spf\.example\.net.*a problem on our side that you cannot fix in your DNS: please contact support\.$/);
     expect(codes(c)).toEqual(["spf_platform_record_broken"]);
   });
 
