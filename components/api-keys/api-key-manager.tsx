@@ -19,6 +19,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
+import { asActionResult } from "@/lib/actions/result";
 import { createApiKeySchema, type CreateApiKeyInput, type CreateApiKeyValues } from "@/lib/api-keys/schemas";
 import { API_KEY_ABILITIES, API_KEY_ABILITY_LABELS, type ApiKeyStatus, type ApiKeyView, type CreatedApiKey } from "@/lib/api-keys/types";
 
@@ -46,7 +47,7 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
   };
 
   const onCreate = handleSubmit(async () => {
-    const result = await createApiKeyAction(getValues());
+    const result = await asActionResult(createApiKeyAction(getValues()));
     if (result.ok) {
       setCreated(result.data);
       router.refresh();
@@ -59,7 +60,7 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
   const revoke = () =>
     startRevoke(async () => {
       if (!revoking) return;
-      const result = await revokeApiKeyAction({ id: revoking.id });
+      const result = await asActionResult(revokeApiKeyAction({ id: revoking.id }));
       setRevoking(null);
       if (!result.ok) {
         toast.error(result.error);

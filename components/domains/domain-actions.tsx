@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
 import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { asActionResult } from "@/lib/actions/result";
 import { checkHostname } from "@/lib/domains/hostname";
 
 export function DeleteDomainButton({
@@ -49,7 +50,7 @@ export function DeleteDomainButton({
             onSubmit={(event) => {
               event.preventDefault();
               start(async () => {
-                const result = await deleteDomainAction({ domainId: domain.id, confirmation, deleteRoutes });
+                const result = await asActionResult(deleteDomainAction({ domainId: domain.id, confirmation, deleteRoutes }));
                 if (result.ok) {
                   toast.success(`${result.data.name} deleted${result.data.routesDeleted ? ` with ${result.data.routesDeleted} routes` : ""}`);
                   router.push("/domains");
@@ -108,7 +109,7 @@ export function RestartVerificationButton({ domainId, canManage }: { domainId: s
     <Button
       onClick={() =>
         start(async () => {
-          const result = await restartVerificationAction({ domainId });
+          const result = await asActionResult(restartVerificationAction({ domainId }));
           if (result.ok) toast.success("Verification restarted: we will keep checking for 72 hours");
           else toast.error(result.error);
           router.refresh();

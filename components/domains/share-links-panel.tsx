@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Select } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
+import { asActionResult } from "@/lib/actions/result";
 import { SHARE_LINK_DAYS } from "@/lib/domains/schemas";
 import type { ShareLinkView } from "@/lib/domains/types";
 
@@ -36,7 +37,7 @@ export function ShareLinksPanel({ domainId, domainName, initial, canManage }: { 
   async function create() {
     setPending("create");
     setError(null);
-    const result = await createShareLinkAction({ domainId, validDays: days });
+    const result = await asActionResult(createShareLinkAction({ domainId, validDays: days }));
     setPending(null);
     if (!result.ok) return setError(result.error);
     setCreated({ url: `${window.location.origin}/share/${result.data.token}`, expiresAt: result.data.expiresAt });
@@ -46,7 +47,7 @@ export function ShareLinksPanel({ domainId, domainName, initial, canManage }: { 
   async function revoke(linkId: string) {
     setPending(linkId);
     setError(null);
-    const result = await revokeShareLinkAction({ linkId });
+    const result = await asActionResult(revokeShareLinkAction({ linkId }));
     setPending(null);
     if (!result.ok) return setError(result.error);
     setLinks(result.data);

@@ -12,7 +12,7 @@ import { CodeText } from "@/components/ui/code-text";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
 import { TextList } from "@/components/ui/text-list";
 import { WrappableName } from "@/components/ui/wrappable-name";
-import type { ActionResult } from "@/lib/actions/result";
+import { asActionResult, type ActionResult } from "@/lib/actions/result";
 import { DOMAIN_WIDE_CODES, groupStates, mailDiversion, matchingMx, recordState, type MailDiversion, type RecordState } from "@/lib/domains/record-status";
 import type { DnsProblem, DomainView, RecordView } from "@/lib/domains/types";
 
@@ -249,14 +249,14 @@ export function VerificationPanel({
   const queryKey = ["domain", initial.id];
   const query = useQuery({
     queryKey,
-    queryFn: async () => unwrap(await refreshDomainAction({ domainId: initial.id })),
+    queryFn: async () => unwrap(await asActionResult(refreshDomainAction({ domainId: initial.id }))),
     initialData: initial,
     refetchInterval: (q) => pollInterval(q.state.data, q.state.dataUpdateCount),
     refetchIntervalInBackground: false,
     retry: 1,
   });
   const checkNow = useMutation({
-    mutationFn: async (trigger: "manual" | "wizard" = "manual") => unwrap(await checkDomainNowAction({ domainId: initial.id, trigger })),
+    mutationFn: async (trigger: "manual" | "wizard" = "manual") => unwrap(await asActionResult(checkDomainNowAction({ domainId: initial.id, trigger }))),
     onSuccess: (view) => {
       queryClient.setQueryData(queryKey, view);
       // A check self-tests the DKIM keys too: the DKIM panel (domain page) shows their new results.

@@ -10,6 +10,7 @@ import { toast } from "sonner";
 import { markNotificationsReadAction } from "@/app/(console)/notifications/actions";
 import { Button } from "@/components/ui/button";
 import { Link } from "@/components/ui/link";
+import { asActionResult } from "@/lib/actions/result";
 import type { NotificationFeed } from "@/lib/notifications/types";
 
 import { NotificationEntry } from "./notification-item";
@@ -41,7 +42,7 @@ export function NotificationBell({ initial }: { initial: NotificationFeed }) {
 
   const markAllRead = () =>
     start(async () => {
-      const result = await markNotificationsReadAction({ upTo: feed.items[0]?.createdAt });
+      const result = await asActionResult(markNotificationsReadAction({ upTo: feed.items[0]?.createdAt }));
       if (!result.ok) {
         toast.error(result.error);
         return;

@@ -9,6 +9,7 @@ import { toast } from "sonner";
 import { markNotificationsReadAction } from "@/app/(console)/notifications/actions";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { asActionResult } from "@/lib/actions/result";
 import type { NotificationFeed } from "@/lib/notifications/types";
 
 import { NOTIFICATIONS_QUERY_KEY } from "./notification-bell";
@@ -31,7 +32,7 @@ export function NotificationList({ feed }: { feed: NotificationFeed }) {
             disabled={feed.unread === 0}
             onClick={() =>
               start(async () => {
-                const result = await markNotificationsReadAction({ upTo: feed.items[0]?.createdAt });
+                const result = await asActionResult(markNotificationsReadAction({ upTo: feed.items[0]?.createdAt }));
                 if (!result.ok) {
                   toast.error(result.error);
                   return;

@@ -27,6 +27,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { asActionResult } from "@/lib/actions/result";
 import { PERMISSION_LABELS } from "@/lib/auth/permissions";
 import { saveWebhookSchema, WEBHOOK_FIELDS } from "@/lib/notifications/schemas";
 
@@ -79,7 +80,7 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
 
   const onSave = handleSubmit(async (values) => {
     const parsed = saveWebhookSchema.parse(values);
-    const result = await saveWebhookAction({ ...parsed, version: webhook ? version : undefined, base: webhook ? base : undefined });
+    const result = await asActionResult(saveWebhookAction({ ...parsed, version: webhook ? version : undefined, base: webhook ? base : undefined }));
     if (result.ok) {
       setVersion(result.data.webhook.version);
       setBase({ url: result.data.webhook.url, enabled: result.data.webhook.enabled });
@@ -113,7 +114,7 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
 
   const reveal = () =>
     startReveal(async () => {
-      const result = await revealWebhookSecretAction({});
+      const result = await asActionResult(revealWebhookSecretAction({}));
       if (result.ok) setSecret(result.data.secret);
       else toast.error(result.error);
     });
@@ -131,7 +132,7 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
   const sendTest = () =>
     startTest(async () => {
       setTestResult(null);
-      const result = await sendTestWebhookAction({});
+      const result = await asActionResult(sendTestWebhookAction({}));
       if (!result.ok) {
         toast.error(result.error);
         return;
@@ -143,7 +144,7 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
   const rotate = () =>
     startRotate(async () => {
       if (version === undefined) return;
-      const result = await rotateWebhookSecretAction({ version });
+      const result = await asActionResult(rotateWebhookSecretAction({ version }));
       setConfirm(null);
       if (!result.ok) {
         toast.error(result.error);
@@ -157,7 +158,7 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
 
   const remove = () =>
     startDelete(async () => {
-      const result = await deleteWebhookAction({});
+      const result = await asActionResult(deleteWebhookAction({}));
       setConfirm(null);
       if (!result.ok) {
         toast.error(result.error);

@@ -30,7 +30,7 @@ import { Card } from "@/components/ui/card";
 import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Link } from "@/components/ui/link";
-import type { ActionResult } from "@/lib/actions/result";
+import { asActionResult, type ActionResult } from "@/lib/actions/result";
 import { CATALOGUE_NOUNS, catalogueFields, catalogueFormSchema, type CatalogueFormValues, type CatalogueKind } from "@/lib/queues/schemas";
 import type { CatalogueEntry, CatalogueRow, StaleCatalogueEntry } from "@/lib/queues/types";
 
@@ -123,7 +123,7 @@ function EditDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalogu
   const valuesOf = (entry: CatalogueEntry) => ({ name: entry.name, description: entry.description });
 
   const save = async (values: { name: string; description: string }, form: ReturnType<typeof useForm<CatalogueFormValues>>) => {
-    const result = await ACTIONS[kind].update({ ...values, id: row.id, version: base.version, base: valuesOf(base) });
+    const result = await asActionResult(ACTIONS[kind].update({ ...values, id: row.id, version: base.version, base: valuesOf(base) }));
     if (result.ok) {
       toast.success(`${nouns.title} "${result.data.name}" saved`);
       onClose();
@@ -187,7 +187,7 @@ function DeleteDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalo
   useEffect(() => {
     if (row.routeCount === 0) return;
     let live = true;
-    void catalogueUsageAction({ kind, id: row.id }).then((result) => {
+    void asActionResult(catalogueUsageAction({ kind, id: row.id })).then((result) => {
       if (live && result.ok) setUsage(result.data);
     });
     return () => {
@@ -230,7 +230,7 @@ function DeleteDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalo
             pending={pending}
             onClick={() =>
               startDelete(async () => {
-                const result = await ACTIONS[kind].remove({ id: row.id });
+                const result = await asActionResult(ACTIONS[kind].remove({ id: row.id }));
                 if (result.ok) {
                   toast.success(`${nouns.title} "${row.name}" deleted`);
                   onClose();
@@ -290,7 +290,7 @@ export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKin
               kind={kind}
               submitLabel={`Create ${nouns.one}`}
               onSubmit={async (values, form) => {
-                const result = await ACTIONS[kind].create(values);
+                const result = await asActionResult(ACTIONS[kind].create(values));
                 if (result.ok) {
                   toast.success(`${nouns.title} "${result.data.name}" created`);
                   setCreating(false);

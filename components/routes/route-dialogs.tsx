@@ -7,6 +7,7 @@ import { deleteRouteAction } from "@/app/(console)/routes/actions";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogActions } from "@/components/ui/dialog";
+import { asActionResult } from "@/lib/actions/result";
 import type { RouteRow } from "@/lib/routes/types";
 
 
@@ -24,7 +25,7 @@ function DeleteRouteContent({ route, onDone }: { route: RouteRow; onDone: (delet
           pending={pending}
           onClick={() =>
             startDelete(async () => {
-              const result = await deleteRouteAction({ id: route.id });
+              const result = await asActionResult(deleteRouteAction({ id: route.id }));
               if (result.ok) {
                 toast.success(`Route ${route.address} deleted`);
                 onDone(true);

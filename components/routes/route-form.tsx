@@ -12,7 +12,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Link } from "@/components/ui/link";
-import type { ActionFailure } from "@/lib/actions/result";
+import { asActionResult, type ActionFailure } from "@/lib/actions/result";
 import { mergeRouteEdit, routeValuesOf } from "@/lib/routes/merge";
 import {
   createRouteSchema,
@@ -222,8 +222,8 @@ export function RouteForm({
       return;
     }
     const result = route
-      ? await updateRouteAction({ ...values, id: route.id, version: base?.version ?? route.version, base: base ? routeValuesOf(base) : undefined })
-      : await createRouteAction(values);
+      ? await asActionResult(updateRouteAction({ ...values, id: route.id, version: base?.version ?? route.version, base: base ? routeValuesOf(base) : undefined }))
+      : await asActionResult(createRouteAction(values));
     if (result.ok) {
       onSaved(result.data, !route);
       return;

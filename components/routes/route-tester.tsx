@@ -9,6 +9,7 @@ import { SendTestMessageButton } from "@/components/test-messages/test-message-p
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmailField } from "@/components/forms/fields";
+import { asActionResult } from "@/lib/actions/result";
 import type { AddressTestResult, RedirectAdvice, TestedRoute } from "@/lib/routes/types";
 
 import { RouteStatusBadge } from "./route-status-badge";
@@ -90,7 +91,7 @@ export function RouteTester({ canManage }: { canManage: boolean }) {
           onSubmit={(event) => {
             event.preventDefault();
             startTest(async () => {
-              const response = await testAddressAction({ address });
+              const response = await asActionResult(testAddressAction({ address }));
               if (response.ok) {
                 setResult(response.data);
                 setFieldError(undefined);

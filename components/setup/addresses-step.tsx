@@ -13,6 +13,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { SimpleTable } from "@/components/ui/simple-table";
+import { asActionResult } from "@/lib/actions/result";
 import type { DomainView } from "@/lib/domains/types";
 import { addWizardAddressSchema, NEW_QUEUE, type AddWizardAddressInput } from "@/lib/setup/schemas";
 import type { WizardRoute } from "@/lib/setup/types";
@@ -59,7 +60,7 @@ export function AddressesStep({
   });
 
   const submit = handleSubmit(async (values) => {
-    const result = await addWizardAddressAction(values);
+    const result = await asActionResult(addWizardAddressAction(values));
     if (!result.ok) {
       const message = applyActionErrors(result, form.setError, ["pattern", "queueId", "newQueueName", "fromName"]);
       if (message) form.setError("root", { message });

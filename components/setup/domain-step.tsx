@@ -11,6 +11,7 @@ import { Field, fieldA11y } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { WrappableName } from "@/components/ui/wrappable-name";
 import { useDebouncedValue } from "@/components/ui/use-debounced-value";
+import { asActionResult, type ActionFailure } from "@/lib/actions/result";
 import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/types";
 import { checkHostname, checkPlatformLabel } from "@/lib/domains/hostname";
 import type { DomainView } from "@/lib/domains/types";
@@ -38,16 +39,21 @@ function useAvailability(kind: "custom" | "platform", value: string, localError:
   return query.data;
 }
 
+/** A check that never got an answer says nothing about the name: no verdict, and registering stays possible. */
+function unanswered(failure: ActionFailure): Availability | null {
+  return failure.code === "unreachable" ? { state: "idle" } : null;
+}
+
 async function customAvailability(value: string): Promise<Availability> {
-  const result = await checkDomainAvailabilityAction({ domain: value });
-  if (!result.ok) return { state: "taken", reason: result.error };
+  const result = await asActionResult(checkDomainAvailabilityAction({ domain: value }));
+  if (!result.ok) return unanswered(result) ?? { state: "taken", reason: result.error };
   if (!result.data.available) return { state: "taken", reason: result.data.reason, yours: result.data.yours };
   return { state: "available", ascii: result.data.ascii, unicode: result.data.unicode, normalized: result.data.unicode !== value, dnsHint: result.data.dnsHint };
 }
 
 async function labelAvailability(value: string): Promise<Availability> {
-  const result = await checkPlatformLabelAvailabilityAction({ label: value });
-  if (!result.ok) return { state: "taken", reason: result.error };
+  const result = await asActionResult(checkPlatformLabelAvailabilityAction({ label: value }));
+  if (!result.ok) return unanswered(result) ?? { state: "taken", reason: result.error };
   if (!result.data.available) return { state: "taken", reason: result.data.reason, yours: result.data.yours };
   return { state: "available", ascii: result.data.ascii, unicode: result.data.unicode, normalized: result.data.label !== value };
 }
@@ -163,8 +169,8 @@ export function DomainStep({
     setServerError(null);
     const setupRunId = (await runId()) ?? undefined;
     const result = own
-      ? await registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true, setupRunId })
-      : await registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true, setupRunId });
+      ? await asActionResult(registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true, setupRunId }))
+      : await asActionResult(registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true, setupRunId }));
     setPending(false);
     if (result.ok) onRegistered(result.data);
     else setServerError(result.fieldErrors?.domain?.[0] ?? result.fieldErrors?.label?.[0] ?? result.error);

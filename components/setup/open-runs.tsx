@@ -9,6 +9,7 @@ import { Button, buttonVariants } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
+import { asActionResult } from "@/lib/actions/result";
 import { SCENARIO_INFO } from "@/lib/domains/scenarios";
 import { STEP_LABELS, type SetupRunSummary } from "@/lib/setup/types";
 
@@ -21,7 +22,7 @@ export function OpenRuns({ runs, canManage }: { runs: SetupRunSummary[]; canMana
 
   const discard = async (run: SetupRunSummary) => {
     setPending(true);
-    const result = await discardSetupRunAction({ runId: run.id });
+    const result = await asActionResult(discardSetupRunAction({ runId: run.id }));
     setPending(false);
     setDiscarding(null);
     if (!result.ok) toast.error(result.error);

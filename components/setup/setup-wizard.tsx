@@ -12,6 +12,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { useHydrated } from "@/components/ui/use-hydrated";
+import { asActionResult } from "@/lib/actions/result";
 import { scenarioUsesOwnDomain, type Scenario } from "@/lib/domains/types";
 import { defaultOriginalDomain } from "@/lib/domains/redirects";
 import { recommendScenario, SCENARIO_INFO } from "@/lib/domains/scenarios";
@@ -120,7 +121,7 @@ function WizardRun(props: SetupWizardProps & { onRunCreated: (runId: string) => 
     (change: { step: WizardStep; scenario?: Scenario | null; domainId?: string | null; data?: WizardData }) => {
       if (!canManage) return;
       saves.enqueue(async (current) => {
-        const result = await saveWizardAction({ runId: current, ...change });
+        const result = await asActionResult(saveWizardAction({ runId: current, ...change }));
         setSaveError(result.ok ? null : result.error);
         if (!result.ok || current === result.data.runId) return current;
         setRunId(result.data.runId);
@@ -150,7 +151,7 @@ function WizardRun(props: SetupWizardProps & { onRunCreated: (runId: string) => 
   const startOver = async () => {
     const current = await saves.settled();
     if (current) {
-      const result = await discardSetupRunAction({ runId: current });
+      const result = await asActionResult(discardSetupRunAction({ runId: current }));
       if (!result.ok && result.code !== "not_found") {
         toast.error(result.error);
         return;

@@ -13,6 +13,7 @@ import { Field, fieldA11y } from "@/components/ui/field";
 import { EmailField } from "@/components/forms/fields";
 import { Select } from "@/components/ui/input";
 import { LocalTime } from "@/components/ui/local-time";
+import { asActionResult } from "@/lib/actions/result";
 import type { TestMessageSummary, TestMessageTrace, TestTarget, TraceState } from "@/lib/test-messages/types";
 
 import { fetchTrace, TestMessageTraceView, testMessageQueryKey } from "./test-message-trace";
@@ -63,7 +64,7 @@ export function TestMessageSender({
 
   const send = () =>
     startSending(async () => {
-      const result = await sendTestMessageAction({ address });
+      const result = await asActionResult(sendTestMessageAction({ address }));
       if (!result.ok) {
         setFieldError(result.fieldErrors?.address?.[0]);
         setFailure(result.fieldErrors?.address ? null : result.error);
@@ -220,7 +221,7 @@ export function SendTestMessageButton({ address, canManage }: { address: string;
         title={canManage ? undefined : MANAGE_REQUIRED_HINT}
         onClick={() =>
           startSending(async () => {
-            const result = await sendTestMessageAction({ address });
+            const result = await asActionResult(sendTestMessageAction({ address }));
             if (!result.ok) {
               setFailure(result.fieldErrors?.address?.[0] ?? result.error);
               return;

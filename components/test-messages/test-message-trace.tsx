@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Link } from "@/components/ui/link";
 import { LocalTime } from "@/components/ui/local-time";
+import { asActionResult } from "@/lib/actions/result";
 import type { StageStatus, TestMessageTrace, TraceStage, TraceState } from "@/lib/test-messages/types";
 
 export const testMessageQueryKey = (id: string) => ["test-message", id] as const;
@@ -17,7 +18,7 @@ export const testMessageQueryKey = (id: string) => ["test-message", id] as const
 const POLL_MS = 1_000;
 
 export async function fetchTrace(id: string): Promise<TestMessageTrace> {
-  const result = await watchTestMessageAction({ id });
+  const result = await asActionResult(watchTestMessageAction({ id }));
   if (!result.ok) throw new Error(result.error);
   return result.data;
 }

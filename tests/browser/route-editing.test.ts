@@ -3,7 +3,7 @@ import { expect, it } from "vitest";
 
 import { getDb } from "@/lib/db/client";
 
-import { describeInBrowser, screenshot, setUpBrowser, setUpOwnOrganization, signedInClient } from "../support/browser";
+import { describeInBrowser, dropActionCalls, screenshot, setUpBrowser, setUpOwnOrganization, signedInClient } from "../support/browser";
 
 /**
  * The route dialog: its footer, closing with unsaved changes, every error at once, accessible
@@ -122,6 +122,36 @@ describeInBrowser("route dialog", () => {
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await ask.getByRole("button", { name: "Discard changes" }).click();
     await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await context.close();
+  }, 240_000);
+});
+
+describeInBrowser("saving a route when the console cannot be reached", () => {
+  it("says nothing was saved, keeps what was typed, and saves on the next try", async () => {
+    const { context, page } = await signedIn();
+    await page.goto("/routes");
+    await page.getByRole("button", { name: "New route" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "New route" });
+    await dialog.getByLabel("Address", { exact: true }).fill("netfail-one");
+    await dialog.getByLabel("Domain", { exact: true }).selectOption({ label: "help.wayne.test" });
+    await dialog.getByLabel("Queue", { exact: true }).selectOption({ label: "Support" });
+    await dialog.getByLabel("From name").fill("Wayne Help");
+    await dialog.getByLabel("Auto-BCC (optional)").fill("copies@help.wayne.test");
+
+    const restore = await dropActionCalls(page);
+    const save = dialog.getByRole("button", { name: "Create route" });
+    await save.click();
+    await dialog.getByRole("alert").filter({ hasText: "The console could not be reached, so nothing was saved." }).waitFor();
+    await screenshot(page, "route-dialog-unreachable-1280");
+    expect(await save.isEnabled()).toBe(true);
+    expect(await dialog.getByLabel("Address", { exact: true }).inputValue()).toBe("netfail-one");
+    expect(await dialog.getByLabel("Auto-BCC (optional)").inputValue()).toBe("copies@help.wayne.test");
+    expect(await getDb().route.count({ where: { organizationId: own.organizationId, pattern: "netfail-one" } })).toBe(0);
+
+    await restore();
+    await save.click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await getDb().route.count({ where: { organizationId: own.organizationId, pattern: "netfail-one" } })).toBe(1);
     await context.close();
   }, 240_000);
 });

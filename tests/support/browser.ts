@@ -200,3 +200,14 @@ export function setUpMailTestApp(andThen?: (app: TestApp) => Promise<void>): () 
     return mailApp.app;
   };
 }
+
+/**
+ * Makes every server action call of `page` fail as a dropped connection does (the request never
+ * reaches the console), until the returned function is called.
+ */
+export async function dropActionCalls(page: Page): Promise<() => Promise<void>> {
+  const handler = (route: Parameters<Parameters<Page["route"]>[1]>[0]) =>
+    route.request().method() === "POST" && route.request().headers()["next-action"] ? route.abort("internetdisconnected") : route.fallback();
+  await page.route("**/*", handler);
+  return () => page.unroute("**/*", handler);
+}
