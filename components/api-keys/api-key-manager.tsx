@@ -9,7 +9,7 @@ import { toast } from "sonner";
 
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/(console)/settings/api-keys/actions";
 import { CopyableCode } from "@/components/domains/copy-button";
-import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { applyActionErrors, formOf } from "@/components/forms/apply-action-errors";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -46,14 +46,14 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
     setCreating(true);
   };
 
-  const onCreate = handleSubmit(async () => {
+  const onCreate = handleSubmit(async (_values, event) => {
     const result = await asActionResult(createApiKeyAction(getValues()));
     if (result.ok) {
       setCreated(result.data);
       router.refresh();
       return;
     }
-    const message = applyActionErrors(result, setError, ["name", "ability", "expiresOn"]);
+    const message = applyActionErrors(result, setError, ["name", "ability", "expiresOn"], formOf(event));
     if (message) setError("root", { message });
   });
 

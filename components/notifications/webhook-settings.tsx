@@ -16,7 +16,7 @@ import {
   saveWebhookAction,
   sendTestWebhookAction,
 } from "@/app/(console)/notifications/actions";
-import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { applyActionErrors, formOf } from "@/components/forms/apply-action-errors";
 import { ConflictNotice } from "@/components/forms/conflict-notice";
 import { TextField } from "@/components/forms/fields";
 import { chooseSide, conflictFrom, type PendingConflict } from "@/components/forms/merge-conflict";
@@ -78,7 +78,7 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
   const { register, handleSubmit, formState, control, setError } = form;
   const urlError = formState.errors.url?.message;
 
-  const onSave = handleSubmit(async (values) => {
+  const onSave = handleSubmit(async (values, event) => {
     const parsed = saveWebhookSchema.parse(values);
     const result = await asActionResult(saveWebhookAction({ ...parsed, version: webhook ? version : undefined, base: webhook ? base : undefined }));
     if (result.ok) {
@@ -108,7 +108,7 @@ export function WebhookSettings({ webhook, canManage }: { webhook: WebhookView |
       setConflict(pending);
       return;
     }
-    const message = applyActionErrors(result, setError, ["url", "enabled"]);
+    const message = applyActionErrors(result, setError, ["url", "enabled"], formOf(event));
     if (message) setError("root", { message });
   });
 

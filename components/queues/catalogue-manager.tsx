@@ -19,7 +19,7 @@ import {
   updateQueueAction,
   updateSkillAction,
 } from "@/app/(console)/queues/actions";
-import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { applyActionErrors, formOf } from "@/components/forms/apply-action-errors";
 import { TextField } from "@/components/forms/fields";
 import { ConflictNotice } from "@/components/forms/conflict-notice";
 import { chooseSide, conflictFrom, type PendingConflict } from "@/components/forms/merge-conflict";
@@ -83,7 +83,8 @@ function CatalogueForm({
   kind: CatalogueKind;
   initial?: CatalogueRow;
   submitLabel: string;
-  onSubmit: (values: { name: string; description: string }, form: ReturnType<typeof useForm<CatalogueFormValues>>) => Promise<void>;
+  /** `element` is the form, to bring the server's errors into view. */
+  onSubmit: (values: { name: string; description: string }, form: ReturnType<typeof useForm<CatalogueFormValues>>, element: HTMLFormElement | null) => Promise<void>;
   conflict?: (form: ReturnType<typeof useForm<CatalogueFormValues>>) => React.ReactNode;
 }) {
   const schema = useMemo(() => catalogueFormSchema(kind), [kind]);
@@ -97,7 +98,7 @@ function CatalogueForm({
   const formError = formState.errors.root?.message;
   const idPrefix = `${kind}-form`;
   return (
-    <form noValidate className="space-y-4" onSubmit={handleSubmit(async (values) => onSubmit(schema.parse(values), form))}>
+    <form noValidate className="space-y-4" onSubmit={handleSubmit(async (values, event) => onSubmit(schema.parse(values), form, formOf(event)))}>
       <Alert tone="danger">{formError}</Alert>
       {conflict?.(form)}
       <TextField id={`${idPrefix}-name`} label="Name" error={nameError} autoFocus {...register("name")} />
@@ -122,7 +123,7 @@ function EditDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalogu
   const fields = catalogueFields(kind);
   const valuesOf = (entry: CatalogueEntry) => ({ name: entry.name, description: entry.description });
 
-  const save = async (values: { name: string; description: string }, form: ReturnType<typeof useForm<CatalogueFormValues>>) => {
+  const save = async (values: { name: string; description: string }, form: ReturnType<typeof useForm<CatalogueFormValues>>, element: HTMLFormElement | null) => {
     const result = await asActionResult(ACTIONS[kind].update({ ...values, id: row.id, version: base.version, base: valuesOf(base) }));
     if (result.ok) {
       toast.success(`${nouns.title} "${result.data.name}" saved`);
@@ -146,7 +147,7 @@ function EditDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalogu
       setConflict(pending);
       return;
     }
-    const message = applyActionErrors(result, form.setError, ["name", "description"]);
+    const message = applyActionErrors(result, form.setError, ["name", "description"], element);
     if (message) form.setError("root", { message });
   };
 
@@ -289,7 +290,7 @@ export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKin
             <CatalogueForm
               kind={kind}
               submitLabel={`Create ${nouns.one}`}
-              onSubmit={async (values, form) => {
+              onSubmit={async (values, form, element) => {
                 const result = await asActionResult(ACTIONS[kind].create(values));
                 if (result.ok) {
                   toast.success(`${nouns.title} "${result.data.name}" created`);
@@ -297,7 +298,7 @@ export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKin
                   router.refresh();
                   return;
                 }
-                const message = applyActionErrors(result, form.setError, ["name", "description"]);
+                const message = applyActionErrors(result, form.setError, ["name", "description"], element);
                 if (message) form.setError("root", { message });
               }}
             />

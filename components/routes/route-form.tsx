@@ -1,11 +1,11 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState, type BaseSyntheticEvent } from "react";
 import { Controller, useForm, useWatch, type FieldErrors as FormErrors } from "react-hook-form";
 
 import { createRouteAction, updateRouteAction } from "@/app/(console)/routes/actions";
-import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { applyActionErrors, formOf } from "@/components/forms/apply-action-errors";
 import { ConflictNotice, type ConflictRow, type ConflictSide } from "@/components/forms/conflict-notice";
 import { CheckboxField, CheckboxGroup, ErrorList, SelectField, TextareaField, TextField, type ListedError } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
@@ -163,8 +163,8 @@ export function RouteForm({
   const { isDirty } = formState;
   useEffect(() => onDirtyChange?.(isDirty), [isDirty, onDirtyChange]);
 
-  const placeErrors = (failure: ActionFailure) => {
-    const message = applyActionErrors(failure, form.setError, ROUTE_FORM_FIELDS);
+  const placeErrors = (failure: ActionFailure, event: BaseSyntheticEvent | undefined) => {
+    const message = applyActionErrors(failure, form.setError, ROUTE_FORM_FIELDS, formOf(event));
     if (message) form.setError("root", { message });
   };
 
@@ -210,7 +210,7 @@ export function RouteForm({
     setConflict({ ...conflict, choices: { ...conflict.choices, [name]: side } });
   };
 
-  const save = async (values: RouteValues) => {
+  const save = async (values: RouteValues, event?: BaseSyntheticEvent) => {
     // A reply source picked but left empty would save as "this route's own address", quietly
     // dropping the From email or reply route the route had: the admin is asked to finish instead.
     if (replyMode === "route" && !values.replyRouteId) {
@@ -232,7 +232,7 @@ export function RouteForm({
       showConflict(result.current, values);
       return;
     }
-    placeErrors(result);
+    placeErrors(result, event);
   };
 
   const changeReplyMode = (mode: ReplyMode) => {

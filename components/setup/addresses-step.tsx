@@ -7,7 +7,7 @@ import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
 
 import { addWizardAddressAction } from "@/app/(console)/setup/actions";
-import { applyActionErrors } from "@/components/forms/apply-action-errors";
+import { applyActionErrors, formOf } from "@/components/forms/apply-action-errors";
 import { ErrorList, SelectField, TextField, type ListedError } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -59,10 +59,10 @@ export function AddressesStep({
     return message ? [{ id: field.id, label: field.label, message }] : [];
   });
 
-  const submit = handleSubmit(async (values) => {
+  const submit = handleSubmit(async (values, event) => {
     const result = await asActionResult(addWizardAddressAction(values));
     if (!result.ok) {
-      const message = applyActionErrors(result, form.setError, ["pattern", "queueId", "newQueueName", "fromName"]);
+      const message = applyActionErrors(result, form.setError, ["pattern", "queueId", "newQueueName", "fromName"], formOf(event));
       if (message) form.setError("root", { message });
       return;
     }

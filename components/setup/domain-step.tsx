@@ -5,6 +5,7 @@ import { AlertTriangle, CheckCircle2, Info, Loader2, XCircle } from "lucide-reac
 import { useState, type FormEvent } from "react";
 
 import { checkDomainAvailabilityAction, checkPlatformLabelAvailabilityAction, registerDomainAction } from "@/app/(console)/domains/actions";
+import { bringErrorsIntoView, formOf } from "@/components/forms/apply-action-errors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, fieldA11y } from "@/components/ui/field";
@@ -172,8 +173,13 @@ export function DomainStep({
       ? await asActionResult(registerDomainAction({ kind: "custom", scenario: scenario as "own_domain" | "own_domain_with_copies", domain: value, fromWizard: true, setupRunId }))
       : await asActionResult(registerDomainAction({ kind: "platform", scenario: scenario as "platform_domain" | "platform_domain_with_copies", label: value, fromWizard: true, setupRunId }));
     setPending(false);
-    if (result.ok) onRegistered(result.data);
-    else setServerError(result.fieldErrors?.domain?.[0] ?? result.fieldErrors?.label?.[0] ?? result.error);
+    if (result.ok) {
+      onRegistered(result.data);
+      return;
+    }
+    setServerError(result.fieldErrors?.domain?.[0] ?? result.fieldErrors?.label?.[0] ?? result.error);
+    const form = formOf(event);
+    if (form) bringErrorsIntoView(form);
   }
 
   const id = own ? "domain-name" : "platform-label";

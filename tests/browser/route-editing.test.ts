@@ -156,6 +156,29 @@ describeInBrowser("saving a route when the console cannot be reached", () => {
   }, 240_000);
 });
 
+describeInBrowser("an error found by the server", () => {
+  it("is brought into view and focused, at 390 px with the dialog scrolled to its save button", async () => {
+    await routeOf("taken");
+    const { context, page } = await signedIn(ADMIN, { width: 390, height: 844 });
+    await page.goto("/routes");
+    await page.getByRole("button", { name: "New route" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "New route" });
+    await dialog.getByLabel("Address", { exact: true }).fill("Taken");
+    await dialog.getByLabel("Domain", { exact: true }).selectOption({ label: "help.wayne.test" });
+    await dialog.getByLabel("Queue", { exact: true }).selectOption({ label: "Support" });
+    await dialog.getByLabel("From name").fill("Wayne Help");
+    await dialog.getByLabel("History inclusion").scrollIntoViewIfNeeded();
+    await dialog.getByRole("button", { name: "Create route" }).click();
+
+    const address = dialog.getByLabel("Address", { exact: true });
+    await expect.poll(() => address.getAttribute("aria-invalid")).toBe("true");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("route-pattern");
+    await expect.poll(() => inViewport(page, address)).toBe(true);
+    await screenshot(page, "route-dialog-server-error-390");
+    await context.close();
+  }, 240_000);
+});
+
 describeInBrowser("the route's reply source", () => {
   it("asks for the other route, or the address, rather than saving a reply source left empty", async () => {
     const db = getDb();

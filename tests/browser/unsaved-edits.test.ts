@@ -80,3 +80,19 @@ describeInBrowser("saving when the console cannot be reached", () => {
     await context.close();
   });
 });
+
+describeInBrowser("an error found by the server", () => {
+  it("moves focus to the field it is about, as errors found in the browser do", async () => {
+    const { context, page } = await signedIn();
+    await page.goto("/queues");
+    await page.getByRole("button", { name: "New queue" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "New queue" });
+    await dialog.getByLabel("Name").fill("SUPPORT");
+    await dialog.getByLabel("Description (optional)").fill("Same name, other case");
+    await dialog.getByRole("button", { name: "Create queue" }).click();
+    await expect.poll(() => dialog.getByLabel("Name").getAttribute("aria-invalid")).toBe("true");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("queue-form-name");
+    await context.close();
+  });
+});
+
