@@ -1,8 +1,6 @@
 "use client";
 
-import { useCallback, useRef, useState } from "react";
-
-import { Button } from "@/components/ui/button";
+import { discardChanges, useDiscardGuard } from "@/components/forms/discard-guard";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { Link } from "@/components/ui/link";
 import { messagesHref } from "@/lib/messages/schemas";
@@ -14,7 +12,8 @@ export type RouteEditing = { mode: "create" } | { mode: "edit"; route: RouteRow 
 
 /**
  * The route form in a dialog. Closing it (Escape, the close button, a click outside, Cancel) with
- * unsaved changes asks first, so a stray key press loses nothing.
+ * unsaved changes asks first, so a stray key press loses nothing; while a save is on its way it
+ * stays open (see useDiscardGuard). Links in it open in a new tab, so following one keeps the draft.
  */
 export function RouteDialog({
   editing,
@@ -29,33 +28,25 @@ export function RouteDialog({
   onClose: () => void;
   onSaved: (saved: { id: string; address: string }, created: boolean) => void;
 }) {
-  const dirty = useRef(false);
-  const [asking, setAsking] = useState(false);
-  const onDirtyChange = useCallback((value: boolean) => {
-    dirty.current = value;
-  }, []);
-
-  const close = () => {
-    dirty.current = false;
-    setAsking(false);
-    onClose();
-  };
-  const requestClose = () => {
-    if (dirty.current) setAsking(true);
-    else close();
-  };
+  const guard = useDiscardGuard(onClose, discardChanges("route"));
 
   return (
     <>
-      <Dialog open={editing !== null} onOpenChange={(open) => !open && requestClose()}>
+      <Dialog open={editing !== null} onOpenChange={(open) => !open && guard.requestClose()}>
         {editing ? (
           <DialogContent
             size="lg"
             title={editing.mode === "edit" ? `Edit ${editing.route.address}` : "New route"}
             description={
               editing.mode === "edit" ? (
-                <Link href={messagesHref({ route: editing.route.id })} className="text-brand-700 underline-offset-4 hover:underline">
+                <Link
+                  href={messagesHref({ route: editing.route.id })}
+                  target="_blank"
+                  rel="noopener"
+                  className="text-brand-700 underline-offset-4 hover:underline"
+                >
                   Recent messages to {editing.route.address}
+                  <span className="sr-only"> (opens in a new tab)</span>
                 </Link>
               ) : (
                 "Deliver mail sent to an address on one of your domains into a queue."
@@ -67,30 +58,17 @@ export function RouteDialog({
               route={editing.mode === "edit" ? editing.route : undefined}
               defaultDomainId={defaultDomainId}
               lookups={lookups}
-              onCancel={requestClose}
-              onDirtyChange={onDirtyChange}
+              onCancel={guard.requestClose}
+              onEdits={guard.report}
               onSaved={(saved, created) => {
-                dirty.current = false;
+                guard.report({ dirty: false, saving: false });
                 onSaved(saved, created);
               }}
             />
           </DialogContent>
         ) : null}
       </Dialog>
-      <Dialog open={asking} onOpenChange={(open) => !open && setAsking(false)}>
-        {asking ? (
-          <DialogContent title="Discard your changes?" description="What you changed in this route has not been saved.">
-            <div className="flex flex-wrap justify-end gap-2">
-              <Button variant="secondary" autoFocus onClick={() => setAsking(false)}>
-                Keep editing
-              </Button>
-              <Button variant="danger" onClick={close}>
-                Discard changes
-              </Button>
-            </div>
-          </DialogContent>
-        ) : null}
-      </Dialog>
+      {guard.confirmation}
     </>
   );
 }

@@ -1,12 +1,13 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useMemo, useState, type BaseSyntheticEvent } from "react";
+import { useMemo, useState, type BaseSyntheticEvent } from "react";
 import { Controller, useForm, useWatch, type FieldErrors as FormErrors } from "react-hook-form";
 
 import { createRouteAction, updateRouteAction } from "@/app/(console)/routes/actions";
 import { applyActionErrors, formOf } from "@/components/forms/apply-action-errors";
 import { ConflictNotice, type ConflictRow, type ConflictSide } from "@/components/forms/conflict-notice";
+import { useReportEdits, type ReportEdits } from "@/components/forms/discard-guard";
 import { CheckboxField, CheckboxGroup, ErrorList, SelectField, TextareaField, TextField, type ListedError } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -130,7 +131,7 @@ export function RouteForm({
   lookups,
   onSaved,
   onCancel,
-  onDirtyChange,
+  onEdits,
 }: {
   /** The route being edited; absent for a new route. */
   route?: RouteRow;
@@ -138,8 +139,8 @@ export function RouteForm({
   lookups: RouteLookups;
   onSaved: (saved: { id: string; address: string }, created: boolean) => void;
   onCancel: () => void;
-  /** Told whenever the form starts or stops differing from what it opened with. */
-  onDirtyChange?: (dirty: boolean) => void;
+  /** Told whenever the form starts or stops differing from what it opened with, or saving. */
+  onEdits?: ReportEdits;
 }) {
   // The version the next save is based on: the route as opened, or as stored when a save conflicted.
   const [base, setBase] = useState<RouteRow | undefined>(route);
@@ -160,8 +161,7 @@ export function RouteForm({
     () => lookups.domains.filter((candidate) => candidate.status === "verified" || candidate.status === "grace"),
     [lookups.domains],
   );
-  const { isDirty } = formState;
-  useEffect(() => onDirtyChange?.(isDirty), [isDirty, onDirtyChange]);
+  useReportEdits(onEdits, formState.isDirty, formState.isSubmitting);
 
   const placeErrors = (failure: ActionFailure, event: BaseSyntheticEvent | undefined) => {
     const message = applyActionErrors(failure, form.setError, ROUTE_FORM_FIELDS, formOf(event));
@@ -448,7 +448,7 @@ export function RouteForm({
 
       {/* Always in view, however long the form or small the screen: the dialog scrolls under it. */}
       <div className="sticky -bottom-6 z-10 -mx-6 -mb-6 flex justify-end gap-2 border-t border-slate-200 bg-white px-6 py-4" data-testid="route-form-footer">
-        <Button type="button" variant="secondary" onClick={onCancel}>
+        <Button type="button" variant="secondary" onClick={onCancel} disabled={formState.isSubmitting}>
           Cancel
         </Button>
         <Button type="submit" pending={formState.isSubmitting}>

@@ -179,6 +179,33 @@ describeInBrowser("an error found by the server", () => {
   }, 240_000);
 });
 
+describeInBrowser("closing while a save is on its way", () => {
+  it("does not offer to discard a change that is being saved: the save closes the dialog", async () => {
+    const { context, page } = await signedIn();
+    await page.goto("/routes");
+    await page.getByRole("button", { name: "New route" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "New route" });
+    await dialog.getByLabel("Address", { exact: true }).fill("esc-pending");
+    await dialog.getByLabel("Domain", { exact: true }).selectOption({ label: "help.wayne.test" });
+    await dialog.getByLabel("Queue", { exact: true }).selectOption({ label: "Support" });
+    await dialog.getByLabel("From name").fill("Wayne Help");
+    // Saves take three seconds.
+    await page.route("**/*", async (route) => {
+      if (route.request().method() === "POST" && route.request().headers()["next-action"]) await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await route.fallback();
+    });
+    await dialog.getByRole("button", { name: "Create route" }).click();
+    await page.keyboard.press("Escape");
+    expect(await page.getByRole("dialog", { name: "Discard your changes?" }).count()).toBe(0);
+    expect(await dialog.getByRole("button", { name: "Cancel" }).isDisabled()).toBe(true);
+    await screenshot(page, "route-dialog-saving-escape");
+    await expect.poll(() => dialog.count(), { timeout: 15_000 }).toBe(0);
+    expect(await page.getByRole("dialog", { name: "Discard your changes?" }).count()).toBe(0);
+    expect(await getDb().route.count({ where: { organizationId: own.organizationId, pattern: "esc-pending" } })).toBe(1);
+    await context.close();
+  }, 240_000);
+});
+
 describeInBrowser("the route's reply source", () => {
   it("asks for the other route, or the address, rather than saving a reply source left empty", async () => {
     const db = getDb();
