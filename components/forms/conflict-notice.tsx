@@ -59,7 +59,7 @@ export function ConflictNotice({
       </p>
       <div className="mt-3 space-y-3">
         {rows.map((row) => (
-          <fieldset key={row.name} className="rounded border border-amber-200 bg-white/60 p-2" data-testid="conflict-field">
+          <fieldset key={row.name} className="min-w-0 rounded border border-amber-200 bg-white/60 p-2" data-testid="conflict-field">
             <legend className="px-1 font-medium">{row.field}</legend>
             {(["theirs", "yours"] as const).map((side) => (
               <label key={side} className="flex items-start gap-2 py-0.5">
@@ -70,7 +70,7 @@ export function ConflictNotice({
                   checked={choices[row.name] === side}
                   onChange={() => onChoose(row.name, side)}
                 />
-                <span className="min-w-0 break-words">
+                <span className="min-w-0 [overflow-wrap:anywhere]">
                   <span className="font-medium">{side === "theirs" ? "Theirs: " : "Yours: "}</span>
                   {(side === "theirs" ? row.theirs : row.yours) || "(empty)"}
                 </span>

@@ -231,6 +231,9 @@ describeInBrowser("the route's reply source", () => {
   }, 240_000);
 });
 
+/** A sender name with no space to break at, as the other admin saves it. */
+const THEIR_NAME = "TheirVeryLongSenderNameWithoutAnySpacesWhichMustWrapOnAPhone";
+
 describeInBrowser("two admins editing one route", () => {
   it("merges changes to different fields without asking, and shows theirs and yours for a field both changed", async () => {
     const db = getDb();
@@ -259,7 +262,7 @@ describeInBrowser("two admins editing one route", () => {
       await page.getByRole("button", { name: "Edit shared@help.wayne.test" }).click();
       await page.getByRole("dialog").waitFor();
     }
-    await theirs.getByLabel("From name").fill("Their name");
+    await theirs.getByLabel("From name").fill(THEIR_NAME);
     await theirs.getByRole("button", { name: "Save route" }).click();
     await expect.poll(() => theirs.count()).toBe(0);
     await mine.getByLabel("From name").fill("My name");
@@ -273,13 +276,15 @@ describeInBrowser("two admins editing one route", () => {
     expect(await conflict.count()).toBe(1);
     expect(await notice.getByRole("group", { name: "From name" }).count()).toBe(1);
     // Theirs is chosen until the admin says otherwise, and the form shows it.
-    expect(await notice.getByRole("radio", { name: "Theirs: Their name" }).isChecked()).toBe(true);
-    expect(await mine.getByLabel("From name").inputValue()).toBe("Their name");
+    expect(await notice.getByRole("radio", { name: `Theirs: ${THEIR_NAME}` }).isChecked()).toBe(true);
+    expect(await mine.getByLabel("From name").inputValue()).toBe(THEIR_NAME);
     expect(await mine.getByLabel("Priority").inputValue()).toBe("8");
-    expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ fromName: "Their name", priority: 5 });
+    expect(await db.route.findUniqueOrThrow({ where: { id: route.id } })).toMatchObject({ fromName: THEIR_NAME, priority: 5 });
     await screenshot(first.page, "route-conflict-1280");
     await first.page.setViewportSize({ width: 390, height: 844 });
     await screenshot(first.page, "route-conflict-390");
+    // A long value without spaces wraps inside its fieldset instead of pushing the dialog wider.
+    expect(await mine.evaluate((dialog) => dialog.scrollWidth - dialog.clientWidth)).toBeLessThanOrEqual(0);
     await first.page.setViewportSize({ width: 1280, height: 800 });
 
     await notice.getByRole("radio", { name: "Yours: My name" }).check();
