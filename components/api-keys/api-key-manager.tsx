@@ -10,6 +10,7 @@ import { toast } from "sonner";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/(console)/settings/api-keys/actions";
 import { CopyableCode } from "@/components/domains/copy-button";
 import { applyActionErrors, formOf } from "@/components/forms/apply-action-errors";
+import { discardChanges, useDiscardGuard, useReportEdits } from "@/components/forms/discard-guard";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -39,6 +40,17 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
     defaultValues: { name: "", ability: "view", expiresOn: "" },
   });
   const { register, handleSubmit, formState, setError, reset, getValues } = form;
+  // Closing by Escape or a click outside asks first: with a name typed, and above all while the
+  // key, shown only this once, is on screen.
+  const formGuard = useDiscardGuard(() => setCreating(false), discardChanges("key"));
+  const keyGuard = useDiscardGuard(() => setCreating(false), {
+    title: "Have you copied the key?",
+    description: "Once this dialog is closed the key cannot be shown again; if it is lost, revoke it and create another.",
+    keepLabel: "Back to the key",
+    discardLabel: "Close, I have copied it",
+  });
+  useReportEdits(formGuard.report, creating && !created && formState.isDirty, formState.isSubmitting);
+  useReportEdits(keyGuard.report, creating && created !== null, false);
 
   const openCreate = () => {
     reset({ name: "", ability: "view", expiresOn: "" });
@@ -134,7 +146,7 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
         </>
       )}
 
-      <Dialog open={creating} onOpenChange={(open) => (open ? null : setCreating(false))}>
+      <Dialog open={creating} onOpenChange={(open) => (open ? null : (created ? keyGuard : formGuard).requestClose())}>
         {created ? (
           <DialogContent title="Copy your new API key" description="This is the only time the whole key is shown. Store it in your secret manager now.">
             <div className="space-y-4">
@@ -147,7 +159,7 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
                 Send it as <code>Authorization: Bearer &lt;key&gt;</code> to <code>/api/v1</code>.
               </p>
               <div className="flex justify-end">
-                <Button onClick={() => setCreating(false)}>Done</Button>
+                <Button onClick={keyGuard.close}>Done</Button>
               </div>
             </div>
           </DialogContent>
@@ -170,7 +182,7 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
               <Field id="api-key-expires" label="Expires on (optional)" hint="Leave empty for a key that works until revoked." error={formState.errors.expiresOn?.message}>
                 <Input {...fieldA11y("api-key-expires", formState.errors.expiresOn?.message, true)} type="date" {...register("expiresOn")} />
               </Field>
-              <DialogActions onCancel={() => setCreating(false)}>
+              <DialogActions onCancel={formGuard.requestClose}>
                 <Button type="submit" pending={formState.isSubmitting}>
                   Create key
                 </Button>
@@ -180,6 +192,8 @@ export function ApiKeyManager({ keys, canManage }: { keys: ApiKeyView[]; canMana
         )}
       </Dialog>
 
+      {formGuard.confirmation}
+      {keyGuard.confirmation}
       <ConfirmDialog
         open={revoking !== null}
         title={`Revoke ${revoking?.name ?? ""}?`}

@@ -22,6 +22,7 @@ import {
 import { applyActionErrors, formOf } from "@/components/forms/apply-action-errors";
 import { TextField } from "@/components/forms/fields";
 import { ConflictNotice } from "@/components/forms/conflict-notice";
+import { discardChanges, useDiscardGuard, useReportEdits, type ReportEdits } from "@/components/forms/discard-guard";
 import { chooseSide, conflictFrom, type PendingConflict } from "@/components/forms/merge-conflict";
 import { MANAGE_REQUIRED_HINT } from "@/components/shell/manage-hint";
 import { Alert } from "@/components/ui/alert";
@@ -79,6 +80,7 @@ function CatalogueForm({
   submitLabel,
   onSubmit,
   conflict,
+  onEdits,
 }: {
   kind: CatalogueKind;
   initial?: CatalogueRow;
@@ -86,6 +88,7 @@ function CatalogueForm({
   /** `element` is the form, to bring the server's errors into view. */
   onSubmit: (values: { name: string; description: string }, form: ReturnType<typeof useForm<CatalogueFormValues>>, element: HTMLFormElement | null) => Promise<void>;
   conflict?: (form: ReturnType<typeof useForm<CatalogueFormValues>>) => React.ReactNode;
+  onEdits?: ReportEdits;
 }) {
   const schema = useMemo(() => catalogueFormSchema(kind), [kind]);
   const form = useForm<CatalogueFormValues>({
@@ -93,6 +96,7 @@ function CatalogueForm({
     defaultValues: { name: initial?.name ?? "", description: initial?.description ?? "" },
   });
   const { register, handleSubmit, formState } = form;
+  useReportEdits(onEdits, formState.isDirty, formState.isSubmitting);
   const nameError = formState.errors.name?.message;
   const descriptionError = formState.errors.description?.message;
   const formError = formState.errors.root?.message;
@@ -114,7 +118,7 @@ function CatalogueForm({
   );
 }
 
-function EditDialog({ kind, row, onClose }: { kind: CatalogueKind; row: CatalogueRow; onClose: () => void }) {
+function EditDialog({ kind, row, onClose, onEdits }: { kind: CatalogueKind; row: CatalogueRow; onClose: () => void; onEdits: ReportEdits }) {
   const router = useRouter();
   const nouns = CATALOGUE_NOUNS[kind];
   // The version the next save is based on: as opened, or as stored when a save conflicted.
@@ -158,6 +162,7 @@ function EditDialog({ kind, row, onClose }: { kind: CatalogueKind; row: Catalogu
         initial={row}
         submitLabel="Save"
         onSubmit={save}
+        onEdits={onEdits}
         conflict={(form) =>
           conflict ? (
             <ConflictNotice
@@ -259,6 +264,9 @@ export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKin
   const [editing, setEditing] = useState<CatalogueRow | null>(null);
   const [deleting, setDeleting] = useState<CatalogueRow | null>(null);
   const manageHint = canManage ? undefined : MANAGE_REQUIRED_HINT;
+  // Escape or a click outside with a name typed asks first, as the route dialog does.
+  const createGuard = useDiscardGuard(() => setCreating(false), discardChanges(nouns.one));
+  const editGuard = useDiscardGuard(() => setEditing(null), discardChanges(nouns.one));
 
   const newButton = (
     <Button onClick={() => setCreating(true)} disabled={!canManage} title={manageHint}>
@@ -284,17 +292,18 @@ export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKin
         </Card>
       )}
 
-      <Dialog open={creating} onOpenChange={setCreating}>
+      <Dialog open={creating} onOpenChange={(open) => (open ? setCreating(true) : createGuard.requestClose())}>
         {creating ? (
           <DialogContent title={`New ${nouns.one}`} description={dialogHint}>
             <CatalogueForm
               kind={kind}
               submitLabel={`Create ${nouns.one}`}
+              onEdits={createGuard.report}
               onSubmit={async (values, form, element) => {
                 const result = await asActionResult(ACTIONS[kind].create(values));
                 if (result.ok) {
                   toast.success(`${nouns.title} "${result.data.name}" created`);
-                  setCreating(false);
+                  createGuard.close();
                   router.refresh();
                   return;
                 }
@@ -306,9 +315,11 @@ export function CatalogueManager({ kind, rows, canManage }: { kind: CatalogueKin
         ) : null}
       </Dialog>
 
-      <Dialog open={editing !== null} onOpenChange={(open) => !open && setEditing(null)}>
-        {editing ? <EditDialog key={editing.id} kind={kind} row={editing} onClose={() => setEditing(null)} /> : null}
+      <Dialog open={editing !== null} onOpenChange={(open) => !open && editGuard.requestClose()}>
+        {editing ? <EditDialog key={editing.id} kind={kind} row={editing} onClose={editGuard.close} onEdits={editGuard.report} /> : null}
       </Dialog>
+      {createGuard.confirmation}
+      {editGuard.confirmation}
 
       <Dialog open={deleting !== null} onOpenChange={(open) => !open && setDeleting(null)}>
         {deleting ? <DeleteDialog key={deleting.id} kind={kind} row={deleting} onClose={() => setDeleting(null)} /> : null}

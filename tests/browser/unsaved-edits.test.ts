@@ -96,3 +96,45 @@ describeInBrowser("an error found by the server", () => {
   });
 });
 
+
+describeInBrowser("closing a dialog with something typed", () => {
+  it("a queue dialog asks before Escape throws away a name and description", async () => {
+    const { context, page } = await signedIn();
+    await page.goto("/queues");
+    await page.getByRole("button", { name: "New queue" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "New queue" });
+    await dialog.getByLabel("Name").fill("Second line");
+    await dialog.getByLabel("Description (optional)").fill("Long description typed carefully");
+    await page.keyboard.press("Escape");
+    const ask = page.getByRole("dialog", { name: "Discard your changes?" });
+    await ask.waitFor();
+    await screenshot(page, "queue-discard-ask-1280");
+    await ask.getByRole("button", { name: "Keep editing" }).click();
+    await expect.poll(() => ask.count()).toBe(0);
+    expect(await dialog.getByLabel("Description (optional)").inputValue()).toBe("Long description typed carefully");
+    await page.keyboard.press("Escape");
+    await ask.getByRole("button", { name: "Discard changes" }).click();
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await context.close();
+  });
+
+  it("the one-time API key asks whether it was copied before a stray Escape closes it", async () => {
+    const { context, page } = await signedIn({ width: 390, height: 844 });
+    await page.goto("/settings/api-keys");
+    await page.getByRole("button", { name: "Create API key" }).first().click();
+    await page.getByRole("dialog", { name: "Create API key" }).getByLabel("Name").fill("copied-key");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const secret = page.getByTestId("api-key-secret");
+    await secret.waitFor();
+    await page.keyboard.press("Escape");
+    const ask = page.getByRole("dialog", { name: "Have you copied the key?" });
+    await ask.waitFor();
+    await screenshot(page, "api-key-close-ask-390");
+    await ask.getByRole("button", { name: "Back to the key" }).click();
+    await expect.poll(() => ask.count()).toBe(0);
+    expect(await secret.isVisible()).toBe(true);
+    await page.getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await context.close();
+  });
+});
