@@ -36,7 +36,7 @@ const NOTHING_TYPED: EditState = { dirty: false, saving: false };
 
 /**
  * Closing a dialog whose form has unsaved changes (Escape, the close button, a click outside,
- * Cancel) asks first, so a stray key press loses nothing.
+ * Cancel) asks first, so a stray key press loses nothing; so does reloading or closing the tab.
  * While a save is on its way, closing does nothing: the save's own outcome closes the dialog or
  * shows why it could not, so the admin is never told a change was discarded that is then saved.
  *
@@ -45,10 +45,13 @@ const NOTHING_TYPED: EditState = { dirty: false, saving: false };
  */
 export function useDiscardGuard(onClose: () => void, question: DiscardQuestion) {
   const state = useRef<EditState>(NOTHING_TYPED);
+  const [unsaved, setUnsaved] = useState(false);
   const [asking, setAsking] = useState(false);
   const report = useCallback<ReportEdits>((next) => {
     state.current = next;
+    setUnsaved(next.dirty || next.saving);
   }, []);
+  useLeaveWarning(unsaved);
 
   const close = () => {
     report(NOTHING_TYPED);
@@ -84,4 +87,14 @@ export function useDiscardGuard(onClose: () => void, question: DiscardQuestion) 
 /** Tells the dialog around a form whether it has unsaved changes and whether a save is on its way. */
 export function useReportEdits(report: ReportEdits | undefined, dirty: boolean, saving: boolean): void {
   useEffect(() => report?.({ dirty, saving }), [report, dirty, saving]);
+}
+
+/** While `unsaved`, reloading, closing the tab or leaving the console asks the browser's "Leave site?" first. */
+export function useLeaveWarning(unsaved: boolean): void {
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [unsaved]);
 }

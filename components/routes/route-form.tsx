@@ -1,7 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMemo, useState, type BaseSyntheticEvent } from "react";
+import { useMemo, useState, type BaseSyntheticEvent, type ReactNode } from "react";
 import { Controller, useForm, useWatch, type FieldErrors as FormErrors } from "react-hook-form";
 
 import { createRouteAction, updateRouteAction } from "@/app/(console)/routes/actions";
@@ -124,6 +124,16 @@ interface Conflict {
 }
 
 export const ROUTE_FORM_ID = "route-form";
+
+/** A link out of the form opens a new tab, so following it keeps the draft in this one. */
+function NewTabLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <Link href={href} target="_blank" rel="noopener" className="text-brand-700 underline">
+      {children}
+      <span className="sr-only"> (opens in a new tab)</span>
+    </Link>
+  );
+}
 
 export function RouteForm({
   route,
@@ -308,7 +318,7 @@ export function RouteForm({
             id={ID("queueId")}
             label="Queue"
             error={error("queueId")}
-            hint={noQueues ? <Link href="/queues" className="text-brand-700 underline">Create a queue first</Link> : undefined}
+            hint={noQueues ? <NewTabLink href="/queues">Create a queue first</NewTabLink> : undefined}
             {...register("queueId")}
           >
             <OptionList options={lookups.queues} none="Choose a queue…" />
@@ -340,7 +350,7 @@ export function RouteForm({
               error={error("skillIds")}
               empty={
                 <>
-                  No skills yet. <Link href="/queues?tab=skills" className="text-brand-700 underline">Add skills</Link> to ask for agents who have them.
+                  No skills yet. <NewTabLink href="/queues?tab=skills">Add skills</NewTabLink> to ask for agents who have them.
                 </>
               }
             />

@@ -8,6 +8,7 @@ import { toast } from "sonner";
 
 import { addWizardAddressAction } from "@/app/(console)/setup/actions";
 import { applyActionErrors, formOf } from "@/components/forms/apply-action-errors";
+import { useLeaveWarning } from "@/components/forms/discard-guard";
 import { ErrorList, SelectField, TextField, type ListedError } from "@/components/forms/fields";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -52,6 +53,7 @@ export function AddressesStep({
   });
   const { register, handleSubmit, formState, control } = form;
   const queueId = useWatch({ control, name: "queueId" });
+  useLeaveWarning(formState.isDirty || formState.isSubmitting);
   const errors = formState.errors;
   const error = (name: (typeof FIELDS)[number]["name"]) => errors[name]?.message;
   const listed: ListedError[] = FIELDS.flatMap((field) => {

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 
 import { checkDomainAvailabilityAction, checkPlatformLabelAvailabilityAction, registerDomainAction } from "@/app/(console)/domains/actions";
 import { bringErrorsIntoView, formOf } from "@/components/forms/apply-action-errors";
+import { useLeaveWarning } from "@/components/forms/discard-guard";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, fieldA11y } from "@/components/ui/field";
@@ -143,6 +144,7 @@ export function DomainStep({
   const availability = useAvailability(own ? "custom" : "platform", value, localError, own ? customAvailability : labelAvailability);
   const paused = useDebouncedValue(value, 600) === value;
   const shownError = serverError ?? (touched || paused || value.length > 3 ? localError : null);
+  useLeaveWarning(value.trim() !== "" && !registered);
 
   if (registered && (registered.kind === "custom") === own) {
     return (

@@ -138,3 +138,23 @@ describeInBrowser("closing a dialog with something typed", () => {
     await context.close();
   });
 });
+
+describeInBrowser("leaving the page with something typed", () => {
+  it("the route dialog's links open a new tab, and closing the tab asks first", async () => {
+    const { context, page } = await signedIn();
+    await page.goto("/routes");
+    await page.getByRole("button", { name: "New route" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "New route" });
+    await dialog.getByLabel("Address", { exact: true }).fill("billing-eu");
+    const addSkills = dialog.getByRole("link", { name: /Add skills/ });
+    expect(await addSkills.getAttribute("target")).toBe("_blank");
+
+    const asked = new Promise<string>((resolve) => page.once("dialog", (prompt) => {
+      resolve(prompt.type());
+      void prompt.dismiss();
+    }));
+    await page.close({ runBeforeUnload: true });
+    expect(await asked).toBe("beforeunload");
+    await context.close();
+  });
+});
