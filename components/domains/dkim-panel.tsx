@@ -10,7 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { LocalTime, RelativeTime } from "@/components/ui/local-time";
 import { WrappableName } from "@/components/ui/wrappable-name";
-import type { ActionResult } from "@/lib/actions/result";
+import { asActionResult, type ActionResult } from "@/lib/actions/result";
 import type { DkimActionResult, DkimKeyState, DkimKeyView, DkimPanelView, SelfTestView } from "@/lib/domains/dkim/types";
 
 import { CopyButton } from "./copy-button";
@@ -140,7 +140,7 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
   const queryKey = ["dkim", domainId];
   const query = useQuery({
     queryKey,
-    queryFn: async () => unwrap(await dkimPanelAction({ domainId })),
+    queryFn: async () => unwrap(await asActionResult(dkimPanelAction({ domainId }))),
     initialData: initial,
     retry: 1,
   });
@@ -153,11 +153,11 @@ export function DkimPanel({ initial, canManage }: { initial: DkimPanelView; canM
     router.refresh();
   };
   // Two buttons run the self-test (the header's, and the new key's "Check the new record"): each shows its own failure.
-  const selfTest = useMutation({ mutationFn: async (_from: "header" | "pending") => unwrap(await runDkimSelfTestAction({ domainId })), onSuccess: applied });
+  const selfTest = useMutation({ mutationFn: async (_from: "header" | "pending") => unwrap(await asActionResult(runDkimSelfTestAction({ domainId }))), onSuccess: applied });
   const selfTestError = (from: "header" | "pending") => (selfTest.variables === from ? selfTest.error : null);
-  const rotate = useMutation({ mutationFn: async () => unwrap(await rotateDkimKeyAction({ domainId })), onSuccess: applied });
-  const switchKey = useMutation({ mutationFn: async (keyId: string) => unwrap(await switchDkimKeyAction({ domainId, keyId })), onSuccess: applied });
-  const discard = useMutation({ mutationFn: async (keyId: string) => unwrap(await discardDkimKeyAction({ domainId, keyId })), onSuccess: applied });
+  const rotate = useMutation({ mutationFn: async () => unwrap(await asActionResult(rotateDkimKeyAction({ domainId }))), onSuccess: applied });
+  const switchKey = useMutation({ mutationFn: async (keyId: string) => unwrap(await asActionResult(switchDkimKeyAction({ domainId, keyId }))), onSuccess: applied });
+  const discard = useMutation({ mutationFn: async (keyId: string) => unwrap(await asActionResult(discardDkimKeyAction({ domainId, keyId }))), onSuccess: applied });
   const busy = selfTest.isPending || rotate.isPending || switchKey.isPending || discard.isPending;
   // The panel's two ways to run the self-test: each shows its own progress and its own error.
   const selfTestButton = (from: "header" | "pending", errorId: string, label: string) => (
