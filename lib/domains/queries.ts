@@ -3,7 +3,7 @@ import "server-only";
 import { getDb, type Database, type DbClient } from "@/lib/db/client";
 import { getDkimPanel, selfTestViewOf } from "@/lib/domains/dkim/queries";
 import type { DkimKeyState, DkimPanelView } from "@/lib/domains/dkim/types";
-import { relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
+import { isSpfRecord, relativeName, type Diagnosis, type RecordCheck, type Verdict } from "@/lib/dns";
 import { NotFoundError } from "@/lib/errors";
 import { isUuid } from "@/lib/validation/uuid";
 
@@ -165,6 +165,23 @@ export function summarizeGroups(records: Pick<RecordView, "kind" | "required" | 
 /** What a view needs from the monitoring settings (CHECK_GRACE_PERIOD): callers pass the configured policy. */
 export type ViewPolicy = Pick<StatusPolicy, "graceHours">;
 
+/**
+ * The SPF record to publish. Before a check has seen one at the domain, ours as stored; after, the
+ * domain's own record with our include in it (the check's suggestion, or the record itself once it
+ * verifies). A second SPF record beside the domain's would break all its mail (permerror), so the
+ * records table, Copy all and the zone file never offer one.
+ */
+function spfToPublish(stored: string, check: RecordCheck | null): string {
+  const existing = check?.found.filter(isSpfRecord) ?? [];
+  if (!check || existing.length === 0) return stored;
+  if (check.verdict === "verified" && existing.length === 1) return existing[0]!;
+  for (const diagnosis of check.diagnoses) {
+    const suggested = diagnosis.details?.suggested ?? diagnosis.details?.merged;
+    if (typeof suggested === "string" && isSpfRecord(suggested)) return suggested;
+  }
+  return stored;
+}
+
 /** What the domain pages and the wizard show: serialisable, without secrets. */
 export async function buildDomainView(db: Database, domain: StoredDomain, policy: ViewPolicy = DEFAULT_STATUS_POLICY): Promise<DomainView> {
   const { zone, confirmed } = await domainZone(db, domain);
@@ -177,7 +194,7 @@ export async function buildDomainView(db: Database, domain: StoredDomain, policy
       type: record.type as "TXT" | "MX",
       name: record.name,
       relativeName: relativeName(record.name, zone),
-      value: record.value,
+      value: record.kind === "spf" ? spfToPublish(record.value, check) : record.value,
       preference: record.preference,
       spfInclude: record.spfInclude,
       required: record.required,

@@ -197,6 +197,28 @@ describe("the zone file", () => {
     expect(strings.join("")).toBe(view.records.find((record) => record.kind === "dkim")!.value);
   });
 
+  it("offers the domain's own SPF record with our include, never a second SPF record, once a check has seen one", async () => {
+    const domain = await createCustomDomain(db, acme.id, "merge.acme.test", PLATFORM_TEST_SETTINGS, { secretsKey });
+    const standalone = "v=spf1 include:_spf.platform.test ~all";
+    expect((await getDomainView(db, acme.id, domain.id)).records.find((record) => record.kind === "spf")?.value).toBe(standalone);
+    const others = asPublished(domain.records.map(expectedFromStored).filter((record) => record.kind !== "spf"));
+    world.publish(...others, { name: "merge.acme.test", type: "TXT", data: "v=spf1 ip4:192.0.2.10 -all" });
+    await verifyAndRecord(db, acme.id, domain.id, "manual", dnsOptions);
+    const view = await getDomainView(db, acme.id, domain.id);
+    const merged = "v=spf1 ip4:192.0.2.10 include:_spf.platform.test -all";
+    expect(view.records.find((record) => record.kind === "spf")?.value).toBe(merged);
+    const zoneFile = buildZoneFile(view, 2026120201);
+    expect(zoneFile).toContain(`"${merged}"`);
+    expect(zoneFile).not.toContain(standalone);
+
+    // Once the domain's record has our include, that record is the one shown.
+    world.unpublish("merge.acme.test", "TXT");
+    world.publish({ name: "merge.acme.test", type: "TXT", data: merged });
+    await verifyAndRecord(db, acme.id, domain.id, "manual", dnsOptions);
+    const verified = await getDomainView(db, acme.id, domain.id);
+    expect(verified.records.find((record) => record.kind === "spf")).toMatchObject({ verdict: "verified", value: merged });
+  });
+
   it("escapes quotes and backslashes inside TXT values", () => {
     const text = buildZoneFile(
       {
