@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { quote } from "./rules/context";
 
 /**
  * RFC 7208's grammar (§4.6, §5, §6, §7, §12). Receivers check the whole record before they
@@ -31,8 +32,6 @@ const LOOK_ALIKES: Array<{ chars: string; name: string; meant: string }> = [
   { chars: "\u200b\u200c\u200d\u2060\ufeff", name: "an invisible zero-width character", meant: "" },
 ];
 
-const q = (value: string): string => `\`${value}\``;
-
 /**
  * Every term of an SPF record (one that starts with `v=spf1`) that receivers reject, in written
  * order; empty when the record is valid. Unknown modifiers (`name=value`) are valid and ignored
@@ -51,7 +50,7 @@ export function spfSyntaxErrors(value: string): SpfSyntaxError[] {
     }
     const once = /^(redirect|exp)=/i.exec(term)?.[1]?.toLowerCase();
     if (!once) continue;
-    if (seen.has(once)) errors.push({ term, problem: `${once}= appears more than once (${q(term)}); a record may have only one`, fix: null });
+    if (seen.has(once)) errors.push({ term, problem: `${once}= appears more than once (${quote(term)}); a record may have only one`, fix: null });
     seen.add(once);
   }
   return errors;
@@ -85,8 +84,8 @@ function termError(term: string): SpfSyntaxError | null {
     const valid = fix !== null && termError(fix) === null;
     const problem =
       name === ""
-        ? `${q(term)} is not an SPF mechanism or modifier`
-        : `${q(term)} is not valid: ${q(name)} is not an SPF mechanism${valid ? ` (did you mean ${q(meant ?? "")}?)` : ""}`;
+        ? `${quote(term)} is not an SPF mechanism or modifier`
+        : `${quote(term)} is not valid: ${quote(name)} is not an SPF mechanism${valid ? ` (did you mean ${quote(meant ?? "")}?)` : ""}`;
     return { term, problem, fix: valid ? fix : null };
   }
   const problem = argumentProblem(term, name, rest);
@@ -97,7 +96,7 @@ function characterError(term: string, odd: string): SpfSyntaxError {
   const lookAlike = LOOK_ALIKES.find((l) => l.chars.includes(odd));
   const code = `U+${(odd.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
   if (!lookAlike) {
-    return { term, problem: `${q(term)} contains the character ${JSON.stringify(odd)} (${code}); SPF records allow only plain ASCII`, fix: null };
+    return { term, problem: `${quote(term)} contains the character ${JSON.stringify(odd)} (${code}); SPF records allow only plain ASCII`, fix: null };
   }
   const meant = [...term].map((c) => (lookAlike.chars.includes(c) ? lookAlike.meant : c)).join("");
   const where = lookAlike.meant === "-" ? " where a hyphen (-) belongs" : lookAlike.meant === " " ? " where a plain space belongs" : "";
@@ -105,7 +104,7 @@ function characterError(term: string, odd: string): SpfSyntaxError {
   const valid = fixedTerms.every((t) => termError(t) === null);
   return {
     term,
-    problem: `${q(term)} contains ${lookAlike.name} (${code})${where}, often pasted from a word processor`,
+    problem: `${quote(term)} contains ${lookAlike.name} (${code})${where}, often pasted from a word processor`,
     fix: valid ? fixedTerms.join(" ") : null,
   };
 }
@@ -113,13 +112,13 @@ function characterError(term: string, odd: string): SpfSyntaxError {
 function argumentProblem(term: string, name: string, rest: string): string | null {
   switch (name) {
     case "all":
-      return rest === "" ? null : `${q(term)}: "all" takes no argument`;
+      return rest === "" ? null : `${quote(term)}: "all" takes no argument`;
     case "include":
     case "exists":
-      return rest.startsWith(":") ? domainSpecProblem(term, rest.slice(1)) : `${q(term)}: ${name} needs a domain (${name}:example.com)`;
+      return rest.startsWith(":") ? domainSpecProblem(term, rest.slice(1)) : `${quote(term)}: ${name} needs a domain (${name}:example.com)`;
     case "ptr":
       if (rest === "") return null;
-      return rest.startsWith(":") ? domainSpecProblem(term, rest.slice(1)) : `${q(term)}: ptr takes no prefix length`;
+      return rest.startsWith(":") ? domainSpecProblem(term, rest.slice(1)) : `${quote(term)}: ptr takes no prefix length`;
     case "a":
     case "mx": {
       const cidr = /^(.*?)((?:\/[0-9]+)?(?:\/\/[0-9]+)?)$/.exec(rest);
@@ -127,26 +126,26 @@ function argumentProblem(term: string, name: string, rest: string): string | nul
       const lengths = cidr?.[2] ?? "";
       const v4 = /^\/([0-9]+)/.exec(lengths)?.[1];
       const v6 = /\/\/([0-9]+)$/.exec(lengths)?.[1];
-      if (v4 !== undefined && !validLength(v4, 32)) return `${q(term)}: /${v4} is not an IPv4 prefix length (0 to 32)`;
-      if (v6 !== undefined && !validLength(v6, 128)) return `${q(term)}: //${v6} is not an IPv6 prefix length (0 to 128)`;
+      if (v4 !== undefined && !validLength(v4, 32)) return `${quote(term)}: /${v4} is not an IPv4 prefix length (0 to 32)`;
+      if (v6 !== undefined && !validLength(v6, 128)) return `${quote(term)}: //${v6} is not an IPv6 prefix length (0 to 128)`;
       if (domain === "") return null;
-      return domain.startsWith(":") ? domainSpecProblem(term, domain.slice(1)) : `${q(term)} is not valid after "${name}"`;
+      return domain.startsWith(":") ? domainSpecProblem(term, domain.slice(1)) : `${quote(term)} is not valid after "${name}"`;
     }
     case "ip4":
     case "ip6": {
-      if (!rest.startsWith(":")) return `${q(term)}: ${name} needs an address (${name === "ip4" ? "ip4:192.0.2.0/24" : "ip6:2001:db8::/32"})`;
+      if (!rest.startsWith(":")) return `${quote(term)}: ${name} needs an address (${name === "ip4" ? "ip4:192.0.2.0/24" : "ip6:2001:db8::/32"})`;
       const arg = rest.slice(1);
       const slash = arg.lastIndexOf("/");
       const address = slash >= 0 ? arg.slice(0, slash) : arg;
       const length = slash >= 0 ? arg.slice(slash + 1) : null;
       const max = name === "ip4" ? 32 : 128;
       const validAddress = name === "ip4" ? isIPv4(address) : isIPv6(address) && !address.includes("%");
-      if (!validAddress) return `${q(term)}: ${q(address)} is not a valid IPv${name === "ip4" ? 4 : 6} address`;
-      if (length !== null && !validLength(length, max)) return `${q(term)}: /${length} is not an IPv${name === "ip4" ? 4 : 6} prefix length (0 to ${max})`;
+      if (!validAddress) return `${quote(term)}: ${quote(address)} is not a valid IPv${name === "ip4" ? 4 : 6} address`;
+      if (length !== null && !validLength(length, max)) return `${quote(term)}: /${length} is not an IPv${name === "ip4" ? 4 : 6} prefix length (0 to ${max})`;
       return null;
     }
     default:
-      return `${q(term)} is not an SPF mechanism`;
+      return `${quote(term)} is not an SPF mechanism`;
   }
 }
 
@@ -156,14 +155,14 @@ function validLength(digits: string, max: number): boolean {
 
 /** A domain-spec (§7.1): a macro-string ending in a top-level label or a macro. */
 function domainSpecProblem(term: string, spec: string): string | null {
-  if (spec === "") return `${q(term)} names no domain`;
+  if (spec === "") return `${quote(term)} names no domain`;
   const macro = macroProblem(term, spec, DOMAIN_MACRO_LETTERS);
   if (macro) return macro;
   if (/(%\{[^}]*\}|%%|%_|%-)$/.test(spec)) return null;
   const labels = spec.replace(/\.$/, "").split(".");
   const top = labels.length > 1 ? labels[labels.length - 1] : undefined;
   const toplabel = /^([a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])$/i;
-  if (top === undefined || !toplabel.test(top)) return `${q(term)}: ${q(spec)} is not a full domain name (it must end in a top-level domain such as .com)`;
+  if (top === undefined || !toplabel.test(top)) return `${quote(term)}: ${quote(spec)} is not a full domain name (it must end in a top-level domain such as .com)`;
   return null;
 }
 
@@ -180,7 +179,7 @@ function macroProblem(term: string, text: string, letters: string): string | nul
     if (!expand || !letter || !letters.includes(letter)) {
       const shown = /^%(\{[^}]*\}?)?/.exec(text.slice(i))?.[0] ?? "%";
       const why = letter && ALL_MACRO_LETTERS.includes(letter) ? ` (%{${letter}} is only allowed in explanation text)` : "";
-      return `${q(term)} has an invalid macro ${q(shown)}${why}`;
+      return `${quote(term)} has an invalid macro ${quote(shown)}${why}`;
     }
     i += expand[0].length;
   }
