@@ -76,9 +76,9 @@ export function assessSpf(text: string, include: string, evidence: RecordEvidenc
 
 /**
  * Mail through our include passes: the record is valid SPF, receivers reach our include (not
- * after `all`, no permanent error or third void lookup before it), our own SPF record there is usable, and they can
- * evaluate all of it within the 10-lookup limit. A count cut short by DNS errors is a lower bound: it fails the record only when even
- * that bound is over the limit.
+ * after `all`, no permanent error or third void lookup before it), our own SPF record there is
+ * usable, and they can evaluate all of it within the 10-lookup limit. A count cut short by DNS
+ * errors is a lower bound: it fails the record only when even that bound is over the limit.
  */
 export function spfPassesOurMail(assessment: SpfAssessment): boolean {
   const { placement } = assessment;
