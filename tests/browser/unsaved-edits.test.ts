@@ -149,6 +149,15 @@ describeInBrowser("leaving the page with something typed", () => {
     const addSkills = dialog.getByRole("link", { name: /Add skills/ });
     expect(await addSkills.getAttribute("target")).toBe("_blank");
 
+    // The warning is set up once the typed address has reached the dialog's state: wait for it, so
+    // the close below is not raced against React's effect.
+    await expect
+      .poll(() => page.evaluate(() => {
+        const probe = new Event("beforeunload", { cancelable: true });
+        window.dispatchEvent(probe);
+        return probe.defaultPrevented;
+      }))
+      .toBe(true);
     const asked = new Promise<string>((resolve) => page.once("dialog", (prompt) => {
       resolve(prompt.type());
       void prompt.dismiss();
